@@ -1,0 +1,50 @@
+"""Administration: user accounts."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app.auth.audit import audit
+from app.auth.models import Area, User
+from app.auth.scoping import roles_required
+from app.auth.service import AccountError, create_user
+from app.extensions import db
+
+from .forms import UserForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+
+
+def _officer_areas() -> list[tuple[str, str]]:
+    stmt = sa.select(Area.code, Area.name, Area.level).where(Area.region == "guizhou")
+    indent = {"province": "", "prefecture": "　", "county": "　　"}
+    return [("", "—")] + [
+        (code, indent.get(level, "") + name)
+        for code, name, level in db.session.execute(stmt.order_by(Area.code))
+    ]
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@roles_required("admin")
+def users():
+    """List accounts and create officers and admins."""
+    form = UserForm()
+    form.area_code.choices = _officer_areas()
+    if form.validate_on_submit():
+        try:
+            user = create_user(
+                form.username.data.strip(), form.password.data, form.role.data,
+                area_code=form.area_code.data or None, display_name=form.display_name.data,
+            )
+        except AccountError as exc:
+            form.username.errors.append(str(exc))
+        else:
+            audit("user_create", user, detail={"role": user.role, "area": user.area_code})
+            db.session.commit()
+            flash(_("Account %(name)s created.", name=user.username), "success")
+            return redirect(url_for(".users"))
+    page = request.args.get("page", 1, type=int)
+    listing = db.paginate(sa.select(User).order_by(User.role, User.username), page=page,
+                          per_page=50)
+    return render_template("admin/users.html", form=form, listing=listing)

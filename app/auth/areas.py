@@ -1,0 +1,42 @@
+"""Loading the administrative areas into the database."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.extensions import db
+
+from .areas_data import read_areas, validate_areas
+from .models import Area
+
+_FIELDS = ("name", "name_en", "level", "parent_code", "region")
+
+
+def load_areas(path: str | None = None) -> tuple[int, int]:
+    """Upsert every area from the data file, parents first; returns (added, changed)."""
+    rows = read_areas(path)
+    problems = validate_areas(rows)
+    if problems:
+        raise ValueError("areas file is invalid:\n" + "\n".join(problems))
+    existing = {a.code: a for a in db.session.scalars(sa.select(Area))}
+    order = {"province": 0, "other": 0, "prefecture": 1, "county": 2}
+    added = changed = 0
+    for row in sorted(rows, key=lambda r: order.get(r.level, 3)):
+        values = {f: getattr(row, f) or None for f in _FIELDS}
+        area = existing.get(row.code)
+        if area is None:
+            db.session.add(Area(code=row.code, **values))
+            added += 1
+        elif any(getattr(area, f) != v for f, v in values.items()):
+            for f, v in values.items():
+                setattr(area, f, v)
+            changed += 1
+    db.session.flush()
+    return added, changed
+
+
+def area_choices(levels: tuple[str, ...] = ("county",), region: str = "guizhou") -> list:
+    """(code, name) pairs for select fields."""
+    stmt = sa.select(Area.code, Area.name).where(
+        Area.level.in_(levels), Area.region == region
+    ).order_by(Area.code)
+    return [(c, n) for c, n in db.session.execute(stmt)]

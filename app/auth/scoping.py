@@ -1,0 +1,126 @@
+"""Role and area rules, enforced in one place.
+
+Every scoped model declares ``__scope__``: which column (or SQL expression builder) ties a
+row to an area, an employer or a worker; ``"*"`` opens the model to every user of that
+role (officers see employers in every province, for example). ``visible()`` narrows any
+select to what a user may see; ``get_visible_or_404()`` does the same for one record;
+``roles_required`` guards views.
+No feature writes its own check.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from flask import abort
+from flask_login import current_user, login_required
+
+from app.extensions import db
+
+from .models import Area, Role, User, code_prefix
+
+T = TypeVar("T")
+
+
+def area_bounds(code: str, level: str) -> tuple[str, str]:
+    """Inclusive code range covering an area and everything inside it (index-friendly)."""
+    prefix = code_prefix(code, level)
+    return prefix.ljust(6, "0"), prefix.ljust(6, "9")
+
+
+def area_filter(column: sa.ColumnElement, area: Area) -> sa.ColumnElement[bool]:
+    """SQL condition: the area code in ``column`` lies inside ``area``."""
+    low, high = area_bounds(area.code, area.level)
+    return column.between(low, high)
+
+
+def code_in_area(code: str | None, area: Area | None) -> bool:
+    """Python twin of area_filter for a single code."""
+    if not code or area is None:
+        return False
+    low, high = area_bounds(area.code, area.level)
+    return low <= code <= high
+
+
+def _scope_expr(model: Any, key: str) -> sa.ColumnElement | None:
+    scope = getattr(model, "__scope__", {})
+    target = scope.get(key)
+    if target is None:
+        return None
+    if callable(target):
+        return target()
+    if target == "*":
+        return sa.true()
+    return getattr(model, target)
+
+
+def scope_condition(model: Any, user: User) -> sa.ColumnElement[bool]:
+    """The WHERE condition limiting ``model`` rows to what ``user`` may see."""
+    if user.role == Role.admin.value:
+        return sa.true()
+    if user.role == Role.officer.value:
+        column = _scope_expr(model, "area")
+        if column is None or user.area is None:
+            return sa.false()
+        if isinstance(column, sa.True_):
+            return column
+        return area_filter(column, user.area)
+    if user.role == Role.employer.value:
+        column = _scope_expr(model, "employer")
+        if column is None or user.employer_id is None:
+            return sa.false()
+        return column == user.employer_id
+    if user.role == Role.trainee.value:
+        column = _scope_expr(model, "worker")
+        if column is None or user.worker_id is None:
+            return sa.false()
+        return column == user.worker_id
+    return sa.false()
+
+
+def visible(stmt: sa.Select, model: Any, user: User) -> sa.Select:
+    """Narrow a select over ``model`` to the rows ``user`` may see."""
+    return stmt.where(scope_condition(model, user))
+
+
+def can_see(obj: Any, user: User) -> bool:
+    """Whether ``user`` may see the already-loaded record ``obj``."""
+    model = type(obj)
+    pk = sa.inspect(model).primary_key[0]
+    stmt = sa.select(sa.literal(1)).select_from(model).where(
+        pk == getattr(obj, pk.key), scope_condition(model, user)
+    )
+    return db.session.execute(stmt).first() is not None
+
+
+def get_visible_or_404(model: type[T], ident: Any, user: User | None = None) -> T:
+    """Load one record the user may see; 404 when missing or outside their scope.
+
+    Out-of-scope records answer 404, not 403, so that their existence is not disclosed.
+    """
+    user = user or current_user
+    pk = sa.inspect(model).primary_key[0]
+    stmt = visible(sa.select(model).where(pk == ident), model, user)
+    obj = db.session.scalars(stmt).first()
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def roles_required(*roles: str) -> Callable:
+    """View decorator: logged in and holding one of ``roles``, else 403."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.allowed_roles = roles  # read by the route access sweep
+        return wrapped
+
+    return decorator

@@ -1,0 +1,157 @@
+"""Account operations: create users, check passwords, rate-limit logins."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from flask_babel import gettext as _
+
+from app.extensions import db, utcnow
+
+from .audit import audit
+from .models import Area, LoginAttempt, Role, User
+
+_hasher = PasswordHasher()
+MIN_PASSWORD_LENGTH = 8
+
+
+class AccountError(ValueError):
+    """A user-facing problem with an account operation (message is translatable text)."""
+
+
+def hash_password(password: str) -> str:
+    """Argon2id hash of a password."""
+    return _hasher.hash(password)
+
+
+def verify_password(user: User, password: str) -> bool:
+    """Check a password; rehash transparently when parameters have changed."""
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return True
+
+
+def password_problem(password: str) -> str | None:
+    """Why a password is too weak, or None (the minimum strength rule)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return _("Password must be at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
+    kinds = sum(
+        [any(c.isdigit() for c in password), any(c.isalpha() for c in password)]
+    )
+    if kinds < 2:
+        return _("Password must contain both letters and digits.")
+    return None
+
+
+def create_user(
+    username: str,
+    password: str,
+    role: str,
+    *,
+    area_code: str | None = None,
+    display_name: str = "",
+    employer_id: int | None = None,
+    worker_id: int | None = None,
+) -> User:
+    """Create a user after checking role, area and password strength (flushes)."""
+    if role not in {r.value for r in Role}:
+        raise AccountError(_("Unknown role: %(role)s", role=role))
+    if db.session.scalar(sa.select(User.id).where(User.username == username)):
+        raise AccountError(_("Username already taken: %(name)s", name=username))
+    if role == Role.officer.value:
+        area = db.session.get(Area, area_code) if area_code else None
+        if area is None:
+            raise AccountError(_("An officer needs an existing area code."))
+        if area.region != "guizhou" or area.level not in {"province", "prefecture", "county"}:
+            raise AccountError(
+                _("An officer's area must be Guizhou province, a prefecture or a county.")
+            )
+    problem = password_problem(password)
+    if problem:
+        raise AccountError(problem)
+    user = User(
+        username=username,
+        password_hash=hash_password(password),
+        role=role,
+        area_code=area_code,
+        display_name=display_name or username,
+        employer_id=employer_id,
+        worker_id=worker_id,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def set_password(user: User, password: str, *, by: User | None = None) -> None:
+    """Change a password and end every session of the user (flushes)."""
+    problem = password_problem(password)
+    if problem:
+        raise AccountError(problem)
+    user.password_hash = hash_password(password)
+    user.session_token = secrets.token_hex(16)
+    audit("password_change", user, user=by or user)
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """Outcome of a login attempt."""
+
+    user: User | None
+    locked_seconds: int = 0
+
+
+def _recent_failures(username: str, ip: str, since) -> tuple[int, int]:
+    by_user = db.session.scalar(
+        sa.select(sa.func.count()).where(
+            LoginAttempt.username == username,
+            LoginAttempt.at >= since,
+            LoginAttempt.success.is_(False),
+        )
+    )
+    by_ip = db.session.scalar(
+        sa.select(sa.func.count()).where(
+            LoginAttempt.ip == ip, LoginAttempt.at >= since, LoginAttempt.success.is_(False)
+        )
+    )
+    return by_user or 0, by_ip or 0
+
+
+def authenticate(username: str, password: str, ip: str) -> LoginResult:
+    """Check credentials with a per-username and per-address failure limit (flushes)."""
+    max_failures = current_app.config["LOGIN_MAX_FAILURES"]
+    window = timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
+    now = utcnow()
+    by_user, by_ip = _recent_failures(username, ip, now - window)
+    if by_user >= max_failures or by_ip >= max_failures * 4:
+        audit("login_locked", target_type="User", target_id=username, detail={"ip": ip})
+        return LoginResult(None, locked_seconds=int(window.total_seconds()))
+    user = db.session.scalar(sa.select(User).where(User.username == username))
+    ok = user is not None and user.active and verify_password(user, password)
+    db.session.add(LoginAttempt(username=username, ip=ip, success=ok, at=now))
+    if not ok:
+        audit("login_failed", target_type="User", target_id=username)
+        return LoginResult(None)
+    user.last_login_at = now
+    audit("login", user, user=user)
+    return LoginResult(user)
+
+
+def load_user_from_session(ident: str) -> User | None:
+    """Flask-Login loader: the id plus the session token, so a password change logs out."""
+    user_id, _, token = ident.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not secrets.compare_digest(user.session_token, token):
+        return None
+    return user

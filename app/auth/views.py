@@ -1,0 +1,83 @@
+"""Login, logout and password change."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.extensions import db
+
+from .audit import audit
+from .forms import LoginForm, PasswordForm
+from .service import AccountError, authenticate, set_password, verify_password
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def _safe_next(target: str | None) -> str:
+    if target and urlsplit(target).netloc == "" and target.startswith("/"):
+        return target
+    return url_for("dashboard.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Show the login form; log in on valid credentials."""
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        result = authenticate(form.username.data.strip(), form.password.data, request.remote_addr)
+        db.session.commit()
+        if result.user is not None:
+            login_user(result.user)
+            return redirect(_safe_next(request.args.get("next")))
+        if result.locked_seconds:
+            flash(
+                _(
+                    "Too many failed attempts. Please try again in %(minutes)d minutes.",
+                    minutes=max(1, result.locked_seconds // 60),
+                ),
+                "danger",
+            )
+            status = 429
+        else:
+            flash(_("Wrong username or password."), "danger")
+            status = 401
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """End the session."""
+    audit("logout")
+    db.session.commit()
+    logout_user()
+    flash(_("You have been logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    """Change one's own password; every other session ends."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        if not verify_password(current_user, form.current.data):
+            form.current.errors.append(_("The current password is wrong."))
+        else:
+            user = current_user._get_current_object()
+            try:
+                set_password(user, form.new.data)
+            except AccountError as exc:
+                form.new.errors.append(str(exc))
+            else:
+                db.session.commit()
+                login_user(user)  # keep this session, with the new token
+                flash(_("Password changed. Other sessions have been logged out."), "success")
+                return redirect(url_for("dashboard.index"))
+    return render_template("auth/password.html", form=form)

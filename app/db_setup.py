@@ -1,0 +1,40 @@
+"""Engine tuning per backend (SQLite pragmas and transaction behaviour)."""
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .extensions import db
+
+
+def configure_engine_events(app: Flask) -> None:
+    """Make SQLite behave: foreign keys, WAL, busy timeout, real SAVEPOINTs."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    with app.app_context():
+        engine = db.engine
+    _sqlite_events(engine)
+
+
+def _sqlite_events(engine: Engine) -> None:
+    if getattr(engine, "_qianlu_events", False):
+        return
+    engine._qianlu_events = True
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001
+        # Let SQLAlchemy control BEGIN so SAVEPOINT and rollback work as documented.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        if engine.url.database and engine.url.database != ":memory:":
+            cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:  # noqa: ANN001
+        # IMMEDIATE takes the write lock up front: no deadlocked upgrades from read locks.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,165 @@
+"""Employers and their openings (岗位)."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db, utcnow
+
+
+class EmployerStatus(enum.StrEnum):
+    """Verification state of an employer."""
+
+    pending = "pending"
+    verified = "verified"
+    suspended = "suspended"
+
+
+class JobStatus(enum.StrEnum):
+    """Life of an opening: draft → open → filled / closed / expired."""
+
+    draft = "draft"
+    open = "open"
+    filled = "filled"
+    closed = "closed"
+    expired = "expired"
+
+
+class JobKind(enum.StrEnum):
+    """Market job, public-welfare post or work-relief project."""
+
+    market = "market"
+    public_welfare = "public_welfare"
+    work_relief = "work_relief"
+
+
+LABELS = {
+    "employer_status": {
+        "pending": _l("Pending verification"), "verified": _l("Verified"),
+        "suspended": _l("Suspended"),
+    },
+    "job_status": {
+        "draft": _l("Draft"), "open": _l("Open"), "filled": _l("Filled"),
+        "closed": _l("Closed"), "expired": _l("Expired"),
+    },
+    "region": {
+        "yrd": _l("Yangtze River Delta"), "prd": _l("Pearl River Delta"),
+        "guizhou": _l("Guizhou"), "other": _l("Elsewhere"),
+    },
+}
+
+
+class Employer(db.Model):
+    """用人单位: a company, verified by an officer before it may publish openings."""
+
+    __scope__ = {"area": "*", "employer": "id"}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(128), index=True)
+    credit_code: Mapped[str] = mapped_column(sa.String(18), unique=True)
+    industry: Mapped[str] = mapped_column(sa.String(64), default="")
+    province_code: Mapped[str | None] = mapped_column(sa.ForeignKey("area.code"))
+    city_code: Mapped[str | None] = mapped_column(sa.ForeignKey("area.code"))
+    county_code: Mapped[str | None] = mapped_column(sa.ForeignKey("area.code"))
+    address: Mapped[str] = mapped_column(sa.String(256), default="")
+    region: Mapped[str] = mapped_column(sa.String(8), default="other", index=True)
+    contact_name: Mapped[str] = mapped_column(sa.String(64), default="")
+    contact_phone: Mapped[str] = mapped_column(sa.String(20), default="")
+    labour_coop: Mapped[bool] = mapped_column(default=False)
+    coop_county_code: Mapped[str | None] = mapped_column(sa.ForeignKey("area.code"))
+    status: Mapped[str] = mapped_column(sa.String(16), default="pending", index=True)
+    status_reason: Mapped[str] = mapped_column(sa.String(256), default="")
+    verified_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    verified_at: Mapped[datetime | None]
+    arrears_open: Mapped[bool] = mapped_column(default=False)  # an unresolved wage-arrears case
+    import_mapping: Mapped[dict | None] = mapped_column(sa.JSON)  # remembered column mapping
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    province = relationship("Area", foreign_keys=[province_code])
+    city = relationship("Area", foreign_keys=[city_code])
+    county = relationship("Area", foreign_keys=[county_code])
+    jobs: Mapped[list[Job]] = relationship(back_populates="employer")
+
+
+class Job(db.Model):
+    """岗位: an opening with a head-count."""
+
+    __scope__ = {"area": "*", "employer": "employer_id"}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employer_id: Mapped[int] = mapped_column(sa.ForeignKey("employer.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(128))
+    occupation_code: Mapped[str | None] = mapped_column(sa.String(48), index=True)
+    occupation_text: Mapped[str] = mapped_column(sa.String(128), default="")
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    required_skills: Mapped[list] = mapped_column(sa.JSON, default=list)  # [{code,text,level}]
+    preferred_skills: Mapped[list] = mapped_column(sa.JSON, default=list)
+    required_certificates: Mapped[list] = mapped_column(sa.JSON, default=list)  # [code]
+    headcount: Mapped[int] = mapped_column(default=1)
+    filled: Mapped[int] = mapped_column(default=0)
+    wage_min: Mapped[int | None]
+    wage_max: Mapped[int | None]
+    piece_rate: Mapped[bool] = mapped_column(default=False)
+    wage_note: Mapped[str] = mapped_column(sa.String(64), default="")  # original notation
+    age_min: Mapped[int] = mapped_column(default=16)
+    age_max: Mapped[int] = mapped_column(default=60)
+    min_education: Mapped[str] = mapped_column(sa.String(16), default="none")
+    province_code: Mapped[str | None] = mapped_column(sa.ForeignKey("area.code"))
+    city_code: Mapped[str | None] = mapped_column(sa.ForeignKey("area.code"), index=True)
+    county_code: Mapped[str | None] = mapped_column(sa.ForeignKey("area.code"))
+    region: Mapped[str] = mapped_column(sa.String(8), default="other")
+    housing: Mapped[bool] = mapped_column(default=False)
+    meals: Mapped[bool] = mapped_column(default=False)
+    shifts: Mapped[str] = mapped_column(sa.String(64), default="")
+    contract_months: Mapped[int | None]
+    start_date: Mapped[date | None]
+    closing_date: Mapped[date | None]
+    kind: Mapped[str] = mapped_column(sa.String(16), default="market")
+    eligibility_county_code: Mapped[str | None] = mapped_column(sa.ForeignKey("area.code"))
+    status: Mapped[str] = mapped_column(sa.String(16), default="draft")
+    search_text: Mapped[str] = mapped_column(sa.Text, default="")  # normalised + pinyin
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    published_at: Mapped[datetime | None]
+
+    employer: Mapped[Employer] = relationship(back_populates="jobs")
+    province = relationship("Area", foreign_keys=[province_code])
+    city = relationship("Area", foreign_keys=[city_code])
+    county = relationship("Area", foreign_keys=[county_code])
+
+    __table_args__ = (
+        sa.CheckConstraint("headcount >= 1", name="headcount_positive"),
+        sa.CheckConstraint("filled >= 0 AND filled <= headcount", name="filled_within_headcount"),
+        sa.CheckConstraint(
+            "wage_min IS NULL OR wage_max IS NULL OR wage_min <= wage_max", name="wage_order"
+        ),
+        sa.CheckConstraint("age_min <= age_max", name="age_order"),
+        sa.Index("ix_job_status_region", "status", "region"),
+        sa.Index("ix_job_status_closing", "status", "closing_date"),
+    )
+
+    @property
+    def remaining(self) -> int:
+        """Places still open."""
+        return max(0, self.headcount - self.filled)
+
+    def is_open_on(self, day: date) -> bool:
+        """Open, with places left, and not past its closing date (whatever the sweep did)."""
+        return (
+            self.status == JobStatus.open.value
+            and self.filled < self.headcount
+            and (self.closing_date is None or self.closing_date >= day)
+        )
+
+    @classmethod
+    def open_clause(cls, day: date) -> sa.ColumnElement[bool]:
+        """SQL twin of is_open_on, used by the board, matching and every list of open jobs."""
+        return sa.and_(
+            cls.status == JobStatus.open.value,
+            cls.filled < cls.headcount,
+            sa.or_(cls.closing_date.is_(None), cls.closing_date >= day),
+        )

@@ -1,0 +1,61 @@
+"""Error pages (HTML) and JSON errors for the API."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .extensions import db
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def _messages() -> dict[int, str]:
+    return {
+        400: _("The request could not be understood."),
+        401: _("Please log in."),
+        403: _("You do not have permission to see this page."),
+        404: _("The page or record was not found."),
+        405: _("This action is not allowed here."),
+        409: _("The request conflicts with the current state."),
+        413: _("The file is too large."),
+        422: _("The data could not be processed."),
+        429: _("Too many requests. Please wait and try again."),
+        500: _("Something went wrong on our side. The error has been logged."),
+    }
+
+
+def error_payload(code: int, message: str, error_code: str | None = None,
+                  fields: dict | None = None) -> dict:
+    """The one JSON error shape: {"error": {"code", "message", "fields"}}."""
+    return {"error": {"code": error_code or str(code), "message": message,
+                      "fields": fields or {}}}
+
+
+def _render(code: int, message: str | None = None):  # noqa: ANN202
+    message = message or _messages().get(code, _messages()[500])
+    if _wants_json():
+        return jsonify(error_payload(code, message)), code
+    template = f"errors/{code}.html" if code in (403, 404, 500) else "errors/generic.html"
+    return render_template(template, code=code, message=message), code
+
+
+def init_errorhandlers(app: Flask) -> None:
+    """Register handlers for HTTP errors, CSRF failures and crashes."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):  # noqa: ANN202
+        return _render(400, _("The form has expired or is invalid. Please reload and try again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):  # noqa: ANN202
+        return _render(exc.code or 500)
+
+    @app.errorhandler(Exception)
+    def crash(exc: Exception):  # noqa: ANN202
+        db.session.rollback()
+        app.logger.exception("unhandled error")
+        return _render(500)

@@ -1,0 +1,35 @@
+"""Locale selection: ?lang= switches and is remembered in the session and the account."""
+from __future__ import annotations
+
+from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import Babel
+from flask_login import current_user
+
+
+def select_locale() -> str:
+    """The request's locale: ?lang=, then the session, then the account, then Chinese."""
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    chosen = getattr(g, "lang", None)
+    if chosen in languages:
+        return chosen
+    if session.get("lang") in languages:
+        return session["lang"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _remember_lang() -> None:
+    lang = request.args.get("lang")
+    if lang in current_app.config["LANGUAGES"]:
+        g.lang = lang
+        session["lang"] = lang
+
+
+def init_i18n(app: Flask, babel: Babel) -> None:
+    """Bind Flask-Babel and the ?lang= hook."""
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories="translations")
+    app.before_request(_remember_lang)

@@ -1,0 +1,15 @@
+"""Imports every feature's models so the metadata is complete (Alembic, create_all)."""
+from app.auth.models import Area, AuditLog, LoginAttempt, User  # noqa: F401
+from app.employers.models import Employer, Job  # noqa: F401
+from app.registry.models import (  # noqa: F401
+    Dependant,
+    DuplicateFlag,
+    Household,
+    HouseholdPlanEntry,
+    RelocationSite,
+    Worker,
+    WorkerCertificate,
+    WorkerEvent,
+    WorkerStatusChange,
+    WorkHistory,
+)

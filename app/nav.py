@@ -1,0 +1,40 @@
+"""The navigation bar: one list of entries, each for the roles that may use it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in the top bar."""
+
+    endpoint: str
+    label: object
+    roles: tuple[str, ...]
+
+
+NAV: list[NavItem] = [
+    NavItem("dashboard.index", _l("Dashboard"), ("officer", "employer", "trainee", "admin")),
+    NavItem("registry.workers", _l("Workers"), ("officer", "admin")),
+    NavItem("registry.households", _l("Households"), ("officer", "admin")),
+    NavItem("registry.sites", _l("Relocation sites"), ("officer", "admin")),
+    NavItem("registry.duplicates", _l("Duplicates"), ("officer", "admin")),
+    NavItem("employers.officer_list", _l("Employers"), ("officer", "admin")),
+    NavItem("employers.my_jobs", _l("My openings"), ("employer",)),
+    NavItem("matching.employer_referrals", _l("Candidates"), ("employer",)),
+    NavItem("matching.dispatch", _l("Dispatch"), ("officer",)),
+    NavItem("training.courses", _l("Training"), ("officer", "trainee", "admin")),
+    NavItem("placements.queue", _l("Follow-ups"), ("officer",)),
+    NavItem("trainee.me", _l("My profile"), ("trainee",)),
+    NavItem("board.index", _l("Job board"), ("officer", "employer", "trainee", "admin")),
+    NavItem("admin.users", _l("Users"), ("admin",)),
+]
+
+
+def nav_for(role: str | None) -> list[NavItem]:
+    """Entries for a role whose endpoint exists in this app."""
+    rules = {r.endpoint for r in current_app.url_map.iter_rules()}
+    return [i for i in NAV if role in i.roles and i.endpoint in rules]

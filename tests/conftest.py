@@ -1,0 +1,216 @@
+"""Fixtures: app → db → client per database backend, factories, login helper.
+
+Integration tests run on SQLite always and on PostgreSQL too when TEST_DATABASE_URL is set
+(one parametrised ``app`` fixture). Each test runs inside an outer transaction that is rolled
+back, with SAVEPOINTs for the commits the code under test makes.
+"""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import g, has_app_context
+from flask.testing import FlaskClient
+from flask_sqlalchemy.session import Session as FlaskSession
+
+from app import create_app
+from app.extensions import db as _db
+
+ROOT = Path(__file__).resolve().parent.parent
+OUTPUT = ROOT / "test-output"
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def _compile_translations() -> None:
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "-q", "compile",
+         "-d", str(ROOT / "app" / "translations")],
+        check=True,
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile message catalogues once, so tests see translated pages."""
+    if not hasattr(config, "workerinput"):
+        _compile_translations()
+    OUTPUT.mkdir(exist_ok=True)
+
+
+def _worker_suffix() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def pg_database_url(name: str) -> str:
+    """A fresh PostgreSQL database derived from TEST_DATABASE_URL (dropped if it exists)."""
+    base = sa.make_url(PG_URL).set(drivername="postgresql+psycopg")
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = :n AND pid <> pg_backend_pid()"), {"n": name})
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+class IsolatedClient(FlaskClient):
+    """Each request forgets per-request caches kept on ``g``.
+
+    Tests keep one app context open for their transaction, and Flask reuses it for the
+    client's requests; in production every request has a fresh one.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            for key in ("_flask_babel", "_login_user"):
+                g.pop(key, None)
+        return super().open(*args, **kwargs)
+
+
+def make_app(url: str, tmp: Path, **extra: object):
+    """An app configured for tests against ``url``."""
+    os.environ.setdefault("SECRET_KEY", "test-secret")
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "SERVER_NAME": None,
+        **extra,
+    }
+    os.environ["QIANLU_INSTANCE"] = str(tmp)
+    application = create_app(config)
+    application.test_client_class = IsolatedClient
+    return application
+
+
+def backend_url(backend: str, tmp: Path, name: str) -> str:
+    """Database URL for a backend: a SQLite file or a fresh PostgreSQL database."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp / (name + '.db')}"
+    return pg_database_url(f"qianlu_{name}_{_worker_suffix()}")
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def app(request, tmp_path_factory):
+    """The app with an empty schema (create_all) and the areas loaded."""
+    backend = request.param
+    tmp = tmp_path_factory.mktemp(backend)
+    application = make_app(backend_url(backend, tmp, "suite"), tmp)
+    application.config["BACKEND"] = backend
+    with application.app_context():
+        _db.create_all()
+        from app.auth.areas import load_areas
+
+        load_areas()
+        _db.session.commit()
+    yield application
+    with application.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+class _ConnectionSession(FlaskSession):
+    """Flask-SQLAlchemy picks engines per table; tests pin every query to one connection."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind
+
+
+@pytest.fixture
+def db(app):
+    """The database inside a rolled-back outer transaction."""
+    with app.app_context():
+        connection = _db.engine.connect()
+        outer = connection.begin()
+        session = _db._make_scoped_session(
+            {"bind": connection, "join_transaction_mode": "create_savepoint",
+             "class_": _ConnectionSession}
+        )
+        original = _db.session
+        _db.session = session
+        try:
+            yield _db
+        finally:
+            session.remove()
+            _db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app, db):
+    """A test client sharing the test's transaction."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app, db):
+    """A CLI runner sharing the test's transaction."""
+    return app.test_cli_runner()
+
+
+PASSWORD = "test-pass-123"
+
+
+class Factory:
+    """Callable factories for test data; each flushes and returns the model."""
+
+    def __init__(self, db) -> None:
+        self.db = db
+        self._n = 0
+
+    def seq(self) -> int:
+        self._n += 1
+        return self._n
+
+    def user(self, role: str = "officer", area_code: str | None = "520526", **kw):
+        from app.auth.service import create_user
+
+        if role != "officer" and area_code == "520526":
+            area_code = None
+        username = kw.pop("username", f"{role}{self.seq()}")
+        return create_user(username, PASSWORD, role, area_code=area_code, **kw)
+
+
+@pytest.fixture
+def factory(db) -> Factory:
+    """Data factories bound to the test's session."""
+    return Factory(db)
+
+
+@pytest.fixture
+def login(client):
+    """login(user) logs the test client in as that user (through the real form)."""
+
+    def _login(user, password: str = PASSWORD):
+        resp = client.post("/auth/login", data={"username": user.username,
+                                                "password": password})
+        assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+        return user
+
+    return _login
+
+
+@pytest.fixture
+def login_as(factory, login):
+    """login_as(role, **kw) creates a user of that role and logs in."""
+
+    def _login_as(role: str = "officer", **kw):
+        return login(factory.user(role, **kw))
+
+    return _login_as
+
+
+def text_of(resp) -> str:
+    """Response body as text with tags stripped (for readable assertions)."""
+    return re.sub(r"<[^>]+>", " ", resp.get_data(as_text=True))
