@@ -26,10 +26,12 @@ translations: venv
 
 ## Extract strings and update both catalogues (then fill in the new entries).
 i18n: venv
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot --no-location --omit-header --sort-output .
-	$(BIN)/pybabel -q update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --omit-header --no-location
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot --no-location --omit-header --sort-output app
+	$(BIN)/pybabel -q update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --omit-header
 	$(BIN)/python tools/i18n.py fill-en
-	$(BIN)/python tools/i18n.py missing || echo 'translate the entries above in app/translations/zh'
+	$(BIN)/python tools/i18n.py apply
+	$(BIN)/pybabel -q compile -d app/translations
+	@$(BIN)/python tools/i18n.py missing || echo "add the entries above to the feature's i18n_zh.json, then run make i18n again"
 
 setup-db: venv translations
 	$(BIN)/flask db upgrade

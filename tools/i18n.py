@@ -2,7 +2,8 @@
 
 - missing: list msgids without a translation in either catalogue (exit 1 if any).
 - fill-en: the English catalogue's msgstr is the msgid where empty (msgids are English).
-- apply FILE.json: set Chinese translations from a {"msgid": "译文"} mapping.
+- apply [FILE.json …]: set Chinese translations from {"msgid": "译文"} mappings; without
+  arguments, from every app/**/i18n_zh.json (each feature keeps its own file).
 """
 from __future__ import annotations
 
@@ -59,7 +60,10 @@ def main(argv: list[str]) -> int:
         _save(path, catalog)
         return 0
     if command == "apply":
-        mapping = json.loads(Path(argv[2]).read_text(encoding="utf-8"))
+        files = [Path(a) for a in argv[2:]] or sorted(ROOT.parent.rglob("i18n_zh.json"))
+        mapping: dict[str, str] = {}
+        for file in files:
+            mapping.update(json.loads(file.read_text(encoding="utf-8")))
         path, catalog = _load("zh")
         for message in catalog:
             key = message.id if isinstance(message.id, str) else message.id[0]
