@@ -182,6 +182,67 @@ class Factory:
         return create_user(username, PASSWORD, role, area_code=area_code, **kw)
 
 
+    def worker(self, area_code: str = "520526", **kw):
+        """A seeking worker with a valid ID number (checksum computed)."""
+        from datetime import date
+
+        from app.registry.demo import demo_id_number
+        from app.registry.models import Worker
+
+        n = self.seq()
+        born = kw.pop("birth_date", date(1990, 1, 1 + n % 28))
+        sex = kw.pop("sex", "M")
+        id_number = kw.pop("id_number", None) or demo_id_number(area_code, born, n, sex)
+        phone = kw.pop("phone", f"139{n:08d}")
+        worker = Worker(
+            name=kw.pop("name", f"测试{n}"), name_pinyin=kw.pop("name_pinyin", f"ceshi{n}"),
+            name_initials=kw.pop("name_initials", "cs"), id_number=id_number,
+            id_number_rev=id_number[::-1], birth_date=born, sex=sex, phone=phone,
+            phone_rev=phone[::-1], area_code=area_code,
+            regions_acceptable=kw.pop("regions_acceptable", ["local", "guizhou", "prd", "yrd"]),
+            **kw,
+        )
+        self.db.session.add(worker)
+        self.db.session.flush()
+        return worker
+
+    def employer(self, **kw):
+        """A verified employer in Dongguan (PRD) with a valid credit code."""
+        from stdnum.cn import uscc
+
+        from app.employers.models import Employer
+
+        n = self.seq()
+        body = f"91441900MA{n:07d}"
+        employer = Employer(
+            name=kw.pop("name", f"测试企业{n}"), credit_code=body + uscc.calc_check_digit(body),
+            province_code="440000", city_code="441900", region="prd",
+            status=kw.pop("status", "verified"), **kw,
+        )
+        self.db.session.add(employer)
+        self.db.session.flush()
+        return employer
+
+    def job(self, employer=None, **kw):
+        """An open opening with places left."""
+        from datetime import date, timedelta
+
+        from app.employers.models import Job
+
+        employer = employer or self.employer()
+        job = Job(
+            employer_id=employer.id, title=kw.pop("title", "普工"),
+            headcount=kw.pop("headcount", 5), wage_min=kw.pop("wage_min", 4500),
+            wage_max=kw.pop("wage_max", 6000), province_code="440000", city_code="441900",
+            region=kw.pop("region", "prd"), status=kw.pop("status", "open"),
+            start_date=kw.pop("start_date", date.today() + timedelta(days=7)),
+            closing_date=kw.pop("closing_date", date.today() + timedelta(days=30)), **kw,
+        )
+        self.db.session.add(job)
+        self.db.session.flush()
+        return job
+
+
 @pytest.fixture
 def factory(db) -> Factory:
     """Data factories bound to the test's session."""
