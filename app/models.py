@@ -1,6 +1,7 @@
 """Imports every feature's models so the metadata is complete (Alembic, create_all)."""
 from app.auth.models import Area, AuditLog, LoginAttempt, User  # noqa: F401
 from app.employers.models import Employer, Job  # noqa: F401
+from app.placements.models import Placement, Referral  # noqa: F401
 from app.registry.models import (  # noqa: F401
     Dependant,
     DuplicateFlag,

@@ -1,0 +1,147 @@
+"""Referral → placement: refer, respond, confirm a hire without ever passing head-count."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app.auth.audit import audit
+from app.auth.models import User
+from app.employers.models import Job, JobStatus
+from app.errors_domain import ConflictError, DomainError
+from app.extensions import db, utcnow
+from app.registry.models import Worker, WorkerEvent
+
+from .models import ACTIVE_REFERRAL, Placement, Referral, ReferralStatus
+
+
+def _event(worker: Worker, kind: str, by: User | None, **detail: object) -> None:
+    db.session.add(WorkerEvent(worker_id=worker.id, area_code=worker.area_code, kind=kind,
+                               detail=detail, by_user_id=by.id if by else None))
+
+
+def refer(worker: Worker, job: Job, *, by: User | None, source: str = "officer",
+          score: float | None = None, note: str = "", today: date | None = None) -> Referral:
+    """Put a worker forward for an open opening (flushes)."""
+    today = today or date.today()
+    if not job.is_open_on(today) or job.employer.status != "verified":
+        raise ConflictError(_("This opening is not open for referrals."), code="job_not_open")
+    if worker.status not in ("seeking", "training"):
+        raise ConflictError(_("Only workers who are seeking work or in training can be referred."),
+                            code="worker_not_seeking")
+    existing = db.session.scalar(
+        sa.select(Referral).where(Referral.worker_id == worker.id, Referral.job_id == job.id))
+    if existing is not None:
+        if existing.status in ACTIVE_REFERRAL or existing.status == ReferralStatus.hired.value:
+            raise ConflictError(_("This worker has already been referred to this opening."),
+                                code="already_referred")
+        existing.status = ReferralStatus.referred.value  # a declined or withdrawn one, again
+        existing.decline_reason = ""
+        existing.source, existing.score, existing.note = source, score, note
+        referral = existing
+    else:
+        referral = Referral(worker_id=worker.id, job_id=job.id, employer_id=job.employer_id,
+                            area_code=worker.area_code, source=source, score=score, note=note,
+                            created_by_id=by.id if by else None)
+        db.session.add(referral)
+    db.session.flush()
+    _event(worker, "referral", by, job_id=job.id, job_title=job.title,
+           employer=job.employer.name, referral_id=referral.id)
+    audit("referral_create", referral, user=by, detail={"worker": worker.id, "job": job.id})
+    return referral
+
+
+def _set_status(referral: Referral, new: str, allowed_from: tuple[str, ...], **values) -> None:
+    """Move a referral between states with a conditional UPDATE (safe against races)."""
+    result = db.session.execute(
+        sa.update(Referral)
+        .where(Referral.id == referral.id, Referral.status.in_(allowed_from))
+        .values(status=new, updated_at=utcnow(), **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise ConflictError(_("This referral has already been decided."),
+                            code="referral_decided")
+    db.session.refresh(referral)
+
+
+def respond(referral: Referral, *, accept: bool, by: User | None, reason: str = "") -> Referral:
+    """The employer invites the candidate to interview, or declines with a reason."""
+    if not accept and not reason.strip():
+        raise DomainError(_("Please give a reason for declining."), field="reason")
+    if accept:
+        _set_status(referral, ReferralStatus.interview.value, (ReferralStatus.referred.value,))
+    else:
+        _set_status(referral, ReferralStatus.declined.value, ACTIVE_REFERRAL,
+                    decline_reason=reason.strip()[:256])
+    _event(referral.worker, "referral_" + referral.status, by, job_id=referral.job_id,
+           job_title=referral.job.title, reason=referral.decline_reason)
+    audit("referral_" + referral.status, referral, user=by)
+    return referral
+
+
+def withdraw(referral: Referral, *, by: User | None, reason: str = "") -> Referral:
+    """The officer or the worker withdraws an open referral."""
+    _set_status(referral, ReferralStatus.withdrawn.value, ACTIVE_REFERRAL,
+                decline_reason=reason.strip()[:256])
+    _event(referral.worker, "referral_withdrawn", by, job_id=referral.job_id)
+    audit("referral_withdrawn", referral, user=by)
+    return referral
+
+
+def _take_place(job_id: int, today: date) -> None:
+    """Atomically take one place: a conditional UPDATE that can never pass head-count."""
+    result = db.session.execute(
+        sa.update(Job)
+        .where(Job.id == job_id, Job.open_clause(today))
+        .values(
+            filled=Job.filled + 1,
+            status=sa.case((Job.filled + 1 >= Job.headcount, JobStatus.filled.value),
+                           else_=Job.status),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise ConflictError(_("All places of this opening are already filled."),
+                            code="headcount_full")
+
+
+def confirm_hire(referral: Referral, *, start_date: date, monthly_wage: int | None,
+                 contract_months: int | None = None, by: User | None,
+                 today: date | None = None) -> Placement:
+    """Turn a referral into a placement, taking one place of the opening (flushes)."""
+    from app.registry.service import set_worker_status
+
+    today = today or date.today()
+    if monthly_wage is not None and monthly_wage < 0:
+        raise DomainError(_("The wage cannot be negative."), field="monthly_wage")
+    _set_status(referral, ReferralStatus.hired.value, ACTIVE_REFERRAL)
+    _take_place(referral.job_id, today)
+    job = db.session.get(Job, referral.job_id)
+    db.session.refresh(job)
+    worker = referral.worker
+    placement = Placement(
+        worker_id=worker.id, job_id=job.id, employer_id=job.employer_id,
+        referral_id=referral.id, area_code=worker.area_code, region=job.region,
+        local=job.county_code == worker.area_code, start_date=start_date,
+        monthly_wage=monthly_wage if monthly_wage is not None else job.wage_min,
+        contract_months=contract_months or job.contract_months,
+        created_by_id=by.id if by else None,
+    )
+    db.session.add(placement)
+    db.session.flush()
+    set_worker_status(worker, "employed", reason=_("Hired: %(job)s", job=job.title), by=by)
+    _event(worker, "placement", by, job_id=job.id, job_title=job.title,
+           employer=job.employer.name, start_date=start_date.isoformat(),
+           placement_id=placement.id)
+    audit("placement_create", placement, user=by,
+          detail={"worker": worker.id, "job": job.id, "referral": referral.id})
+    for hook in PLACEMENT_HOOKS:
+        hook(placement)
+    return placement
+
+
+# Features that react to a new placement (follow-up scheduling, order-course accounting)
+# register a function here; confirm_hire calls each inside the same transaction.
+PLACEMENT_HOOKS: list = []
