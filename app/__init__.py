@@ -70,6 +70,10 @@ def register_blueprints(app: Flask) -> None:
     for bp in (auth_bp, auth_cli, admin_bp, dashboard_bp, demo_cli):
         app.register_blueprint(bp)
 
+    from .api import init_api
+
+    init_api(app)
+
 
 def register_errorhandlers(app: Flask) -> None:
     """HTML error pages, JSON errors under /api."""

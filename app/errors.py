@@ -35,10 +35,33 @@ def error_payload(code: int, message: str, error_code: str | None = None,
                       "fields": fields or {}}}
 
 
-def _render(code: int, message: str | None = None):  # noqa: ANN202
-    message = message or _messages().get(code, _messages()[500])
+_STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                 405: "method_not_allowed", 409: "conflict", 413: "too_large",
+                 422: "invalid", 429: "rate_limited", 500: "server_error"}
+
+
+def _json_fields(data: dict) -> dict:
+    """Field errors from webargs ({"json": {"f": [..]}}) or a service ({"f": [..]})."""
+    if data.get("fields"):
+        return data["fields"]
+    messages = data.get("messages") or {}
+    merged: dict = {}
+    for location in ("json", "query", "form", "path", "files"):
+        if isinstance(messages.get(location), dict):
+            merged.update(messages[location])
+    return merged or (messages if isinstance(messages, dict) else {})
+
+
+def _render(code: int, message: str | None = None, data: dict | None = None):  # noqa: ANN202
+    data = data or {}
+    message = data.get("message") or message or _messages().get(code, _messages()[500])
     if _wants_json():
-        return jsonify(error_payload(code, message)), code
+        if code == 422 and not data.get("message"):
+            message = _("Some fields are invalid.")
+        payload = error_payload(code, str(message),
+                                data.get("domain_code") or _STATUS_CODES.get(code, str(code)),
+                                _json_fields(data))
+        return jsonify(payload), code
     template = f"errors/{code}.html" if code in (403, 404, 500) else "errors/generic.html"
     return render_template(template, code=code, message=message), code
 
@@ -52,7 +75,7 @@ def init_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):  # noqa: ANN202
-        return _render(exc.code or 500)
+        return _render(exc.code or 500, data=getattr(exc, "data", None))
 
     @app.errorhandler(Exception)
     def crash(exc: Exception):  # noqa: ANN202

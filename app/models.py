@@ -1,4 +1,5 @@
 """Imports every feature's models so the metadata is complete (Alembic, create_all)."""
+from app.api.models import ApiToken  # noqa: F401
 from app.auth.models import Area, AuditLog, LoginAttempt, User  # noqa: F401
 from app.employers.models import Employer, Job  # noqa: F401
 from app.placements.models import Placement, Referral  # noqa: F401

@@ -81,3 +81,23 @@ def password():
                 flash(_("Password changed. Other sessions have been logged out."), "success")
                 return redirect(url_for("dashboard.index"))
     return render_template("auth/password.html", form=form)
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@login_required
+def tokens():
+    """List, create and revoke one's own API tokens."""
+    from app.api.tokens import issue_token, revoke, tokens_of
+
+    new_token = None
+    if request.method == "POST":
+        if request.form.get("revoke"):
+            if revoke(current_user, request.form.get("revoke", type=int) or 0):
+                flash(_("Token revoked."), "success")
+            db.session.commit()
+            return redirect(url_for(".tokens"))
+        name = (request.form.get("name") or "").strip()[:64]
+        new_token, _token = issue_token(current_user._get_current_object(), name)
+        db.session.commit()
+    return render_template("auth/tokens.html", tokens=tokens_of(current_user),
+                           new_token=new_token)

@@ -1,0 +1,65 @@
+"""Shared API pieces: pagination, error schema, turning domain errors into JSON."""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask_smorest import abort
+from marshmallow import Schema, fields, validate
+
+from app.errors_domain import DomainError
+from app.extensions import db
+
+
+class ErrorBody(Schema):
+    """{"code", "message", "fields"}."""
+
+    code = fields.String(required=True)
+    message = fields.String(required=True)
+    fields = fields.Dict(keys=fields.String(), values=fields.Raw())
+
+
+class ErrorResponseSchema(Schema):
+    """The one error shape: {"error": {"code", "message", "fields"}}."""
+
+    error = fields.Nested(ErrorBody, required=True)
+
+
+class PageArgs(Schema):
+    """?page=&per_page= (1-based, at most 100 per page)."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class PageMeta(Schema):
+    """Pagination figures returned with every list."""
+
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+    pages = fields.Integer(required=True)
+
+
+def page_schema(item: type[Schema], name: str) -> type[Schema]:
+    """A list response schema {"items": [...], "meta": {...}} for ``item``."""
+    return Schema.from_dict(
+        {"items": fields.List(fields.Nested(item), required=True),
+         "meta": fields.Nested(PageMeta, required=True)},
+        name=name,
+    )
+
+
+def paginate(stmt: sa.Select, args: dict[str, Any]) -> dict[str, Any]:
+    """Run a select one page at a time; returns {"items", "meta"}."""
+    page = db.paginate(stmt, page=args["page"], per_page=args["per_page"], error_out=False,
+                       count=True)
+    return {"items": list(page.items),
+            "meta": {"page": page.page, "per_page": page.per_page, "total": page.total or 0,
+                     "pages": page.pages}}
+
+
+def domain_abort(exc: DomainError) -> None:
+    """Answer a broken business rule with its status, code and field."""
+    abort(exc.status, message=exc.message, domain_code=exc.code,
+          fields={exc.field: [exc.message]} if exc.field else {})
