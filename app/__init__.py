@@ -65,8 +65,8 @@ def register_blueprints(app: Flask) -> None:
     from .auth.cli import bp as auth_cli
     from .auth.views import bp as auth_bp
     from .dashboard.views import bp as dashboard_bp
-    from .maintenance.cli import bp as maintenance_cli
     from .demo.cli import bp as demo_cli
+    from .maintenance.cli import bp as maintenance_cli
 
     for bp in (auth_bp, auth_cli, admin_bp, dashboard_bp, demo_cli, maintenance_cli):
         app.register_blueprint(bp)
