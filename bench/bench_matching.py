@@ -112,24 +112,60 @@ def time_rank_jobs(workers: list[WorkerProfile], index: JobIndex, k: int = 20) -
     return out
 
 
-def naive_pair(worker: WorkerProfile, job: JobProfile, tax: Taxonomy) -> float:
-    """The slow way: Python rules and a rapidfuzz call per skill pair, per worker-opening."""
-    if job.status != "open" or job.employer_suspended:
-        return -1.0
-    age = job.start_date.year - worker.birth_date.year
-    if job.age_min and age < job.age_min or job.age_max and age > job.age_max:
-        return -1.0
-    held = {c.code for c in worker.certificates}
-    if any(c not in held for c in job.required_certificates):
-        return -1.0
+def naive_fit(worker: WorkerProfile, job: JobProfile, tax: Taxonomy) -> float:
+    """Skill fit the slow way: a rapidfuzz call per required x held skill."""
     fit = 0.0
     for code, _ in job.required_skills:
         name = tax.skill(code).name
-        fit += max((fuzz.ratio(name, tax.skill(s).name) / 100 for s, _ in worker.skills),
+        fit += max((fuzz.ratio(name, tax.skill(w).name) / 100 for w, _ in worker.skills),
                    default=0.0)
-    fit = fit / len(job.required_skills) if job.required_skills else 0.6
-    wage = min(1.0, (job.wage_min + job.wage_max) / 2 / max(worker.min_wage, 2000) / 2)
-    return 40 * fit + 20 * wage + 15 * (job.county == worker.county)
+    return fit / len(job.required_skills) if job.required_skills else 0.6
+
+
+def naive_pair(worker: WorkerProfile, job: JobProfile, tax: Taxonomy,
+               score_first: bool = True) -> float:
+    """The slow way: every rule in Python and rapidfuzz per worker-opening pair.
+
+    ``score_first`` scores every pair before the rules (the literal naive way); without it
+    the rules run first and rapidfuzz only runs for eligible pairs (a smarter naive loop).
+    """
+    fit = naive_fit(worker, job, tax) if score_first else None
+    if job.status != "open" or job.openings_left <= 0 or job.employer_suspended:
+        return -1.0
+    s, b = job.start_date, worker.birth_date
+    age = s.year - b.year - ((s.month, s.day) < (b.month, b.day))
+    if (job.age_min and age < job.age_min) or (job.age_max and age > job.age_max):
+        return -1.0
+    local = job.county == worker.county
+    if worker.care_duties and not local:
+        return -1.0
+    prefs = worker.regions
+    ok_regions = {"local"} if local else set()
+    ok_regions |= {"any", job.region}
+    if job.region == "guizhou":
+        ok_regions.add("guizhou")
+    hits = [i for i, p in enumerate(prefs) if p in ok_regions]
+    if not hits:
+        return -1.0
+    if job.kind != "market" and not (
+            (worker.monitored_household or worker.zero_employment_household)
+            and worker.county == job.eligible_county):
+        return -1.0
+    if job.kind not in worker.kinds:
+        return -1.0
+    if worker.available_from and worker.available_from > job.start_date:
+        return -1.0
+    held = {c.code: c.expires for c in worker.certificates}
+    for c in job.required_certificates:
+        if c not in held or (held[c] is not None and held[c] < job.start_date):
+            return -1.0
+    if fit is None:
+        fit = naive_fit(worker, job, tax)
+    ratio = (job.wage_min + job.wage_max) / 2 / (worker.min_wage or 2000)
+    wage = min(1.0, max(0.0, 0.5 + 1.5 * (ratio - 1)))
+    region = max(0.2, 1 - 0.25 * hits[0])
+    amen = 1.0 if local else 0.5 * job.housing + 0.5 * job.meals
+    return 45 * fit + 20 * wage + 15 * region + 5 * amen + 10 * (job.employer_retention or 0.6)
 
 
 def main() -> None:
@@ -193,15 +229,17 @@ def main() -> None:
           f"{found:,} workers with at least one opening, peak RSS {peak_rss_mb():.0f} MB")
 
     sample_w, sample_j = workers[:200], list(index.jobs[:1000])
-    t = time.perf_counter()
-    for w in sample_w:
-        for j in sample_j:
-            naive_pair(w, j, tax)
-    per_pair = (time.perf_counter() - t) / (len(sample_w) * len(sample_j))
-    naive_s = per_pair * pairs
-    print(f"naive Python loop: {1e6 * per_pair:.2f} us per pair on a 200 x 1,000 sample; "
-          f"extrapolated {naive_s:,.0f} s ({naive_s / 3600:.1f} h) for the batch; "
-          f"engine is {naive_s / engine_s:,.0f}x faster")
+    for label, score_first in (("naive, rapidfuzz on every pair", True),
+                               ("naive, rules first then rapidfuzz", False)):
+        t = time.perf_counter()
+        for w in sample_w:
+            for j in sample_j:
+                naive_pair(w, j, tax, score_first)
+        per_pair = (time.perf_counter() - t) / (len(sample_w) * len(sample_j))
+        naive_s = per_pair * pairs
+        print(f"{label}: {1e6 * per_pair:.2f} us per pair on a 200 x 1,000 sample; "
+              f"extrapolated {naive_s:,.0f} s ({naive_s / 3600:.1f} h) for the batch; "
+              f"engine is {naive_s / engine_s:,.0f}x faster")
 
 
 if __name__ == "__main__":

@@ -193,7 +193,9 @@ def _area(code: str, empty: int) -> int:
     if not code:
         return empty
     # Area codes are digits; anything else still gets a stable, distinct number.
-    return int(code) if code.isdigit() else 10**13 + zlib.crc32(code.encode())
+    if code.isdigit() and len(code) <= 9:
+        return int(code)
+    return 10**9 + zlib.crc32(code.encode()) % 10**9
 
 
 def _minus_years(d: date, years: int) -> date:
@@ -264,9 +266,9 @@ class JobIndex:
         self.born_after = np.zeros(n, np.int32)
         self.born_by = np.zeros(n, np.int32)
         self.region = np.zeros(n, np.int8)
-        self.county = np.zeros(n, np.int64)
+        self.county = np.zeros(n, np.int32)
         self.kind = np.zeros(n, np.int8)
-        self.elig_county = np.zeros(n, np.int64)
+        self.elig_county = np.zeros(n, np.int32)
         self.start = np.zeros(n, np.int32)
         self.wage_mid = np.zeros(n, np.float32)
         self.amenity = np.zeros(n, np.float32)
@@ -340,7 +342,10 @@ class JobIndex:
 
 
 class WorkerIndex:
-    """Workers compiled to column arrays, built once and scored in blocks."""
+    """Workers compiled to column arrays, built once and scored in blocks.
+
+    The config's region_step, policy_values and wage_floor are baked in at build time.
+    """
 
     def __init__(self, workers: Sequence[WorkerProfile], taxonomy: Taxonomy | None = None,
                  cfg: MatchConfig | None = None):
@@ -352,7 +357,7 @@ class WorkerIndex:
         bits = _cert_bits(tax)
         ncert = len(bits)
         self.birth = np.zeros(n, np.int32)
-        self.county = np.zeros(n, np.int64)
+        self.county = np.zeros(n, np.int32)
         self.rv = np.full((5, n), -1.0, np.float32)  # region value by JOB_REGIONS + local
         self.min_wage = np.zeros(n, np.float32)
         self.kinds = np.zeros(n, np.int8)
@@ -567,6 +572,66 @@ def _score(g: _Grid, keep: bool) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     return total, parts
 
 
+
+def _eligible_fast(g: _Grid) -> np.ndarray:
+    """Same verdict as _rules, fewer passes: row/column subsets where a rule can bite."""
+    J, W, w = g.jobs, g.workers, g.w
+    birth = W.birth[None, w]
+    bad = birth <= J.born_after[:, None]
+    bad |= birth > J.born_by[:, None]
+    bad |= g.rval < 0
+    bad |= W.available[None, w] > J.start[:, None]
+    bad[~J.ok] = True
+    kinds = W.kinds[w]
+    for k in range(len(JOB_KINDS)):
+        rows = np.flatnonzero(J.kind == k)
+        lacking = np.flatnonzero((kinds & (1 << k)) == 0)
+        if rows.size and lacking.size:
+            bad[np.ix_(rows, lacking)] = True
+    rows = np.flatnonzero(J.kind != 0)
+    if rows.size:
+        ok = W.priority[None, w] & (J.elig_county[rows, None] == W.county[None, w])
+        bad[rows] |= ~ok
+    rows = np.flatnonzero(J.cert_mask)
+    if rows.size:
+        sub = (J.cert_mask[rows, None] & ~W.cert_mask[None, w]) != 0
+        exp_block = W.cert_exp[w]
+        start = J.start[rows, None]
+        for k in range(J.cert_slots.shape[1]):
+            slot = J.cert_slots[rows, k]
+            exp = exp_block[:, np.where(slot >= 0, np.minimum(slot, exp_block.shape[1] - 1), 0)].T
+            sub |= (slot >= 0)[:, None] & (exp > 0) & (exp < start)
+        bad[rows] |= sub
+    if g.cfg.skill_gap_rules_out and J.req.nnz:
+        bad |= np.asarray(J.req_ind @ (g.cov <= 1e-6).astype(np.float32)) > 0.5
+    return ~bad
+
+
+def _total_fast(g: _Grid) -> np.ndarray:
+    """Same total as _score for the built-in scorers, fused to fewer array passes."""
+    J, W, w, cfg = g.jobs, g.workers, g.w, g.cfg
+    wt = _weights(cfg)
+    if set(wt) - {"skill", "preferred", "wage", "region", "amenities", "policy", "employer"}:
+        return _score(g, keep=False)[0]
+    ws, wp, wg, wr, wa = (np.float32(wt.get(k, 0.0)) for k in
+                          ("skill", "preferred", "wage", "region", "amenities"))
+    total = (wt.get("employer", 0.0) * _employer_value(J, cfg))[:, None].astype(np.float32) \
+        + (np.float32(wt.get("policy", 0.0)) * W.policy[None, w])
+    total += (ws + wp) * g.fit
+    rows = np.flatnonzero(J.pref_count)
+    if wp and rows.size:
+        pref = np.asarray(J.pref[rows] @ g.cov)
+        total[rows] += wp * (pref - g.fit[rows])
+    tmp = (wg * 1.5 * J.wage_mid)[:, None] * (1.0 / W.min_wage[None, w])
+    tmp -= wg
+    np.clip(tmp, 0.0, wg, out=tmp)
+    total += tmp
+    local = wr * np.maximum(W.rv[4, w], 0) + wa
+    away = (wr * np.maximum(W.rv[:4, w], 0))[J.region]
+    away += (wa * J.amenity)[:, None]
+    total += np.where(g.is_local, local[None, :], away)
+    return total
+
 # ---- explanations -----------------------------------------------------------------------
 
 _REGION_ZH = {"yrd": "长三角", "prd": "珠三角", "guizhou": "省内", "other": "其他地区",
@@ -632,7 +697,8 @@ def _explain(key: str, value: float, job: JobProfile, worker: WorkerProfile, tax
         return (f"加分技能（{names}）满足{pct}%，已有{len(hit)}项",
                 f"Preferred skills ({names_en}) met {pct}%, {len(hit)} held outright")
     if key == "wage":
-        wage = f"{job.wage_min}-{job.wage_max or job.wage_min}"
+        top = max(job.wage_max, job.wage_min)
+        wage = f"{job.wage_min}-{top}" if top != job.wage_min else f"{top}"
         ask = worker.min_wage or cfg.wage_floor
         stated = "期望不低于" if worker.min_wage else "未填期望，按"
         return (f"月薪{wage}元，{stated}{ask}元",
@@ -779,6 +845,33 @@ def _rank(g: _Grid, k: int, by_job: bool) -> RankResult:
                       flat_ok.size, int(flat_ok.sum()), flat_bits)
 
 
+
+def _topk_columns(total: np.ndarray, k: int, chunk: int = 64) -> tuple[np.ndarray, np.ndarray]:
+    """Top k rows of every column of (jobs x workers), best first: (positions, values).
+
+    Rows are grouped in chunks; only the k chunks with the highest maxima can hold a
+    column's top k, so the exact selection runs on k*chunk candidates instead of all jobs.
+    """
+    n, b = total.shape
+    n_chunks = -(-n // chunk)
+    full = n // chunk
+    maxima = np.empty((n_chunks, b), np.float32)
+    if full:
+        total[: full * chunk].reshape(full, chunk, b).max(axis=1, out=maxima[:full])
+    if n_chunks > full:
+        maxima[full] = total[full * chunk:].max(axis=0)
+    kc = min(k, n_chunks)
+    best_chunks = np.argpartition(-maxima.T, kc - 1, axis=1)[:, :kc]  # (workers, kc)
+    rows = (best_chunks[:, :, None] * chunk + np.arange(chunk)).reshape(b, -1)
+    inside = rows < n
+    cand = total[np.minimum(rows, n - 1), np.arange(b)[:, None]]
+    cand = np.where(inside, cand, -np.inf).astype(np.float32)
+    top = np.argpartition(-cand, k - 1, axis=1)[:, :k]
+    vals = np.take_along_axis(cand, top, axis=1)
+    order = np.argsort(-vals, axis=1, kind="stable")
+    pos = np.take_along_axis(np.take_along_axis(rows, top, axis=1), order, axis=1)
+    return pos, np.take_along_axis(vals, order, axis=1)
+
 def rank_jobs(worker: WorkerProfile, index: JobIndex, k: int = 20,
               cfg: MatchConfig | None = None) -> RankResult:
     """Rank all openings of ``index`` for one worker; explain the top k and rule-outs."""
@@ -851,16 +944,9 @@ def batch(workers: Sequence[WorkerProfile] | WorkerIndex, index: JobIndex, k: in
     def run(start: int) -> int:
         w = slice(start, min(start + step, n_w))
         g = _grid(index, widx, w, cfg)
-        ok, _ = _rules(g, with_reasons=False)
-        total, _ = _score(g, keep=False)
-        total[~ok] = -1.0
-        neg = np.empty((total.shape[1], n_j), np.float32)
-        np.negative(total.T, out=neg)  # workers as rows, contiguous for argpartition
-        part = np.argpartition(neg, kk - 1, axis=1)[:, :kk]
-        vals = -np.take_along_axis(neg, part, axis=1)
-        order = np.argsort(-vals, axis=1, kind="stable")
-        part = np.take_along_axis(part, order, axis=1)
-        vals = np.take_along_axis(vals, order, axis=1)
+        total = _total_fast(g)
+        total[~_eligible_fast(g)] = -1.0
+        part, vals = _topk_columns(total, kk)
         pos[w, :kk] = np.where(vals >= 0, part, -1)
         scores[w, :kk] = np.where(vals >= 0, vals, -1.0)
         return w.stop - w.start
@@ -882,9 +968,8 @@ def score_matrix(workers: WorkerIndex, index: JobIndex,
     if len(workers) * len(index) > 50_000_000:
         raise ValueError("score_matrix is for group dispatch; use batch() for large sets")
     g = _grid(index, workers, slice(0, len(workers)), cfg)
-    ok, _ = _rules(g, with_reasons=False)
-    total, _ = _score(g, keep=False)
-    total[~ok] = -1.0
+    total = _total_fast(g)
+    total[~_eligible_fast(g)] = -1.0
     return np.ascontiguousarray(total.T)
 
 
