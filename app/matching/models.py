@@ -1,0 +1,71 @@
+"""Resolved skills of workers and the stored results of batch matching."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db, utcnow
+
+
+class WorkerSkill(db.Model):
+    """One part of a worker's typed skills and what it resolved to.
+
+    ``skill_code`` is NULL when the text could not be resolved: the text is kept and shown
+    to the officer instead of being dropped or guessed.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(sa.ForeignKey("worker.id", ondelete="CASCADE"),
+                                           index=True)
+    skill_code: Mapped[str | None] = mapped_column(sa.String(48))
+    level: Mapped[int] = mapped_column(default=2)  # 1 beginner .. 5 expert
+    source_text: Mapped[str] = mapped_column(sa.String(128), default="")
+    method: Mapped[str | None] = mapped_column(sa.String(16))  # alias|contains|chars|pinyin
+    confidence: Mapped[float] = mapped_column(default=0.0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        sa.CheckConstraint("level BETWEEN 1 AND 5", name="level_range"),
+    )
+
+    @property
+    def resolved(self) -> bool:
+        """Whether the text was matched to a canonical skill."""
+        return self.skill_code is not None
+
+
+class MatchRun(db.Model):
+    """One batch run: every seeking worker against every open opening."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    on_date: Mapped[date]  # the day whose open openings and ages were used
+    k: Mapped[int] = mapped_column(default=10)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    workers: Mapped[int] = mapped_column(default=0)
+    jobs: Mapped[int] = mapped_column(default=0)
+    results: Mapped[int] = mapped_column(default=0)
+    seconds: Mapped[float] = mapped_column(default=0.0)
+
+
+class MatchResult(db.Model):
+    """A stored top-k opening of a worker from the latest batch run."""
+
+    __scope__ = {"area": "area_code", "worker": "worker_id"}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(sa.ForeignKey("match_run.id"), index=True)
+    worker_id: Mapped[int] = mapped_column(sa.ForeignKey("worker.id", ondelete="CASCADE"))
+    job_id: Mapped[int] = mapped_column(sa.ForeignKey("job.id", ondelete="CASCADE"))
+    area_code: Mapped[str] = mapped_column(sa.String(6))  # the worker's county
+    rank: Mapped[int]  # 1 = best
+    score: Mapped[float]
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        sa.UniqueConstraint("worker_id", "rank", name="uq_match_result_worker_rank"),
+        sa.Index("ix_match_result_job_score", "job_id", "score"),
+        sa.Index("ix_match_result_area", "area_code"),
+    )

@@ -1,0 +1,280 @@
+"""Database rows → the engine's plain profiles, with column queries and a checked cache.
+
+Openings are read with one column query (no ORM objects) and compiled into a
+:class:`~app.matching.engine.JobIndex` that is kept per process. Every call first reads a
+cheap fingerprint of the open openings and the employers (count, id and filled sums,
+latest change); a different fingerprint rebuilds the index, so a closed, filled, expired
+or suspended opening is never served from the cache. The cache only saves work: nothing
+another process must see lives in it.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from app.employers.models import Employer, Job
+from app.extensions import db
+from app.matching.engine import JOB_KINDS, HeldCertificate, JobIndex, JobProfile, WorkerProfile
+from app.matching.models import WorkerSkill
+from app.placements.models import Placement
+from app.registry.models import Household, Worker, WorkerCertificate
+
+POOL_STATUSES = ("seeking", "training")  # workers matching looks for
+RETENTION_MIN_PLACEMENTS = 3  # fewer placements: retention unknown (engine default)
+RETENTION_AFTER_DAYS = 30  # placements younger than this do not count yet
+CACHE_SECONDS = 900  # retention figures are at most this old; openings are never stale
+_WORKER_REGIONS = {"local", "guizhou", "yrd", "prd", "any"}
+
+
+# ---- openings -------------------------------------------------------------------------
+
+
+def _job_columns() -> list:
+    return [Job.id, Job.employer_id, Job.title, Job.start_date, Job.headcount, Job.filled,
+            Job.age_min, Job.age_max, Job.required_skills, Job.preferred_skills,
+            Job.required_certificates, Job.occupation_code, Job.wage_min, Job.wage_max,
+            Job.region, Job.county_code, Job.city_code, Job.province_code, Job.kind,
+            Job.eligibility_county_code, Job.housing, Job.meals,
+            Employer.status.label("employer_status"), Employer.arrears_open]
+
+
+def _skill_pairs(entries: Iterable[dict] | None) -> tuple[tuple[str, int], ...]:
+    out: dict[str, int] = {}
+    for e in entries or ():
+        code = e.get("code") if isinstance(e, dict) else e
+        if not code:
+            continue
+        level = e.get("level", 1) if isinstance(e, dict) else 1
+        try:
+            level = min(max(int(level or 1), 1), 5)
+        except (TypeError, ValueError):
+            level = 1
+        out[code] = max(out.get(code, 1), level)
+    return tuple(out.items())
+
+
+def job_profile_from_row(row: sa.Row, today: date,
+                         retention: dict[int, float] | None = None) -> JobProfile:
+    """One opening's profile from a row of :func:`_job_columns`."""
+    required = _skill_pairs(row.required_skills)
+    preferred = tuple(code for code, _ in _skill_pairs(row.preferred_skills))
+    if not required and row.occupation_code:
+        # An opening that names its occupation but lists no skills still asks for it.
+        required = ((row.occupation_code, 1),)
+    # An opening already under way hires people who start now: check ages and
+    # availability against today, not a start date in the past.
+    start = max(row.start_date or today, today)
+    county = row.county_code or ""
+    return JobProfile(
+        id=row.id, employer_id=row.employer_id, start_date=start, status="open",
+        openings_left=max(0, row.headcount - row.filled), age_min=row.age_min,
+        age_max=row.age_max,
+        required_certificates=tuple(dict.fromkeys(row.required_certificates or ())),
+        required_skills=required, preferred_skills=preferred,
+        wage_min=row.wage_min or row.wage_max or 0, wage_max=row.wage_max or row.wage_min or 0,
+        region=row.region or "other", county=county,
+        prefecture=row.city_code or (county[:4] + "00" if county else ""),
+        province=row.province_code or (county[:2] + "0000" if county else ""),
+        kind=row.kind if row.kind in JOB_KINDS else "market",
+        eligible_county=row.eligibility_county_code or "",
+        housing=bool(row.housing), meals=bool(row.meals),
+        employer_suspended=row.employer_status != "verified",
+        employer_wage_arrears=bool(row.arrears_open),
+        employer_retention=(retention or {}).get(row.employer_id), title=row.title,
+    )
+
+
+def open_jobs_stmt(today: date) -> sa.Select:
+    """Column select over every opening open on ``today`` with its employer's flags."""
+    return (sa.select(*_job_columns()).join(Employer, Job.employer_id == Employer.id)
+            .where(Job.open_clause(today)).order_by(Job.id))
+
+
+def employer_retention(today: date, employer_ids: Iterable[int] | None = None
+                       ) -> dict[int, float]:
+    """Share of each employer's placements (older than a month) still in work."""
+    cutoff = today - timedelta(days=RETENTION_AFTER_DAYS)
+    active = sa.func.sum(sa.case((Placement.status == "active", 1), else_=0))
+    stmt = (sa.select(Placement.employer_id, sa.func.count(Placement.id), active)
+            .where(Placement.employer_id.is_not(None), Placement.start_date <= cutoff)
+            .group_by(Placement.employer_id))
+    if employer_ids is not None:
+        stmt = stmt.where(Placement.employer_id.in_(list(employer_ids)))
+    return {eid: float(kept or 0) / n for eid, n, kept in db.session.execute(stmt)
+            if n >= RETENTION_MIN_PLACEMENTS}
+
+
+def job_profiles(today: date, job_ids: Sequence[int] | None = None,
+                 only_open: bool = True) -> list[JobProfile]:
+    """Profiles of open openings (or of the given ones), one column query."""
+    stmt = sa.select(*_job_columns()).join(Employer, Job.employer_id == Employer.id)
+    if only_open:
+        stmt = stmt.where(Job.open_clause(today))
+    if job_ids is not None:
+        stmt = stmt.where(Job.id.in_(list(job_ids)))
+    rows = db.session.execute(stmt.order_by(Job.id)).all()
+    retention = employer_retention(today, {r.employer_id for r in rows} if job_ids else None)
+    return [job_profile_from_row(r, today, retention) for r in rows]
+
+
+def fingerprint(today: date) -> tuple:
+    """A cheap summary that changes whenever the set or state of open openings changes."""
+    open_jobs = db.session.execute(
+        sa.select(sa.func.count(Job.id), sa.func.coalesce(sa.func.sum(Job.id), 0),
+                  sa.func.coalesce(sa.func.sum(Job.filled), 0), sa.func.max(Job.updated_at))
+        .where(Job.open_clause(today))).one()
+    verified = Employer.status == "verified"
+    eid = sa.cast(Employer.id, sa.BigInteger)
+    employers = db.session.execute(sa.select(
+        sa.func.count(Employer.id),
+        sa.func.coalesce(sa.func.sum(sa.case((verified, Employer.id), else_=0)), 0),
+        sa.func.coalesce(sa.func.sum(sa.case((verified, eid * eid),
+                                             else_=0)), 0),
+        sa.func.coalesce(sa.func.sum(sa.case((Employer.arrears_open, Employer.id),
+                                             else_=0)), 0),
+        sa.func.coalesce(sa.func.sum(sa.case((Employer.arrears_open, eid * eid),
+                                             else_=0)), 0),
+    )).one()
+    newest_placement = db.session.scalar(sa.select(sa.func.max(Placement.id)))
+    return (*tuple(open_jobs), *tuple(employers), newest_placement)
+
+
+@dataclass
+class _Cached:
+    key: tuple
+    index: JobIndex
+    built_at: float
+    seconds: float
+
+
+class JobIndexCache:
+    """The compiled index of open openings, rebuilt when the fingerprint changes."""
+
+    def __init__(self, max_entries: int = 4) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[str, _Cached] = {}
+        self._max = max_entries
+        self.builds = 0  # for tests and benchmarks
+
+    def get(self, today: date) -> JobIndex:
+        """The index of openings open on ``today``, current as of this call."""
+        bind = db.session.get_bind()
+        url = str(getattr(bind, "engine", bind).url)
+        key = (today, fingerprint(today), int(time.time() // CACHE_SECONDS))
+        with self._lock:
+            hit = self._entries.get(url)
+            if hit is not None and hit.key == key:
+                return hit.index
+        started = time.perf_counter()
+        index = JobIndex(job_profiles(today))
+        with self._lock:
+            if len(self._entries) >= self._max and url not in self._entries:
+                self._entries.pop(next(iter(self._entries)))
+            self._entries[url] = _Cached(key, index, time.time(),
+                                         time.perf_counter() - started)
+            self.builds += 1
+        return index
+
+    def clear(self) -> None:
+        """Forget every cached index."""
+        with self._lock:
+            self._entries.clear()
+
+
+JOB_INDEX = JobIndexCache()
+
+
+# ---- workers --------------------------------------------------------------------------
+
+
+def zero_employment_households(household_ids: Iterable[int] | None = None) -> set[int]:
+    """Households with workers on the register and none of them in work (零就业家庭)."""
+    employed = sa.func.sum(sa.case((Worker.status == "employed", 1), else_=0))
+    stmt = (sa.select(Worker.household_id).where(Worker.household_id.is_not(None))
+            .group_by(Worker.household_id).having(employed == 0))
+    if household_ids is not None:
+        ids = list(household_ids)
+        if not ids:
+            return set()
+        stmt = stmt.where(Worker.household_id.in_(ids))
+    return set(db.session.scalars(stmt))
+
+
+def _worker_columns() -> list:
+    return [Worker.id, Worker.birth_date, Worker.area_code, Worker.household_id,
+            Worker.category, Worker.regions_acceptable, Worker.min_wage,
+            Worker.job_kinds_wanted, Worker.available_from, Worker.care_duties,
+            Worker.skills_text, Household.monitored]
+
+
+def _profiles_from_rows(rows: Sequence[sa.Row]) -> list[WorkerProfile]:
+    ids = [r.id for r in rows]
+    skills: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    certs: dict[int, list[HeldCertificate]] = defaultdict(list)
+    has_rows: set[int] = set()
+    for chunk in _chunks(ids, 900):
+        for wid, code, level in db.session.execute(
+                sa.select(WorkerSkill.worker_id, WorkerSkill.skill_code, WorkerSkill.level)
+                .where(WorkerSkill.worker_id.in_(chunk))):
+            has_rows.add(wid)
+            if code:
+                skills[wid].append((code, level))
+        for wid, kind, expires in db.session.execute(
+                sa.select(WorkerCertificate.worker_id, WorkerCertificate.kind,
+                          WorkerCertificate.expires_on)
+                .where(WorkerCertificate.worker_id.in_(chunk))):
+            certs[wid].append(HeldCertificate(kind, expires))
+    zero = zero_employment_households({r.household_id for r in rows if r.household_id})
+    out = []
+    for r in rows:
+        own = skills.get(r.id, [])
+        if r.id not in has_rows and (r.skills_text or "").strip():
+            from app.matching.service import parse_worker_skills
+
+            own = [(p.skill, p.level) for p in parse_worker_skills(r.skills_text) if p.skill]
+        out.append(_worker_profile(r, tuple(own), tuple(certs.get(r.id, ())),
+                                   r.household_id in zero))
+    return out
+
+
+def _worker_profile(r: sa.Row, skills: tuple, certs: tuple, zero: bool) -> WorkerProfile:
+    county = r.area_code or ""
+    regions = tuple(x for x in (r.regions_acceptable or []) if x in _WORKER_REGIONS)
+    kinds = tuple(x for x in (r.job_kinds_wanted or []) if x in JOB_KINDS) or JOB_KINDS
+    extra = {"regions": regions} if regions else {}
+    return WorkerProfile(
+        id=r.id, birth_date=r.birth_date, county=county, prefecture=county[:4] + "00",
+        province=county[:2] + "0000", skills=skills, certificates=certs,
+        min_wage=r.min_wage or 0, kinds=kinds, available_from=r.available_from,
+        care_duties=bool(r.care_duties), category=r.category or "general",
+        monitored_household=bool(r.monitored), zero_employment_household=zero, **extra)
+
+
+def _chunks(seq: Sequence, size: int) -> Iterable[Sequence]:
+    for i in range(0, len(seq), size):
+        yield seq[i:i + size]
+
+
+def workers_stmt() -> sa.Select:
+    """Column select over workers with their household's monitoring flag."""
+    return (sa.select(*_worker_columns())
+            .outerjoin(Household, Worker.household_id == Household.id))
+
+
+def worker_profiles(stmt: sa.Select | None = None) -> list[WorkerProfile]:
+    """Profiles of the workers ``stmt`` (from :func:`workers_stmt`) selects."""
+    stmt = stmt if stmt is not None else workers_stmt()
+    return _profiles_from_rows(db.session.execute(stmt).all())
+
+
+def worker_profile(worker: Worker) -> WorkerProfile:
+    """One worker's profile (reads the current rows, not the ORM object's cache)."""
+    db.session.flush()
+    profiles = worker_profiles(workers_stmt().where(Worker.id == worker.id))
+    return profiles[0]

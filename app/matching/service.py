@@ -1,0 +1,499 @@
+"""Matching as the app uses it: resolve skills, recommend openings, rank candidates, batch.
+
+The pure engine (``engine.py``) scores; this module feeds it profiles from the database
+(``profiles.py``), turns its results back into rows the pages show, and picks the
+explanation language from the request's locale.
+"""
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+import sqlalchemy as sa
+from flask import current_app, has_app_context
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from app.auth.models import User
+from app.auth.scoping import visible
+from app.employers.models import Job
+from app.errors_domain import DomainError
+from app.extensions import db, utcnow
+from app.matching import engine
+from app.matching.models import MatchResult, MatchRun, WorkerSkill
+from app.matching.profiles import (
+    JOB_INDEX,
+    POOL_STATUSES,
+    job_profiles,
+    worker_profile,
+    worker_profiles,
+    workers_stmt,
+)
+from app.matching.text import resolve_all, split_parts
+from app.placements.models import ACTIVE_REFERRAL, Placement, Referral
+from app.placements.service import confirm_hire, refer
+from app.registry.models import Worker
+
+COMPONENT_LABELS = {
+    "skill": _l("Skill fit"), "preferred": _l("Preferred skills"), "wage": _l("Wage"),
+    "region": _l("Workplace"), "amenities": _l("Housing and meals"),
+    "policy": _l("Policy priority"), "employer": _l("Employer record"),
+}
+REASON_LABELS = {
+    "closed": _l("Filled or closed"), "employer_suspended": _l("Employer suspended"),
+    "age": _l("Age"), "region": _l("Region not wanted"), "care_duties": _l("Care duties"),
+    "kind_ineligible": _l("Not eligible for this kind of post"),
+    "kind_unwanted": _l("Kind of job not wanted"), "not_available": _l("Not available in time"),
+    "cert_missing": _l("Certificate missing"), "cert_expired": _l("Certificate expired"),
+    "skill_gap": _l("Skill missing"),
+}
+DEFAULT_LEVEL = 2  # a skill named without years or grade: can do the work, not a master
+_LEVEL_WORDS = (("高级技师", 5), ("技师", 4), ("精通", 4), ("高级", 3), ("熟练", 3),
+                ("中级", 2), ("初级", 1), ("学徒", 1), ("入门", 1), ("学过", 1))
+_YEARS_RE = re.compile(r"(\d+|[一二两三四五六七八九十]+)\s*多?\s*年")
+_CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+           "九": 9, "十": 10}
+
+
+def lang() -> str:
+    """'en' or 'zh': the language engine explanations are shown in."""
+    try:
+        return "en" if str(get_locale()) == "en" else "zh"
+    except (RuntimeError, AttributeError):
+        return "zh"
+
+
+def match_config() -> engine.MatchConfig:
+    """Engine settings: defaults, with weights/policy values from the app configuration.
+
+    ``MATCH_WEIGHTS`` (e.g. ``{"policy": 10}``) and ``MATCH_POLICY_VALUES`` (e.g.
+    ``{"relocated": 1.0}``) override the engine's defaults key by key.
+    """
+    cfg = engine.MatchConfig()
+    if not has_app_context():
+        return cfg
+    weights = current_app.config.get("MATCH_WEIGHTS") or {}
+    policy = current_app.config.get("MATCH_POLICY_VALUES") or {}
+    if weights or policy:
+        cfg = replace(cfg, weights={**cfg.weights, **weights},
+                      policy_values={**cfg.policy_values, **policy})
+    return cfg
+
+
+# ---- skills ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParsedSkill:
+    """One part of typed skills with its resolution and the level read from the text."""
+
+    text: str
+    skill: str | None
+    level: int
+    method: str | None
+    confidence: float
+
+
+def _level_of(part: str) -> int:
+    m = _YEARS_RE.search(part)
+    if m:
+        raw = m.group(1)
+        years = int(raw) if raw.isdigit() else sum(_CN_NUM.get(c, 0) for c in raw) or 1
+        return 1 if years < 1 else 2 if years < 3 else 3 if years < 6 else 4 if years < 10 else 5
+    for word, level in _LEVEL_WORDS:
+        if word in part:
+            return level
+    return DEFAULT_LEVEL
+
+
+def parse_worker_skills(text: str) -> list[ParsedSkill]:
+    """Split and resolve a worker's skills text; unresolved parts are kept (skill None)."""
+    out: list[ParsedSkill] = []
+    seen: set[str] = set()
+    for part in split_parts(text or ""):
+        level = _level_of(part)
+        for r in resolve_all(part):
+            if r.skill is not None and r.skill in seen:
+                continue
+            if r.skill:
+                seen.add(r.skill)
+            out.append(ParsedSkill(part[:128], r.skill, level, r.method, r.confidence))
+    return out
+
+
+def resolve_worker_skills(worker: Worker) -> list[WorkerSkill]:
+    """Replace a worker's resolved skills from ``Worker.skills_text`` (flushes)."""
+    db.session.execute(sa.delete(WorkerSkill).where(WorkerSkill.worker_id == worker.id))
+    rows = [WorkerSkill(worker_id=worker.id, skill_code=p.skill, level=p.level,
+                        source_text=p.text, method=p.method, confidence=p.confidence)
+            for p in parse_worker_skills(worker.skills_text or "")]
+    db.session.add_all(rows)
+    db.session.flush()
+    return rows
+
+
+def worker_skills(worker: Worker) -> list[WorkerSkill]:
+    """A worker's stored skill resolutions, resolved ones first."""
+    return list(db.session.scalars(
+        sa.select(WorkerSkill).where(WorkerSkill.worker_id == worker.id)
+        .order_by(WorkerSkill.skill_code.is_(None), WorkerSkill.id)))
+
+
+def resolve_job_skills(job: Job) -> list[dict]:
+    """Give skill entries typed as text only ({text, level}) their code (flushes).
+
+    The opening forms already store codes (``app.employers.skills.parse_skill_entries``);
+    this fills in entries that arrive without one (imports, the API). Entries the
+    resolver cannot place keep ``code`` None and their text.
+    """
+    changed = False
+    entries = []
+    for e in job.required_skills or []:
+        e = dict(e)
+        if not e.get("code") and e.get("text"):
+            hit = max(resolve_all(e["text"]), key=lambda r: r.confidence)
+            if hit.skill:
+                e.update(code=hit.skill, method=hit.method, confidence=hit.confidence)
+                changed = True
+        entries.append(e)
+    if changed:
+        job.required_skills = entries
+        db.session.flush()
+    return entries
+
+
+# ---- views of engine results ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComponentView:
+    """A part of a score as shown: label, 0..1 value, points and the explanation."""
+
+    key: str
+    label: str
+    value: float
+    weight: float
+    points: float
+    text: str
+
+
+@dataclass(frozen=True)
+class ReasonView:
+    """Why a pair is ruled out; ``subject`` is the missing certificate or skill code.
+
+    ``fixable`` marks reasons training can fix (a missing/expired certificate, a skill
+    gap): the training feature links ``subject`` to a course.
+    """
+
+    code: str
+    label: str
+    text: str
+    subject: str | None
+    fixable: bool
+
+
+def _components(m: engine.Match, lg: str) -> list[ComponentView]:
+    return [ComponentView(c.key, str(COMPONENT_LABELS.get(c.key, c.key)), c.value, c.weight,
+                          c.points, c.text_en if lg == "en" else c.text_zh)
+            for c in m.components]
+
+
+def _reasons(r: engine.RuledOut, lg: str) -> list[ReasonView]:
+    return [ReasonView(x.code, str(REASON_LABELS.get(x.code, x.code)),
+                       x.text_en if lg == "en" else x.text_zh, x.subject,
+                       x.code in engine.FIXABLE_BY_TRAINING) for x in r.reasons]
+
+
+@dataclass
+class JobMatch:
+    """A recommended opening: the Job row, its score, the explanation, any referral."""
+
+    job: Job
+    score: float
+    components: list[ComponentView]
+    referral: Referral | None = None
+
+
+@dataclass
+class RuledOutJob:
+    """An opening the worker cannot take, with every reason."""
+
+    job: Job
+    reasons: list[ReasonView]
+
+    @property
+    def fixable_by_training(self) -> bool:
+        """True when training alone (a certificate or a skill) would rule it in."""
+        return bool(self.reasons) and all(r.fixable for r in self.reasons)
+
+
+@dataclass
+class Recommendations:
+    """Openings for one worker: ranked matches, ruled-out ones and the counts."""
+
+    worker: Worker
+    matches: list[JobMatch]
+    ruled_out: list[RuledOutJob]
+    ruled_out_counts: dict[str, int]
+    considered: int
+    eligible: int
+    skills: list[WorkerSkill] = field(default_factory=list)
+    on_date: date | None = None
+
+    @property
+    def unresolved(self) -> list[WorkerSkill]:
+        """Skill texts the resolver could not place (shown to the officer)."""
+        return [s for s in self.skills if s.skill_code is None]
+
+    def training_gaps(self) -> dict[str, list[int]]:
+        """Missing certificate/skill code → ids of openings it would open up."""
+        gaps: dict[str, list[int]] = {}
+        for r in self.ruled_out:
+            for reason in r.reasons:
+                if reason.fixable and reason.subject:
+                    gaps.setdefault(reason.subject, []).append(r.job.id)
+        return gaps
+
+
+def _jobs_by_id(ids: Sequence[int]) -> dict[int, Job]:
+    if not ids:
+        return {}
+    rows = db.session.scalars(sa.select(Job).where(Job.id.in_(list(ids)))
+                              .options(selectinload(Job.employer)))
+    return {j.id: j for j in rows}
+
+
+def _referrals(worker_ids: Sequence[int], job_ids: Sequence[int]) -> dict[tuple, Referral]:
+    if not worker_ids or not job_ids:
+        return {}
+    rows = db.session.scalars(sa.select(Referral).where(
+        Referral.worker_id.in_(list(worker_ids)), Referral.job_id.in_(list(job_ids))))
+    return {(r.worker_id, r.job_id): r for r in rows}
+
+
+def recommend_for_worker(worker: Worker, k: int = 20, today: date | None = None
+                         ) -> Recommendations:
+    """The k best open openings for a worker, and the ruled-out ones with reasons."""
+    today = today or date.today()
+    index = JOB_INDEX.get(today)
+    profile = worker_profile(worker)
+    result = engine.rank_jobs(profile, index, k=k, cfg=match_config())
+    lg = lang()
+    ids = [m.job_id for m in result.matches] + [r.job_id for r in result.ruled_out]
+    jobs = _jobs_by_id(ids)
+    refs = _referrals([worker.id], [m.job_id for m in result.matches])
+    matches = [JobMatch(jobs[m.job_id], m.score, _components(m, lg),
+                        refs.get((worker.id, m.job_id)))
+               for m in result.matches if m.job_id in jobs]
+    ruled = [RuledOutJob(jobs[r.job_id], _reasons(r, lg))
+             for r in result.ruled_out if r.job_id in jobs]
+    return Recommendations(worker, matches, ruled, dict(result.ruled_out_counts),
+                           result.considered, result.eligible, worker_skills(worker), today)
+
+
+def trainable_openings(worker: Worker, limit: int = 20, today: date | None = None
+                       ) -> list[RuledOutJob]:
+    """Open openings the worker misses only for a certificate or a skill (for training)."""
+    today = today or date.today()
+    out = engine.trainable_openings(worker_profile(worker), JOB_INDEX.get(today), limit,
+                                    match_config())
+    jobs = _jobs_by_id([r.job_id for r in out])
+    lg = lang()
+    return [RuledOutJob(jobs[r.job_id], _reasons(r, lg)) for r in out if r.job_id in jobs]
+
+
+def explain_pair(worker: Worker, job: Job, today: date | None = None
+                 ) -> engine.Match | engine.RuledOut:
+    """The engine's verdict on one worker and one opening, from the current rows."""
+    today = today or date.today()
+    profiles = job_profiles(today, [job.id], only_open=False)
+    if not profiles:
+        raise DomainError(_("This opening was not found."), code="job_missing")
+    jp = profiles[0]
+    if not job.is_open_on(today):
+        jp = replace(jp, status="closed")
+    return engine.explain(worker_profile(worker), jp, cfg=match_config())
+
+
+# ---- candidates for an opening ---------------------------------------------------------
+
+
+@dataclass
+class CandidateMatch:
+    """A ranked worker for an opening (personal data masked unless allowed)."""
+
+    worker: Worker
+    score: float
+    components: list[ComponentView]
+    referral: Referral | None
+    masked_id: str
+    masked_phone: str
+
+
+@dataclass
+class Candidates:
+    """Workers ranked for one opening, inside the viewer's scope."""
+
+    job: Job
+    matches: list[CandidateMatch]
+    ruled_out_counts: dict[str, int]
+    considered: int
+    eligible: int
+    pool: str  # "area" (officer's seeking workers) | "referred" (employer) | "all"
+
+
+MAX_POOL = 50_000
+
+
+def _pool_stmt(job: Job, user: User, today: date) -> tuple[sa.Select, str]:
+    stmt = workers_stmt()
+    if user.role == "employer":
+        referred = sa.select(Referral.worker_id).where(Referral.job_id == job.id)
+        return stmt.where(Worker.id.in_(referred)), "referred"
+    stmt = visible(stmt.where(Worker.status.in_(POOL_STATUSES)), Worker, user)
+    # Cheap hard rules in SQL first, so a province-wide pool stays small.
+    start = max(job.start_date or today, today)
+    born_by = _years_before(start, job.age_min or 0)
+    born_after = _years_before(start, (job.age_max or 150) + 1)
+    stmt = stmt.where(Worker.birth_date <= born_by, Worker.birth_date > born_after,
+                      sa.or_(Worker.available_from.is_(None), Worker.available_from <= start))
+    if job.kind != "market" and job.eligibility_county_code:
+        stmt = stmt.where(Worker.area_code == job.eligibility_county_code)
+    stmt = stmt.where(sa.or_(Worker.care_duties.is_(False),
+                             Worker.area_code == (job.county_code or "")))
+    return stmt.limit(MAX_POOL), ("all" if user.role == "admin" else "area")
+
+
+def _years_before(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year - years)
+    except ValueError:
+        return d.replace(year=d.year - years, day=28)
+
+
+def candidates_for_job(job: Job, user: User, k: int = 20, today: date | None = None
+                       ) -> Candidates:
+    """The k best workers for an opening: officers see their area's seeking workers,
+    the job's employer only the workers referred to it; ID and phone are masked."""
+    from app.registry.privacy import mask_id, mask_phone
+
+    today = today or date.today()
+    if user.role == "employer" and user.employer_id != job.employer_id:
+        raise DomainError(_("This opening belongs to another employer."), code="not_yours")
+    stmt, pool = _pool_stmt(job, user, today)
+    profiles = worker_profiles(stmt)
+    jp = job_profiles(today, [job.id], only_open=False)
+    if not profiles or not jp:
+        return Candidates(job, [], {}, 0, 0, pool)
+    jprofile = jp[0] if job.is_open_on(today) else replace(jp[0], status="closed")
+    cfg = match_config()
+    widx = engine.WorkerIndex(profiles, cfg=cfg)
+    result = engine.rank_workers(jprofile, widx, k=k, cfg=cfg)
+    ids = [m.worker_id for m in result.matches]
+    workers = {w.id: w for w in db.session.scalars(sa.select(Worker).where(Worker.id.in_(ids)))}
+    refs = _referrals(ids, [job.id])
+    lg = lang()
+    matches = [CandidateMatch(workers[m.worker_id], m.score, _components(m, lg),
+                              refs.get((m.worker_id, job.id)),
+                              mask_id(workers[m.worker_id].id_number),
+                              mask_phone(workers[m.worker_id].phone))
+               for m in result.matches if m.worker_id in workers]
+    return Candidates(job, matches, dict(result.ruled_out_counts), result.considered,
+                      result.eligible, pool)
+
+
+# ---- referrals and placements ------------------------------------------------------------
+
+
+def refer_worker(worker: Worker, job: Job, *, by: User | None, source: str = "officer",
+                 note: str = "", today: date | None = None) -> Referral:
+    """Refer a worker after checking the hard rules; the score is stored (flushes)."""
+    today = today or date.today()
+    verdict = explain_pair(worker, job, today)
+    if isinstance(verdict, engine.RuledOut):
+        texts = "; ".join(r.text for r in _reasons(verdict, lang()))
+        raise DomainError(_("This worker cannot be referred to this opening: %(why)s",
+                            why=texts), code="ruled_out")
+    return refer(worker, job, by=by, source=source, score=verdict.score, note=note,
+                 today=today)
+
+
+def record_placement(worker: Worker, job: Job, *, start_date: date,
+                     monthly_wage: int | None, contract_months: int | None = None,
+                     by: User | None, today: date | None = None) -> Placement:
+    """An officer records a hire directly: refer when not yet referred, then confirm."""
+    today = today or date.today()
+    existing = db.session.scalar(sa.select(Referral).where(
+        Referral.worker_id == worker.id, Referral.job_id == job.id,
+        Referral.status.in_(ACTIVE_REFERRAL)))
+    referral = existing or refer_worker(worker, job, by=by, today=today)
+    return confirm_hire(referral, start_date=start_date, monthly_wage=monthly_wage,
+                        contract_months=contract_months, by=by, today=today)
+
+
+# ---- batch ------------------------------------------------------------------------------
+
+
+def batch_rematch(today: date | None = None, progress: Callable[[int, int], None] | None = None,
+                  k: int = 10, chunk: int = 5000) -> MatchRun:
+    """Top-k openings for every seeking worker, stored with a timestamp (flushes).
+
+    Each worker's rows are replaced in this run's transaction; workers no longer in the
+    pool lose theirs. Running twice stores the same pairs again (idempotent).
+    """
+    today = today or date.today()
+    started = time.perf_counter()
+    run = MatchRun(on_date=today, k=k)
+    db.session.add(run)
+    db.session.flush()
+    index = JOB_INDEX.get(today)
+    cfg = match_config()
+    ids_areas = db.session.execute(
+        sa.select(Worker.id, Worker.area_code).where(Worker.status.in_(POOL_STATUSES))
+        .order_by(Worker.id)).all()
+    area_of = dict(ids_areas)
+    total = len(ids_areas)
+    done = stored = 0
+    if progress:
+        progress(0, total)
+    for start in range(0, total, chunk):
+        ids = [i for i, _ in ids_areas[start:start + chunk]]
+        profiles = worker_profiles(workers_stmt().where(Worker.id.in_(ids)).order_by(Worker.id))
+        result = engine.batch(profiles, index, k=k, cfg=cfg)
+        now = utcnow()
+        rows = []
+        for i, wid in enumerate(result.worker_ids):
+            for rank, (job_id, score) in enumerate(result.top(i), start=1):
+                rows.append({"run_id": run.id, "worker_id": wid, "job_id": job_id,
+                             "area_code": area_of[wid], "rank": rank,
+                             "score": round(score, 2), "computed_at": now})
+        db.session.execute(sa.delete(MatchResult).where(MatchResult.worker_id.in_(ids)))
+        if rows:
+            db.session.execute(sa.insert(MatchResult), rows)
+        stored += len(rows)
+        done += len(ids)
+        if progress:
+            progress(done, total)
+    db.session.execute(sa.delete(MatchResult).where(MatchResult.run_id != run.id))
+    run.workers, run.jobs, run.results = total, len(index), stored
+    run.finished_at = utcnow()
+    run.seconds = round(time.perf_counter() - started, 3)
+    db.session.flush()
+    return run
+
+
+def latest_run() -> MatchRun | None:
+    """The most recent finished batch run."""
+    return db.session.scalar(sa.select(MatchRun).where(MatchRun.finished_at.is_not(None))
+                             .order_by(MatchRun.id.desc()).limit(1))
+
+
+def stored_matches(worker: Worker) -> list[MatchResult]:
+    """The worker's openings from the latest batch, best first."""
+    return list(db.session.scalars(sa.select(MatchResult).where(
+        MatchResult.worker_id == worker.id).order_by(MatchResult.rank)))
