@@ -16,3 +16,4 @@ from app.registry.models import (  # noqa: F401
     WorkerStatusChange,
     WorkHistory,
 )
+from app.training.models import ChangeReport, Course, CourseSession, Enrolment, TraineeCode  # noqa: F401,E501

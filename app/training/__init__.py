@@ -1,0 +1,1 @@
+"""Training: course catalogue, sessions, enrolment, course recommendations, outcomes."""
