@@ -46,6 +46,10 @@ LABELS = {
         "draft": _l("Draft"), "open": _l("Open"), "filled": _l("Filled"),
         "closed": _l("Closed"), "expired": _l("Expired"),
     },
+    "job_kind": {
+        "market": _l("Market job"), "public_welfare": _l("Public-welfare post"),
+        "work_relief": _l("Work-relief project"),
+    },
     "region": {
         "yrd": _l("Yangtze River Delta"), "prd": _l("Pearl River Delta"),
         "guizhou": _l("Guizhou"), "other": _l("Elsewhere"),
@@ -77,6 +81,7 @@ class Employer(db.Model):
     verified_at: Mapped[datetime | None]
     arrears_open: Mapped[bool] = mapped_column(default=False)  # an unresolved wage-arrears case
     import_mapping: Mapped[dict | None] = mapped_column(sa.JSON)  # remembered column mapping
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     province = relationship("Area", foreign_keys=[province_code])
@@ -140,6 +145,7 @@ class Job(db.Model):
         sa.CheckConstraint("age_min <= age_max", name="age_order"),
         sa.Index("ix_job_status_region", "status", "region"),
         sa.Index("ix_job_status_closing", "status", "closing_date"),
+        sa.Index("ix_job_status_published", "status", "published_at"),
     )
 
     @property
@@ -154,6 +160,25 @@ class Job(db.Model):
             and self.filled < self.headcount
             and (self.closing_date is None or self.closing_date >= day)
         )
+
+    def status_on(self, day: date) -> str:
+        """The status to show on ``day``: an open opening past its closing date is expired,
+        one with no places left is filled, whether or not a background sweep has run."""
+        if self.status == JobStatus.open.value:
+            if self.closing_date is not None and self.closing_date < day:
+                return JobStatus.expired.value
+            if self.filled >= self.headcount:
+                return JobStatus.filled.value
+        return self.status
+
+    @property
+    def wage_basis(self) -> str:
+        """How the wage is paid: month, piece or negotiable (no figure given)."""
+        if self.piece_rate:
+            return "piece"
+        if self.wage_min is None and self.wage_max is None:
+            return "negotiable"
+        return "month"
 
     @classmethod
     def open_clause(cls, day: date) -> sa.ColumnElement[bool]:

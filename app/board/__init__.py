@@ -1,0 +1,1 @@
+"""The public job board: open openings of verified employers, searchable, no login."""

@@ -1,0 +1,101 @@
+"""Public job board: list with filters and search, and one opening's page."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, render_template, request
+from sqlalchemy.orm import contains_eager
+
+from app.auth.models import Area
+from app.employers.models import Employer, EmployerStatus, Job, JobStatus
+from app.employers.search import search_condition
+from app.employers.service import listed_jobs, today
+from app.employers.skills import occupation_choices
+from app.extensions import db
+
+bp = Blueprint("board", __name__, url_prefix="/jobs", template_folder="templates")
+
+PER_PAGE = 20
+REGIONS = ("yrd", "prd", "guizhou", "other")
+KINDS = ("market", "public_welfare", "work_relief")
+WAGE_STEPS = (2000, 3000, 4000, 5000, 6000, 8000)
+
+
+@dataclass(frozen=True)
+class BoardFilters:
+    """What the visitor asked for (all optional)."""
+
+    q: str = ""
+    region: str = ""
+    city: str = ""
+    wage: int | None = None  # at least this much a month
+    kind: str = ""
+    occupation: str = ""
+    housing: bool = False
+
+    @classmethod
+    def from_args(cls, args) -> BoardFilters:  # noqa: ANN001
+        """Read filters from the query string, ignoring values that make no sense."""
+        wage = args.get("wage", type=int)
+        return cls(
+            q=(args.get("q") or "").strip()[:50],
+            region=args.get("region", "") if args.get("region") in REGIONS else "",
+            city=(args.get("city") or "")[:6] if (args.get("city") or "").isdigit() else "",
+            wage=wage if wage and 0 < wage <= 200_000 else None,
+            kind=args.get("kind", "") if args.get("kind") in KINDS else "",
+            occupation=(args.get("occupation") or "")[:48],
+            housing=args.get("housing") in ("1", "on", "true"),
+        )
+
+
+def board_query(f: BoardFilters) -> sa.Select:
+    """The board's SELECT: listed openings narrowed by the filters, newest first."""
+    stmt = listed_jobs(today()).options(contains_eager(Job.employer))
+    if f.region:
+        stmt = stmt.where(Job.region == f.region)
+    if f.city:
+        stmt = stmt.where(Job.city_code == f.city)
+    if f.wage:
+        stmt = stmt.where(sa.func.coalesce(Job.wage_max, Job.wage_min) >= f.wage)
+    if f.kind:
+        stmt = stmt.where(Job.kind == f.kind)
+    if f.occupation:
+        stmt = stmt.where(Job.occupation_code == f.occupation)
+    if f.housing:
+        stmt = stmt.where(Job.housing.is_(True))
+    condition = search_condition(f.q)
+    if condition is not None:
+        stmt = stmt.where(condition)
+    return stmt.order_by(Job.published_at.desc(), Job.id.desc())
+
+
+def city_choices() -> list[tuple[str, str, str]]:
+    """(code, name, region) of the cities openings can be in (municipalities included)."""
+    stmt = sa.select(Area.code, Area.name, Area.region).where(
+        sa.or_(Area.level == "prefecture", Area.code == "310000"),
+        Area.region.in_(("yrd", "prd", "guizhou"))).order_by(Area.region, Area.code)
+    return list(db.session.execute(stmt))
+
+
+@bp.route("")
+def index():
+    """Open openings with filters, search and pages; public."""
+    f = BoardFilters.from_args(request.args)
+    listing = db.paginate(board_query(f), page=request.args.get("page", 1, type=int),
+                          per_page=PER_PAGE, error_out=False, count=True)
+    return render_template("board/index.html", listing=listing, f=f, cities=city_choices(),
+                           occupations=occupation_choices(), wage_steps=WAGE_STEPS)
+
+
+@bp.route("/<int:job_id>")
+def detail(job_id: int):
+    """One opening: employer, wage, conditions and how to apply through an officer."""
+    job = db.session.scalars(
+        sa.select(Job).join(Employer, Job.employer_id == Employer.id)
+        .options(contains_eager(Job.employer))
+        .where(Job.id == job_id, Job.status != JobStatus.draft.value,
+               Employer.status == EmployerStatus.verified.value)).first()
+    if job is None:
+        abort(404)
+    return render_template("board/detail.html", job=job, is_open=job.is_open_on(today()))

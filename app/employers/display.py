@@ -1,0 +1,70 @@
+"""How employers and openings are shown: wages, places, statuses (template filters)."""
+from __future__ import annotations
+
+from flask import Blueprint
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+
+from app.auth.models import Area
+from app.extensions import db
+from app.registry.models import LABELS as REGISTRY_LABELS
+
+from .models import LABELS, Job
+from .service import today
+from .skills import cert_label, skill_label
+
+
+def _n(value: int) -> str:
+    return format_decimal(value, format="#,##0")
+
+
+def format_wage(job: Job) -> str:
+    """"4,500–6,000 元/月", "计件（月均 5,000–8,000 元）" or "面议"."""
+    lo, hi = job.wage_min, job.wage_max
+    if job.piece_rate:
+        if lo is None and hi is None:
+            return _("Piece rate")
+        if lo is not None and hi is not None and lo != hi:
+            return _("Piece rate (about %(low)s–%(high)s CNY a month)", low=_n(lo), high=_n(hi))
+        return _("Piece rate (about %(amount)s CNY a month)", amount=_n(lo or hi))
+    if lo is None and hi is None:
+        return _("Negotiable")
+    if lo is not None and hi is not None:
+        if lo == hi:
+            return _("%(amount)s CNY/month", amount=_n(lo))
+        return _("%(low)s–%(high)s CNY/month", low=_n(lo), high=_n(hi))
+    if lo is not None:
+        return _("from %(amount)s CNY/month", amount=_n(lo))
+    return _("up to %(amount)s CNY/month", amount=_n(hi))
+
+
+def area_name(code: str | None) -> str:
+    """Name of an area code (empty when unknown)."""
+    area = db.session.get(Area, code) if code else None
+    return area.name if area else ""
+
+
+def format_place(obj: object) -> str:
+    """"广东省 东莞市", "上海市 松江区", "贵州省 毕节市 威宁县" of a job or an employer."""
+    codes = [getattr(obj, "province_code", None), getattr(obj, "city_code", None),
+             getattr(obj, "county_code", None)]
+    names = [area_name(c) for c in dict.fromkeys(c for c in codes if c)]
+    return " ".join(n for n in names if n)
+
+
+def status_label(job: Job) -> str:
+    """The status shown for an opening today (expired past its closing date)."""
+    return str(LABELS["job_status"][job.status_on(today())])
+
+
+def init_display(bp: Blueprint) -> None:
+    """Register the template filters and globals (app-wide, from the blueprint)."""
+    bp.add_app_template_filter(format_wage, "wage")
+    bp.add_app_template_filter(format_place, "place")
+    bp.add_app_template_filter(area_name, "area_name")
+    bp.add_app_template_filter(status_label, "job_status")
+    bp.add_app_template_filter(skill_label, "skill_label")
+    bp.add_app_template_filter(cert_label, "cert_label")
+    bp.add_app_template_global(LABELS, "employer_labels")
+    bp.add_app_template_global(REGISTRY_LABELS["education"], "education_labels")
+    bp.add_app_template_global(today, "today_cn")

@@ -1,0 +1,240 @@
+"""Employer operations: sign-up, creation on an employer's behalf, verification, suspension.
+
+Services take plain arguments, flush and never commit; the view or command commits once.
+Rule violations raise ``DomainError`` with a translated message and the field at fault.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from stdnum.cn import uscc
+from stdnum.exceptions import ValidationError
+
+from app.auth.audit import audit
+from app.auth.models import Area, User
+from app.auth.service import AccountError, create_user
+from app.errors_domain import ConflictError, DomainError
+from app.extensions import db, utcnow
+
+from .models import Employer, EmployerStatus, Job
+
+CHINA = ZoneInfo("Asia/Shanghai")
+_PHONE_RE = re.compile(r"^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(?:-\d{1,5})?|400-?\d{3}-?\d{4})$")
+
+
+def today() -> date:
+    """Today's date in China, the date every "open on" question is asked for."""
+    return datetime.now(CHINA).date()
+
+
+def clean_credit_code(code: str) -> str:
+    """Validate a unified social credit code (统一社会信用代码) and return it compacted."""
+    compact = uscc.compact(code or "")
+    if not compact:
+        raise DomainError(_("Enter the unified social credit code."), field="credit_code")
+    try:
+        return uscc.validate(compact)
+    except ValidationError as exc:
+        raise DomainError(
+            _("This is not a valid unified social credit code (18 characters, check digit "
+              "included)."), field="credit_code", code="credit_code_invalid") from exc
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where an area code sits: province, city and county codes, and its region."""
+
+    province_code: str | None
+    city_code: str | None
+    county_code: str | None
+    region: str
+
+
+def locate(area_code: str | None, *, field: str = "area_code") -> Placement:
+    """Province/city/county codes and region of an area (Shanghai districts: city = 310000)."""
+    area = db.session.get(Area, area_code) if area_code else None
+    if area is None:
+        raise DomainError(_("Choose a place from the list."), field=field)
+    chain = [area]
+    while chain[-1].parent is not None and len(chain) < 4:
+        chain.append(chain[-1].parent)
+    by_level = {a.level: a.code for a in chain}
+    province = by_level.get("province") or by_level.get("other")
+    city = by_level.get("prefecture")
+    county = by_level.get("county")
+    if county and not city and province:
+        city = province  # districts of a municipality hang directly off the province
+    return Placement(province, city, county, area.region)
+
+
+def guizhou_county(code: str | None, field: str) -> str:
+    """Check that ``code`` is a county-level area in Guizhou; return it."""
+    area = db.session.get(Area, code) if code else None
+    if area is None or area.region != "guizhou" or area.level != "county":
+        raise DomainError(_("Choose a county in Guizhou."), field=field)
+    return area.code
+
+
+@dataclass
+class EmployerData:
+    """What a sign-up or an officer enters about an employer."""
+
+    name: str
+    credit_code: str
+    industry: str = ""
+    area_code: str | None = None  # most specific area of the address
+    address: str = ""
+    contact_name: str = ""
+    contact_phone: str = ""
+    labour_coop: bool = False
+    coop_county_code: str | None = None
+
+
+def _apply_employer(employer: Employer, data: EmployerData) -> None:
+    name = (data.name or "").strip()
+    if len(name) < 2:
+        raise DomainError(_("Enter the company name."), field="name")
+    code = clean_credit_code(data.credit_code)
+    clash = db.session.scalar(sa.select(Employer.id).where(
+        Employer.credit_code == code, Employer.id != (employer.id or -1)))
+    if clash:
+        raise ConflictError(_("An employer with this credit code is already registered."),
+                            field="credit_code", code="credit_code_taken")
+    place = locate(data.area_code)
+    phone = re.sub(r"[\s()（）]", "", data.contact_phone or "")
+    if not _PHONE_RE.match(phone):
+        raise DomainError(_("Enter a mobile number (11 digits) or a landline with area code."),
+                          field="contact_phone")
+    if not (data.contact_name or "").strip():
+        raise DomainError(_("Enter a contact person."), field="contact_name")
+    coop = guizhou_county(data.coop_county_code, "coop_county_code") \
+        if data.labour_coop else None
+    employer.name = name[:128]
+    employer.credit_code = code
+    employer.industry = (data.industry or "").strip()[:64]
+    employer.province_code = place.province_code
+    employer.city_code = place.city_code
+    employer.county_code = place.county_code
+    employer.region = place.region
+    employer.address = (data.address or "").strip()[:256]
+    employer.contact_name = data.contact_name.strip()[:64]
+    employer.contact_phone = phone[:20]
+    employer.labour_coop = bool(data.labour_coop)
+    employer.coop_county_code = coop
+
+
+def sign_up(data: EmployerData, username: str, password: str) -> tuple[Employer, User]:
+    """Self-service registration: a pending employer and its employer login (flushes)."""
+    employer = Employer(status=EmployerStatus.pending.value)
+    _apply_employer(employer, data)
+    db.session.add(employer)
+    db.session.flush()
+    try:
+        user = create_user(username.strip(), password, "employer", employer_id=employer.id,
+                           display_name=data.contact_name.strip() or employer.name)
+    except AccountError as exc:
+        field = "username" if "sername" in str(exc) or "用户名" in str(exc) else "password"
+        raise DomainError(str(exc), field=field) from exc
+    audit("employer_signup", employer, user=user, detail={"credit_code": employer.credit_code})
+    return employer, user
+
+
+def create_employer(data: EmployerData, by: User, *, verify_now: bool = False,
+                    username: str = "", password: str = "") -> Employer:
+    """An officer registers an employer on its behalf, optionally verified at once and
+    optionally with a login for it (flushes)."""
+    employer = Employer(status=EmployerStatus.pending.value, created_by_id=by.id)
+    _apply_employer(employer, data)
+    db.session.add(employer)
+    db.session.flush()
+    if username:
+        try:
+            create_user(username.strip(), password, "employer", employer_id=employer.id,
+                        display_name=data.contact_name.strip() or employer.name)
+        except AccountError as exc:
+            field = "username" if "sername" in str(exc) or "用户名" in str(exc) else "password"
+            raise DomainError(str(exc), field=field) from exc
+    audit("employer_create", employer, user=by, detail={"credit_code": employer.credit_code})
+    if verify_now:
+        verify(employer, by)
+    return employer
+
+
+def update_employer(employer: Employer, data: EmployerData, by: User) -> Employer:
+    """Change an employer's details; its openings' search text follows the name (flushes)."""
+    old_name = employer.name
+    if employer.status != EmployerStatus.pending.value and by.role == "employer" \
+            and uscc.compact(data.credit_code or "") != employer.credit_code:
+        raise DomainError(_("A verified employer's credit code can only be changed by an "
+                            "officer."), field="credit_code")
+    _apply_employer(employer, data)
+    db.session.flush()
+    if employer.name != old_name:
+        from .search import refresh_search_text
+
+        for job in db.session.scalars(sa.select(Job).where(Job.employer_id == employer.id)):
+            refresh_search_text(job)
+    audit("employer_update", employer, user=by)
+    return employer
+
+
+def verify(employer: Employer, by: User) -> Employer:
+    """An officer confirms a pending employer; it may now publish openings (flushes)."""
+    if employer.status == EmployerStatus.suspended.value:
+        raise ConflictError(_("A suspended employer is reinstated, not verified."),
+                            code="employer_suspended")
+    if employer.status == EmployerStatus.verified.value:
+        return employer
+    employer.status = EmployerStatus.verified.value
+    employer.status_reason = ""
+    employer.verified_by_id = by.id
+    employer.verified_at = utcnow()
+    audit("employer_verify", employer, user=by)
+    db.session.flush()
+    return employer
+
+
+def suspend(employer: Employer, reason: str, by: User, *, arrears: bool = False) -> Employer:
+    """Suspend an employer (for example over wage arrears, 欠薪); its openings leave the
+    board and matching at once, without their own status changing (flushes)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give the reason for the suspension."), field="reason")
+    employer.status = EmployerStatus.suspended.value
+    employer.status_reason = reason[:256]
+    employer.arrears_open = bool(arrears)
+    audit("employer_suspend", employer, user=by, detail={"reason": reason, "arrears": arrears})
+    db.session.flush()
+    return employer
+
+
+def reinstate(employer: Employer, by: User, note: str = "") -> Employer:
+    """Lift a suspension; open openings return to the board if still in date (flushes)."""
+    if employer.status != EmployerStatus.suspended.value:
+        raise ConflictError(_("Only a suspended employer can be reinstated."),
+                            code="not_suspended")
+    employer.status = (EmployerStatus.verified.value if employer.verified_at
+                       else EmployerStatus.pending.value)
+    employer.status_reason = ""
+    employer.arrears_open = False
+    audit("employer_reinstate", employer, user=by, detail={"note": note} if note else None)
+    db.session.flush()
+    return employer
+
+
+def listed_clause(day: date) -> sa.ColumnElement[bool]:
+    """Openings the public may see and matching may use on ``day``: open (per
+    ``Job.open_clause``) and of a verified employer. Needs ``Employer`` joined."""
+    return sa.and_(Job.open_clause(day), Employer.status == EmployerStatus.verified.value)
+
+
+def listed_jobs(day: date | None = None) -> sa.Select:
+    """``SELECT job`` over every listed opening (board, matching); add filters and order."""
+    day = day or today()
+    return sa.select(Job).join(Employer, Job.employer_id == Employer.id).where(
+        listed_clause(day))
