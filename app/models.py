@@ -2,6 +2,7 @@
 from app.api.models import ApiToken  # noqa: F401
 from app.auth.models import Area, AuditLog, LoginAttempt, User  # noqa: F401
 from app.employers.models import Employer, Job  # noqa: F401
+from app.imports.models import ImportJob  # noqa: F401
 from app.matching.models import MatchResult, MatchRun, WorkerSkill  # noqa: F401
 from app.placements.models import Placement, Referral  # noqa: F401
 from app.registry.models import (  # noqa: F401

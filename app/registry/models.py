@@ -196,6 +196,9 @@ class Worker(db.Model):
     preferred_language: Mapped[str] = mapped_column(sa.String(8), default="zh")
     status: Mapped[str] = mapped_column(sa.String(16), default="seeking", index=True)
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when an officer merged this record into another (a likely duplicate): the record
+    # stays for what other features link to it, but leaves every list.
+    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("worker.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -218,6 +221,8 @@ class Worker(db.Model):
             "status in ('seeking', 'training', 'employed', 'unavailable')", name="status_known"
         ),
         sa.Index("ix_worker_area_status", "area_code", "status"),
+        sa.Index("ix_worker_household_status", "household_id", "status"),
+        sa.Index("ix_worker_name_birth", "name", "birth_date"),
     )
 
     def age_on(self, day: date) -> int:

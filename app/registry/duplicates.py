@@ -1,0 +1,132 @@
+"""Likely duplicates: flag pairs of workers who look like one person; merge or dismiss.
+
+Same ID number is refused outright (see service.DuplicateIdNumber). Flagged for review:
+the same name and birth date (different ID numbers: one is probably mistyped), or the same
+household and names with the same pinyin (张三 / 张叁).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import aliased
+
+from app.auth.models import User
+from app.errors_domain import ConflictError
+from app.extensions import db, utcnow
+
+from .models import DuplicateFlag, Worker, WorkerCertificate, WorkerEvent, WorkHistory
+from .service import add_event, set_worker_status
+
+REASONS = ("same_name_birth", "household_pinyin")
+CHUNK = 500
+
+
+def _pairs(new_ids: list[int]) -> set[tuple[int, int, str]]:
+    a, b = aliased(Worker), aliased(Worker)
+    found: set[tuple[int, int, str]] = set()
+    for start in range(0, len(new_ids), CHUNK):
+        ids = new_ids[start:start + CHUNK]
+        by_birth = sa.select(a.id, b.id).join(
+            b, sa.and_(b.name == a.name, b.birth_date == a.birth_date, b.id != a.id,
+                       b.merged_into_id.is_(None))
+        ).where(a.id.in_(ids), a.merged_into_id.is_(None))
+        by_household = sa.select(a.id, b.id).join(
+            b, sa.and_(b.household_id == a.household_id, b.name_pinyin == a.name_pinyin,
+                       b.id != a.id, b.merged_into_id.is_(None))
+        ).where(a.id.in_(ids), a.household_id.is_not(None), a.merged_into_id.is_(None))
+        for reason, stmt in (("same_name_birth", by_birth), ("household_pinyin", by_household)):
+            for x, y in db.session.execute(stmt):
+                found.add((min(x, y), max(x, y), reason))
+    return found
+
+
+def flag_likely_duplicates(worker_ids: Iterable[int]) -> int:
+    """Flag new likely-duplicate pairs involving these workers; returns how many (flushes)."""
+    ids = sorted(set(worker_ids))
+    if not ids:
+        return 0
+    pairs = _pairs(ids)
+    if not pairs:
+        return 0
+    # One flag per pair: the first reason found wins; pairs already flagged stay as they are.
+    wanted: dict[tuple[int, int], str] = {}
+    for x, y, reason in sorted(pairs, key=lambda p: REASONS.index(p[2])):
+        wanted.setdefault((x, y), reason)
+    existing: set[tuple[int, int]] = set()
+    keys = list(wanted)
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start:start + CHUNK]
+        lows = {x for x, _y in chunk}
+        rows = db.session.execute(sa.select(DuplicateFlag.worker_a_id, DuplicateFlag.worker_b_id)
+                                  .where(DuplicateFlag.worker_a_id.in_(lows)))
+        existing.update((x, y) for x, y in rows)
+    new = [(x, y, r) for (x, y), r in wanted.items() if (x, y) not in existing]
+    if not new:
+        return 0
+    areas = dict(db.session.execute(sa.select(Worker.id, Worker.area_code).where(
+        Worker.id.in_({y for _x, y, _r in new}))).all())
+    db.session.execute(sa.insert(DuplicateFlag), [
+        {"worker_a_id": x, "worker_b_id": y, "reason": r, "area_code": areas[y],
+         "status": "open", "created_at": utcnow()} for x, y, r in new])
+    db.session.flush()
+    return len(new)
+
+
+def dismiss(flag: DuplicateFlag, by: User | None) -> None:
+    """Not the same person: close the flag (flushes)."""
+    _check_open(flag)
+    flag.status = "dismissed"
+    flag.resolved_by_id = getattr(by, "id", None)
+    flag.resolved_at = utcnow()
+    db.session.flush()
+
+
+def _check_open(flag: DuplicateFlag) -> None:
+    if flag.status != "open":
+        raise ConflictError(_("This pair has already been reviewed."))
+
+
+_FILLABLE = ("phone", "phone_rev", "household_id", "min_wage", "available_from",
+             "health_notes")
+
+
+def merge(flag: DuplicateFlag, keep: Worker, by: User | None) -> Worker:
+    """The same person: keep one record, fold the other into it (flushes).
+
+    The kept record takes over the other's certificates, work history and timeline, and
+    any empty field the other has filled in; the other record stays (other features may
+    point at it) with ``merged_into_id`` set and status "not available", and leaves lists.
+    """
+    _check_open(flag)
+    if keep.id not in (flag.worker_a_id, flag.worker_b_id):
+        raise ConflictError(_("Choose one of the two records to keep."))
+    other = flag.worker_b if keep.id == flag.worker_a_id else flag.worker_a
+    for model in (WorkerCertificate, WorkHistory, WorkerEvent):
+        db.session.execute(sa.update(model).where(model.worker_id == other.id)
+                           .values(worker_id=keep.id)
+                           .execution_options(synchronize_session=False))
+    for field in _FILLABLE:
+        if not getattr(keep, field) and getattr(other, field):
+            setattr(keep, field, getattr(other, field))
+    if other.skills_text and other.skills_text not in (keep.skills_text or ""):
+        keep.skills_text = "、".join(s for s in (keep.skills_text, other.skills_text) if s)
+    db.session.execute(sa.update(User).where(User.worker_id == other.id)
+                       .values(worker_id=keep.id)
+                       .execution_options(synchronize_session=False))
+    other.merged_into_id = keep.id
+    db.session.flush()
+    set_worker_status(other, "unavailable", _("Merged into record %(id)d", id=keep.id), by)
+    flag.status = "merged"
+    flag.resolved_by_id = getattr(by, "id", None)
+    flag.resolved_at = utcnow()
+    # Other open flags about the merged record are settled by the merge.
+    db.session.execute(sa.update(DuplicateFlag).where(
+        DuplicateFlag.status == "open",
+        sa.or_(DuplicateFlag.worker_a_id == other.id, DuplicateFlag.worker_b_id == other.id),
+    ).values(status="merged", resolved_by_id=getattr(by, "id", None), resolved_at=utcnow())
+        .execution_options(synchronize_session=False))
+    add_event(keep, "merged", {"from": other.id, "name": other.name}, by=by)
+    db.session.expire(keep)
+    return keep
