@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from sqlalchemy.orm import aliased
 from wtforms import (
     BooleanField,
     DateField,
@@ -118,7 +118,6 @@ class SuspendForm(FlaskForm):
     """Suspend with a reason."""
 
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=256)])
-    arrears = BooleanField(_l("Wage arrears (欠薪)"))
     submit = SubmitField(_l("Suspend"))
 
 

@@ -199,16 +199,18 @@ def verify(employer: Employer, by: User) -> Employer:
     return employer
 
 
-def suspend(employer: Employer, reason: str, by: User, *, arrears: bool = False) -> Employer:
+def suspend(employer: Employer, reason: str, by: User) -> Employer:
     """Suspend an employer (for example over wage arrears, 欠薪); its openings leave the
-    board and matching at once, without their own status changing (flushes)."""
+    board and matching at once, without their own status changing (flushes).
+
+    ``Employer.arrears_open`` is not touched: it belongs to the wage-arrears cases
+    (app.placements.arrears), which open and resolve it."""
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Give the reason for the suspension."), field="reason")
     employer.status = EmployerStatus.suspended.value
     employer.status_reason = reason[:256]
-    employer.arrears_open = bool(arrears)
-    audit("employer_suspend", employer, user=by, detail={"reason": reason, "arrears": arrears})
+    audit("employer_suspend", employer, user=by, detail={"reason": reason})
     db.session.flush()
     return employer
 
@@ -221,7 +223,6 @@ def reinstate(employer: Employer, by: User, note: str = "") -> Employer:
     employer.status = (EmployerStatus.verified.value if employer.verified_at
                        else EmployerStatus.pending.value)
     employer.status_reason = ""
-    employer.arrears_open = False
     audit("employer_reinstate", employer, user=by, detail={"note": note} if note else None)
     db.session.flush()
     return employer

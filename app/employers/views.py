@@ -205,7 +205,7 @@ def suspend(employer_id: int):
     form = SuspendForm()
     if form.validate_on_submit():
         try:
-            service.suspend(employer, form.reason.data, _me(), arrears=form.arrears.data)
+            service.suspend(employer, form.reason.data, _me())
         except DomainError as exc:
             db.session.rollback()
             flash(exc.message, "danger")

@@ -39,7 +39,7 @@ def make_employer(factory, status: str = "verified", *, with_user: bool = True,
     data = employer_data(name=kw.pop("name", f"测试用人单位{factory.seq()}有限公司"), **kw)
     employer = service.create_employer(data, officer, verify_now=status != "pending")
     if status == "suspended":
-        service.suspend(employer, "欠薪", officer, arrears=True)
+        service.suspend(employer, "欠薪", officer)
     user = factory.user("employer", employer_id=employer.id) if with_user else None
     return employer, user
 
@@ -196,10 +196,9 @@ def test_suspension_takes_openings_off_the_board_and_reinstating_returns_them(
     resp = client.post(f"/employers/{employer.id}/suspend", data={"reason": ""})
     assert resp.status_code == 302 and db.session.get(Employer, employer.id).status == \
         "verified"  # a reason is required
-    client.post(f"/employers/{employer.id}/suspend", data={"reason": "拖欠工资三个月",
-                                                           "arrears": "y"})
+    client.post(f"/employers/{employer.id}/suspend", data={"reason": "拖欠工资三个月"})
     employer = db.session.get(Employer, employer.id)
-    assert employer.status == "suspended" and employer.arrears_open
+    assert employer.status == "suspended" and employer.status_reason == "拖欠工资三个月"
     assert job.status == "open"  # the opening itself is untouched ...
     assert "物流分拣员" not in text_of(client.get("/jobs"))  # ... but off the board
     assert client.get(f"/jobs/{job.id}").status_code == 404
