@@ -22,6 +22,7 @@ from app.employers.models import Employer, Job
 from app.extensions import db
 from app.matching.engine import JOB_KINDS, HeldCertificate, JobIndex, JobProfile, WorkerProfile
 from app.matching.models import WorkerSkill
+from app.matching.text import split_parts
 from app.placements.models import Placement
 from app.registry.models import Household, Worker, WorkerCertificate
 
@@ -193,17 +194,16 @@ JOB_INDEX = JobIndexCache()
 # ---- workers --------------------------------------------------------------------------
 
 
-def zero_employment_households(household_ids: Iterable[int] | None = None) -> set[int]:
-    """Households with workers on the register and none of them in work (零就业家庭)."""
-    employed = sa.func.sum(sa.case((Worker.status == "employed", 1), else_=0))
-    stmt = (sa.select(Worker.household_id).where(Worker.household_id.is_not(None))
-            .group_by(Worker.household_id).having(employed == 0))
-    if household_ids is not None:
-        ids = list(household_ids)
-        if not ids:
-            return set()
-        stmt = stmt.where(Worker.household_id.in_(ids))
-    return set(db.session.scalars(stmt))
+def zero_employment_households(household_ids: Iterable[int]) -> set[int]:
+    """Which of these households are zero-employment (零就业家庭, the register's rule)."""
+    from app.registry.queries import zero_employment
+
+    ids = list(household_ids)
+    found: set[int] = set()
+    for chunk in _chunks(ids, 900):
+        found.update(db.session.scalars(
+            sa.select(Household.id).where(Household.id.in_(chunk), zero_employment())))
+    return found
 
 
 def _worker_columns() -> list:
@@ -216,13 +216,14 @@ def _worker_columns() -> list:
 def _profiles_from_rows(rows: Sequence[sa.Row]) -> list[WorkerProfile]:
     ids = [r.id for r in rows]
     skills: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    texts: dict[int, set[str]] = defaultdict(set)
     certs: dict[int, list[HeldCertificate]] = defaultdict(list)
-    has_rows: set[int] = set()
     for chunk in _chunks(ids, 900):
-        for wid, code, level in db.session.execute(
-                sa.select(WorkerSkill.worker_id, WorkerSkill.skill_code, WorkerSkill.level)
+        for wid, code, level, text in db.session.execute(
+                sa.select(WorkerSkill.worker_id, WorkerSkill.skill_code, WorkerSkill.level,
+                          WorkerSkill.source_text)
                 .where(WorkerSkill.worker_id.in_(chunk))):
-            has_rows.add(wid)
+            texts[wid].add(text)
             if code:
                 skills[wid].append((code, level))
         for wid, kind, expires in db.session.execute(
@@ -234,7 +235,8 @@ def _profiles_from_rows(rows: Sequence[sa.Row]) -> list[WorkerProfile]:
     out = []
     for r in rows:
         own = skills.get(r.id, [])
-        if r.id not in has_rows and (r.skills_text or "").strip():
+        if texts.get(r.id, set()) != {p[:128] for p in split_parts(r.skills_text or "")}:
+            # Never resolved, or the text changed since: resolve now (not stored here).
             from app.matching.service import parse_worker_skills
 
             own = [(p.skill, p.level) for p in parse_worker_skills(r.skills_text) if p.skill]
@@ -256,15 +258,26 @@ def _worker_profile(r: sa.Row, skills: tuple, certs: tuple, zero: bool) -> Worke
         monitored_household=bool(r.monitored), zero_employment_household=zero, **extra)
 
 
+def pool_condition() -> sa.ColumnElement[bool]:
+    """Workers matching looks for: seeking work or in training, still on the register."""
+    from app.registry.queries import active_worker
+
+    return sa.and_(Worker.status.in_(POOL_STATUSES), active_worker())
+
+
 def _chunks(seq: Sequence, size: int) -> Iterable[Sequence]:
     for i in range(0, len(seq), size):
         yield seq[i:i + size]
 
 
 def workers_stmt() -> sa.Select:
-    """Column select over workers with their household's monitoring flag."""
+    """Column select over workers on the register (not merged away) with their
+    household's monitoring flag."""
+    from app.registry.queries import active_worker
+
     return (sa.select(*_worker_columns())
-            .outerjoin(Household, Worker.household_id == Household.id))
+            .outerjoin(Household, Worker.household_id == Household.id)
+            .where(active_worker()))
 
 
 def worker_profiles(stmt: sa.Select | None = None) -> list[WorkerProfile]:

@@ -30,6 +30,7 @@ from app.matching.profiles import (
     JOB_INDEX,
     POOL_STATUSES,
     job_profiles,
+    pool_condition,
     worker_profile,
     worker_profiles,
     workers_stmt,
@@ -138,10 +139,27 @@ def resolve_worker_skills(worker: Worker) -> list[WorkerSkill]:
 
 
 def worker_skills(worker: Worker) -> list[WorkerSkill]:
-    """A worker's stored skill resolutions, resolved ones first."""
-    return list(db.session.scalars(
+    """A worker's skill resolutions, resolved ones first.
+
+    The stored rows when they match the current skills text; otherwise (never resolved,
+    or the text changed without a resolve) a fresh resolution that is not stored.
+    """
+    rows = list(db.session.scalars(
         sa.select(WorkerSkill).where(WorkerSkill.worker_id == worker.id)
         .order_by(WorkerSkill.skill_code.is_(None), WorkerSkill.id)))
+    parts = {p[:128] for p in split_parts(worker.skills_text or "")}
+    if {r.source_text for r in rows} != parts:
+        rows = sorted((WorkerSkill(worker_id=worker.id, skill_code=p.skill, level=p.level,
+                                   source_text=p.text, method=p.method,
+                                   confidence=p.confidence)
+                       for p in parse_worker_skills(worker.skills_text or "")),
+                      key=lambda r: r.skill_code is None)
+    return rows
+
+
+def _profile_with(worker: Worker, skills: list[WorkerSkill]) -> engine.WorkerProfile:
+    return replace(worker_profile(worker),
+                   skills=tuple((s.skill_code, s.level) for s in skills if s.skill_code))
 
 
 def resolve_job_skills(job: Job) -> list[dict]:
@@ -281,8 +299,8 @@ def recommend_for_worker(worker: Worker, k: int = 20, today: date | None = None
     """The k best open openings for a worker, and the ruled-out ones with reasons."""
     today = today or date.today()
     index = JOB_INDEX.get(today)
-    profile = worker_profile(worker)
-    result = engine.rank_jobs(profile, index, k=k, cfg=match_config())
+    skills = worker_skills(worker)
+    result = engine.rank_jobs(_profile_with(worker, skills), index, k=k, cfg=match_config())
     lg = lang()
     ids = [m.job_id for m in result.matches] + [r.job_id for r in result.ruled_out]
     jobs = _jobs_by_id(ids)
@@ -293,15 +311,15 @@ def recommend_for_worker(worker: Worker, k: int = 20, today: date | None = None
     ruled = [RuledOutJob(jobs[r.job_id], _reasons(r, lg))
              for r in result.ruled_out if r.job_id in jobs]
     return Recommendations(worker, matches, ruled, dict(result.ruled_out_counts),
-                           result.considered, result.eligible, worker_skills(worker), today)
+                           result.considered, result.eligible, skills, today)
 
 
 def trainable_openings(worker: Worker, limit: int = 20, today: date | None = None
                        ) -> list[RuledOutJob]:
     """Open openings the worker misses only for a certificate or a skill (for training)."""
     today = today or date.today()
-    out = engine.trainable_openings(worker_profile(worker), JOB_INDEX.get(today), limit,
-                                    match_config())
+    out = engine.trainable_openings(_profile_with(worker, worker_skills(worker)),
+                                    JOB_INDEX.get(today), limit, match_config())
     jobs = _jobs_by_id([r.job_id for r in out])
     lg = lang()
     return [RuledOutJob(jobs[r.job_id], _reasons(r, lg)) for r in out if r.job_id in jobs]
@@ -317,7 +335,7 @@ def explain_pair(worker: Worker, job: Job, today: date | None = None
     jp = profiles[0]
     if not job.is_open_on(today):
         jp = replace(jp, status="closed")
-    return engine.explain(worker_profile(worker), jp, cfg=match_config())
+    return engine.explain(_profile_with(worker, worker_skills(worker)), jp, cfg=match_config())
 
 
 # ---- candidates for an opening ---------------------------------------------------------
@@ -454,7 +472,7 @@ def batch_rematch(today: date | None = None, progress: Callable[[int, int], None
     index = JOB_INDEX.get(today)
     cfg = match_config()
     ids_areas = db.session.execute(
-        sa.select(Worker.id, Worker.area_code).where(Worker.status.in_(POOL_STATUSES))
+        sa.select(Worker.id, Worker.area_code).where(pool_condition())
         .order_by(Worker.id)).all()
     area_of = dict(ids_areas)
     total = len(ids_areas)

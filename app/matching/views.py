@@ -1,0 +1,397 @@
+"""Matching pages: a worker's openings, an opening's candidates, dispatch, referrals."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+from werkzeug.routing import BuildError
+
+from app.auth.models import Area
+from app.auth.scoping import get_visible_or_404, roles_required, visible
+from app.employers.models import Employer, Job
+from app.errors_domain import DomainError
+from app.extensions import db
+from app.placements.models import ACTIVE_REFERRAL, Referral
+from app.placements.models import LABELS as PLACEMENT_LABELS
+from app.placements.service import confirm_hire, respond, withdraw
+from app.registry.models import Worker
+from app.registry.privacy import mask_id, mask_phone
+
+from . import dispatch as dispatch_service
+from .forms import (
+    AcceptDispatchForm,
+    DispatchForm,
+    FilterForm,
+    HireForm,
+    ReferForm,
+    RespondForm,
+    WithdrawForm,
+)
+from .service import (
+    COMPONENT_LABELS,
+    REASON_LABELS,
+    candidates_for_job,
+    lang,
+    latest_run,
+    recommend_for_worker,
+    record_placement,
+    refer_worker,
+)
+
+bp = Blueprint("matching", __name__, template_folder="templates")
+
+OFFICERS = ("officer", "admin")
+CATEGORIES = ("relocated", "graduate", "returnee", "general")
+
+
+def _today() -> date:
+    return date.today()
+
+
+@bp.app_template_global()
+def job_url(job: Job) -> str:
+    """Where a job title links: the employer/officer page, else the public board."""
+    endpoint = ("board.detail" if current_user.role == "trainee"
+                else "employers.job_detail")
+    try:
+        return url_for(endpoint, job_id=job.id)
+    except BuildError:
+        return "#"
+
+
+@bp.app_template_global()
+def worker_url(worker: Worker) -> str:
+    """The register's page of a worker, when the register is installed."""
+    try:
+        return url_for("registry.worker_detail", worker_id=worker.id)
+    except BuildError:
+        return url_for("matching.worker_matches", worker_id=worker.id)
+
+
+def _back(default: str) -> str:
+    target = request.form.get("next") or ""
+    return target if target.startswith("/") and not target.startswith("//") else default
+
+
+def _flash_error(exc: DomainError) -> None:
+    flash(exc.message, "danger")
+
+
+# ---- a worker's openings ---------------------------------------------------------------
+
+
+@bp.route("/workers/<int:worker_id>/matches")
+@roles_required("officer", "admin", "trainee")
+def worker_matches(worker_id: int):
+    """Recommended openings with score bars and explanations; ruled-out ones with reasons."""
+    worker = get_visible_or_404(Worker, worker_id)
+    recs = recommend_for_worker(worker, k=request.args.get("k", 20, type=int) or 20,
+                                today=_today())
+    referrals = db.session.scalars(
+        sa.select(Referral).where(Referral.worker_id == worker.id)
+        .options(selectinload(Referral.job).selectinload(Job.employer))
+        .order_by(Referral.created_at.desc())).all()
+    return render_template(
+        "matching/matches.html", worker=worker, recs=recs, referrals=referrals,
+        refer_form=ReferForm(), hire_form=HireForm(), withdraw_form=WithdrawForm(),
+        masked_id=mask_id(worker.id_number), masked_phone=mask_phone(worker.phone),
+        reason_labels=REASON_LABELS, component_labels=COMPONENT_LABELS,
+        status_labels=PLACEMENT_LABELS["referral_status"], run=latest_run())
+
+
+@bp.route("/workers/<int:worker_id>/refer", methods=["POST"])
+@roles_required("officer", "admin", "trainee")
+def refer_from_worker(worker_id: int):
+    """Refer the worker to an opening (a trainee asks for a referral for themself)."""
+    worker = get_visible_or_404(Worker, worker_id)
+    form = ReferForm()
+    back = _back(url_for(".worker_matches", worker_id=worker.id))
+    if not form.validate_on_submit() or not (form.job_id.data or "").isdigit():
+        abort(400)
+    job = get_visible_or_404(Job, int(form.job_id.data)) \
+        if current_user.role != "trainee" else db.session.get(Job, int(form.job_id.data))
+    if job is None:
+        abort(404)
+    source = "trainee" if current_user.role == "trainee" else "officer"
+    try:
+        refer_worker(worker, job, by=current_user, source=source, note=form.note.data or "",
+                     today=_today())
+    except DomainError as exc:
+        db.session.rollback()
+        _flash_error(exc)
+    else:
+        db.session.commit()
+        flash(_("%(worker)s was referred to %(job)s.", worker=worker.name, job=job.title)
+              if source == "officer" else _("Your request was sent to the employer."),
+              "success")
+    return redirect(back)
+
+
+@bp.route("/workers/<int:worker_id>/placement", methods=["POST"])
+@roles_required(*OFFICERS)
+def record_worker_placement(worker_id: int):
+    """An officer records a hire for a worker directly."""
+    worker = get_visible_or_404(Worker, worker_id)
+    form = HireForm()
+    back = _back(url_for(".worker_matches", worker_id=worker.id))
+    if not form.validate_on_submit() or not (form.job_id.data or "").isdigit():
+        for errors in form.errors.values():
+            for e in errors:
+                flash(str(e), "danger")
+        return redirect(back)
+    job = get_visible_or_404(Job, int(form.job_id.data))
+    try:
+        record_placement(worker, job, start_date=form.start_date.data,
+                         monthly_wage=form.monthly_wage.data,
+                         contract_months=form.contract_months.data, by=current_user,
+                         today=_today())
+    except DomainError as exc:
+        db.session.rollback()
+        _flash_error(exc)
+    else:
+        db.session.commit()
+        flash(_("The hire of %(worker)s was recorded.", worker=worker.name), "success")
+    return redirect(back)
+
+
+# ---- an opening's candidates ------------------------------------------------------------
+
+
+@bp.route("/jobs/<int:job_id>/candidates")
+@roles_required("officer", "admin", "employer")
+def job_candidates(job_id: int):
+    """Workers ranked for an opening (officers: their area; the employer: referred ones)."""
+    job = get_visible_or_404(Job, job_id)
+    result = candidates_for_job(job, current_user, k=request.args.get("k", 30, type=int) or 30,
+                                today=_today())
+    return render_template("matching/candidates.html", job=job, result=result,
+                           refer_form=ReferForm(), reason_labels=REASON_LABELS,
+                           status_labels=PLACEMENT_LABELS["referral_status"],
+                           is_open=job.is_open_on(_today()))
+
+
+@bp.route("/jobs/<int:job_id>/refer", methods=["POST"])
+@roles_required(*OFFICERS)
+def refer_from_job(job_id: int):
+    """Refer a ranked candidate to this opening."""
+    job = get_visible_or_404(Job, job_id)
+    form = ReferForm()
+    if not form.validate_on_submit() or not (form.worker_id.data or "").isdigit():
+        abort(400)
+    worker = get_visible_or_404(Worker, int(form.worker_id.data))
+    try:
+        refer_worker(worker, job, by=current_user, note=form.note.data or "", today=_today())
+    except DomainError as exc:
+        db.session.rollback()
+        _flash_error(exc)
+    else:
+        db.session.commit()
+        flash(_("%(worker)s was referred to %(job)s.", worker=worker.name, job=job.title),
+              "success")
+    return redirect(_back(url_for(".job_candidates", job_id=job.id)))
+
+
+# ---- organised dispatch --------------------------------------------------------------------
+
+
+def _area_choices() -> list[tuple[str, str]]:
+    area: Area | None = current_user.area
+    stmt = sa.select(Area).where(Area.region == "guizhou")
+    if area is not None and current_user.role == "officer":
+        from app.auth.scoping import area_filter
+
+        stmt = stmt.where(area_filter(Area.code, area))
+    areas = db.session.scalars(stmt.order_by(Area.code)).all()
+    indent = {"province": "", "prefecture": "　", "county": "　　"}
+    lg = lang()
+    return [("", _("My whole area"))] + [(a.code, indent.get(a.level, "") + a.label(lg))
+                                         for a in areas]
+
+
+def _job_choices(today: date) -> list[tuple[int, str]]:
+    rows = db.session.execute(
+        sa.select(Job.id, Job.title, Job.headcount, Job.filled, Employer.name)
+        .join(Employer, Job.employer_id == Employer.id)
+        .where(Job.open_clause(today), Employer.status == "verified")
+        .order_by(Employer.name, Job.id).limit(500))
+    return [(r.id, _("%(employer)s · %(title)s (%(left)d places left)", employer=r.name,
+                     title=r.title, left=r.headcount - r.filled)) for r in rows]
+
+
+@bp.route("/dispatch", methods=["GET", "POST"])
+@roles_required(*OFFICERS)
+def dispatch():
+    """Pick openings and a pool; review the proposed assignment."""
+    today = _today()
+    form = DispatchForm()
+    form.jobs.choices = _job_choices(today)
+    form.area_code.choices = _area_choices()
+    if request.method == "GET" and request.args.get("job_id", type=int):
+        form.jobs.data = [request.args.get("job_id", type=int)]
+    proposal = None
+    if form.validate_on_submit():
+        pool = list(db.session.scalars(dispatch_service.pool_stmt(
+            current_user, form.area_code.data or None,
+            form.category.data if form.category.data in CATEGORIES else None,
+            form.priority_only.data)))
+        try:
+            proposal = dispatch_service.propose(form.jobs.data, pool, current_user, today)
+        except DomainError as exc:
+            _flash_error(exc)
+    return render_template("matching/dispatch.html", form=form, proposal=proposal,
+                           accept_form=AcceptDispatchForm(), review_again=False)
+
+
+@bp.route("/dispatch/accept", methods=["POST"])
+@roles_required(*OFFICERS)
+def dispatch_accept():
+    """Turn the checked pairs into referrals in one transaction."""
+    form = AcceptDispatchForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        pairs = dispatch_service.parse_pairs(form.pairs.data or [])
+        referrals = dispatch_service.accept(pairs, current_user, _today())
+    except dispatch_service.DispatchError as exc:
+        db.session.rollback()
+        _flash_error(exc)
+        return _review_again(exc.pairs)
+    except DomainError as exc:
+        db.session.rollback()
+        _flash_error(exc)
+        return redirect(url_for(".dispatch"))
+    db.session.commit()
+    flash(_("%(n)d workers were referred.", n=len(referrals)), "success")
+    return redirect(url_for(".employer_referrals", source="dispatch"))
+
+
+def _review_again(pairs: list[dispatch_service.Pair]):  # noqa: ANN202
+    """Show the refused proposal again with each problem next to its pair."""
+    today = _today()
+    form = DispatchForm(formdata=None)
+    form.jobs.choices = _job_choices(today)
+    form.area_code.choices = _area_choices()
+    jobs = list({p.job.id: p.job for p in pairs}.values())
+    form.jobs.data = [j.id for j in jobs]
+    proposal = dispatch_service.Proposal(
+        jobs=jobs, pairs=pairs, pool_size=len(pairs),
+        capacity={j.id: j.remaining for j in jobs})
+    return render_template("matching/dispatch.html", form=form, proposal=proposal,
+                           accept_form=AcceptDispatchForm(formdata=None), review_again=True)
+
+
+# ---- referrals -----------------------------------------------------------------------------
+
+
+@bp.route("/referrals")
+@roles_required("employer", "officer", "admin")
+def employer_referrals():
+    """Referrals in the user's scope: an employer's candidates, an officer's area."""
+    filters = FilterForm(request.args)
+    filters.status.choices = [("", _("Open referrals")), ("all", _("All"))] + [
+        (k, str(v)) for k, v in PLACEMENT_LABELS["referral_status"].items()]
+    stmt = visible(sa.select(Referral), Referral, current_user)
+    status = request.args.get("status", "")
+    if status == "":
+        stmt = stmt.where(Referral.status.in_(ACTIVE_REFERRAL))
+    elif status != "all":
+        stmt = stmt.where(Referral.status == status)
+    if request.args.get("job_id", type=int):
+        stmt = stmt.where(Referral.job_id == request.args.get("job_id", type=int))
+    if request.args.get("source"):
+        stmt = stmt.where(Referral.source == request.args["source"])
+    stmt = stmt.options(selectinload(Referral.worker), selectinload(Referral.job),
+                        selectinload(Referral.employer))
+    page = db.paginate(stmt.order_by(Referral.updated_at.desc(), Referral.id.desc()),
+                       page=request.args.get("page", 1, type=int), per_page=30)
+    return render_template(
+        "matching/referrals.html", listing=page, filters=filters,
+        respond_form=RespondForm(), hire_form=HireForm(), withdraw_form=WithdrawForm(),
+        status_labels=PLACEMENT_LABELS["referral_status"],
+        source_labels=PLACEMENT_LABELS["referral_source"], mask_id=mask_id,
+        mask_phone=mask_phone, today=_today())
+
+
+def _referral(referral_id: int) -> Referral:
+    return get_visible_or_404(Referral, referral_id)
+
+
+@bp.route("/referrals/<int:referral_id>/respond", methods=["POST"])
+@roles_required("employer", "officer", "admin")
+def referral_respond(referral_id: int):
+    """Invite to interview, or decline with a reason."""
+    referral = _referral(referral_id)
+    form = RespondForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        respond(referral, accept=form.action.data == "accept", by=current_user,
+                reason=form.reason.data or "")
+    except DomainError as exc:
+        db.session.rollback()
+        _flash_error(exc)
+    else:
+        db.session.commit()
+        flash(_("Invited to interview.") if referral.status == "interview"
+              else _("The candidate was declined."), "success")
+    return redirect(_back(url_for(".employer_referrals")))
+
+
+@bp.route("/referrals/<int:referral_id>/hire", methods=["POST"])
+@roles_required("employer", "officer", "admin")
+def referral_hire(referral_id: int):
+    """Confirm the hire: the worker starts on a date at a wage; a placement is made."""
+    referral = _referral(referral_id)
+    form = HireForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for e in errors:
+                flash(str(e), "danger")
+        return redirect(_back(url_for(".employer_referrals")))
+    try:
+        confirm_hire(referral, start_date=form.start_date.data,
+                     monthly_wage=form.monthly_wage.data,
+                     contract_months=form.contract_months.data, by=current_user,
+                     today=_today())
+    except DomainError as exc:
+        db.session.rollback()
+        _flash_error(exc)
+    else:
+        db.session.commit()
+        flash(_("Hire confirmed: %(worker)s starts on %(day)s.", worker=referral.worker.name,
+                day=form.start_date.data.isoformat()), "success")
+    return redirect(_back(url_for(".employer_referrals", status="hired")))
+
+
+@bp.route("/referrals/<int:referral_id>/withdraw", methods=["POST"])
+@roles_required("officer", "admin", "trainee")
+def referral_withdraw(referral_id: int):
+    """The officer or the worker withdraws an open referral."""
+    referral = _referral(referral_id)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        withdraw(referral, by=current_user, reason=form.reason.data or "")
+    except DomainError as exc:
+        db.session.rollback()
+        _flash_error(exc)
+    else:
+        db.session.commit()
+        flash(_("The referral was withdrawn."), "success")
+    return redirect(_back(url_for(".worker_matches", worker_id=referral.worker_id)))
+
+
+@bp.app_template_global()
+def skill_name(code: str | None) -> str:
+    """A skill or certificate code's display name in the page's language."""
+    from .taxonomy import default_taxonomy
+
+    if not code:
+        return ""
+    tax, lg = default_taxonomy(), lang()
+    return tax.skill_label(code, lg) if code in tax else tax.cert_label(code, lg)
