@@ -26,6 +26,7 @@ NAV: list[NavItem] = [
     NavItem("employers.my_jobs", _l("My openings"), ("employer",)),
     NavItem("matching.employer_referrals", _l("Candidates"), ("employer",)),
     NavItem("matching.dispatch", _l("Dispatch"), ("officer",)),
+    NavItem("matching.employer_referrals", _l("Referrals"), ("officer",)),
     NavItem("training.courses", _l("Training"), ("officer", "trainee", "admin")),
     NavItem("placements.queue", _l("Follow-ups"), ("officer",)),
     NavItem("trainee.me", _l("My profile"), ("trainee",)),
