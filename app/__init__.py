@@ -72,6 +72,8 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     from .employers.views import register_blueprints as register_employers  # + job board
     register_employers(app)
+    from .placements.views import init_followups  # + notifications, scheduler
+    init_followups(app)
     from .matching import register as register_matching  # matching, referrals, dispatch
     register_matching(app)
 

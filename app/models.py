@@ -4,6 +4,8 @@ from app.auth.models import Area, AuditLog, LoginAttempt, User  # noqa: F401
 from app.employers.models import Employer, Job  # noqa: F401
 from app.imports.models import ImportJob  # noqa: F401
 from app.matching.models import MatchResult, MatchRun, WorkerSkill  # noqa: F401
+from app.notifications.models import Notification  # noqa: F401
+from app.placements.followup_models import FollowUp, WageArrearsCase  # noqa: F401
 from app.placements.models import Placement, Referral  # noqa: F401
 from app.registry.models import (  # noqa: F401
     Dependant,
@@ -17,4 +19,5 @@ from app.registry.models import (  # noqa: F401
     WorkerStatusChange,
     WorkHistory,
 )
+from app.scheduler.models import SchedulerLease  # noqa: F401
 from app.training.models import ChangeReport, Course, CourseSession, Enrolment, TraineeCode  # noqa: F401,E501

@@ -34,6 +34,7 @@ LABELS = {
         "api": _l("API"),
     },
     "placement_status": {"active": _l("In work"), "ended": _l("Ended")},
+    "end_kind": {"left": _l("Left the job"), "changed": _l("Changed job")},
 }
 
 
@@ -86,6 +87,9 @@ class Placement(db.Model):
     status: Mapped[str] = mapped_column(sa.String(8), default="active")  # active | ended
     end_date: Mapped[date | None]
     end_reason: Mapped[str] = mapped_column(sa.String(256), default="")
+    end_kind: Mapped[str] = mapped_column(sa.String(16), default="")  # left | changed
+    previous_id: Mapped[int | None] = mapped_column(sa.ForeignKey("placement.id"))
+    employer_name: Mapped[str] = mapped_column(sa.String(128), default="")  # unregistered
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

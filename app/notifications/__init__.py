@@ -1,0 +1,1 @@
+"""Notifications: an outbox of SMS, WeChat and in-app messages, delivered with retries."""

@@ -1,0 +1,59 @@
+"""Message texts by kind, rendered in the recipient's language."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+LANGUAGES = ("zh", "en")
+
+
+def _followup_due(p: dict) -> str:
+    return _("Qianlu employment service: %(name)s, your employment officer will contact you "
+             "in the next few days to ask how your work is going. If you have any problem at "
+             "work (unpaid wages, injury, housing), please tell us.", name=p.get("name", ""))
+
+
+def _digest(p: dict) -> str:
+    return _("Follow-ups in your area: %(overdue)s overdue, %(today)s due today.",
+             overdue=p.get("overdue", 0), today=p.get("today", 0))
+
+
+def _escalated(p: dict) -> str:
+    return _("Follow-up of %(name)s escalated to you: %(n)s attempts to reach the worker "
+             "failed.", name=p.get("name", ""), n=p.get("attempts", 0))
+
+
+def _job_lost(p: dict) -> str:
+    return _("%(name)s left the job at %(employer)s (%(reason)s) and is seeking work again. "
+             "Open the worker's page for fresh recommendations.", name=p.get("name", ""),
+             employer=p.get("employer", ""), reason=p.get("reason", ""))
+
+
+def _arrears(p: dict) -> str:
+    return _("Wage arrears reported by %(name)s against %(employer)s. The employer is "
+             "flagged until the case is resolved.", name=p.get("name", ""),
+             employer=p.get("employer", ""))
+
+
+def _household(p: dict) -> str:
+    return _("Monitored household %(number)s is at risk: a member lost their job.",
+             number=p.get("number", ""))
+
+
+MESSAGES: dict[str, Callable[[dict], str]] = {
+    "followup_due": _followup_due,
+    "followup_digest": _digest,
+    "followup_escalated": _escalated,
+    "job_lost": _job_lost,
+    "arrears_open": _arrears,
+    "household_at_risk": _household,
+}
+
+
+def render(kind: str, locale: str | None, params: dict) -> str:
+    """The text of a message of ``kind`` in ``locale`` (Chinese when unknown)."""
+    locale = locale if locale in LANGUAGES else "zh"
+    with force_locale(locale):
+        return MESSAGES[kind](params)

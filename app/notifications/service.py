@@ -1,0 +1,84 @@
+"""Queue messages into the outbox (flushes only; jobs and views commit)."""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.auth.models import User
+from app.extensions import db, utcnow
+from app.registry.models import Worker
+from app.scheduler.sqlutil import insert_ignoring_conflicts
+
+from .messages import render
+from .models import Channel, Notification, NotificationStatus
+
+
+def _queue(values: dict[str, Any]) -> Notification:
+    """Insert unless a row with the same dedupe_key exists; return the row either way."""
+    stmt = insert_ignoring_conflicts(Notification, conflict=["dedupe_key"]).values(**values)
+    db.session.execute(stmt)
+    return db.session.scalars(
+        sa.select(Notification).where(Notification.dedupe_key == values["dedupe_key"])).one()
+
+
+def notify_user(user: User, kind: str, dedupe_key: str, *, link: str = "",
+                subject: Any = None, **params: Any) -> Notification:
+    """An in-app message to a user, in their language; a repeated dedupe_key is a no-op."""
+    now = utcnow()
+    locale = user.locale or "zh"
+    return _queue({
+        "channel": Channel.in_app.value, "recipient_user_id": user.id, "locale": locale,
+        "kind": kind, "link": link, "text": render(kind, locale, params),
+        "subject_type": type(subject).__name__ if subject is not None else None,
+        "subject_id": getattr(subject, "id", None),
+        # in-app messages are delivered by being stored
+        "status": NotificationStatus.sent.value, "sent_at": now, "attempts": 0,
+        "next_try_at": now, "created_at": now, "dedupe_key": dedupe_key[:128],
+        "address": "", "last_error": "",
+    })
+
+
+def notify_worker(worker: Worker, kind: str, dedupe_key: str, *,
+                  channel: str = Channel.sms.value, subject: Any = None,
+                  **params: Any) -> Notification | None:
+    """An SMS/WeChat message to a worker in their preferred language (None: no phone)."""
+    if not worker.phone:
+        return None
+    now = utcnow()
+    locale = worker.preferred_language or "zh"
+    params.setdefault("name", worker.name)
+    return _queue({
+        "channel": channel, "recipient_worker_id": worker.id, "address": worker.phone,
+        "locale": locale, "kind": kind, "text": render(kind, locale, params),
+        "subject_type": type(subject).__name__ if subject is not None else None,
+        "subject_id": getattr(subject, "id", None), "link": "",
+        "status": NotificationStatus.pending.value, "attempts": 0, "next_try_at": now,
+        "created_at": now, "dedupe_key": dedupe_key[:128], "last_error": "",
+    })
+
+
+def unread_count(user: User) -> int:
+    """In-app messages the user has not read yet."""
+    return db.session.scalar(sa.select(sa.func.count(Notification.id)).where(
+        Notification.recipient_user_id == user.id, Notification.read_at.is_(None),
+        Notification.channel == Channel.in_app.value)) or 0
+
+
+def inbox(user: User) -> sa.Select:
+    """The user's in-app messages, newest first."""
+    return sa.select(Notification).where(
+        Notification.recipient_user_id == user.id,
+        Notification.channel == Channel.in_app.value,
+    ).order_by(Notification.created_at.desc(), Notification.id.desc())
+
+
+def mark_read(user: User, notification_id: int | None = None) -> int:
+    """Mark one (or every) message of the user as read; returns how many changed."""
+    stmt = sa.update(Notification).where(
+        Notification.recipient_user_id == user.id, Notification.read_at.is_(None))
+    if notification_id is not None:
+        stmt = stmt.where(Notification.id == notification_id)
+    result = db.session.execute(stmt.values(read_at=utcnow())
+                                .execution_options(synchronize_session=False))
+    return result.rowcount

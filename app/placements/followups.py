@@ -1,0 +1,240 @@
+"""Follow-up rows: created at placement, swept by the scheduler, listed for officers.
+
+Every write here is set-based SQL guarded by the unique key (placement, kind, slot), so
+creating or sweeping twice changes nothing the second time.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import contains_eager, selectinload
+
+from app.auth.models import Area, User
+from app.auth.scoping import code_in_area, visible
+from app.extensions import db, utcnow
+from app.registry.models import Household, Worker
+from app.scheduler.sqlutil import insert_ignoring_conflicts
+
+from .followup_models import OPEN_STATUSES, FollowUp, FollowUpKind, FollowUpStatus
+from .models import Placement
+from .schedule import DEFAULT_OFFSETS, back_to_work_check_date, followup_due_dates, spring_festival
+
+FESTIVAL_CHECK_DAYS = 14  # 节后返岗: about two weeks after Spring Festival
+FESTIVAL_LEAD_DAYS = 30  # festival follow-ups appear this long before the festival
+FESTIVAL_LATE_DAYS = 60  # … and are still created this long after the check date
+REMIND_WORKERS_DAYS = 3
+COUNT = {"preserve_rowcount": True}  # INSERT … SELECT row counts on every driver  # SMS reminders for follow-ups that fell due in the last N days
+
+_INSERT_COLUMNS = ["placement_id", "worker_id", "employer_id", "area_code", "kind", "slot",
+                   "due_date", "status", "failed_attempts", "issues", "new_employer_name",
+                   "left_reason", "note", "created_at"]
+
+
+def offsets() -> tuple[int, ...]:
+    """Follow-up offsets in days (setting FOLLOWUP_OFFSETS, default 7, 30, 90, 180)."""
+    return tuple(current_app.config.get("FOLLOWUP_OFFSETS") or DEFAULT_OFFSETS)
+
+
+def _check_days() -> int:
+    return int(current_app.config.get("FOLLOWUP_FESTIVAL_DAYS", FESTIVAL_CHECK_DAYS))
+
+
+def _insert(rows: list[dict]) -> None:
+    if rows:
+        stmt = insert_ignoring_conflicts(FollowUp, conflict=["placement_id", "kind", "slot"])
+        db.session.execute(stmt, rows)
+
+
+def festival_years(today: date) -> list[int]:
+    """Years whose back-to-work follow-ups are being created on ``today``."""
+    years = []
+    for year in (today.year - 1, today.year, today.year + 1):
+        try:
+            festival = spring_festival(year)
+        except ValueError:
+            continue
+        check = back_to_work_check_date(year, _check_days())
+        if festival - timedelta(days=FESTIVAL_LEAD_DAYS) <= today <= check + timedelta(
+                days=FESTIVAL_LATE_DAYS):
+            years.append(year)
+    return years
+
+
+def schedule_followups(placement: Placement, *, today: date | None = None) -> list[FollowUp]:
+    """Create a placement's follow-ups (day 7/30/90/180 and any festival check); flushes.
+
+    Due dates move to the next working day. A back-dated placement gets its past
+    follow-ups too (they show as overdue until recorded). Safe to call twice.
+    """
+    today = today or date.today()
+    base = {"placement_id": placement.id, "worker_id": placement.worker_id,
+            "employer_id": placement.employer_id, "area_code": placement.area_code,
+            "status": FollowUpStatus.due.value, "failed_attempts": 0, "issues": [],
+            "new_employer_name": "", "left_reason": "", "note": "", "created_at": utcnow()}
+    rows = [{**base, "kind": FollowUpKind.day.value, "slot": offset, "due_date": due}
+            for offset, due in followup_due_dates(placement.start_date, offsets())]
+    year = placement.start_date.year
+    while True:
+        try:
+            festival = spring_festival(year)
+        except ValueError:  # beyond the lunar tables
+            break
+        if festival - timedelta(days=FESTIVAL_LEAD_DAYS) > today:
+            break  # not near yet: the sweep creates it when the festival approaches
+        if placement.start_date < festival and (
+                placement.end_date is None or placement.end_date >= festival):
+            rows.append({**base, "kind": FollowUpKind.festival.value, "slot": year,
+                         "due_date": back_to_work_check_date(year, _check_days())})
+        year += 1
+    _insert(rows)
+    db.session.flush()
+    return list(db.session.scalars(sa.select(FollowUp).where(
+        FollowUp.placement_id == placement.id).order_by(FollowUp.due_date)))
+
+
+def create_festival_followups(today: date) -> int:
+    """Back-to-work follow-ups for every placement active going into the festival (set-based)."""
+    created = 0
+    for year in festival_years(today):
+        festival = spring_festival(year)
+        select = sa.select(
+            Placement.id, Placement.worker_id, Placement.employer_id, Placement.area_code,
+            sa.literal(FollowUpKind.festival.value), sa.literal(year),
+            sa.literal(back_to_work_check_date(year, _check_days()), sa.Date),
+            sa.literal(FollowUpStatus.due.value), sa.literal(0),
+            sa.literal([], sa.JSON), sa.literal(""), sa.literal(""), sa.literal(""),
+            sa.literal(utcnow(), sa.DateTime),
+        ).where(
+            Placement.start_date < festival,
+            sa.or_(Placement.status == "active", Placement.end_date >= festival),
+        )
+        stmt = insert_ignoring_conflicts(FollowUp, conflict=["placement_id", "kind", "slot"])
+        created += db.session.execute(stmt.from_select(_INSERT_COLUMNS, select),
+                                      execution_options=COUNT).rowcount or 0
+    return created
+
+
+def mark_overdue(today: date) -> int:
+    """Every open follow-up due before today becomes overdue (one UPDATE; catches up)."""
+    result = db.session.execute(
+        sa.update(FollowUp)
+        .where(FollowUp.status == FollowUpStatus.due.value, FollowUp.due_date < today)
+        .values(status=FollowUpStatus.overdue.value)
+        .execution_options(synchronize_session=False))
+    return result.rowcount or 0
+
+
+def queue_worker_reminders(today: date) -> int:
+    """SMS to each worker whose follow-up fell due in the last few days (set-based, once)."""
+    from app.notifications.models import Notification
+
+    now = utcnow()
+    select = sa.select(
+        sa.literal("sms"), Worker.id, Worker.phone, Worker.preferred_language,
+        sa.literal("followup_due"), sa.literal("FollowUp"), FollowUp.id, sa.literal(""),
+        sa.literal(""), sa.literal("pending"), sa.literal(0), sa.literal(now, sa.DateTime),
+        sa.literal(""), sa.literal("followup-due:") + sa.cast(FollowUp.id, sa.String),
+        sa.literal(now, sa.DateTime),
+    ).select_from(FollowUp).join(Worker, Worker.id == FollowUp.worker_id).where(
+        FollowUp.status.in_(OPEN_STATUSES),
+        FollowUp.due_date <= today,
+        FollowUp.due_date > today - timedelta(days=REMIND_WORKERS_DAYS),
+        Worker.phone.is_not(None), Worker.phone != "",
+    )
+    columns = ["channel", "recipient_worker_id", "address", "locale", "kind", "subject_type",
+               "subject_id", "link", "text", "status", "attempts", "next_try_at",
+               "last_error", "dedupe_key", "created_at"]
+    stmt = insert_ignoring_conflicts(Notification, conflict=["dedupe_key"])
+    return db.session.execute(stmt.from_select(columns, select),
+                              execution_options=COUNT).rowcount or 0
+
+
+def queue_officer_digests(today: date) -> int:
+    """One in-app note per officer per day: overdue and due-today counts in their area."""
+    from app.notifications.models import Notification
+    from app.notifications.service import notify_user
+
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    rows = db.session.execute(
+        sa.select(FollowUp.area_code,
+                  sa.func.sum(sa.case((FollowUp.due_date < today, 1), else_=0)),
+                  sa.func.sum(sa.case((FollowUp.due_date == today, 1), else_=0)))
+        .where(FollowUp.status.in_(OPEN_STATUSES), FollowUp.due_date <= today)
+        .group_by(FollowUp.area_code))
+    for code, overdue, due_today in rows:
+        counts[code] = [int(overdue or 0), int(due_today or 0)]
+    if not counts:
+        return 0
+    queued = 0
+    officers = list(db.session.scalars(sa.select(User).join(
+        Area, Area.code == User.area_code).where(User.role == "officer", User.active.is_(True))))
+    key = f"digest:%s:{today.isoformat()}"
+    sent = set(db.session.scalars(sa.select(Notification.dedupe_key).where(
+        Notification.dedupe_key.in_([key % o.id for o in officers]))))
+    for officer in officers:  # officers, not follow-ups: a few hundred at most
+        if key % officer.id in sent:
+            continue
+        overdue = sum(c[0] for code, c in counts.items() if code_in_area(code, officer.area))
+        due_today = sum(c[1] for code, c in counts.items() if code_in_area(code, officer.area))
+        if overdue or due_today:
+            notify_user(officer, "followup_digest", key % officer.id,
+                        link="/followups", overdue=overdue, today=due_today)
+            queued += 1
+    return queued
+
+
+def sweep(today: date) -> dict[str, int]:
+    """The 15-minute sweep: festival rows, overdue marks, reminders. Idempotent; flushes."""
+    return {
+        "festival_created": create_festival_followups(today),
+        "marked_overdue": mark_overdue(today),
+        "worker_reminders": queue_worker_reminders(today),
+        "officer_digests": queue_officer_digests(today),
+    }
+
+
+# --- the officer queue --------------------------------------------------------------------
+
+TABS = ("today", "week", "overdue")
+
+
+def week_end(today: date) -> date:
+    """Sunday of the week containing ``today``."""
+    return today + timedelta(days=6 - today.weekday())
+
+
+def _tab_condition(tab: str, today: date) -> sa.ColumnElement[bool]:
+    if tab == "today":
+        return FollowUp.due_date == today
+    if tab == "week":
+        return FollowUp.due_date.between(today, week_end(today))
+    return FollowUp.due_date < today
+
+
+def queue(user: User, tab: str, today: date) -> sa.Select:
+    """Open follow-ups of the user's area for a tab; by due date, monitored households first."""
+    stmt = (
+        sa.select(FollowUp)
+        .join(FollowUp.worker)
+        .outerjoin(Worker.household)
+        .options(contains_eager(FollowUp.worker).contains_eager(Worker.household),
+                 selectinload(FollowUp.employer), selectinload(FollowUp.placement))
+        .where(FollowUp.status.in_(OPEN_STATUSES), _tab_condition(tab, today))
+        .order_by(FollowUp.due_date,
+                  sa.case((Household.monitored.is_(True), 0), else_=1),
+                  FollowUp.failed_attempts.desc(), FollowUp.id)
+    )
+    return visible(stmt, FollowUp, user)
+
+
+def queue_counts(user: User, today: date) -> dict[str, int]:
+    """How many follow-ups each tab holds for the user."""
+    out = {}
+    for tab in TABS:
+        stmt = visible(sa.select(sa.func.count(FollowUp.id)).where(
+            FollowUp.status.in_(OPEN_STATUSES), _tab_condition(tab, today)), FollowUp, user)
+        out[tab] = db.session.scalar(stmt) or 0
+    return out

@@ -1,0 +1,213 @@
+"""Recording a follow-up's outcome and what follows from it (job loss, job change,
+escalation after failed attempts, wage arrears). Services flush; the caller commits."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app.auth.audit import audit
+from app.auth.models import User
+from app.employers.models import Employer
+from app.errors_domain import ConflictError, DomainError
+from app.extensions import db, utcnow
+from app.registry.models import Household, HouseholdPlanEntry, Worker, WorkerEvent
+
+from .arrears import open_case
+from .followup_models import (
+    EMPLOYMENT,
+    ESCALATE_AFTER,
+    ISSUES,
+    METHODS,
+    OPEN_STATUSES,
+    FollowUp,
+    FollowUpAttempt,
+    FollowUpStatus,
+)
+from .followups import schedule_followups
+from .models import Placement
+from .people import officers_for_area, supervisor_of, worker_link
+
+
+@dataclass
+class Outcome:
+    """What the officer learnt on one attempt to reach the worker."""
+
+    method: str
+    reached: bool
+    employment: str | None = None  # still | changed | left
+    new_employer_name: str = ""
+    new_wage: int | None = None
+    left_date: date | None = None  # the day the worker left (or changed) the job
+    left_reason: str = ""
+    current_wage: int | None = None
+    issues: list[str] = field(default_factory=list)
+    satisfaction: int | None = None
+    note: str = ""
+
+
+def _validate(o: Outcome, placement: Placement, today: date) -> None:
+    if o.method not in METHODS:
+        raise DomainError(_("Choose how you contacted the worker."), field="method")
+    if not o.reached:
+        return
+    if o.employment not in EMPLOYMENT:
+        raise DomainError(_("Say whether the worker is still in the job."), field="employment")
+    if any(i not in ISSUES for i in o.issues):
+        raise DomainError(_("Unknown issue."), field="issues")
+    if o.satisfaction is not None and not 1 <= o.satisfaction <= 5:
+        raise DomainError(_("Satisfaction is from 1 to 5."), field="satisfaction")
+    for name in ("current_wage", "new_wage"):
+        value = getattr(o, name)
+        if value is not None and not 0 <= value <= 200_000:
+            raise DomainError(_("Enter a monthly wage in yuan."), field=name)
+    if o.employment == "changed" and not o.new_employer_name.strip():
+        raise DomainError(_("Enter the new employer."), field="new_employer_name")
+    if o.employment in ("changed", "left"):
+        if o.left_date is None:
+            raise DomainError(_("Enter the date the worker left the job."), field="left_date")
+        if not placement.start_date <= o.left_date <= today:
+            raise DomainError(_("The date must lie between the start of the job and today."),
+                              field="left_date")
+    if o.employment == "left" and not o.left_reason.strip():
+        raise DomainError(_("Give the reason for leaving."), field="left_reason")
+
+
+def _event(worker: Worker, kind: str, by: User | None, **detail: object) -> None:
+    db.session.add(WorkerEvent(worker_id=worker.id, area_code=worker.area_code, kind=kind,
+                               detail=detail, by_user_id=by.id if by else None))
+
+
+def record_outcome(fu: FollowUp, o: Outcome, *, by: User | None,
+                   today: date | None = None) -> FollowUp:
+    """Record one attempt; when the worker was reached, the outcome and its effects."""
+    today = today or date.today()
+    if not fu.is_open:
+        raise ConflictError(_("This follow-up has already been recorded."),
+                            code="followup_done")
+    placement = fu.placement
+    _validate(o, placement, today)
+    fu.attempts.append(FollowUpAttempt(method=o.method, reached=o.reached,
+                                       note=o.note.strip()[:512],
+                                       by_user_id=by.id if by else None))
+    fu.method = o.method
+    if not o.reached:
+        fu.failed_attempts += 1
+        db.session.flush()
+        if fu.failed_attempts >= ESCALATE_AFTER and fu.escalated_to_id is None:
+            escalate(fu, by)
+        audit("followup_attempt_failed", fu, user=by, detail={"attempts": fu.failed_attempts})
+        return fu
+    # conditional UPDATE: two officers recording at once cannot both close it
+    closed = db.session.execute(
+        sa.update(FollowUp).where(FollowUp.id == fu.id, FollowUp.status.in_(OPEN_STATUSES))
+        .values(status=FollowUpStatus.done.value, done_at=utcnow(),
+                recorded_by_id=by.id if by else None)
+        .execution_options(synchronize_session=False))
+    if closed.rowcount != 1:
+        raise ConflictError(_("This follow-up has already been recorded."),
+                            code="followup_done")
+    db.session.refresh(fu, ["status", "done_at", "recorded_by_id"])
+    fu.employment, fu.current_wage = o.employment, o.current_wage
+    fu.issues, fu.satisfaction, fu.note = sorted(set(o.issues)), o.satisfaction, o.note.strip()
+    fu.new_employer_name = o.new_employer_name.strip()[:128]
+    fu.new_wage, fu.left_date, fu.left_reason = o.new_wage, o.left_date, o.left_reason[:256]
+    worker = fu.worker
+    _event(worker, "follow_up", by, follow_up_id=fu.id, employment=o.employment,
+           issues=fu.issues, wage=o.current_wage, satisfaction=o.satisfaction)
+    if "wage_arrears" in fu.issues:
+        open_case(worker=worker, placement=placement, follow_up=fu, by=by, note=fu.note)
+    if o.employment == "left" and placement.status == "active":
+        job_lost(placement, o.left_date, o.left_reason.strip(), by=by)
+    elif o.employment == "changed" and placement.status == "active":
+        job_changed(placement, o.left_date, fu.new_employer_name, o.new_wage, by=by,
+                    today=today)
+    audit("followup_record", fu, user=by,
+          detail={"employment": o.employment, "issues": fu.issues})
+    db.session.flush()
+    return fu
+
+
+def escalate(fu: FollowUp, by: User | None) -> User | None:
+    """Hand the follow-up to the supervising officer (or the parent area's) and tell them."""
+    from app.notifications.service import notify_user
+
+    target = supervisor_of(by) if by is not None else None
+    if target is None:
+        officers = officers_for_area(fu.area_code, exclude=by)
+        target = officers[0] if officers else None
+    if target is None:
+        return None
+    fu.escalated_to_id, fu.escalated_at = target.id, utcnow()
+    db.session.flush()
+    notify_user(target, "followup_escalated", f"escalated:{fu.id}", link=f"/followups/{fu.id}",
+                subject=fu, name=fu.worker.name, attempts=fu.failed_attempts)
+    audit("followup_escalate", fu, user=by, detail={"to": target.username})
+    return target
+
+
+def _end(placement: Placement, end_date: date, kind: str, reason: str) -> None:
+    placement.status, placement.end_date = "ended", end_date
+    placement.end_kind, placement.end_reason = kind, reason[:256]
+    # the remaining follow-ups of an ended placement are moot
+    db.session.execute(
+        sa.update(FollowUp)
+        .where(FollowUp.placement_id == placement.id, FollowUp.status.in_(OPEN_STATUSES))
+        .values(status=FollowUpStatus.cancelled.value)
+        .execution_options(synchronize_session=False))
+
+
+def job_lost(placement: Placement, end_date: date, reason: str, *, by: User | None) -> None:
+    """The worker left the job: placement ends, worker seeks again, officers are alerted,
+    a monitored household is flagged at risk (zero-employment is derived, so it follows)."""
+    from app.notifications.service import notify_user
+    from app.registry.service import set_worker_status
+
+    _end(placement, end_date, "left", reason)
+    worker = placement.worker
+    employer = placement.employer.name if placement.employer else placement.employer_name
+    set_worker_status(worker, "seeking", reason=_("Left the job: %(reason)s", reason=reason),
+                      by=by)
+    _event(worker, "job_loss", by, placement_id=placement.id, employer=employer,
+           end_date=end_date.isoformat(), reason=reason)
+    audit("placement_end", placement, user=by, detail={"kind": "left", "reason": reason})
+    link = worker_link(worker.id)
+    for officer in officers_for_area(worker.area_code):
+        notify_user(officer, "job_lost", f"job-lost:{placement.id}:{officer.id}", link=link,
+                    subject=worker, name=worker.name, employer=employer, reason=reason)
+    household = db.session.get(Household, worker.household_id) if worker.household_id else None
+    if household is not None and household.monitored and not household.at_risk:
+        household.at_risk = True
+        db.session.add(HouseholdPlanEntry(
+            household_id=household.id, entry_date=end_date, author_id=by.id if by else None,
+            text=_("%(name)s left the job at %(employer)s (%(reason)s). Household flagged at "
+                   "risk: find new work quickly.", name=worker.name, employer=employer,
+                   reason=reason)))
+        for officer in officers_for_area(household.area_code):
+            notify_user(officer, "household_at_risk", f"at-risk:{household.id}:{placement.id}:"
+                        f"{officer.id}", link=link, subject=household, number=household.number)
+
+
+def job_changed(placement: Placement, change_date: date, employer_name: str,
+                wage: int | None, *, by: User | None, today: date) -> Placement:
+    """The worker moved to another job: the placement ends as ``changed`` and a successor
+    placement (with its own follow-ups) keeps the worker in view. The worker stays employed."""
+    _end(placement, change_date, "changed",
+         _("Changed job: %(employer)s", employer=employer_name))
+    employer = db.session.scalars(
+        sa.select(Employer).where(Employer.name == employer_name).limit(1)).first()
+    successor = Placement(
+        worker_id=placement.worker_id, employer_id=employer.id if employer else None,
+        employer_name="" if employer else employer_name, area_code=placement.area_code,
+        region=employer.region if employer else "other", start_date=change_date,
+        monthly_wage=wage, previous_id=placement.id, created_by_id=by.id if by else None,
+        course_id=placement.course_id)
+    db.session.add(successor)
+    db.session.flush()
+    schedule_followups(successor, today=today)
+    _event(placement.worker, "job_change", by, placement_id=successor.id,
+           previous_placement_id=placement.id, employer=employer_name, wage=wage)
+    audit("placement_change", successor, user=by, detail={"previous": placement.id})
+    return successor

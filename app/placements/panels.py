@@ -1,0 +1,71 @@
+"""Dashboard panels: the office's stabilisation figures (稳岗) for officers and admins."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import url_for
+from flask_babel import gettext as _
+
+from app.auth.models import User
+from app.auth.scoping import visible
+from app.dashboard.panels import Panel, register_panel
+from app.extensions import db
+
+from .followup_models import WageArrearsCase
+from .followups import queue_counts
+from .models import Placement
+from .retention import overall
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.0f}%"
+
+
+def figures(user: User, today: date) -> dict[str, object]:
+    """The headline numbers of the user's area."""
+    from app.registry.queries import household_counts, status_counts
+
+    month_start = today.replace(day=1)
+    placed = db.session.scalar(visible(sa.select(sa.func.count(Placement.id)).where(
+        Placement.start_date.between(month_start, today)), Placement, user)) or 0
+    arrears = db.session.scalar(visible(sa.select(sa.func.count(WageArrearsCase.id)).where(
+        WageArrearsCase.status == "open"), WageArrearsCase, user)) or 0
+    counts = queue_counts(user, today)
+    total = overall(user, today)
+    return {
+        "seeking": status_counts(user).get("seeking", 0),
+        "placed_month": placed,
+        "retention_90": total.figures[90],
+        "due": counts["today"] + counts["week"],
+        "overdue": counts["overdue"],
+        "zero_employment": household_counts(user)["zero"],
+        "arrears_open": arrears,
+    }
+
+
+@register_panel(("officer", "admin"))
+def followups_panel(user: User) -> Panel:
+    """Seeking, placed, retention, follow-ups and rights-protection cases at a glance."""
+    from app.notifications.service import unread_count
+
+    f = figures(user, date.today())
+    r90 = f["retention_90"]
+    r90_text = _pct(r90.survival)
+    if r90.survival is not None and r90.lower is not None:
+        r90_text += f" ({_pct(r90.lower)}–{_pct(r90.upper)})"
+    queue = url_for("placements.queue")
+    return Panel(
+        title=_("Employment and retention"),
+        figures=[
+            (_("Seeking work"), f["seeking"], None),
+            (_("Placed this month"), f["placed_month"], None),
+            (_("Retention at 90 days (95% CI)"), r90_text, url_for("placements.retention_view")),
+            (_("Follow-ups due this week"), f["due"], url_for("placements.queue", tab="week")),
+            (_("Follow-ups overdue"), f["overdue"], queue + "?tab=overdue"),
+            (_("Zero-employment households"), f["zero_employment"], None),
+            (_("Open wage-arrears cases"), f["arrears_open"], url_for("placements.arrears")),
+            (_("Unread notifications"), unread_count(user), url_for("notifications.inbox")),
+        ],
+        order=20,
+    )

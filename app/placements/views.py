@@ -1,0 +1,215 @@
+"""Follow-ups for officers: the queue, recording an outcome, wage-arrears cases, retention."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.audit import audit
+from app.auth.scoping import get_visible_or_404, roles_required, visible
+from app.errors_domain import DomainError
+from app.extensions import db
+from app.registry.privacy import can_see_full, shown_phone
+
+from . import charts, retention
+from .arrears import resolve_case
+from .followup_models import LABELS, FollowUp, WageArrearsCase
+from .followups import TABS, queue, queue_counts
+from .forms import OutcomeForm, ResolveForm
+from .outcomes import Outcome, record_outcome
+from .people import worker_link
+
+bp = Blueprint("placements", __name__, url_prefix="/followups", template_folder="templates")
+OFFICERS = ("officer", "admin")
+
+
+def today() -> date:
+    """The office's date (a seam for tests)."""
+    return date.today()
+
+
+@bp.app_context_processor
+def _labels() -> dict:
+    return {"followup_labels": LABELS}
+
+
+@bp.route("/", endpoint="queue")
+@roles_required(*OFFICERS)
+def queue_view():
+    """Due today / this week / overdue, for the officer's area."""
+    tab = request.args.get("tab", "today")
+    if tab not in TABS:
+        tab = "today"
+    day = today()
+    page = request.args.get("page", 1, type=int)
+    rows = db.paginate(queue(current_user, tab, day), page=page, per_page=50)
+    return render_template("placements/queue.html", tab=tab, listing=rows, today=day,
+                           counts=queue_counts(current_user, day))
+
+
+def _outcome(form: OutcomeForm) -> Outcome:
+    return Outcome(
+        method=form.method.data, reached=form.reached.data == "yes",
+        employment=form.employment.data or None,
+        new_employer_name=form.new_employer_name.data or "", new_wage=form.new_wage.data,
+        left_date=form.left_date.data, left_reason=form.left_reason.data or "",
+        current_wage=form.current_wage.data, issues=list(form.issues.data or []),
+        satisfaction=int(form.satisfaction.data) if form.satisfaction.data else None,
+        note=form.note.data or "")
+
+
+@bp.route("/<int:followup_id>", methods=["GET", "POST"])
+@roles_required(*OFFICERS)
+def record(followup_id: int):
+    """One follow-up: the worker and placement, past attempts, the outcome form."""
+    fu = get_visible_or_404(FollowUp, followup_id)
+    form = OutcomeForm()
+    if fu.is_open and form.validate_on_submit():
+        try:
+            with db.session.begin_nested():  # a refused outcome leaves nothing behind
+                record_outcome(fu, _outcome(form), by=current_user, today=today())
+        except DomainError as exc:
+            field = getattr(form, exc.field or "", None)
+            if field is not None and hasattr(field, "errors"):
+                field.errors = [*field.errors, exc.message]
+            else:
+                flash(exc.message, "danger")
+            db.session.refresh(fu)
+        else:
+            db.session.commit()
+            if fu.is_open:
+                flash(_("Attempt recorded: %(n)s without reaching the worker.",
+                        n=fu.failed_attempts), "warning")
+            else:
+                flash(_("Follow-up recorded."), "success")
+            return redirect(url_for(".queue", tab=request.args.get("tab", "today")))
+    may_reveal = can_see_full(current_user, fu.worker)
+    reveal = may_reveal and request.args.get("reveal") == "1"
+    if reveal:  # the officer is about to call: a full phone number is audit-logged
+        audit("worker_phone_view", fu.worker, detail={"follow_up": fu.id})
+        db.session.commit()
+    return render_template("placements/record.html", fu=fu, form=form, reveal=reveal,
+                           may_reveal=may_reveal,
+                           phone=shown_phone(current_user, fu.worker, reveal),
+                           worker_url=worker_link(fu.worker_id))
+
+
+@bp.route("/arrears")
+@roles_required(*OFFICERS)
+def arrears():
+    """Wage-arrears cases in the officer's area, open ones first."""
+    status = request.args.get("status", "open")
+    stmt = visible(sa.select(WageArrearsCase), WageArrearsCase, current_user)
+    if status in ("open", "resolved"):
+        stmt = stmt.where(WageArrearsCase.status == status)
+    stmt = stmt.order_by(WageArrearsCase.reported_at.desc(), WageArrearsCase.id.desc())
+    page = request.args.get("page", 1, type=int)
+    return render_template("placements/arrears.html", listing=db.paginate(stmt, page=page,
+                                                                       per_page=50),
+                           status=status, form=ResolveForm())
+
+
+@bp.route("/arrears/<int:case_id>/resolve", methods=["POST"])
+@roles_required(*OFFICERS)
+def resolve(case_id: int):
+    """Close a wage-arrears case with a note; the employer's flag clears with its last case."""
+    case = get_visible_or_404(WageArrearsCase, case_id)
+    form = ResolveForm()
+    if not form.validate_on_submit():
+        flash(_("Describe how the case was resolved."), "danger")
+        return redirect(url_for(".arrears"))
+    try:
+        with db.session.begin_nested():
+            resolve_case(case, form.resolution_note.data, by=current_user)
+    except DomainError as exc:
+        flash(exc.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("Case resolved."), "success")
+    return redirect(url_for(".arrears"))
+
+
+def _breakdown_arg() -> str:
+    kind = request.args.get("by", "region")
+    if kind not in retention.BREAKDOWNS:
+        abort(404)
+    return kind
+
+
+@bp.route("/retention")
+@roles_required(*OFFICERS)
+def retention_view():
+    """Retention curves and 30/90/180-day figures by a chosen breakdown."""
+    kind = _breakdown_arg()
+    day = today()
+    total = retention.overall(current_user, day)
+    groups = retention.breakdown(current_user, kind, day)
+    shown = groups[:7] if kind != "month" else groups[-12:]
+    title = str(retention.BREAKDOWNS[kind])
+    return render_template(
+        "placements/retention.html", kind=kind, total=total, groups=groups, today=day,
+        breakdowns=retention.BREAKDOWNS, checkpoints=retention.CHECKPOINTS,
+        overall_svg=charts.curve_chart([total], _("Retention of all placements")),
+        curve_svg=charts.curve_chart(shown, _("Retention by %(kind)s", kind=title)),
+        bars_svg=charts.checkpoint_chart(shown, _("Retention at 30, 90 and 180 days")))
+
+
+def _pct(value: float | None) -> float | None:
+    return None if value is None else round(100 * value, 1)
+
+
+@bp.route("/retention.xlsx")
+@roles_required(*OFFICERS)
+def retention_export():
+    """The retention table of a breakdown as a spreadsheet (audit-logged)."""
+    from app.imports.report import xlsx_bytes
+
+    kind = _breakdown_arg()
+    day = today()
+    groups = [retention.overall(current_user, day),
+              *retention.breakdown(current_user, kind, day)]
+    headers = [retention.BREAKDOWNS[kind], _("Placements"), _("Jobs lost")]
+    for n in retention.CHECKPOINTS:
+        headers += [_("Day %(n)s %%", n=n), _("Day %(n)s lower %%", n=n),
+                    _("Day %(n)s upper %%", n=n)]
+    rows = []
+    for g in groups:
+        row = [g.label, g.n, g.events]
+        for n in retention.CHECKPOINTS:
+            est = g.figures[n]
+            row += [_pct(est.survival), _pct(est.lower), _pct(est.upper)]
+        rows.append(row)
+    body = xlsx_bytes(headers, rows, title=_("Retention"))
+    audit("retention_export", target_type="retention", detail={"by": kind, "rows": len(rows)})
+    db.session.commit()
+    return Response(body, mimetype="application/vnd.openxmlformats-officedocument."
+                    "spreadsheetml.sheet", headers={
+                        "Content-Disposition": f"attachment; filename=retention-{kind}-"
+                                               f"{day.isoformat()}.xlsx"})
+
+
+def init_followups(app: Flask) -> None:
+    """Register the follow-up, notification and scheduler blueprints; start the in-app
+    scheduler when SCHEDULER_IN_APP is set (never under TESTING)."""
+    from app.notifications.views import bp as notifications_bp
+    from app.scheduler.cli import bp as scheduler_cli
+    from app.scheduler.runner import start_in_app
+
+    from . import panels  # noqa: F401 - registers the dashboard panels
+
+    for blueprint in (bp, notifications_bp, scheduler_cli):
+        app.register_blueprint(blueprint)
+    start_in_app(app)

@@ -1,0 +1,120 @@
+"""One lock helper for every scheduled job: ``with job_lock(name) as acquired:``.
+
+PostgreSQL: a session advisory lock on a connection of its own, held for the whole job
+(the job's own transactions may commit in between); a killed process drops the
+connection and with it the lock. SQLite: a lease row in ``scheduler_lease`` taken by a
+compare-and-set UPDATE with an expiry; a lease whose holder process on this host is gone,
+or whose expiry has passed, may be taken over.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from app.extensions import db, utcnow
+
+from .models import SchedulerLease
+
+log = logging.getLogger("qianlu.scheduler")
+DEFAULT_TTL = timedelta(minutes=30)
+lease = SchedulerLease.__table__
+
+
+def advisory_key(name: str) -> int:
+    """A stable signed 64-bit key for pg_advisory_lock from the job name."""
+    return int.from_bytes(hashlib.sha256(f"qianlu:{name}".encode()).digest()[:8], "big",
+                          signed=True)
+
+
+def holder_id() -> str:
+    """host:pid:random: who holds a lease (the pid lets a dead holder be recognised)."""
+    return f"{socket.gethostname()[:64]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _holder_gone(holder: str) -> bool:
+    """Whether the lease's holder was a process on this host that no longer runs."""
+    try:
+        host, pid_text, _ = holder.rsplit(":", 2)
+        pid = int(pid_text)
+    except ValueError:
+        return False
+    if host != socket.gethostname()[:64] or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def ensure_row(conn: Connection, name: str) -> None:
+    """Create the job's lease/bookkeeping row if missing (no-op when present)."""
+    exists = conn.scalar(sa.select(lease.c.name).where(lease.c.name == name))
+    if exists is None:
+        try:
+            with conn.begin_nested():
+                conn.execute(sa.insert(lease).values(name=name, holder="", last_status="",
+                                                     last_detail=""))
+        except sa.exc.IntegrityError:
+            pass  # another process created it meanwhile
+
+
+def take_lease(name: str, holder: str, ttl: timedelta = DEFAULT_TTL) -> bool:
+    """Take the SQLite lease row for ``name`` if free, expired or abandoned (commits)."""
+    now = utcnow()
+    with db.engine.begin() as conn:
+        ensure_row(conn, name)
+        row = conn.execute(sa.select(lease.c.holder, lease.c.expires_at)
+                           .where(lease.c.name == name)).one()
+        free = (not row.holder or row.expires_at is None or row.expires_at <= now
+                or _holder_gone(row.holder))
+        if not free:
+            return False
+        taken = conn.execute(
+            sa.update(lease).where(lease.c.name == name, lease.c.holder == row.holder)
+            .values(holder=holder, expires_at=now + ttl))
+        return taken.rowcount == 1
+
+
+def release_lease(name: str, holder: str) -> None:
+    """Give the lease back (only if we still hold it)."""
+    with db.engine.begin() as conn:
+        conn.execute(sa.update(lease).where(lease.c.name == name, lease.c.holder == holder)
+                     .values(holder="", expires_at=None))
+
+
+@contextmanager
+def job_lock(name: str, *, ttl: timedelta = DEFAULT_TTL) -> Iterator[bool]:
+    """Hold the database lock of job ``name`` for the block; yields whether it was taken."""
+    engine = db.engine
+    if engine.dialect.name == "postgresql":
+        conn = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            key = advisory_key(name)
+            acquired = bool(conn.scalar(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": key}))
+            try:
+                yield acquired
+            finally:
+                if acquired:
+                    conn.scalar(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+        finally:
+            conn.close()
+        return
+    holder = holder_id()
+    acquired = take_lease(name, holder, ttl)
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            release_lease(name, holder)

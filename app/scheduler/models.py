@@ -1,0 +1,23 @@
+"""Job bookkeeping, and the lease row that locks a job on SQLite."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+
+
+class SchedulerLease(db.Model):
+    """One row per job: who holds it until when (SQLite lock) and how its last run went."""
+
+    __tablename__ = "scheduler_lease"
+
+    name: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(sa.String(128), default="")
+    expires_at: Mapped[datetime | None]
+    last_started_at: Mapped[datetime | None]
+    last_finished_at: Mapped[datetime | None]
+    last_status: Mapped[str] = mapped_column(sa.String(16), default="")  # ok | error | skipped
+    last_detail: Mapped[str] = mapped_column(sa.String(512), default="")
