@@ -67,7 +67,7 @@ def job_url(job: Job) -> str:
 def worker_url(worker: Worker) -> str:
     """The register's page of a worker, when the register is installed."""
     try:
-        return url_for("registry.worker_detail", worker_id=worker.id)
+        return url_for("registry.worker", worker_id=worker.id)
     except BuildError:
         return url_for("matching.worker_matches", worker_id=worker.id)
 

@@ -247,7 +247,15 @@ def create_worker(data: Mapping[str, Any], by: User | None, *,
     from .duplicates import flag_likely_duplicates
 
     flag_likely_duplicates([worker.id])
+    resolve_skills(worker)
     return worker
+
+
+def resolve_skills(worker: Worker) -> None:
+    """Resolve the typed skills to the taxonomy (kept per worker, with method/confidence)."""
+    from app.matching.service import resolve_worker_skills
+
+    resolve_worker_skills(worker)
 
 
 TRACKED = ("name", "id_number", "phone", "household_id", "area_code", "category", "education",
@@ -271,6 +279,8 @@ def update_worker(worker: Worker, data: Mapping[str, Any], by: User | None) -> l
     if changed:
         db.session.flush()
         add_event(worker, "updated", {"fields": changed}, by=by)
+        if "skills_text" in changed:
+            resolve_skills(worker)
         if {"name", "id_number", "household_id"} & set(changed):
             from .duplicates import flag_likely_duplicates
 
