@@ -26,6 +26,10 @@ def _escalated(p: dict) -> str:
 
 
 def _job_lost(p: dict) -> str:
+    if p.get("jobs"):
+        return _("%(name)s left the job at %(employer)s (%(reason)s) and is seeking work "
+                 "again. Fresh recommendations: %(jobs)s.", name=p.get("name", ""),
+                 employer=p.get("employer", ""), reason=p.get("reason", ""), jobs=p["jobs"])
     return _("%(name)s left the job at %(employer)s (%(reason)s) and is seeking work again. "
              "Open the worker's page for fresh recommendations.", name=p.get("name", ""),
              employer=p.get("employer", ""), reason=p.get("reason", ""))

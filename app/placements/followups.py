@@ -25,8 +25,8 @@ from .schedule import DEFAULT_OFFSETS, back_to_work_check_date, followup_due_dat
 FESTIVAL_CHECK_DAYS = 14  # 节后返岗: about two weeks after Spring Festival
 FESTIVAL_LEAD_DAYS = 30  # festival follow-ups appear this long before the festival
 FESTIVAL_LATE_DAYS = 60  # … and are still created this long after the check date
-REMIND_WORKERS_DAYS = 3
-COUNT = {"preserve_rowcount": True}  # INSERT … SELECT row counts on every driver  # SMS reminders for follow-ups that fell due in the last N days
+REMIND_WORKERS_DAYS = 3  # SMS reminders for follow-ups that fell due in the last N days
+COUNT = {"preserve_rowcount": True}  # INSERT … SELECT row counts on every driver
 
 _INSERT_COLUMNS = ["placement_id", "worker_id", "employer_id", "area_code", "kind", "slot",
                    "due_date", "status", "failed_attempts", "issues", "new_employer_name",

@@ -2,6 +2,7 @@
 escalation after failed attempts, wage arrears). Services flush; the caller commits."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -29,6 +30,8 @@ from .followup_models import (
 from .followups import schedule_followups
 from .models import Placement
 from .people import officers_for_area, supervisor_of, worker_link
+
+log = logging.getLogger("qianlu.followups")
 
 
 @dataclass
@@ -174,9 +177,11 @@ def job_lost(placement: Placement, end_date: date, reason: str, *, by: User | No
            end_date=end_date.isoformat(), reason=reason)
     audit("placement_end", placement, user=by, detail={"kind": "left", "reason": reason})
     link = worker_link(worker.id)
+    jobs = fresh_recommendations(worker, end_date)
     for officer in officers_for_area(worker.area_code):
         notify_user(officer, "job_lost", f"job-lost:{placement.id}:{officer.id}", link=link,
-                    subject=worker, name=worker.name, employer=employer, reason=reason)
+                    subject=worker, name=worker.name, employer=employer, reason=reason,
+                    jobs=jobs)
     household = db.session.get(Household, worker.household_id) if worker.household_id else None
     if household is not None and household.monitored and not household.at_risk:
         household.at_risk = True
@@ -188,6 +193,18 @@ def job_lost(placement: Placement, end_date: date, reason: str, *, by: User | No
         for officer in officers_for_area(household.area_code):
             notify_user(officer, "household_at_risk", f"at-risk:{household.id}:{placement.id}:"
                         f"{officer.id}", link=link, subject=household, number=household.number)
+
+
+def fresh_recommendations(worker: Worker, day: date, k: int = 3) -> str:
+    """Titles of the worker's best openings now (matching), for the job-loss alert."""
+    try:
+        from app.matching.service import recommend_for_worker
+
+        recs = recommend_for_worker(worker, k=k, today=max(day, date.today()))
+        return "、".join(f"{m.job.title}（{m.job.employer.name}）" for m in recs.matches[:k])
+    except Exception:  # noqa: BLE001 - the alert goes out with the worker's link regardless
+        log.exception("recommendations for worker %s failed", worker.id)
+        return ""
 
 
 def job_changed(placement: Placement, change_date: date, employer_name: str,

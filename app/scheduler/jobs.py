@@ -117,7 +117,7 @@ def _rematch(now: datetime) -> dict:
         log.warning("app.matching.service.batch_rematch is not available; nothing done")
         return {"skipped": "batch_rematch missing"}
     result = fn(local_today(now))
-    return result if isinstance(result, dict) else {"result": result}
+    return result if isinstance(result, dict) else {"match_run": getattr(result, "id", result)}
 
 
 def _retention_snapshot(now: datetime) -> dict:

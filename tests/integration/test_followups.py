@@ -37,8 +37,9 @@ def followups(db, placement):
 
 
 def household(db, area_code="520526", monitored=True, number=None):
-    h = Household(number=number or f"H{area_code}{db.session.scalar(sa.select(sa.func.count(Household.id))) + 1:05d}",
-                  area_code=area_code, monitored=monitored)
+    n = db.session.scalar(sa.select(sa.func.count(Household.id))) + 1
+    h = Household(number=number or f"H{area_code}{n:05d}", area_code=area_code,
+                  monitored=monitored)
     db.session.add(h)
     db.session.flush()
     return h
