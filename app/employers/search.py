@@ -16,6 +16,7 @@ for 20,000 open openings are in ``bench/README_board.md``.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import sqlalchemy as sa
 
@@ -53,6 +54,14 @@ def refresh_search_text(job: Job) -> None:
     job.search_text = build_search_text(job, job.employer.name if job.employer else "")
 
 
+@lru_cache(maxsize=4096)
+def query_skill_codes(query: str) -> tuple[str, ...]:
+    """Skill codes a query resolves to; cached, since the resolver's fuzzy and pinyin steps
+    cost ~15 ms and board visitors repeat the same few words (pure function of the
+    shipped taxonomy, so a per-process cache is safe)."""
+    return tuple(sorted(search_terms(query)))
+
+
 def _like(term: str) -> sa.ColumnElement[bool]:
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return Job.search_text.like(f"%{escaped}%", escape="\\")
@@ -68,7 +77,7 @@ def search_condition(query: str) -> sa.ColumnElement[bool] | None:
         py = to_pinyin(key)
         if len(py) >= 5:
             conditions.append(_like(py))
-    codes = sorted(search_terms(query))
+    codes = query_skill_codes(query.strip())
     if codes:
         conditions.append(Job.occupation_code.in_(codes))
         conditions += [_like(f"#{code}#") for code in codes]
