@@ -13,7 +13,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -148,39 +148,90 @@ def fingerprint(today: date) -> tuple:
 
 @dataclass
 class _Cached:
-    key: tuple
+    key: tuple  # (today, fingerprint)
     index: JobIndex
-    built_at: float
-    seconds: float
+    stamps: dict[int, tuple]  # job id -> (updated_at, employer status, arrears)
+    retention: dict[int, float]
+    retention_at: float
+    seconds: float  # time the last (re)build took
+
+
+def _stamp_rows(today: date) -> list[sa.Row]:
+    """Light rows of every open opening: what tells a changed opening from an unchanged one."""
+    return db.session.execute(
+        sa.select(Job.id, Job.updated_at, Employer.status, Employer.arrears_open)
+        .join(Employer, Job.employer_id == Employer.id)
+        .where(Job.open_clause(today)).order_by(Job.id)).all()
+
+
+def _same_but_places(a: JobProfile, b: JobProfile) -> bool:
+    return a.openings_left > 0 and b.openings_left > 0 and replace(a, openings_left=1) == \
+        replace(b, openings_left=1)
 
 
 class JobIndexCache:
-    """The compiled index of open openings, rebuilt when the fingerprint changes."""
+    """The compiled index of open openings, refreshed when the fingerprint changes.
+
+    A refresh reads one light row per open opening (id, last change, employer flags) and
+    the full row only of openings that are new or changed; when only places left changed,
+    the compiled index is kept (the count never decides anything but "closed", and a
+    closed opening leaves the open set).
+    """
 
     def __init__(self, max_entries: int = 4) -> None:
         self._lock = threading.Lock()
         self._entries: dict[str, _Cached] = {}
         self._max = max_entries
-        self.builds = 0  # for tests and benchmarks
+        self.builds = 0  # full JobIndex compilations (for tests and benchmarks)
+        self.refreshes = 0  # fingerprint changes handled
 
     def get(self, today: date) -> JobIndex:
         """The index of openings open on ``today``, current as of this call."""
         bind = db.session.get_bind()
         url = str(getattr(bind, "engine", bind).url)
-        key = (today, fingerprint(today), int(time.time() // CACHE_SECONDS))
+        key = (today, fingerprint(today))
         with self._lock:
             hit = self._entries.get(url)
-            if hit is not None and hit.key == key:
-                return hit.index
-        started = time.perf_counter()
-        index = JobIndex(job_profiles(today))
+        if hit is not None and hit.key == key:
+            return hit.index
+        entry = self._refresh(today, key, hit if hit is not None and hit.key[0] == today
+                              else None)
         with self._lock:
             if len(self._entries) >= self._max and url not in self._entries:
                 self._entries.pop(next(iter(self._entries)))
-            self._entries[url] = _Cached(key, index, time.time(),
-                                         time.perf_counter() - started)
+            self._entries[url] = entry
+        return entry.index
+
+    def _refresh(self, today: date, key: tuple, old: _Cached | None) -> _Cached:
+        started = time.perf_counter()
+        self.refreshes += 1
+        now = time.time()
+        if old is None or now - old.retention_at > CACHE_SECONDS:
+            retention, retention_at, old = employer_retention(today), now, None
+        else:
+            retention, retention_at = old.retention, old.retention_at
+        stamps = {r.id: (r.updated_at, r.status, r.arrears_open) for r in _stamp_rows(today)}
+        previous = {j.id: j for j in old.index.jobs} if old is not None else {}
+        changed = [i for i, st in stamps.items()
+                   if i not in previous or old.stamps.get(i) != st]
+        fresh: dict[int, JobProfile] = {}
+        for chunk in _chunks(changed, 900):
+            stmt = open_jobs_stmt(today).where(Job.id.in_(chunk))
+            for row in db.session.execute(stmt):
+                fresh[row.id] = job_profile_from_row(row, today, retention)
+        # A row that closed between the two reads is simply left out.
+        profiles = [fresh.get(i) or previous.get(i) for i in stamps]
+        profiles = [p for p in profiles if p is not None]
+        if old is not None and list(previous) == [p.id for p in profiles] and all(
+                _same_but_places(previous[i], p) for i, p in fresh.items()):
+            index = old.index
+            for i, p in fresh.items():
+                index.jobs[index.pos[i]] = p
+        else:
+            index = JobIndex(profiles)
             self.builds += 1
-        return index
+        return _Cached(key, index, stamps, retention, retention_at,
+                       time.perf_counter() - started)
 
     def clear(self) -> None:
         """Forget every cached index."""

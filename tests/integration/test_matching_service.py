@@ -143,6 +143,12 @@ def test_cached_index_never_serves_a_closed_or_filled_opening(db, factory):
     builds = JOB_INDEX.builds
     recommend_for_worker(worker)
     assert JOB_INDEX.builds == builds  # unchanged rows: served from the cache
+    other = factory.job(headcount=3)
+    assert other.id in _ids(recommend_for_worker(worker))
+    builds = JOB_INDEX.builds
+    other.filled = 1  # a hire: places left change, the compiled index is kept
+    db.session.flush()
+    assert other.id in _ids(recommend_for_worker(worker)) and JOB_INDEX.builds == builds
     job.filled = 1
     db.session.flush()
     assert job.id not in _ids(recommend_for_worker(worker))
