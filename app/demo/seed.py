@@ -71,9 +71,10 @@ def seed_users(ctx: SeedContext) -> None:
 def seed_steps() -> list[Callable[[SeedContext], None]]:
     """Every feature's seeding step, in dependency order."""
     from app.employers.demo import seed_employers
+    from app.matching.demo import seed_matching
     from app.registry.demo import seed_register
 
-    return [seed_users, seed_register, seed_employers]
+    return [seed_users, seed_register, seed_employers, seed_matching]
 
 
 def seed_all(seed: int, echo: Echo) -> list[Login]:

@@ -1,0 +1,41 @@
+"""Demo matching: resolved skills, one batch run and a few referrals at each stage."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.demo.seed import SeedContext
+from app.employers.models import Job
+from app.errors_domain import DomainError
+from app.extensions import db
+from app.placements.service import respond
+from app.registry.models import Worker
+
+from .models import WorkerSkill
+from .service import batch_rematch, candidates_for_job, refer_worker, resolve_worker_skills
+
+
+def seed_matching(ctx: SeedContext) -> None:
+    """Resolve every demo worker's skills, run the batch, refer a few to the demo employer."""
+    unresolved = sa.select(Worker).where(
+        Worker.skills_text != "", ~sa.exists().where(WorkerSkill.worker_id == Worker.id))
+    for worker in db.session.scalars(unresolved).all():
+        resolve_worker_skills(worker)
+    run = batch_rematch(k=10)
+    ctx.echo(f"matching: {run.results} stored matches for {run.workers} workers")
+    employer = ctx.data.get("demo_employer")
+    officer = ctx.data.get("officer_county")
+    if employer is None or officer is None:
+        return
+    jobs = db.session.scalars(sa.select(Job).where(Job.employer_id == employer.id,
+                                                   Job.status == "open").order_by(Job.id))
+    made = 0
+    for job in jobs.all()[:3]:
+        for cand in candidates_for_job(job, officer, k=3).matches:
+            try:
+                referral = refer_worker(cand.worker, job, by=officer)
+            except DomainError:
+                continue
+            made += 1
+            if made % 2 == 0:
+                respond(referral, accept=True, by=None)
+    ctx.echo(f"matching: {made} demo referrals to {employer.name}")
