@@ -66,7 +66,7 @@ def _text_for(n: Notification) -> str:
 def send_one(notification_id: int, now: datetime,
              sender: Callable[[str], Sender] = sender_for) -> str:
     """Send one claimed message and record the outcome: sent, retry or failed (flushes)."""
-    n = db.session.get(Notification, notification_id)
+    n = db.session.get(Notification, notification_id, populate_existing=True)
     if n is None or n.status != NotificationStatus.sending.value:
         return "skipped"
     if not n.text:

@@ -44,7 +44,7 @@ LABELS = {
     "issue": {"wage_arrears": _l("Wage arrears"), "injury": _l("Injury"),
               "housing": _l("Housing"), "conflict": _l("Conflict at work"),
               "homesick": _l("Homesickness"), "family": _l("Family reasons")},
-    "arrears_status": {"open": _l("Open"), "resolved": _l("Resolved")},
+    "arrears_status": {"open": _l("Unresolved"), "resolved": _l("Resolved")},
 }
 
 
