@@ -11,7 +11,7 @@ from app.registry.models import LABELS as REGISTRY_LABELS
 
 from .models import LABELS, Job
 from .service import today
-from .skills import cert_label, skill_label
+from .skills import LEVELS, cert_label, skill_label
 
 
 def _n(value: int) -> str:
@@ -68,3 +68,4 @@ def init_display(bp: Blueprint) -> None:
     bp.add_app_template_global(LABELS, "employer_labels")
     bp.add_app_template_global(REGISTRY_LABELS["education"], "education_labels")
     bp.add_app_template_global(today, "today_cn")
+    bp.add_app_template_global(LEVELS, "skill_levels")
