@@ -70,6 +70,8 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (auth_bp, auth_cli, admin_bp, dashboard_bp, demo_cli, maintenance_cli):
         app.register_blueprint(bp)
+    from .registry.views import register_blueprints as register_registry  # + imports
+    register_registry(app)
     from .employers.views import register_blueprints as register_employers  # + job board
     register_employers(app)
     from .placements.views import init_followups  # + notifications, scheduler

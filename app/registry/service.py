@@ -117,7 +117,7 @@ def _list_of(value: Any, allowed: tuple[str, ...], field: str, errors: dict) -> 
     bad = [v for v in items if v not in allowed]
     if bad:
         errors[field] = _("Unknown choice: %(v)s", v=", ".join(map(str, bad)))
-    return [v for v in allowed if v in items]
+    return [v for v in dict.fromkeys(items) if v in allowed]  # keeps the preference order
 
 
 def clean_worker_fields(data: Mapping[str, Any], user: User | None,

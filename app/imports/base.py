@@ -1,0 +1,124 @@
+"""What an importer is: its columns, a per-row check and a batch apply."""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from .models import ImportJob
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an import file.
+
+    ``header`` is the Chinese header written in the template; ``aliases`` are other headers
+    accepted for it (English, older wordings); ``label`` is the translated name shown in
+    messages; ``example`` fills the template's sample row.
+    """
+
+    key: str
+    header: str
+    label: Any = None
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    example: str = ""
+    help: Any = ""
+
+    def all_names(self) -> tuple[str, ...]:
+        """Header, key and aliases."""
+        return (self.header, self.key, *self.aliases)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """Why one cell (or the row, column=None) was refused."""
+
+    column: str | None
+    value: Any
+    reason: str
+
+
+@dataclass
+class RowErrors:
+    """The errors of one row; an importer's validate() returns this instead of a record."""
+
+    errors: list[RowError] = field(default_factory=list)
+
+    def add(self, column: str | None, value: Any, reason: object) -> None:
+        """Record one problem (reason may be a lazy string)."""
+        self.errors.append(RowError(column, value, str(reason)))
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+
+@dataclass
+class ApplyResult:
+    """What apply() did with a batch; ``rejected`` are rows refused at apply time
+    (for example an ID number registered outside the officer's area)."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: dict[int, RowErrors] = field(default_factory=dict)
+
+
+class Importer(Protocol):
+    """The interface the runner drives. See the package docstring for the contract."""
+
+    kind: str
+    columns: Sequence[Column]
+
+    def begin(self, job: ImportJob) -> None:
+        """Prepare before the first row (load lookups, read the job's user and options)."""
+
+    def validate(self, row: Mapping[str, Any], line: int) -> Any:
+        """Check one row ({column key: raw cell value}); return a record or RowErrors."""
+
+    def apply(self, batch: list[tuple[int, Any]]) -> ApplyResult:
+        """Write a batch of (line, record); flush, never commit."""
+
+    def finish(self) -> None:
+        """After the last batch, in the same transaction (e.g. duplicate checks)."""
+
+
+ImporterFactory = Callable[[], Importer]
+
+
+@dataclass(frozen=True)
+class ImporterInfo:
+    """How the job pages present an importer's jobs."""
+
+    factory: ImporterFactory
+    title: Any = None  # shown on the job page, e.g. _l("Roster import")
+    back_endpoint: str | None = None  # where "back" on the job page leads
+
+
+_IMPORTERS: dict[str, ImporterInfo] = {}
+
+
+def register_importer(kind: str, factory: ImporterFactory, *, title: Any = None,
+                      back_endpoint: str | None = None) -> None:
+    """Make an importer available to the runner under ``kind``."""
+    _IMPORTERS[kind] = ImporterInfo(factory, title, back_endpoint)
+
+
+def importer_info(kind: str) -> ImporterInfo:
+    """Registration details of ``kind`` (a bare entry for unknown kinds)."""
+    return _IMPORTERS.get(kind) or ImporterInfo(lambda: None)  # type: ignore[arg-type,return-value]
+
+
+def get_importer(kind: str) -> Importer:
+    """A fresh importer for ``kind`` (KeyError when unknown)."""
+    return _IMPORTERS[kind].factory()
+
+
+def column_label(columns: Sequence[Column], key: str | None) -> str:
+    """Header text of a column key (for reports); "" for row-level errors."""
+    if key is None:
+        return ""
+    for col in columns:
+        if col.key == key:
+            return col.header
+    return key

@@ -1,0 +1,508 @@
+"""The roster (花名册) importer: one worker per row, upserted by ID number.
+
+Rules beyond the per-field checks of ``validation``:
+- the county comes from the household (existing 户编号), the relocation site (安置点), the
+  所在县 column, or — for a county officer — the officer's own county; rows outside the
+  importing officer's area are refused;
+- an unknown 户编号 creates the household (in the row's county and site);
+- an empty cell never overwrites a stored value, so a partial roster does not erase data;
+- re-importing the same file changes nothing (every row counts as unchanged).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.auth.models import Area, User
+from app.extensions import db, utcnow
+from app.imports.base import ApplyResult, Column, RowErrors, register_importer
+from app.imports.models import ImportJob
+
+from .duplicates import flag_likely_duplicates
+from .models import Household, RelocationSite, Worker, WorkerEvent, WorkerStatusChange
+from .service import MAX_WAGE, user_may_use_area
+from .validation import (
+    FieldError,
+    check_working_age,
+    clean_text,
+    name_keys,
+    parse_id_number,
+    parse_name,
+    parse_phone,
+)
+
+KIND = "roster"
+
+COLUMNS: tuple[Column, ...] = (
+    Column("name", "姓名", _l("Name"), True, ("名字", "name"), "张三"),
+    Column("id_number", "身份证号", _l("ID number"), True,
+           ("身份证号码", "公民身份号码", "身份证", "证件号码", "id number", "id"),
+           "520526199001010015"),
+    Column("phone", "手机号", _l("Mobile phone"), False,
+           ("手机号码", "手机", "联系电话", "电话", "mobile", "phone"), "13885001234"),
+    Column("household_number", "户编号", _l("Household number"), False,
+           ("户号", "家庭编号", "household number", "household"), "520526-000001"),
+    Column("site", "安置点", _l("Relocation site"), False,
+           ("安置点名称", "搬迁安置点", "relocation site", "site"), "五里岗街道安置点"),
+    Column("county", "所在县", _l("County"), False,
+           ("县", "县区", "所在县区", "区县", "county"), "威宁县"),
+    Column("village", "所在村", _l("Village"), False,
+           ("村", "村组", "社区", "村社区", "village"), "五里岗社区"),
+    Column("category", "人员类别", _l("Category"), False, ("类别", "category"), "易地搬迁"),
+    Column("education", "文化程度", _l("Education"), False, ("学历", "education"), "初中"),
+    Column("skills_text", "技能", _l("Skills"), False,
+           ("技能特长", "专业技能", "特长", "skills"), "电焊、叉车"),
+    Column("regions_acceptable", "意向地区", _l("Regions acceptable"), False,
+           ("意向就业地区", "就业意向地区", "意向务工地", "regions"), "省内、珠三角"),
+    Column("min_wage", "最低月薪", _l("Lowest monthly wage"), False,
+           ("期望月薪", "期望工资", "最低工资", "minimum wage", "min wage"), "4000"),
+    Column("job_kinds_wanted", "岗位类型", _l("Job kinds wanted"), False,
+           ("意向岗位类型", "job kinds"), "市场岗位"),
+    Column("available_from", "可到岗日期", _l("Available from"), False,
+           ("到岗日期", "到岗时间", "available from"), "2025-03-01"),
+    Column("care_duties", "照顾家庭", _l("Care duties at home"), False,
+           ("需照顾家庭", "care duties"), "否"),
+    Column("health_notes", "健康状况", _l("Health or disability notes"), False,
+           ("健康", "health"), "健康"),
+    Column("status", "就业状态", _l("Status"), False, ("状态", "status"), "求职中"),
+)
+
+WORDS: dict[str, dict[str, str]] = {
+    "category": {
+        "易地搬迁": "relocated", "易地扶贫搬迁": "relocated", "搬迁": "relocated",
+        "易地搬迁劳动力": "relocated", "搬迁劳动力": "relocated",
+        "脱贫家庭高校毕业生": "graduate", "高校毕业生": "graduate", "毕业生": "graduate",
+        "返乡": "returnee", "返乡回流": "returnee", "返乡回流人员": "returnee",
+        "回流": "returnee", "返乡人员": "returnee",
+        "一般": "general", "一般劳动力": "general", "普通": "general", "其他": "general",
+    },
+    "education": {
+        "未上学": "none", "文盲": "none", "无": "none", "小学": "primary", "初中": "junior",
+        "高中": "senior", "中专": "vocational", "职高": "vocational", "中职": "vocational",
+        "技校": "vocational", "中专/职高": "vocational", "大专": "college", "专科": "college",
+        "本科": "bachelor", "本科及以上": "bachelor", "研究生": "bachelor",
+        "硕士": "bachelor", "博士": "bachelor",
+    },
+    "region": {
+        "本县": "local", "县内": "local", "本地": "local", "就近": "local",
+        "省内": "guizhou", "贵州": "guizhou", "本省": "guizhou", "贵州省内": "guizhou",
+        "长三角": "yrd", "江浙沪": "yrd", "沪苏浙皖": "yrd", "珠三角": "prd",
+        "广东": "prd", "不限": "any", "均可": "any", "全国": "any", "都可以": "any",
+    },
+    "job_kind": {
+        "市场岗位": "market", "企业": "market", "企业岗位": "market",
+        "公益性岗位": "public_welfare", "公益岗": "public_welfare", "公益岗位": "public_welfare",
+        "以工代赈": "work_relief",
+    },
+    "status": {
+        "求职中": "seeking", "未就业": "seeking", "待业": "seeking", "失业": "seeking",
+        "培训中": "training", "在培": "training", "已就业": "employed", "就业": "employed",
+        "务工": "employed", "在岗": "employed", "暂不就业": "unavailable",
+        "不愿就业": "unavailable", "无法就业": "unavailable",
+    },
+    "bool": {"是": "1", "有": "1", "需要": "1", "y": "1", "yes": "1", "1": "1",
+             "true": "1", "√": "1", "否": "", "无": "", "不需要": "", "n": "", "no": "",
+             "0": "", "false": "", "×": ""},
+}
+ENUM_NAMES = {"category": ("relocated", "graduate", "returnee", "general"),
+              "education": ("none", "primary", "junior", "senior", "vocational", "college",
+                            "bachelor"),
+              "region": ("local", "guizhou", "yrd", "prd", "any"),
+              "job_kind": ("market", "public_welfare", "work_relief"),
+              "status": ("seeking", "training", "employed", "unavailable")}
+_SPLIT_RE = re.compile(r"[、,，;；/|\s]+")
+_DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_SHORT_RE = re.compile(r"^(.{2,}?)(?:(?:[^族]{1,2}族)+自治县|特区|[县市区])$")
+# Fields a row may change on an existing worker (only when its cell is not empty).
+UPDATABLE = ("name", "name_pinyin", "name_initials", "phone", "phone_rev", "household_id",
+             "area_code", "category", "education", "skills_text", "regions_acceptable",
+             "min_wage", "job_kinds_wanted", "available_from", "care_duties", "health_notes")
+
+
+def short_county_name(name: str) -> str:
+    """威宁彝族回族苗族自治县 → 威宁, 六枝特区 → 六枝, 观山湖区 → 观山湖."""
+    match = _SHORT_RE.match(name)
+    return match.group(1) if match else name
+
+
+def _word(kind: str, value: Any) -> str:
+    text = clean_text(value)
+    folded = text.lower().replace(" ", "")
+    if folded in ENUM_NAMES.get(kind, ()):
+        return folded
+    mapped = WORDS[kind].get(folded) or WORDS[kind].get(text)
+    if mapped is None:
+        raise FieldError(_l("“%(value)s” is not one of: %(choices)s", value=text,
+                            choices="、".join(dict.fromkeys(WORDS[kind]))))
+    return mapped
+
+
+def _words(kind: str, value: Any) -> list[str]:
+    items = [_word(kind, part) for part in _SPLIT_RE.split(clean_text(value)) if part]
+    return list(dict.fromkeys(items))
+
+
+def parse_date(value: Any) -> date:
+    """A date cell or text such as 2025-03-01, 2025/3/1, 2025年3月1日, 20250301."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = clean_text(value)
+    if re.fullmatch(r"\d{8}", text):
+        text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    match = _DATE_RE.match(text)
+    if match:
+        try:
+            return date(*map(int, match.groups()))
+        except ValueError:
+            pass
+    raise FieldError(_l("“%(value)s” is not a date; write it as 2025-03-01.", value=text))
+
+
+def parse_wage(value: Any) -> int:
+    """A monthly wage in yuan: a number, or text such as 4000 or 4000元."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        wage = value
+    else:
+        text = clean_text(value).replace(",", "").removesuffix("元").removesuffix("/月")
+        try:
+            wage = float(text)
+        except ValueError:
+            raise FieldError(_l("“%(value)s” is not an amount in yuan.", value=text)) from None
+    if not 0 <= wage <= MAX_WAGE:
+        raise FieldError(_l("Enter a monthly wage in yuan between 0 and %(max)d.",
+                            max=MAX_WAGE))
+    return int(round(wage))
+
+
+def _id_cell(value: Any) -> Any:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise FieldError(_l("The ID number is stored as a number, so the spreadsheet has "
+                            "changed its last digits. Format the column as text and type "
+                            "the number again."))
+    text = clean_text(value)
+    if re.fullmatch(r"\d(\.\d+)?[eE]\+?\d+", text):
+        raise FieldError(_l("The ID number is stored as a number, so the spreadsheet has "
+                            "changed its last digits. Format the column as text and type "
+                            "the number again."))
+    return text
+
+
+class RosterImporter:
+    """Imports workers from a roster; see the module docstring for the rules."""
+
+    kind = KIND
+    columns = COLUMNS
+
+    def __init__(self) -> None:
+        self.user: User | None = None
+        self.user_id: int | None = None
+        self.job_id: int | None = None
+        self.seen_ids: dict[str, int] = {}
+        self.sites: dict[str, list[tuple[int, str]]] = {}
+        self.counties: dict[str, str] = {}
+        self.own_county: str | None = None
+        self.new_households: dict[str, int] = {}
+        self.touched: list[int] = []
+
+    # -- preparation ------------------------------------------------------------------
+    def begin(self, job: ImportJob) -> None:
+        """Load the sites and counties the importing user may use."""
+        self.job_id = job.id
+        self.user_id = job.created_by_id
+        self.user = db.session.get(User, job.created_by_id) if job.created_by_id else None
+        if self.user is not None and self.user.role == "officer" and self.user.area:
+            if self.user.area.level == "county":
+                self.own_county = self.user.area_code
+        for site_id, name, county in db.session.execute(
+                sa.select(RelocationSite.id, RelocationSite.name, RelocationSite.county_code)):
+            if self._allowed(county):
+                self.sites.setdefault(clean_text(name), []).append((site_id, county))
+        for code, name in db.session.execute(sa.select(Area.code, Area.name).where(
+                Area.level == "county", Area.region == "guizhou")):
+            short = short_county_name(name)
+            for key in (code, name, short, short + "县"):
+                self.counties.setdefault(key, code)
+
+    def _allowed(self, code: str | None) -> bool:
+        if self.user_id is None:
+            return True  # the CLI without --user: the server operator imports anywhere
+        user = self._user()
+        return user is not None and user_may_use_area(user, code)
+
+    def _user(self) -> User | None:
+        # Commits between phases expire loaded objects; reload the user when needed.
+        if self.user_id is not None and (self.user is None or
+                                         sa.inspect(self.user).expired):
+            self.user = db.session.get(User, self.user_id)
+        return self.user
+
+    # -- one row ----------------------------------------------------------------------
+    def validate(self, row: Mapping[str, Any], line: int) -> Any:
+        """Check one row; a dict of worker values, or RowErrors."""
+        errors = RowErrors()
+        rec: dict[str, Any] = {"line": line}
+
+        def field(key: str, fn: Any) -> None:
+            value = row.get(key)
+            if key not in row or value is None or clean_text(value) == "":
+                return
+            try:
+                fn(value)
+            except FieldError as exc:
+                errors.add(key, value, exc.message)
+
+        def name(v: Any) -> None:
+            rec["name"] = parse_name(v)
+            rec["name_pinyin"], rec["name_initials"] = name_keys(rec["name"])
+
+        def id_number(v: Any) -> None:
+            parsed = parse_id_number(_id_cell(v))
+            check_working_age(parsed)
+            rec.update(id_number=parsed.number, birth_date=parsed.birth_date, sex=parsed.sex)
+
+        def phone(v: Any) -> None:
+            rec["phone"] = parse_phone(v)
+            rec["phone_rev"] = rec["phone"][::-1]
+
+        if clean_text(row.get("name")) == "":
+            errors.add("name", row.get("name"), _l("Enter the name."))
+        if clean_text(row.get("id_number")) == "":
+            errors.add("id_number", row.get("id_number"), _l("Enter the resident ID number."))
+        field("name", name)
+        field("id_number", id_number)
+        field("phone", phone)
+        field("category", lambda v: rec.__setitem__("category", _word("category", v)))
+        field("education", lambda v: rec.__setitem__("education", _word("education", v)))
+        field("regions_acceptable",
+              lambda v: rec.__setitem__("regions_acceptable", _words("region", v)))
+        field("job_kinds_wanted",
+              lambda v: rec.__setitem__("job_kinds_wanted", _words("job_kind", v)))
+        field("min_wage", lambda v: rec.__setitem__("min_wage", parse_wage(v)))
+        field("available_from", lambda v: rec.__setitem__("available_from", parse_date(v)))
+        field("care_duties", lambda v: rec.__setitem__("care_duties",
+                                                       bool(_word("bool", v))))
+        field("status", lambda v: rec.__setitem__("status", _word("status", v)))
+        for key, limit in (("skills_text", 2000), ("health_notes", 2000)):
+            if clean_text(row.get(key)):
+                rec[key] = clean_text(row.get(key))[:limit]
+        if rec.get("care_duties"):
+            rec["regions_acceptable"] = ["local"]
+        self._place(row, rec, errors)
+        number = rec.get("id_number")
+        if number and not errors:
+            if number in self.seen_ids:
+                errors.add("id_number", row.get("id_number"),
+                           _l("The same ID number is already in row %(row)d of this file.",
+                              row=self.seen_ids[number]))
+            else:
+                self.seen_ids[number] = line
+        return errors if errors else rec
+
+    def _place(self, row: Mapping[str, Any], rec: dict[str, Any], errors: RowErrors) -> None:
+        county = None
+        county_text = clean_text(row.get("county"))
+        if county_text:
+            county = self.counties.get(county_text) or self.counties.get(
+                short_county_name(county_text))
+            if county is None:
+                errors.add("county", row.get("county"),
+                           _l("“%(value)s” is not a county of Guizhou.", value=county_text))
+                return
+        site_text = clean_text(row.get("site"))
+        if site_text:
+            choices = self.sites.get(site_text, [])
+            if county:
+                choices = [c for c in choices if c[1] == county]
+            if not choices:
+                errors.add("site", row.get("site"),
+                           _l("No relocation site “%(value)s” in your area.", value=site_text))
+                return
+            if len(choices) > 1:
+                errors.add("site", row.get("site"),
+                           _l("Several counties have a site “%(value)s”; fill in 所在县.",
+                              value=site_text))
+                return
+            rec["site_id"], county = choices[0]
+        household = clean_text(row.get("household_number"))
+        if household:
+            if len(household) > 32:
+                errors.add("household_number", household,
+                           _l("The household number is too long (at most 32 characters)."))
+                return
+            rec["household_number"] = household
+        if county is None and not household:
+            county = self.own_county
+        if county is None and not household:
+            errors.add("county", row.get("county"),
+                       _l("Fill in 安置点 or 所在县 so the row has a county."))
+            return
+        if county is not None and not self._allowed(county):
+            errors.add("county", county_text or site_text,
+                       _l("This county is outside your area."))
+            return
+        rec["area_code"] = county
+        rec["village"] = clean_text(row.get("village"))[:128]
+
+    # -- a batch ----------------------------------------------------------------------
+    def apply(self, batch: list[tuple[int, Any]]) -> ApplyResult:
+        """Upsert a batch of checked rows (flushes)."""
+        result = ApplyResult()
+        records = [rec for _line, rec in batch]
+        self._resolve_households(records, result)
+        records = [r for r in records if r["line"] not in result.rejected]
+        existing = {w.id_number: w for w in db.session.execute(
+            sa.select(Worker.id, Worker.id_number, Worker.area_code, Worker.status,
+                      *[getattr(Worker, f) for f in UPDATABLE if f != "area_code"])
+            .where(Worker.id_number.in_([r["id_number"] for r in records])))}
+        now = utcnow()
+        inserts, updates, status_changes, events = [], [], [], []
+        for rec in records:
+            old = existing.get(rec["id_number"])
+            if old is None:
+                if rec.get("area_code") is None:
+                    self._reject(result, rec, "household_number", rec.get("household_number"),
+                                 _("This household number is not registered; fill in 安置点 "
+                                   "or 所在县 so the household can be created."))
+                    continue
+                inserts.append(self._new_worker(rec, now))
+                continue
+            if not self._allowed(old.area_code):
+                self._reject(result, rec, "id_number", rec["id_number"],
+                             _("This ID number is registered in another area; ask that "
+                               "area's officer."))
+                continue
+            changes = {f: rec[f] for f in UPDATABLE if f in rec and rec[f] is not None
+                       and rec[f] != getattr(old, f)}
+            status = rec.get("status")
+            if changes:
+                updates.append({"id": old.id, "updated_at": now, **changes})
+                events.append(self._event(old.id, changes.get("area_code", old.area_code),
+                                          "updated", {"fields": sorted(changes),
+                                                      "import": self.job_id}, now))
+                self.touched.append(old.id)
+            if status and status != old.status:
+                updates.append({"id": old.id, "status": status, "status_changed_at": now})
+                status_changes.append({"worker_id": old.id, "status": status,
+                                       "changed_at": now, "reason": self._reason(),
+                                       "by_user_id": self.user_id})
+                events.append(self._event(old.id, changes.get("area_code", old.area_code),
+                                          "status", {"from": old.status, "to": status,
+                                                     "reason": self._reason()}, now))
+            if changes or (status and status != old.status):
+                result.updated += 1
+            else:
+                result.unchanged += 1
+        if updates:
+            db.session.execute(sa.update(Worker), updates)
+        if inserts:
+            ids = db.session.scalars(
+                sa.insert(Worker).returning(Worker.id, sort_by_parameter_order=True), inserts
+            ).all()
+            for worker_id, values in zip(ids, inserts, strict=True):
+                status_changes.append({"worker_id": worker_id, "status": values["status"],
+                                       "changed_at": now, "reason": self._reason(),
+                                       "by_user_id": self.user_id})
+                events.append(self._event(worker_id, values["area_code"], "registered",
+                                          {"status": values["status"],
+                                           "import": self.job_id}, now))
+            self.touched.extend(ids)
+            result.added += len(ids)
+        if status_changes:
+            db.session.execute(sa.insert(WorkerStatusChange), status_changes)
+        if events:
+            db.session.execute(sa.insert(WorkerEvent), events)
+        db.session.flush()
+        return result
+
+    def _reason(self) -> str:
+        return _("Roster import #%(id)s", id=self.job_id)
+
+    def _event(self, worker_id: int, area: str, kind: str, detail: dict,
+               at: datetime) -> dict:
+        return {"worker_id": worker_id, "area_code": area, "kind": kind, "detail": detail,
+                "by_user_id": self.user_id, "at": at}
+
+    def _reject(self, result: ApplyResult, rec: dict, column: str, value: Any,
+                reason: str) -> None:
+        result.rejected.setdefault(rec["line"], RowErrors()).add(column, value, reason)
+
+    def _new_worker(self, rec: dict, now: datetime) -> dict:
+        values = {f: rec.get(f) for f in UPDATABLE}
+        values.update(
+            id_number=rec["id_number"], id_number_rev=rec["id_number"][::-1],
+            birth_date=rec["birth_date"], sex=rec["sex"], status=rec.get("status") or "seeking",
+            status_changed_at=now, created_at=now, updated_at=now,
+            category=rec.get("category") or "general", education=rec.get("education") or "junior",
+            skills_text=rec.get("skills_text") or "", health_notes=rec.get("health_notes") or "",
+            regions_acceptable=rec.get("regions_acceptable") or [],
+            job_kinds_wanted=rec.get("job_kinds_wanted") or [],
+            care_duties=bool(rec.get("care_duties")), preferred_language="zh")
+        return values
+
+    def _resolve_households(self, records: list[dict], result: ApplyResult) -> None:
+        numbers = {r["household_number"] for r in records if r.get("household_number")}
+        if not numbers:
+            for r in records:
+                r.pop("household_id", None)
+            return
+        found = {n: (i, a, s) for n, i, a, s in db.session.execute(
+            sa.select(Household.number, Household.id, Household.area_code, Household.site_id)
+            .where(Household.number.in_(numbers)))}
+        new: dict[str, dict] = {}
+        for rec in records:
+            number = rec.get("household_number")
+            if not number:
+                continue
+            if number in found:
+                household_id, area, site = found[number]
+                if not self._allowed(area):
+                    self._reject(result, rec, "household_number", number,
+                                 _("This household is registered in another area."))
+                    continue
+                if rec.get("site_id") and site and rec["site_id"] != site:
+                    self._reject(result, rec, "site", number,
+                                 _("This household belongs to another relocation site."))
+                    continue
+                rec["household_id"], rec["area_code"] = household_id, area
+                continue
+            if rec.get("area_code") is not None:
+                new.setdefault(number, {"number": number, "area_code": rec["area_code"],
+                                        "site_id": rec.get("site_id"),
+                                        "village": rec.get("village", ""), "head_name": "",
+                                        "monitored": False, "risk_causes": [],
+                                        "at_risk": False, "created_at": utcnow(),
+                                        "updated_at": utcnow()})
+            # else: refused in apply(): no county to create the household in
+        if new:
+            rows = list(new.values())
+            ids = db.session.scalars(sa.insert(Household).returning(
+                Household.id, sort_by_parameter_order=True), rows).all()
+            for household_id, row in zip(ids, rows, strict=True):
+                found[row["number"]] = (household_id, row["area_code"], row["site_id"])
+            for rec in records:
+                number = rec.get("household_number")
+                if number in new and rec["line"] not in result.rejected:
+                    rec["household_id"] = found[number][0]
+                    rec["area_code"] = found[number][1]
+
+    def finish(self) -> None:
+        """Flag likely duplicates among the rows added or changed."""
+        flag_likely_duplicates(self.touched)
+
+
+register_importer(KIND, RosterImporter, title=_l("Roster import"),
+                  back_endpoint="registry.import_roster")
+
+
+def template_rows() -> tuple[list[str], list[list[str]]]:
+    """Headers and one example row of the roster template."""
+    return [c.header + ("*" if c.required else "") for c in COLUMNS], [
+        [c.example for c in COLUMNS]]

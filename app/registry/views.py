@@ -1,0 +1,94 @@
+"""The register's blueprint: workers, households, sites, duplicates, import and export.
+
+Pages live in views_workers, views_households and views_io; this module holds the
+blueprint, the helpers they share and the template helpers.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, Flask, flash, g
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from app.auth.models import Area, User
+from app.auth.scoping import area_bounds
+from app.errors_domain import DomainError
+from app.extensions import db
+
+from .models import LABELS
+from .privacy import can_see_full, mask_id, mask_phone
+from .timeline import describe_event
+
+bp = Blueprint("registry", __name__, url_prefix="/registry", template_folder="templates")
+
+OFFICERS = ("officer", "admin")
+
+
+def me() -> User:
+    """The logged-in user object (not the proxy)."""
+    return current_user._get_current_object()
+
+
+def label(kind: str, value: Any) -> str:
+    """Translated label of an enum value (the value itself when unknown)."""
+    return str(LABELS.get(kind, {}).get(value, value or ""))
+
+
+def area_name(code: str | None) -> str:
+    """Name of an area code in the current language (cached per request)."""
+    if not code:
+        return ""
+    names = g.get("_registry_area_names")
+    if names is None:
+        english = str(get_locale()) == "en"
+        names = {c: (en if english else zh) for c, zh, en in
+                 db.session.execute(sa.select(Area.code, Area.name, Area.name_en))}
+        g._registry_area_names = names
+    return names.get(code, code)
+
+
+def county_choices(user: User, blank: bool = True) -> list[tuple[str, str]]:
+    """Counties inside the user's area, for select fields."""
+    stmt = sa.select(Area.code, Area.name).where(Area.level == "county",
+                                                 Area.region == "guizhou")
+    if user.role == "officer" and user.area is not None:
+        low, high = area_bounds(user.area.code, user.area.level)
+        stmt = stmt.where(Area.code.between(low, high))
+    choices = [(code, name) for code, name in db.session.execute(stmt.order_by(Area.code))]
+    return ([("", "—")] if blank and len(choices) != 1 else []) + choices
+
+
+def form_errors(form: FlaskForm, exc: DomainError) -> None:
+    """Show a service's field errors next to the fields (others as a message)."""
+    errors = getattr(exc, "errors", None) or {exc.field or "": exc.message}
+    for field_name, message in errors.items():
+        field = getattr(form, field_name, None) if field_name else None
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, message]
+        else:
+            flash(message, "danger")
+
+
+def _init_templating(state: Any) -> None:
+    app: Flask = state.app
+    app.jinja_env.filters.setdefault("mask_id", mask_id)
+    app.jinja_env.filters.setdefault("mask_phone", mask_phone)
+    app.jinja_env.globals.setdefault("can_see_full", can_see_full)
+    app.jinja_env.globals.update(reg_label=label, area_name=area_name,
+                                 describe_event=describe_event)
+
+
+bp.record_once(_init_templating)
+
+
+def register_blueprints(app: Flask) -> None:
+    """The register and the generic imports pages (with their CLI commands)."""
+    from app.imports.views import bp as imports_bp
+
+    from . import cli, panels, views_households, views_io, views_workers  # noqa: F401
+
+    app.register_blueprint(bp)
+    app.register_blueprint(imports_bp)

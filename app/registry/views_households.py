@@ -1,0 +1,310 @@
+"""Household, relocation-site and duplicate-review pages."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from app.auth.audit import audit
+from app.auth.models import User
+from app.auth.scoping import area_filter, get_visible_or_404, roles_required, visible
+from app.errors_domain import DomainError
+from app.extensions import db
+
+from . import duplicates as dup_service
+from . import households as hh_service
+from .forms import DependantForm, HouseholdForm, PlanEntryForm, ResolveForm, SiteForm
+from .models import DuplicateFlag, Household, RelocationSite, Worker
+from .queries import (
+    HouseholdFilters,
+    active_worker,
+    household_counts,
+    household_select,
+    member_statuses,
+    site_select,
+    status_counts,
+    zero_employment,
+)
+from .views import OFFICERS, bp, county_choices, form_errors, me
+
+HOUSEHOLD_FIELDS = ("number", "site_id", "area_code", "village", "head_name", "monitored",
+                    "risk_causes", "per_capita_income")
+
+
+def _site_choices() -> list[tuple[str, str]]:
+    return [("", "—")] + [(str(s.id), s.name) for s in db.session.scalars(site_select(me()))]
+
+
+@bp.route("/households")
+@roles_required(*OFFICERS)
+def households():
+    """Households of the user's area, with monitored and zero-employment filters."""
+    filters = HouseholdFilters.from_args(request.args)
+    stmt = household_select(me(), filters).options(selectinload(Household.site))
+    listing = db.paginate(stmt, page=request.args.get("page", 1, type=int), per_page=50,
+                          error_out=False)
+    statuses = member_statuses([h.id for h in listing.items])
+    sites = db.session.scalars(site_select(me())).all()
+    return render_template("registry/households.html", listing=listing, filters=filters,
+                           statuses=statuses, sites=sites)
+
+
+def _household_form(household: Household | None = None) -> HouseholdForm:
+    form = HouseholdForm(obj=household)
+    form.site_id.choices = _site_choices()
+    form.area_code.choices = county_choices(me())
+    if request.method == "GET" and household is not None:
+        form.site_id.data = str(household.site_id or "")
+    elif request.method == "GET" and request.args.get("site"):
+        form.site_id.data = request.args.get("site")
+    return form
+
+
+def _household_data(form: HouseholdForm) -> dict:
+    return {f: getattr(form, f).data for f in HOUSEHOLD_FIELDS}
+
+
+@bp.route("/households/new", methods=["GET", "POST"])
+@roles_required(*OFFICERS)
+def household_new():
+    """Register a household."""
+    form = _household_form()
+    if form.validate_on_submit():
+        try:
+            household = hh_service.create_household(_household_data(form), me())
+        except DomainError as exc:
+            db.session.rollback()
+            form_errors(form, exc)
+        else:
+            audit("household_create", household)
+            db.session.commit()
+            flash(_("Household %(number)s has been registered.", number=household.number),
+                  "success")
+            return redirect(url_for(".household", household_id=household.id))
+    code = 422 if request.method == "POST" else 200
+    return render_template("registry/household_form.html", form=form, household=None), code
+
+
+@bp.route("/households/<int:household_id>/edit", methods=["GET", "POST"])
+@roles_required(*OFFICERS)
+def household_edit(household_id: int):
+    """Edit a household."""
+    household = get_visible_or_404(Household, household_id)
+    form = _household_form(household)
+    if form.validate_on_submit():
+        try:
+            hh_service.update_household(household, _household_data(form), me())
+        except DomainError as exc:
+            db.session.rollback()
+            form_errors(form, exc)
+        else:
+            audit("household_update", household)
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for(".household", household_id=household.id))
+    code = 422 if request.method == "POST" else 200
+    return render_template("registry/household_form.html", form=form,
+                           household=household), code
+
+
+def _household_page(household: Household, plan_form: PlanEntryForm | None = None,
+                    dependant_form: DependantForm | None = None, code: int = 200):
+    members = db.session.scalars(sa.select(Worker).where(
+        Worker.household_id == household.id, active_worker()).order_by(Worker.birth_date)).all()
+    zero = bool(members) and not any(m.status == "employed" for m in members)
+    return render_template(
+        "registry/household.html", household=household, members=members, zero=zero,
+        plan_form=plan_form or PlanEntryForm(),
+        dependant_form=dependant_form or DependantForm()), code
+
+
+@bp.route("/households/<int:household_id>")
+@roles_required(*OFFICERS)
+def household(household_id: int):
+    """A household: members and their employment, the plan's history, risk causes."""
+    return _household_page(get_visible_or_404(Household, household_id))
+
+
+@bp.route("/households/<int:household_id>/plan", methods=["POST"])
+@roles_required(*OFFICERS)
+def household_plan(household_id: int):
+    """Add a dated plan entry (一户一策)."""
+    household = get_visible_or_404(Household, household_id)
+    form = PlanEntryForm()
+    if form.validate_on_submit():
+        try:
+            hh_service.add_plan_entry(household, form.text.data, form.entry_date.data, me())
+        except DomainError as exc:
+            db.session.rollback()
+            form_errors(form, exc)
+        else:
+            audit("household_plan", household)
+            db.session.commit()
+            flash(_("Added to the household's plan."), "success")
+            return redirect(url_for(".household", household_id=household.id) + "#plan")
+    return _household_page(household, plan_form=form, code=422)
+
+
+@bp.route("/households/<int:household_id>/dependants", methods=["POST"])
+@roles_required(*OFFICERS)
+def household_dependant(household_id: int):
+    """Add a member who is not a worker."""
+    household = get_visible_or_404(Household, household_id)
+    form = DependantForm()
+    if form.validate_on_submit():
+        try:
+            hh_service.add_dependant(household, form.name.data, form.relation.data or "",
+                                     form.birth_year.data, form.note.data or "")
+        except DomainError as exc:
+            db.session.rollback()
+            form_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Member added."), "success")
+            return redirect(url_for(".household", household_id=household.id))
+    return _household_page(household, dependant_form=form, code=422)
+
+
+# ---- relocation sites ----------------------------------------------------------------
+
+
+@bp.route("/sites")
+@roles_required(*OFFICERS)
+def sites():
+    """Relocation sites of the user's area with their headline figures."""
+    rows = db.session.scalars(site_select(me())).all()
+    ids = [s.id for s in rows]
+    counts: dict[int, dict[str, int]] = {}
+    if ids:
+        stmt = (sa.select(Household.site_id, Worker.status, sa.func.count())
+                .join(Household, Worker.household_id == Household.id)
+                .where(Household.site_id.in_(ids), active_worker())
+                .group_by(Household.site_id, Worker.status))
+        for site_id, status, count in db.session.execute(stmt):
+            counts.setdefault(site_id, {})[status] = count
+        zero_stmt = (sa.select(Household.site_id, sa.func.count())
+                     .where(Household.site_id.in_(ids), zero_employment())
+                     .group_by(Household.site_id))
+        for site_id, count in db.session.execute(zero_stmt):
+            counts.setdefault(site_id, {})["zero"] = count
+    return render_template("registry/sites.html", sites=rows, counts=counts)
+
+
+@bp.route("/sites/<int:site_id>")
+@roles_required(*OFFICERS)
+def site(site_id: int):
+    """A site: households, workers, seeking/employed counts, zero-employment households."""
+    site = get_visible_or_404(RelocationSite, site_id)
+    in_site = Worker.household_id.in_(sa.select(Household.id).where(Household.site_id == site.id))
+    statuses = status_counts(me(), in_site)
+    households = household_counts(me(), Household.site_id == site.id)
+    zero_list = db.session.scalars(visible(
+        sa.select(Household).where(Household.site_id == site.id, zero_employment()),
+        Household, me()).order_by(Household.number).limit(100)).all()
+    return render_template("registry/site.html", site=site, statuses=statuses,
+                           households=households, zero_list=zero_list)
+
+
+def _officer_choices(site: RelocationSite | None) -> list[tuple[str, str]]:
+    stmt = sa.select(User).where(User.role == "officer", User.active.is_(True))
+    if me().role == "officer" and me().area is not None:
+        stmt = stmt.where(area_filter(User.area_code, me().area))
+    return [("", "—")] + [(str(u.id), u.display_name or u.username)
+                          for u in db.session.scalars(stmt.order_by(User.username).limit(500))]
+
+
+def _site_form(site: RelocationSite | None) -> SiteForm:
+    form = SiteForm(obj=site)
+    form.county_code.choices = county_choices(me())
+    form.contact_officer_id.choices = _officer_choices(site)
+    if request.method == "GET" and site is not None:
+        form.contact_officer_id.data = str(site.contact_officer_id or "")
+    return form
+
+
+def _save_site(form: SiteForm, site: RelocationSite | None):
+    data = {f.name: f.data for f in form if f.name not in ("csrf_token", "submit")}
+    data["contact_officer_id"] = int(data["contact_officer_id"]) if str(
+        data.get("contact_officer_id") or "").isdigit() else None
+    try:
+        saved = hh_service.save_site(data, me(), site)
+    except DomainError as exc:
+        db.session.rollback()
+        form_errors(form, exc)
+        return None
+    audit("site_save", saved)
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for(".site", site_id=saved.id))
+
+
+@bp.route("/sites/new", methods=["GET", "POST"])
+@roles_required(*OFFICERS)
+def site_new():
+    """Create a relocation site."""
+    form = _site_form(None)
+    if form.validate_on_submit() and (done := _save_site(form, None)) is not None:
+        return done
+    code = 422 if request.method == "POST" else 200
+    return render_template("registry/site_form.html", form=form, site=None), code
+
+
+@bp.route("/sites/<int:site_id>/edit", methods=["GET", "POST"])
+@roles_required(*OFFICERS)
+def site_edit(site_id: int):
+    """Edit a relocation site."""
+    site = get_visible_or_404(RelocationSite, site_id)
+    form = _site_form(site)
+    if form.validate_on_submit() and (done := _save_site(form, site)) is not None:
+        return done
+    code = 422 if request.method == "POST" else 200
+    return render_template("registry/site_form.html", form=form, site=site), code
+
+
+# ---- likely duplicates ---------------------------------------------------------------
+
+
+@bp.route("/duplicates")
+@roles_required(*OFFICERS)
+def duplicates():
+    """Pairs of workers who may be the same person, for merging or dismissing."""
+    stmt = visible(sa.select(DuplicateFlag).where(DuplicateFlag.status == "open"),
+                   DuplicateFlag, me()).options(
+        selectinload(DuplicateFlag.worker_a).selectinload(Worker.household),
+        selectinload(DuplicateFlag.worker_b).selectinload(Worker.household),
+    ).order_by(DuplicateFlag.id.desc())
+    listing = db.paginate(stmt, page=request.args.get("page", 1, type=int), per_page=20,
+                          error_out=False)
+    return render_template("registry/duplicates.html", listing=listing, form=ResolveForm())
+
+
+@bp.route("/duplicates/<int:flag_id>", methods=["POST"])
+@roles_required(*OFFICERS)
+def duplicate_resolve(flag_id: int):
+    """Merge the pair (keeping the chosen record) or dismiss the flag."""
+    flag = get_visible_or_404(DuplicateFlag, flag_id)
+    form = ResolveForm()
+    if not form.validate_on_submit() or form.action.data not in ("merge", "dismiss"):
+        flash(_("Choose merge or dismiss."), "danger")
+        return redirect(url_for(".duplicates"))
+    try:
+        if form.action.data == "dismiss":
+            dup_service.dismiss(flag, me())
+            audit("duplicate_dismiss", flag)
+            message = _("Marked as different people.")
+        else:
+            keep_id = int(form.keep.data) if (form.keep.data or "").isdigit() else 0
+            keep = get_visible_or_404(Worker, keep_id)
+            other_id = flag.worker_b_id if keep.id == flag.worker_a_id else flag.worker_a_id
+            get_visible_or_404(Worker, other_id)  # both records must be in the user's area
+            dup_service.merge(flag, keep, me())
+            audit("duplicate_merge", keep, detail={"merged": other_id, "flag": flag.id})
+            message = _("Records merged.")
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return redirect(url_for(".duplicates"))
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for(".duplicates"))
