@@ -72,9 +72,10 @@ def seed_steps() -> list[Callable[[SeedContext], None]]:
     """Every feature's seeding step, in dependency order."""
     from app.employers.demo import seed_employers
     from app.matching.demo import seed_matching
+    from app.placements.demo import seed_followups
     from app.registry.demo import seed_register
 
-    return [seed_users, seed_register, seed_employers, seed_matching]
+    return [seed_users, seed_register, seed_employers, seed_matching, seed_followups]
 
 
 def seed_all(seed: int, echo: Echo) -> list[Login]:
