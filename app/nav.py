@@ -29,6 +29,7 @@ NAV: list[NavItem] = [
     NavItem("matching.employer_referrals", _l("Referrals"), ("officer",)),
     NavItem("training.courses", _l("Training"), ("officer", "trainee", "admin")),
     NavItem("placements.queue", _l("Follow-ups"), ("officer",)),
+    NavItem("notifications.inbox", _l("Notifications"), ("officer", "admin")),
     NavItem("trainee.me", _l("My profile"), ("trainee",)),
     NavItem("board.index", _l("Job board"), ("officer", "employer", "trainee", "admin")),
     NavItem("admin.users", _l("Users"), ("admin",)),
