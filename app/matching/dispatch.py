@@ -23,7 +23,13 @@ from app.employers.models import Job
 from app.errors_domain import DomainError
 from app.extensions import db
 from app.matching import engine
-from app.matching.profiles import POOL_STATUSES, job_profiles, worker_profiles, workers_stmt
+from app.matching.profiles import (
+    POOL_STATUSES,
+    job_profiles,
+    pool_condition,
+    worker_profiles,
+    workers_stmt,
+)
 from app.matching.service import lang, match_config
 from app.placements.models import ACTIVE_REFERRAL, Referral, ReferralStatus
 from app.placements.service import refer
@@ -75,7 +81,7 @@ class DispatchError(DomainError):
 def pool_stmt(user: User, area_code: str | None = None, category: str | None = None,
               priority_only: bool = False) -> sa.Select:
     """Seeking workers in the officer's area, optionally narrowed (for the pool form)."""
-    stmt = visible(sa.select(Worker.id).where(Worker.status.in_(POOL_STATUSES)), Worker, user)
+    stmt = visible(sa.select(Worker.id).where(pool_condition()), Worker, user)
     if area_code:
         stmt = stmt.where(Worker.area_code.startswith(area_code.rstrip("0") or area_code))
     if category:

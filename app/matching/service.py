@@ -53,6 +53,10 @@ REASON_LABELS = {
     "cert_missing": _l("Certificate missing"), "cert_expired": _l("Certificate expired"),
     "skill_gap": _l("Skill missing"),
 }
+METHOD_LABELS = {
+    "alias": _l("name or alias"), "contains": _l("contained"), "chars": _l("similar characters"),
+    "pinyin": _l("same pinyin"),
+}
 DEFAULT_LEVEL = 2  # a skill named without years or grade: can do the work, not a master
 _LEVEL_WORDS = (("高级技师", 5), ("技师", 4), ("精通", 4), ("高级", 3), ("熟练", 3),
                 ("中级", 2), ("初级", 1), ("学徒", 1), ("入门", 1), ("学过", 1))

@@ -33,6 +33,7 @@ from .forms import (
 )
 from .service import (
     COMPONENT_LABELS,
+    METHOD_LABELS,
     REASON_LABELS,
     candidates_for_job,
     lang,
@@ -100,6 +101,7 @@ def worker_matches(worker_id: int):
         refer_form=ReferForm(), hire_form=HireForm(), withdraw_form=WithdrawForm(),
         masked_id=mask_id(worker.id_number), masked_phone=mask_phone(worker.phone),
         reason_labels=REASON_LABELS, component_labels=COMPONENT_LABELS,
+        method_labels=METHOD_LABELS,
         status_labels=PLACEMENT_LABELS["referral_status"], run=latest_run())
 
 
