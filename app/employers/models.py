@@ -191,3 +191,14 @@ class Job(db.Model):
             cls.filled < cls.headcount,
             sa.or_(cls.closing_date.is_(None), cls.closing_date >= day),
         )
+
+
+class PartnerMapping(db.Model):
+    """A labour-cooperation partner's remembered column mapping for opening imports
+    (for example 苏州市人社局, whose lists always have the same headers)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(128), unique=True)
+    mapping: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # {header text: column key}
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -1,0 +1,192 @@
+"""Labour-cooperation import pages: upload a partner's list, map its columns, run it.
+
+The mapping step shows the file's own headers with a sample of rows; the officer says
+which column is the title, the wage, the place…; the choice is remembered for the
+employer (``Employer.import_mapping``) and, when named, for the partner
+(``PartnerMapping``), and offered first next time. Running, progress and the row report
+are the generic import pages (app/imports).
+"""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, StringField, SubmitField
+from wtforms.validators import Length, Optional
+
+from app.auth.audit import audit
+from app.auth.scoping import get_visible_or_404, roles_required
+from app.extensions import db
+from app.imports.models import ImportJob
+from app.imports.reading import FileProblem, check_upload_name, detect_encoding, map_headers
+from app.imports.runner import create_job, run_job, start_in_background
+
+from .importer import COLUMNS, KIND, REQUIRED
+from .models import Employer, PartnerMapping
+from .views import OFFICERS, _me, bp
+
+PREVIEW_ROWS = 3
+
+
+class UploadForm(FlaskForm):
+    """A partner's list of openings for one employer."""
+
+    file = FileField(_l("File (.xlsx or .csv)"), validators=[FileRequired()])
+    partner = StringField(_l("Partner (optional)"), validators=[Optional(), Length(max=128)],
+                          description=_l("e.g. 苏州市人社局: its column mapping is remembered"))
+    publish = BooleanField(_l("Publish the openings at once (verified employers only)"))
+    submit = SubmitField(_l("Upload and map the columns"))
+
+
+def preview_table(path: str, filename: str) -> tuple[list[str], list[list[str]]]:
+    """The header (first row with two or more filled cells) and a few rows after it."""
+    suffix = check_upload_name(filename)
+    rows: list[list[Any]] = []
+    if suffix == ".xlsx":
+        import openpyxl
+
+        try:
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception:  # noqa: BLE001 - openpyxl raises many kinds on broken files
+            raise FileProblem(_("The .xlsx file is damaged and cannot be opened.")) from None
+        try:
+            for row in book.worksheets[0].iter_rows(values_only=True, max_row=40):
+                rows.append(list(row))
+        finally:
+            book.close()
+    else:
+        raw = Path(path).read_bytes()[: 1 << 16]
+        encoding = detect_encoding(raw)
+        with open(path, encoding=encoding, newline="", errors="replace") as fh:
+            for i, row in enumerate(csv.reader(fh)):
+                rows.append(row)
+                if i >= 40:
+                    break
+    cells = [["" if v is None else str(v).strip() for v in r] for r in rows]
+    for i, row in enumerate(cells):
+        if sum(1 for v in row if v) >= 2:
+            width = max(j for j, v in enumerate(row) if v) + 1
+            samples = [r[:width] + [""] * (width - len(r)) for r in cells[i + 1:]
+                       if any(r)][:PREVIEW_ROWS]
+            return row[:width], samples
+    raise FileProblem(_("No header row found. The first row must hold the column headers: "
+                        "%(expected)s.", expected="、".join(c.header for c in COLUMNS)))
+
+
+@bp.route("/<int:employer_id>/import", methods=["GET", "POST"])
+@roles_required(*OFFICERS)
+def import_jobs(employer_id: int):
+    """Upload a labour-cooperation list of openings for an employer."""
+    employer = get_visible_or_404(Employer, employer_id)
+    form = UploadForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            check_upload_name(upload.filename or "")
+        except FileProblem as exc:
+            form.file.errors = [*form.file.errors, str(exc.message)]
+        else:
+            user = _me()
+            job = create_job(KIND, upload.filename, upload.stream, user=user,
+                             area_code=user.area_code, employer_id=employer.id,
+                             options={"locale": str(get_locale()),
+                                      "publish": bool(form.publish.data),
+                                      "partner": (form.partner.data or "").strip()})
+            audit("import_upload", job, detail={"kind": KIND, "file": job.filename,
+                                                "employer": employer.id})
+            db.session.commit()
+            return redirect(url_for(".import_mapping", job_id=job.id))
+    partners = db.session.scalars(sa.select(PartnerMapping.name).order_by(PartnerMapping.name))
+    recent = db.session.scalars(sa.select(ImportJob).where(
+        ImportJob.kind == KIND, ImportJob.employer_id == employer.id)
+        .order_by(ImportJob.id.desc()).limit(10)).all()
+    return render_template("employers/import.html", form=form, employer=employer,
+                           partners=partners.all(), columns=COLUMNS, recent=recent)
+
+
+def _initial_mapping(job: ImportJob, employer: Employer, headers: list[str]) -> list[str]:
+    remembered: dict[str, str] = {}
+    partner = (job.options or {}).get("partner")
+    if partner:
+        saved = db.session.scalar(sa.select(PartnerMapping).where(
+            PartnerMapping.name == partner))
+        remembered = dict(saved.mapping) if saved else {}
+    if not remembered:
+        remembered = dict(employer.import_mapping or {})
+    auto = map_headers(headers, COLUMNS)
+    return [remembered.get(h) if h in remembered else (auto[i] or "")
+            for i, h in enumerate(headers)]
+
+
+@bp.route("/import/<int:job_id>/mapping", methods=["GET", "POST"])
+@roles_required(*OFFICERS)
+def import_mapping(job_id: int):
+    """Say which of the file's columns holds which field, then run the import."""
+    job = get_visible_or_404(ImportJob, job_id)
+    if job.kind != KIND or job.status != "queued" or not job.stored_path:
+        return redirect(url_for("imports.job", job_id=job.id))
+    employer = get_visible_or_404(Employer, job.employer_id)
+    try:
+        headers, samples = preview_table(job.stored_path, job.filename)
+    except FileProblem as exc:
+        flash(str(exc.message), "danger")
+        return redirect(url_for(".import_jobs", employer_id=employer.id))
+    chosen = _initial_mapping(job, employer, headers)
+    problems: list[str] = []
+    if request.method == "POST":
+        form = FlaskForm()
+        if not form.validate_on_submit():
+            problems.append(_("The form has expired or is invalid. Please reload and try "
+                              "again."))
+        keys = {c.key for c in COLUMNS}
+        chosen = [request.form.get(f"map_{i}", "") for i in range(len(headers))]
+        chosen = [k if k in keys else "" for k in chosen]
+        labels = {c.key: c.header for c in COLUMNS}
+        missing = [labels[k] for k in sorted(REQUIRED) if k not in chosen]
+        if missing:
+            problems.append(_("Say which column holds: %(fields)s.", fields="、".join(missing)))
+        doubled = sorted({labels[k] for k in chosen if k and chosen.count(k) > 1})
+        if doubled:
+            problems.append(_("Each field can come from one column only: %(fields)s.",
+                              fields="、".join(doubled)))
+        if not problems:
+            mapping = {h: k for h, k in zip(headers, chosen, strict=True) if h}
+            _remember(job, employer, mapping)
+            db.session.commit()
+            _run(job)
+            return redirect(url_for("imports.job", job_id=job.id))
+    return render_template("employers/import_mapping.html", job=job, employer=employer,
+                           headers=headers, samples=samples, chosen=chosen, columns=COLUMNS,
+                           problems=problems, form=FlaskForm()), (422 if problems else 200)
+
+
+def _remember(job: ImportJob, employer: Employer, mapping: dict[str, str]) -> None:
+    job.options = {**(job.options or {}), "mapping": mapping}
+    employer.import_mapping = mapping
+    partner = (job.options or {}).get("partner")
+    if partner:
+        saved = db.session.scalar(sa.select(PartnerMapping).where(
+            PartnerMapping.name == partner))
+        if saved is None:
+            saved = PartnerMapping(name=partner[:128])
+            db.session.add(saved)
+        saved.mapping = mapping
+        saved.updated_by_id = _me().id
+    audit("import_mapping", job, detail={"mapping": mapping, "partner": partner})
+
+
+def _run(job: ImportJob) -> None:
+    size = Path(job.stored_path).stat().st_size if job.stored_path else 0
+    if size > current_app.config.get("IMPORT_BACKGROUND_BYTES", 256 * 1024):
+        start_in_background(current_app._get_current_object(), job.id)
+        flash(_("The file is being imported; you can leave this page and come back."), "info")
+    else:
+        run_job(job)
