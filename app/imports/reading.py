@@ -120,6 +120,22 @@ def map_headers(raw: Sequence[Any], columns: Sequence[Column],
     return keys
 
 
+def _scan_head(values: Iterator[tuple[int, list[Any]]]) -> list[tuple[int, list[Any]]]:
+    """The first rows, up to HEADER_SCAN_ROWS non-blank ones (blank ones kept, so that those
+    after the header are counted); FileProblem when the file holds nothing."""
+    first: list[tuple[int, list[Any]]] = []
+    filled = 0
+    for line, row in values:
+        first.append((line, row))
+        if not is_blank(row):
+            filled += 1
+            if filled >= HEADER_SCAN_ROWS:
+                break
+    if not filled:
+        raise FileProblem(_l("The file is empty."))
+    return first
+
+
 def _find_header(first_rows: list[tuple[int, list[Any]]], columns: Sequence[Column],
                  mapping: Mapping[str, str] | None) -> tuple[int, list[Any], list[str | None]]:
     best: tuple[int, int, list[Any], list[str | None]] | None = None
@@ -270,14 +286,7 @@ def _open_xlsx(path: Path, head: bytes, columns: Sequence[Column], limits: Limit
         sheet = workbook.worksheets[0]
         values = ((line, list(row)) for line, row in
                   enumerate(sheet.iter_rows(values_only=True), start=1))
-        first: list[tuple[int, list[Any]]] = []
-        for line, row in values:
-            if not is_blank(row):
-                first.append((line, row))
-            if len(first) >= HEADER_SCAN_ROWS:
-                break
-        if not first:
-            raise FileProblem(_l("The file is empty."))
+        first = _scan_head(values)
         index, header, keys = _find_header(first, columns, mapping)
         header_line = first[index][0]
         in_data = [ref for ref, _a, last in merges if last >= header_line]
@@ -369,14 +378,7 @@ def _open_csv(path: Path, head: bytes, columns: Sequence[Column], limits: Limits
             dialect = csv.excel
         reader = csv.reader(handle, dialect)
         values = _csv_rows(reader, encoding)
-        first: list[tuple[int, list[Any]]] = []
-        for line, row in values:
-            if not is_blank(row):
-                first.append((line, row))
-            if len(first) >= HEADER_SCAN_ROWS:
-                break
-        if not first:
-            raise FileProblem(_l("The file is empty."))
+        first = _scan_head(values)
         index, header, keys = _find_header(first, columns, mapping)
         header_line = first[index][0]
         estimated = max(0, lines - header_line)
