@@ -17,7 +17,8 @@ from tests.integration.test_employers import make_employer
 
 HEADER = ["序号", "岗位", "人数", "工资待遇", "工作地址", "年龄", "学历", "福利", "备注"]
 ROWS = [
-    ["1", "电子厂普工", "50", "4000-6000元/月", "东莞市长安镇", "18-45岁", "初中及以上", "包吃住", ""],
+    ["1", "电子厂普工", "50", "4000-6000元/月", "东莞市长安镇", "18-45岁", "初中及以上", "包吃住",
+     ""],
     ["2", "SMT操作员", "20", "6-8千/月", "深圳-南山区", "18-40岁", "高中", "包住", ""],
     ["3", "仓库主管", "2", "0.8-1.3万/月", "上海-松江区", "25-45岁", "大专", "", "有经验优先"],
     ["4", "电气工程师", "3", "12-30k·13薪", "苏州", "不限", "本科", "", ""],
@@ -79,8 +80,8 @@ def test_gbk_csv_with_automatic_mapping_and_a_row_report(client, db, factory, of
     assert {e["column"] for e in by_row[13]} == {"工作地址", "年龄", "学历"}
     jobs = {j.title: j for j in db.session.scalars(sa.select(Job).where(
         Job.employer_id == employer.id))}
-    assert set(jobs) == {"电子厂普工", "SMT操作员", "仓库主管", "电气工程师", "项目经理", "建筑小工",
-                         "缝纫工", "销售代表"}
+    assert set(jobs) == {"电子厂普工", "SMT操作员", "仓库主管", "电气工程师", "项目经理",
+                         "建筑小工", "缝纫工", "销售代表"}
     expected = {
         "电子厂普工": (4000, 6000, False, "441900", "prd"),
         "SMT操作员": (6000, 8000, False, "440305", "prd"),
