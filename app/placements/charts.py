@@ -20,11 +20,10 @@ _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S | re.I)
 
 
 def _config(**kw: object) -> pygal.Config:
-    config = pygal.Config(js=[], disable_xml_declaration=True, style=STYLE, width=860,
-                          height=380, legend_at_bottom=True, legend_at_bottom_columns=3,
-                          truncate_legend=28, print_values=False, show_dots=False,
-                          explicit_size=False, **kw)
-    return config
+    options = {"legend_at_bottom": True, "legend_at_bottom_columns": 3, **kw}
+    return pygal.Config(js=[], disable_xml_declaration=True, style=STYLE, width=860,
+                        height=380, truncate_legend=28, print_values=False, show_dots=False,
+                        explicit_size=False, **options)
 
 
 def _svg(chart: pygal.graph.graph.Graph) -> Markup:
@@ -52,6 +51,7 @@ def _steps(group: Group, horizon: int) -> list[tuple[float, float]]:
 def curve_chart(groups: list[Group], title: str, horizon: int = 365) -> Markup:
     """Retention curves (percent still in work by day since the start), one line per group."""
     chart = pygal.XY(_config(title=title, x_title=_("Days since the start of the job"),
+                             legend_at_bottom=False,
                              y_title=_("Still in work (%)"), range=(0, 100), xrange=(0, horizon),
                              dots_size=0, stroke_style={"width": 2})
                      )

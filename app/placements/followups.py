@@ -26,6 +26,7 @@ FESTIVAL_CHECK_DAYS = 14  # 节后返岗: about two weeks after Spring Festival
 FESTIVAL_LEAD_DAYS = 30  # festival follow-ups appear this long before the festival
 FESTIVAL_LATE_DAYS = 60  # … and are still created this long after the check date
 REMIND_WORKERS_DAYS = 3  # SMS reminders for follow-ups that fell due in the last N days
+SWEEP_BATCH = 100_000  # rows a sweep changes at most per step: keeps every run short
 COUNT = {"preserve_rowcount": True}  # INSERT … SELECT row counts on every driver
 
 _INSERT_COLUMNS = ["placement_id", "worker_id", "employer_id", "area_code", "kind", "slot",
@@ -95,8 +96,9 @@ def schedule_followups(placement: Placement, *, today: date | None = None) -> li
         FollowUp.placement_id == placement.id).order_by(FollowUp.due_date)))
 
 
-def create_festival_followups(today: date) -> int:
-    """Back-to-work follow-ups for every placement active going into the festival (set-based)."""
+def create_festival_followups(today: date, batch: int = SWEEP_BATCH) -> int:
+    """Back-to-work follow-ups for every placement active going into the festival (set-based;
+    at most ``batch`` rows a run, the next sweep continues — the window opens weeks ahead)."""
     created = 0
     for year in festival_years(today):
         festival = spring_festival(year)
@@ -110,18 +112,25 @@ def create_festival_followups(today: date) -> int:
         ).where(
             Placement.start_date < festival,
             sa.or_(Placement.status == "active", Placement.end_date >= festival),
-        )
+            ~sa.exists().where(FollowUp.placement_id == Placement.id,
+                               FollowUp.kind == FollowUpKind.festival.value,
+                               FollowUp.slot == year),
+        ).order_by(Placement.id).limit(max(batch - created, 0))
         stmt = insert_ignoring_conflicts(FollowUp, conflict=["placement_id", "kind", "slot"])
         created += db.session.execute(stmt.from_select(_INSERT_COLUMNS, select),
                                       execution_options=COUNT).rowcount or 0
     return created
 
 
-def mark_overdue(today: date) -> int:
-    """Every open follow-up due before today becomes overdue (one UPDATE; catches up)."""
+def mark_overdue(today: date, batch: int = SWEEP_BATCH) -> int:
+    """Open follow-ups due before today become overdue: one UPDATE of at most ``batch`` rows
+    (a day's catch-up is a few thousand; an imported backlog takes a few sweeps). The queue
+    reads due dates, not this mark, so it is right even before the sweep has run."""
+    pending = (sa.select(FollowUp.id)
+               .where(FollowUp.status == FollowUpStatus.due.value, FollowUp.due_date < today)
+               .limit(batch).scalar_subquery())
     result = db.session.execute(
-        sa.update(FollowUp)
-        .where(FollowUp.status == FollowUpStatus.due.value, FollowUp.due_date < today)
+        sa.update(FollowUp).where(FollowUp.id.in_(pending))
         .values(status=FollowUpStatus.overdue.value)
         .execution_options(synchronize_session=False))
     return result.rowcount or 0

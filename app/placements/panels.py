@@ -51,16 +51,17 @@ def followups_panel(user: User) -> Panel:
 
     f = figures(user, date.today())
     r90 = f["retention_90"]
-    r90_text = _pct(r90.survival)
-    if r90.survival is not None and r90.lower is not None:
-        r90_text += f" ({_pct(r90.lower)}–{_pct(r90.upper)})"
+    r90_label = _("Retention at 90 days")
+    if r90.survival is not None and r90.lower is not None and r90.lower < r90.upper:
+        r90_label = _("Retention at 90 days (95%% CI %(low)s–%(high)s)",
+                      low=_pct(r90.lower), high=_pct(r90.upper))
     queue = url_for("placements.queue")
     return Panel(
         title=_("Employment and retention"),
         figures=[
             (_("Seeking work"), f["seeking"], None),
             (_("Placed this month"), f["placed_month"], None),
-            (_("Retention at 90 days (95% CI)"), r90_text, url_for("placements.retention_view")),
+            (r90_label, _pct(r90.survival), url_for("placements.retention_view")),
             (_("Follow-ups due this week"), f["due"], url_for("placements.queue", tab="week")),
             (_("Follow-ups overdue"), f["overdue"], queue + "?tab=overdue"),
             (_("Zero-employment households"), f["zero_employment"], None),

@@ -356,3 +356,11 @@ def test_showing_the_phone_is_audited(client, db, factory, login_as):
     assert worker.phone in client.get(f"/followups/{fu.id}?reveal=1").get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(AuditLog.id)).where(
         AuditLog.action == "worker_phone_view")) == 1
+
+
+def test_sweep_steps_are_bounded_and_continue(db, factory):
+    placement = place(factory)
+    assert mark_overdue(date(2026, 6, 1), batch=3) == 3
+    assert mark_overdue(date(2026, 6, 1), batch=3) == 1  # the next sweep finishes the work
+    assert mark_overdue(date(2026, 6, 1), batch=3) == 0
+    assert {f.status for f in followups(db, placement)} == {"overdue"}
