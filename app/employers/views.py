@@ -371,7 +371,7 @@ def register_blueprints(app) -> None:  # noqa: ANN001
     """Register the employers and the public board blueprints on the app."""
     from app.board.views import bp as board_bp
 
-    from . import importer, views_import  # noqa: F401 - routes and the "jobs" importer
+    from . import importer, panels, views_import  # noqa: F401 - routes, importer, panels
 
     app.register_blueprint(bp)
     app.register_blueprint(board_bp)

@@ -234,3 +234,17 @@ def test_renaming_an_employer_updates_its_openings_search_text(db, factory):
     service.update_employer(employer, employer_data(
         name="东莞新名字电子厂", credit_code=employer.credit_code), factory.user("officer"))
     assert "东莞新名字电子厂" in job.search_text
+
+
+def test_dashboard_panels(client, db, factory, login):
+    employer, user = make_employer(factory)
+    make_job(employer, headcount=7)
+    make_job(employer, publish=False)
+    login(user)
+    page = text_of(client.get("/"))
+    assert "我的岗位" in page and "7" in page
+    client.post("/auth/logout")
+    make_employer(factory, "pending")
+    login(factory.user("officer", area_code="520000"))
+    page = text_of(client.get("/"))
+    assert "待审核" in page and "用人单位与岗位" in page

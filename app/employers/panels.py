@@ -1,0 +1,49 @@
+"""Dashboard panels: employers awaiting verification (officers), an employer's openings."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import url_for
+from flask_babel import gettext as _
+
+from app.auth.models import User
+from app.dashboard.panels import Panel, register_panel
+from app.extensions import db
+
+from .models import Employer, Job
+from .service import listed_jobs, today
+
+
+@register_panel(("officer", "admin"))
+def employers_panel(user: User) -> Panel:
+    """Employers to verify, suspended ones, and what the public board lists today."""
+    counts = dict(db.session.execute(
+        sa.select(Employer.status, sa.func.count()).group_by(Employer.status)).all())
+    listed = db.session.scalar(sa.select(sa.func.count()).select_from(
+        listed_jobs(today()).subquery())) or 0
+    employers = "employers.officer_list"
+    return Panel(title=_("Employers and openings"), order=30, figures=[
+        (_("Awaiting verification"), counts.get("pending", 0),
+         url_for(employers, status="pending")),
+        (_("Suspended employers"), counts.get("suspended", 0),
+         url_for(employers, status="suspended")),
+        (_("Openings on the job board"), listed, url_for("board.index")),
+    ])
+
+
+@register_panel(("employer",))
+def my_openings_panel(user: User) -> Panel | None:
+    """The employer's open openings and places still to fill."""
+    if user.employer_id is None:
+        return None
+    day = today()
+    open_count, remaining = db.session.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(Job.headcount - Job.filled), 0))
+        .where(Job.employer_id == user.employer_id, Job.open_clause(day))).one()
+    drafts = db.session.scalar(sa.select(sa.func.count()).where(
+        Job.employer_id == user.employer_id, Job.status == "draft")) or 0
+    mine = "employers.my_jobs"
+    return Panel(title=_("My openings"), order=10, figures=[
+        (_("Open openings"), open_count, url_for(mine, status="open")),
+        (_("Places remaining"), remaining, url_for(mine, status="open")),
+        (_("Drafts"), drafts, url_for(mine, status="draft")),
+    ])
