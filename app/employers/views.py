@@ -228,8 +228,15 @@ def my_jobs():
     employer = get_visible_or_404(Employer, current_user.employer_id)
     stmt = visible(sa.select(Job), Job, _me()).order_by(Job.created_at.desc(), Job.id.desc())
     status = request.args.get("status", "")
+    day = service.today()
+    lapsed = sa.and_(Job.status == JobStatus.open.value, Job.closing_date < day)
+    full = sa.and_(Job.status == JobStatus.open.value, Job.filled >= Job.headcount)
     if status == "open":
-        stmt = stmt.where(Job.open_clause(service.today()))
+        stmt = stmt.where(Job.open_clause(day))
+    elif status == "expired":  # shown as expired whether or not the sweep has run
+        stmt = stmt.where(sa.or_(Job.status == status, lapsed))
+    elif status == "filled":
+        stmt = stmt.where(sa.or_(Job.status == status, sa.and_(full, sa.not_(lapsed))))
     elif status in {s.value for s in JobStatus}:
         stmt = stmt.where(Job.status == status)
     listing = db.paginate(stmt, page=request.args.get("page", 1, type=int), per_page=30,

@@ -194,3 +194,17 @@ def test_pending_employer_saving_and_publishing_keeps_the_draft(client, db, fact
     assert "审核" in text_of(resp)
     job = db.session.scalar(sa.select(Job).where(Job.employer_id == employer.id))
     assert job.status == "draft"
+
+
+def test_my_openings_filters_follow_the_shown_status(client, db, factory, login):
+    employer, user = make_employer(factory)
+    lapsed = make_job(employer, title="已过截止日期")
+    lapsed.closing_date = TODAY - timedelta(days=3)
+    make_job(employer, title="正在招聘")
+    db.session.flush()
+    login(user)
+    expired = text_of(client.get("/employers/jobs?status=expired"))
+    open_ = text_of(client.get("/employers/jobs?status=open"))
+    assert "已过截止日期" in expired and "正在招聘" not in expired
+    assert "正在招聘" in open_ and "已过截止日期" not in open_
+    assert "已过期" in text_of(client.get("/employers/jobs"))
