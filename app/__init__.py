@@ -74,6 +74,8 @@ def register_blueprints(app: Flask) -> None:
     register_registry(app)
     from .employers.views import register_blueprints as register_employers  # + job board
     register_employers(app)
+    from .training.views import register_blueprints as register_training  # + trainee, CLI
+    register_training(app)
     from .placements.views import init_followups  # + notifications, scheduler
     init_followups(app)
     from .matching import register as register_matching  # matching, referrals, dispatch

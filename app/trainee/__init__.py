@@ -1,0 +1,1 @@
+"""Trainee self-service: activation, own profile, recommended courses and openings, reports."""
