@@ -95,10 +95,11 @@ def explain(r: Ranked, course: Course) -> str:
     parts = []
     if r.unlocked:
         if r.order_places:
-            parts.append(_("After the course you match %(n)d openings (%(m)d order places)",
-                           n=len(r.unlocked), m=r.order_places))
+            parts.append(_("Openings you would match after the course: %(n)d (order places: "
+                           "%(m)d)", n=len(r.unlocked), m=r.order_places))
         else:
-            parts.append(_("After the course you match %(n)d openings", n=len(r.unlocked)))
+            parts.append(_("Openings you would match after the course: %(n)d",
+                           n=len(r.unlocked)))
         if r.wage_max:
             parts.append(_("monthly wage %(low)s–%(high)s yuan",
                            low=_money(r.wage_min or r.wage_max), high=_money(r.wage_max)))

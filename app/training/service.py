@@ -21,10 +21,12 @@ from app.extensions import db, utcnow
 from app.matching.taxonomy import default_taxonomy
 from app.registry.models import (
     EDUCATION_RANK,
-    LABELS as REGISTRY_LABELS,
     Worker,
     WorkerCertificate,
     WorkerEvent,
+)
+from app.registry.models import (
+    LABELS as REGISTRY_LABELS,
 )
 
 from .models import ACTIVE_ENROLMENT, Course, CourseSession, Enrolment, EnrolmentStatus

@@ -16,7 +16,7 @@ from app.registry.models import Worker
 
 from .forms import ActionForm, CompleteForm, HandleReportForm, WithdrawForm
 from .models import LABELS, ChangeReport, Course, CourseSession, Enrolment
-from .service import complete, enrol, eligibility_problems, event, today, waitlist_position
+from .service import complete, eligibility_problems, enrol, event, today, waitlist_position
 from .service import withdraw as withdraw_enrolment
 
 bp = Blueprint("training", __name__, url_prefix="/training", template_folder="templates")
