@@ -36,6 +36,7 @@ i18n: venv
 setup-db: venv translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask areas load
+	$(BIN)/flask catalog load
 	$(BIN)/flask demo seed --if-empty
 
 run: setup-db

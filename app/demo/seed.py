@@ -74,8 +74,10 @@ def seed_steps() -> list[Callable[[SeedContext], None]]:
     from app.matching.demo import seed_matching
     from app.placements.demo import seed_followups
     from app.registry.demo import seed_register
+    from app.training.demo import seed_training
 
-    return [seed_users, seed_register, seed_employers, seed_matching, seed_followups]
+    return [seed_users, seed_register, seed_employers, seed_training, seed_matching,
+            seed_followups]
 
 
 def seed_all(seed: int, echo: Echo) -> list[Login]:

@@ -67,7 +67,7 @@ def me():
     """Own profile, recommended courses and openings with reasons, enrolments, reports."""
     from app.matching.service import recommend_for_worker
     from app.registry.privacy import shown_id, shown_phone
-    from app.training.recommend import recommend_courses
+    from app.training.recommend import courses_fixing, recommend_courses
 
     worker = _me()
     day = today()
@@ -81,6 +81,8 @@ def me():
                                  .order_by(ChangeReport.created_at.desc()).limit(5)).all()
     openings = recommend_for_worker(worker, 5, day)
     courses = recommend_courses(worker, 5, day)
+    fixers = courses_fixing({x.subject for r in openings.ruled_out for x in r.reasons
+                             if x.fixable and x.subject}, day)
     audit("personal_data_view", worker, detail={"own": True})
     db.session.commit()
     form = ChangeReportForm()
@@ -89,7 +91,7 @@ def me():
         "trainee/me.html", worker=worker, id_number=shown_id(current_user, worker, True),
         phone=shown_phone(current_user, worker, True), enrolments=enrolments,
         positions=positions, invites=invites, reports=reports, openings=openings,
-        courses=courses, form=form, action_form=ActionForm(), withdraw_form=WithdrawForm(),
+        courses=courses, fixers=fixers, form=form, action_form=ActionForm(), withdraw_form=WithdrawForm(),
         day=day)
 
 

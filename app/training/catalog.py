@@ -291,8 +291,13 @@ def _course_values(raw: dict) -> dict:
     }
 
 
-def _upsert_sessions(course: Course, raw: dict, problems: list[Problem], file: str) -> bool:
-    """Make the course's sessions equal the file's; True when anything changed."""
+def _upsert_sessions(course: Course, raw: dict, problems: list[Problem], file: str,
+                     grown: list[int], day: date) -> bool:
+    """Make the course's upcoming sessions equal the file's; True when anything changed.
+
+    Sessions that have ended stay as history even when the file no longer lists them.
+    Sessions given more places go in ``grown`` (their waiting list moves up).
+    """
     wanted = {}
     for s in raw["session"]:
         key = (s["start"], s.get("county", raw["county"]))
@@ -311,10 +316,12 @@ def _upsert_sessions(course: Course, raw: dict, problems: list[Problem], file: s
                                         f"{places} places is fewer than the {session.enrolled} "
                                         "already enrolled"))
                 continue
+            if places > session.places:
+                grown.append(session.id)
             session.end_date, session.places = end, places
             changed = True
     for key, session in existing.items():
-        if key in wanted:
+        if key in wanted or session.end_date < day:
             continue
         from .models import Enrolment
 
@@ -396,9 +403,11 @@ class _Abort(Exception):
 
 
 def _write(data: dict, file: str, report: LoadReport, strict_links: bool) -> None:
+    from .service import promote_waitlisted, today
+
     problems: list[Problem] = []
     by_code = {c.code: c for c in db.session.scalars(sa.select(Course))}
-    touched = []
+    touched, grown, day = [], [], today()
     for raw in data["course"]:
         values = _course_values(raw)
         course = by_code.get(raw["code"])
@@ -406,12 +415,12 @@ def _write(data: dict, file: str, report: LoadReport, strict_links: bool) -> Non
             course = Course(code=raw["code"], **values)
             db.session.add(course)
             report.added.append(course.code)
-            _upsert_sessions(course, raw, problems, file)
+            _upsert_sessions(course, raw, problems, file, grown, day)
         else:
             differs = any(getattr(course, k) != v for k, v in values.items())
             for k, v in values.items():
                 setattr(course, k, v)
-            sessions_changed = _upsert_sessions(course, raw, problems, file)
+            sessions_changed = _upsert_sessions(course, raw, problems, file, grown, day)
             (report.changed if differs or sessions_changed else report.unchanged).append(
                 course.code)
         touched.append(course)
@@ -421,6 +430,8 @@ def _write(data: dict, file: str, report: LoadReport, strict_links: bool) -> Non
             course.active = False
             report.retired.append(code)
     db.session.flush()
+    for session_id in grown:
+        promote_waitlisted(session_id)
     report.linked, report.pending = resolve_order_links(
         [c for c in touched if c.mode == CourseMode.order.value])
     if strict_links:
