@@ -91,8 +91,8 @@ def me():
         "trainee/me.html", worker=worker, id_number=shown_id(current_user, worker, True),
         phone=shown_phone(current_user, worker, True), enrolments=enrolments,
         positions=positions, invites=invites, reports=reports, openings=openings,
-        courses=courses, fixers=fixers, form=form, action_form=ActionForm(), withdraw_form=WithdrawForm(),
-        day=day)
+        courses=courses, fixers=fixers, form=form, action_form=ActionForm(),
+        withdraw_form=WithdrawForm(), day=day)
 
 
 @bp.route("/report", methods=["POST"])

@@ -16,6 +16,7 @@ from .catalog import load_catalog, resolve_order_links
 from .models import Course, CourseSession, Enrolment
 from .service import complete, eligibility_problems, enrol, today
 
+
 def _order_employer(course: Course) -> Employer:
     employer = db.session.scalar(
         sa.select(Employer).where(Employer.credit_code == course.order_credit_code))
