@@ -36,7 +36,7 @@ ACTIVE_ENROLMENT = (EnrolmentStatus.enrolled.value, EnrolmentStatus.waitlisted.v
 
 LABELS = {
     "mode": {"order": _l("Order-based"), "directed": _l("Directed"),
-             "general": _l("General")},
+             "general": _l("General course")},
     "enrolment_status": {
         "enrolled": _l("Enrolled"), "waitlisted": _l("Waiting list"),
         "withdrawn": _l("Withdrawn"), "completed": _l("Completed"), "failed": _l("Not passed"),
