@@ -130,11 +130,22 @@ def main() -> int:
         db.session.commit()
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(sa.text("VACUUM ANALYZE follow_up"))
-    backlog = _timed_sweep(app, "backlog: every past follow-up still 'due'", FESTIVAL_DAY)
-    ok = daily < 10.0 and window < 10.0
+    runs = []
+    while True:  # each run is bounded; repeat as the scheduler would, every 15 minutes
+        seconds = _timed_sweep(app, f"backlog run {len(runs) + 1}", FESTIVAL_DAY)
+        runs.append(seconds)
+        with app.app_context():
+            left = db.session.scalar(sa.text(
+                "SELECT count(*) FROM follow_up WHERE status = 'due' AND due_date < :d"),
+                {"d": FESTIVAL_DAY})
+            db.session.remove()
+        if not left or len(runs) > 20:
+            break
+    ok = max([daily, window, *runs]) < 10.0
     print(f"\nsweep over {args.followups:,} follow-ups: ordinary day {daily:.2f} s, "
-          f"idle {again:.2f} s, festival window + catch-up {window:.2f} s, "
-          f"whole backlog {backlog:.2f} s")
+          f"idle {again:.2f} s, festival window + catch-up {window:.2f} s; an untouched "
+          f"backlog clears in {len(runs)} runs, longest {max(runs):.2f} s, "
+          f"total {sum(runs):.2f} s")
     return 0 if ok else 1
 
 

@@ -15,7 +15,10 @@ from app.notifications.models import Notification
 from app.notifications.senders import HttpSmsSender, SendError
 from app.notifications.service import notify_user, notify_worker, unread_count
 
-NOW = utcnow() + timedelta(minutes=1)  # messages queued now are due by then
+
+def soon():
+    """A moment after now: messages queued in the test are due by then."""
+    return utcnow() + timedelta(minutes=1)
 
 
 class FlakySender:
@@ -49,6 +52,7 @@ def test_queue_twice_is_one_message_in_the_workers_language(db, factory):
 
 
 def test_retry_with_backoff_then_sent_once(db, factory):
+    NOW = soon()
     n = notify_worker(factory.worker(), "followup_due", "retry-me")
     sender = FlakySender(failures=2)
     assert claim_batch(NOW) == [n.id]
@@ -70,6 +74,7 @@ def test_retry_with_backoff_then_sent_once(db, factory):
 
 
 def test_permanent_failure_and_give_up(db, factory):
+    NOW = soon()
     n = notify_worker(factory.worker(), "followup_due", "bad-number")
     claim_batch(NOW)
     assert send_one(n.id, NOW, FlakySender(failures=1, permanent=True)) == "failed"
@@ -85,6 +90,7 @@ def test_permanent_failure_and_give_up(db, factory):
 
 
 def test_stale_claim_is_released(db, factory):
+    NOW = soon()
     n = notify_worker(factory.worker(), "followup_due", "stuck")
     claim_batch(NOW)  # the deliverer dies here
     db.session.refresh(n)
@@ -94,6 +100,7 @@ def test_stale_claim_is_released(db, factory):
 
 
 def test_set_inserted_row_is_rendered_at_delivery(db, factory):
+    NOW = soon()
     from datetime import date
 
     from app.placements.followups import queue_worker_reminders
@@ -140,6 +147,7 @@ def gateway():
 
 
 def test_http_gateway_sender(app, db, factory, gateway):
+    NOW = soon()
     n = notify_worker(factory.worker(), "followup_due", "gw-1")
     sender = HttpSmsSender(gateway, "secret-token")
     _Gateway.answers = [503, 400]
