@@ -6,6 +6,7 @@ back, with SAVEPOINTs for the commits the code under test makes.
 """
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import subprocess
@@ -160,6 +161,7 @@ def runner(app, db):
 
 
 PASSWORD = "test-pass-123"
+_SEQUENCE = itertools.count(1 + os.getpid() % 1000 * 10000)
 
 
 class Factory:
@@ -167,11 +169,10 @@ class Factory:
 
     def __init__(self, db) -> None:
         self.db = db
-        self._n = 0
 
     def seq(self) -> int:
-        self._n += 1
-        return self._n
+        """A number unique in this test process (shared databases never see a repeat)."""
+        return next(_SEQUENCE)
 
     def user(self, role: str = "officer", area_code: str | None = "520526", **kw):
         from app.auth.service import create_user
