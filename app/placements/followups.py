@@ -247,3 +247,25 @@ def queue_counts(user: User, today: date) -> dict[str, int]:
             FollowUp.status.in_(OPEN_STATUSES), _tab_condition(tab, today)), FollowUp, user)
         out[tab] = db.session.scalar(stmt) or 0
     return out
+
+
+# --- follow-ups by shown status (the API's ?status=) ----------------------------------------
+
+SHOWN_STATUSES = ("due", "overdue", "done", "cancelled")
+
+
+def status_condition(status: str, today: date) -> sa.ColumnElement[bool]:
+    """Follow-ups in a shown status. Like the queue, this reads due dates, not the sweep's
+    mark: overdue = open and due before today; due = open and due today or later."""
+    if status == "overdue":
+        return sa.and_(FollowUp.status.in_(OPEN_STATUSES), FollowUp.due_date < today)
+    if status == "due":
+        return sa.and_(FollowUp.status.in_(OPEN_STATUSES), FollowUp.due_date >= today)
+    return FollowUp.status == status
+
+
+def shown_status(fu: FollowUp, today: date) -> str:
+    """The status ``status_condition`` files a follow-up under on ``today``."""
+    if fu.is_open:
+        return "overdue" if fu.due_date < today else "due"
+    return fu.status
