@@ -1,6 +1,8 @@
 """Shared API pieces: pagination, error schema, turning domain errors into JSON."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -60,6 +62,51 @@ def paginate(stmt: sa.Select, args: dict[str, Any]) -> dict[str, Any]:
 
 
 def domain_abort(exc: DomainError) -> None:
-    """Answer a broken business rule with its status, code and field."""
-    abort(exc.status, message=exc.message, domain_code=exc.code,
-          fields={exc.field: [exc.message]} if exc.field else {})
+    """Answer a broken business rule with its status, code and field(s)."""
+    errors = getattr(exc, "errors", None)  # services that report several fields at once
+    if errors:
+        fields_ = {name: [str(message)] for name, message in errors.items()}
+    else:
+        fields_ = {exc.field: [str(exc.message)]} if exc.field else {}
+    abort(exc.status, message=str(exc.message), domain_code=exc.code, fields=fields_)
+
+
+# ---- shared by the resource modules ------------------------------------------------------
+
+ERROR_DESCRIPTIONS = {
+    400: "Malformed request body",
+    401: "Missing, invalid, expired or revoked bearer token",
+    403: "The token's role may not do this",
+    404: "Not found, or outside the caller's area or employer",
+    409: "Conflicts with the current state (a rule code in error.code)",
+    422: "Invalid fields or a broken business rule (error.fields names them)",
+}
+
+
+def documents_errors(bp: Any, *codes: int) -> Any:
+    """Decorator: document each status in ``codes`` with the one error shape."""
+
+    def decorator(fn: Any) -> Any:
+        for code in reversed(codes):
+            fn = bp.alt_response(code, schema=ErrorResponseSchema,
+                                 description=ERROR_DESCRIPTIONS.get(code, ""))(fn)
+        return fn
+
+    return decorator
+
+
+def me() -> Any:
+    """The token's user (the object, not the proxy)."""
+    from flask_login import current_user
+
+    return current_user._get_current_object()
+
+
+@contextmanager
+def domain_errors() -> Iterator[None]:
+    """Run a service call; a broken rule rolls back and answers 409/422 as JSON."""
+    try:
+        yield
+    except DomainError as exc:
+        db.session.rollback()
+        domain_abort(exc)
