@@ -71,11 +71,15 @@ def scope_condition(model: Any, user: User) -> sa.ColumnElement[bool]:
         column = _scope_expr(model, "employer")
         if column is None or user.employer_id is None:
             return sa.false()
+        if isinstance(column, sa.True_):  # "*": every employer
+            return column
         return column == user.employer_id
     if user.role == Role.trainee.value:
         column = _scope_expr(model, "worker")
         if column is None or user.worker_id is None:
             return sa.false()
+        if isinstance(column, sa.True_):  # "*": every trainee
+            return column
         return column == user.worker_id
     return sa.false()
 

@@ -50,8 +50,9 @@ def test_trainee_activates_enrols_and_sees_the_enrolment_on_a_phone(live_app, li
         page.fill("input[name=i-password]", "fang2025abc")
         page.fill("input[name=i-confirm]", "fang2025abc")
         shot(page, "trainee-activate-phone")
-        page.click("#identity-form input[type=submit], #identity-form button[type=submit]")
-        page.wait_for_url(f"{live_server}/me/")
+        with page.expect_navigation():
+            page.click("#identity-form input[type=submit], #identity-form button[type=submit]")
+        assert page.url == f"{live_server}/me/"
         assert "您好，王小芳" in page.inner_text("h1")
         suggestion = page.locator(".course-suggestion").first
         assert "熔化焊接与热切割" in suggestion.inner_text()
@@ -61,8 +62,9 @@ def test_trainee_activates_enrols_and_sees_the_enrolment_on_a_phone(live_app, li
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, width
         shot(page, "trainee-me-phone")
-        suggestion.locator("button").click()
-        page.wait_for_url(f"{live_server}/me/")
+        with page.expect_navigation():
+            suggestion.locator("button").click()
+        assert page.url == f"{live_server}/me/", page.inner_text("body")[:500]
         enrolments = page.inner_text("#enrolments")
         assert "熔化焊接与热切割" in enrolments and "已报名" in enrolments
         shot(page, "trainee-enrolled-phone")

@@ -140,3 +140,12 @@ def test_officer_outside_the_area_cannot_enrol_or_see_the_worker(client, db, fac
     login(factory.user("officer", area_code="520526"))
     resp = client.post(f"/training/sessions/{session.id}/enrol", data={"worker_id": worker.id})
     assert resp.status_code == 404
+
+
+def test_catalogue_rows_are_visible_to_every_trainee(client, db, factory, login):
+    course, session = make_course(db)
+    factory.worker()  # so that the trainee's worker id is not 1 ("*" scopes once compared ids)
+    _me, user = _trainee(factory)
+    login(user)
+    assert client.get(f"/training/courses/{course.id}").status_code == 200
+    assert "焊工培训" in text_of(client.get("/training/"))
