@@ -11,7 +11,8 @@ def blueprints() -> list:
     from .referrals import bp as referrals_bp
     from .stats import bp as stats_bp
     from .tokens_api import bp as tokens_bp
+    from .training import bp as training_bp
     from .workers import bp as workers_bp
 
     return [tokens_bp, workers_bp, households_bp, employers_bp, matching_bp, referrals_bp,
-            followups_bp, stats_bp]
+            training_bp, followups_bp, stats_bp]
