@@ -227,3 +227,17 @@ def test_batch_stores_top_k_with_timestamp_and_is_idempotent(db, factory):
     assert db.session.scalar(sa.select(sa.func.count(MatchResult.run_id.distinct()))) == 1
     assert db.session.get(MatchRun, run2.id).results == run2.results
     assert all(r.computed_at is not None for r in db.session.scalars(sa.select(MatchResult)))
+
+
+def test_cli_batch_and_resolve_skills(runner, db, factory):
+    worker = factory.worker(skills_text="电焊、汗工")
+    factory.job()
+    result = runner.invoke(args=["match", "resolve-skills"])
+    assert result.exit_code == 0, result.output
+    assert {s.skill_code for s in db.session.scalars(sa.select(WorkerSkill).where(
+        WorkerSkill.worker_id == worker.id))} == {"welder"}
+    result = runner.invoke(args=["match", "batch", "-k", "3"])
+    assert result.exit_code == 0, result.output
+    assert "results" in result.output
+    assert db.session.scalar(sa.select(sa.func.count(MatchResult.id)).where(
+        MatchResult.worker_id == worker.id)) >= 1
