@@ -42,8 +42,10 @@ def _order_job(course: Course, employer: Employer) -> None:
         Job.employer_id == employer.id, Job.title == course.order_job_title))
     if exists:
         return
+    from app.employers.search import refresh_search_text
+
     last = max((s.end_date for s in course.sessions), default=today())
-    db.session.add(Job(
+    job = Job(
         employer_id=employer.id, title=course.order_job_title,
         description=f"订单培训 {course.code} 结业学员定向录用。",
         required_skills=[{"code": course.skills[0], "level": 1}],
@@ -53,8 +55,11 @@ def _order_job(course: Course, employer: Employer) -> None:
         age_min=course.age_min, age_max=course.age_max, province_code=employer.province_code,
         city_code=employer.city_code, region=employer.region, housing=True, meals=True,
         start_date=today() + timedelta(days=14), closing_date=last + timedelta(days=60),
-        status="open", published_at=utcnow()))
+        status="open", published_at=utcnow())
+    job.employer = employer
+    db.session.add(job)
     db.session.flush()
+    refresh_search_text(job)
 
 
 def _eligible(worker: Worker, session: CourseSession) -> bool:
