@@ -155,3 +155,37 @@ def load_user_from_session(ident: str) -> User | None:
     if user is None or not secrets.compare_digest(user.session_token, token):
         return None
     return user
+
+
+def temporary_password() -> str:
+    """A random password that meets the strength rule, to be changed at next login."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    while True:
+        candidate = "".join(secrets.choice(alphabet) for _ in range(12))
+        if password_problem(candidate) is None:
+            return candidate
+
+
+def may_reset(actor: User, target: User) -> bool:
+    """Admins reset anyone; officers reset trainees whose worker is inside their area."""
+    if actor.role == Role.admin.value:
+        return True
+    if actor.role != Role.officer.value or target.role != Role.trainee.value:
+        return False
+    if target.worker_id is None:
+        return False
+    from app.auth.scoping import code_in_area
+    from app.registry.models import Worker
+
+    worker = db.session.get(Worker, target.worker_id)
+    return worker is not None and code_in_area(worker.area_code, actor.area)
+
+
+def reset_password(target: User, *, by: User) -> str:
+    """Give ``target`` a temporary password (every session of theirs ends); returns it."""
+    if not may_reset(by, target):
+        raise AccountError(_("You may not reset this account's password."))
+    password = temporary_password()
+    set_password(target, password, by=by)
+    audit("password_reset", target, user=by)
+    return password

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -11,7 +11,16 @@ from app.extensions import db
 
 from .audit import audit
 from .forms import LoginForm, PasswordForm
-from .service import AccountError, authenticate, set_password, verify_password
+from .models import User
+from .scoping import roles_required
+from .service import (
+    AccountError,
+    authenticate,
+    may_reset,
+    reset_password,
+    set_password,
+    verify_password,
+)
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -101,3 +110,18 @@ def tokens():
         db.session.commit()
     return render_template("auth/tokens.html", tokens=tokens_of(current_user),
                            new_token=new_token)
+
+
+@bp.route("/users/<int:user_id>/reset-password", methods=["POST"])
+@roles_required("officer", "admin")
+def reset_user_password(user_id: int):
+    """An admin (any account) or an officer (trainees of their area) resets a password."""
+    target = db.session.get(User, user_id)
+    if target is None or not may_reset(current_user, target):
+        abort(404)
+    password = reset_password(target, by=current_user._get_current_object())
+    db.session.commit()
+    flash(_("New temporary password for %(name)s: %(password)s — give it to them in person; "
+            "they should change it after logging in.", name=target.username, password=password),
+          "warning")
+    return redirect(request.referrer or url_for("dashboard.index"))

@@ -171,3 +171,35 @@ def test_users_create_command(runner, db):
     bad = runner.invoke(args=["users", "create", "cli_bad", "--role", "officer",
                               "--area", "999999", "--password", "cli-pass-123"])
     assert bad.exit_code != 0
+
+
+def test_admin_and_officer_password_resets(app, client, factory, login, db):
+    from app.auth.service import create_user
+
+    worker = factory.worker(area_code="520526")
+    trainee = create_user(f"t{worker.id}", PASSWORD, "trainee", worker_id=worker.id)
+    trainee_client = app.test_client()
+    trainee_client.post("/auth/login", data={"username": trainee.username, "password": PASSWORD})
+    assert trainee_client.get("/").status_code == 200
+
+    login(factory.user("officer", area_code="520500"))  # Bijie contains Weining
+    resp = client.post(f"/auth/users/{trainee.id}/reset-password")
+    assert resp.status_code == 302
+    temp = re.search(r"临时密码：(\w{12})", text_of(client.get("/"))).group(1)
+    assert trainee_client.get("/").status_code == 302  # the trainee's session ended
+    fresh = app.test_client()
+    assert fresh.post("/auth/login", data={"username": trainee.username,
+                                           "password": PASSWORD}).status_code == 401
+    assert fresh.post("/auth/login", data={"username": trainee.username,
+                                           "password": temp}).status_code == 302
+    other_officer = factory.user("officer")
+    assert client.post(f"/auth/users/{other_officer.id}/reset-password").status_code == 404
+
+
+def test_officer_outside_the_area_cannot_reset(client, factory, login):
+    from app.auth.service import create_user
+
+    worker = factory.worker(area_code="520526")
+    trainee = create_user(f"t{worker.id}", PASSWORD, "trainee", worker_id=worker.id)
+    login(factory.user("officer", area_code="520115"))
+    assert client.post(f"/auth/users/{trainee.id}/reset-password").status_code == 404

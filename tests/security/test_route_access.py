@@ -27,7 +27,7 @@ ACCESS: dict[str, set[str]] = {
     "api_docs.docs": ALL, "api_docs.static": ALL, "api_docs.ui_asset": ALL,
     # any logged-in user
     "dashboard.index": USERS, "auth.logout": USERS, "auth.password": USERS,
-    "auth.tokens": USERS,
+    "auth.tokens": USERS, "auth.reset_user_password": STAFF,
     # administration
     "admin.users": {ADMIN},
     # register
