@@ -26,7 +26,17 @@ from app.extensions import db
 from app.registry.models import Education
 
 from .auth import api_roles
-from .common import PageArgs, documents_errors, domain_errors, me, page_schema, paginate
+from .common import (
+    ID,
+    ID_RANGE,
+    PageArgs,
+    UtcDateTime,
+    documents_errors,
+    domain_errors,
+    me,
+    page_schema,
+    paginate,
+)
 
 bp = Blueprint("employers-jobs", __name__, url_prefix="/api/v1",
                description="Employers (用人单位) and openings (岗位)")
@@ -88,9 +98,9 @@ class EmployerOut(Schema):
     coop_county_code = fields.String(allow_none=True)
     status = fields.String(required=True)
     status_reason = fields.String(required=True)
-    verified_at = fields.DateTime(allow_none=True)
+    verified_at = UtcDateTime(allow_none=True)
     arrears_open = fields.Boolean(required=True)
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class EmployerQuery(PageArgs):
@@ -174,7 +184,7 @@ class Employers(MethodView):
         return employer
 
 
-@bp.route("/employers/<int:employer_id>")
+@bp.route(f"/employers/<{ID}:employer_id>")
 class EmployerItem(MethodView):
     """One employer."""
 
@@ -207,7 +217,7 @@ def _employer_action(employer_id: int, fn: Any) -> Employer:
     return employer
 
 
-@bp.route("/employers/<int:employer_id>/verify")
+@bp.route(f"/employers/<{ID}:employer_id>/verify")
 class EmployerVerify(MethodView):
     """Verification by an officer."""
 
@@ -219,7 +229,7 @@ class EmployerVerify(MethodView):
         return _employer_action(employer_id, lambda e: service.verify(e, me()))
 
 
-@bp.route("/employers/<int:employer_id>/suspend")
+@bp.route(f"/employers/<{ID}:employer_id>/suspend")
 class EmployerSuspend(MethodView):
     """Suspension (its openings leave the board and matching)."""
 
@@ -233,7 +243,7 @@ class EmployerSuspend(MethodView):
                                 lambda e: service.suspend(e, data["reason"], me()))
 
 
-@bp.route("/employers/<int:employer_id>/reinstate")
+@bp.route(f"/employers/<{ID}:employer_id>/reinstate")
 class EmployerReinstate(MethodView):
     """Lifting a suspension."""
 
@@ -299,18 +309,18 @@ class JobIn(JobPatch):
 
     title = fields.String(required=True, validate=validate.Length(min=1, max=128))
     area_code = fields.String(required=True, validate=AREA_CODE)
-    employer_id = fields.Integer(validate=validate.Range(min=1),
+    employer_id = fields.Integer(validate=ID_RANGE,
                                  metadata={"description": "officers: required; employers: "
                                                           "their own (may be left out)"})
     publish = fields.Boolean(load_default=False)
 
 
 class SkillEntry(Schema):
-    """A skill an opening asks for."""
+    """A skill an opening asks for (catalogue and import rows may lack the typed text)."""
 
-    code = fields.String(required=True)
-    text = fields.String(required=True)
-    level = fields.Integer(required=True)
+    code = fields.String(required=True, allow_none=True)
+    text = fields.String()
+    level = fields.Integer()
 
 
 class JobOut(Schema):
@@ -352,15 +362,15 @@ class JobOut(Schema):
     status_shown = fields.Function(lambda j: j.status_on(service.today()), required=True,
                                    metadata={"description": "expired/filled as of today, "
                                                             "whether or not the sweep ran"})
-    published_at = fields.DateTime(allow_none=True)
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    published_at = UtcDateTime(allow_none=True)
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
 
 
 class JobQuery(PageArgs):
     """Filters of the opening list."""
 
-    employer_id = fields.Integer(validate=validate.Range(min=1))
+    employer_id = fields.Integer(validate=ID_RANGE)
     status = fields.String(load_default="",
                            validate=validate.OneOf([s.value for s in JobStatus]),
                            metadata={"description": "open = open, in date, places left"})
@@ -429,7 +439,7 @@ class Jobs(MethodView):
         return job
 
 
-@bp.route("/jobs/<int:job_id>")
+@bp.route(f"/jobs/<{ID}:job_id>")
 class JobItem(MethodView):
     """One opening."""
 
@@ -461,7 +471,7 @@ def _job_action(job_id: int, fn: Any) -> Job:
     return job
 
 
-@bp.route("/jobs/<int:job_id>/publish")
+@bp.route(f"/jobs/<{ID}:job_id>/publish")
 class JobPublish(MethodView):
     """Putting an opening on the board."""
 
@@ -473,7 +483,7 @@ class JobPublish(MethodView):
         return _job_action(job_id, lambda j: job_service.publish_job(j, me()))
 
 
-@bp.route("/jobs/<int:job_id>/close")
+@bp.route(f"/jobs/<{ID}:job_id>/close")
 class JobClose(MethodView):
     """Taking an opening off the board."""
 

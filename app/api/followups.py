@@ -20,7 +20,17 @@ from app.placements.followups import SHOWN_STATUSES, shown_status, status_condit
 from app.placements.outcomes import Outcome, record_outcome
 
 from .auth import api_roles
-from .common import PageArgs, documents_errors, domain_errors, me, page_schema, paginate
+from .common import (
+    ID,
+    ID_RANGE,
+    PageArgs,
+    UtcDateTime,
+    documents_errors,
+    domain_errors,
+    me,
+    page_schema,
+    paginate,
+)
 
 bp = Blueprint("followups", __name__, url_prefix="/api/v1",
                description="Follow-ups (回访) after placement")
@@ -31,7 +41,7 @@ OFFICERS = ("officer", "admin")
 class AttemptOut(Schema):
     """One try at reaching the worker."""
 
-    at = fields.DateTime(required=True)
+    at = UtcDateTime(required=True)
     method = fields.String(required=True)
     reached = fields.Boolean(required=True)
     note = fields.String(required=True)
@@ -64,7 +74,7 @@ class FollowUpOut(Schema):
     issues = fields.List(fields.String(), required=True)
     satisfaction = fields.Integer(allow_none=True)
     note = fields.String(required=True)
-    done_at = fields.DateTime(allow_none=True)
+    done_at = UtcDateTime(allow_none=True)
     attempts = fields.List(fields.Nested(AttemptOut), required=True)
 
 
@@ -73,8 +83,8 @@ class FollowUpQuery(PageArgs):
 
     status = fields.String(load_default="", validate=validate.OneOf(SHOWN_STATUSES),
                            metadata={"description": "empty = all"})
-    placement_id = fields.Integer(validate=validate.Range(min=1))
-    worker_id = fields.Integer(validate=validate.Range(min=1))
+    placement_id = fields.Integer(validate=ID_RANGE)
+    worker_id = fields.Integer(validate=ID_RANGE)
     due_by = fields.Date(metadata={"description": "due on or before this day"})
 
 
@@ -129,7 +139,7 @@ class FollowUps(MethodView):
         return paginate(stmt.order_by(FollowUp.due_date, FollowUp.id), args)
 
 
-@bp.route("/followups/<int:followup_id>")
+@bp.route(f"/followups/<{ID}:followup_id>")
 class FollowUpItem(MethodView):
     """One follow-up."""
 
@@ -141,7 +151,7 @@ class FollowUpItem(MethodView):
         return get_visible_or_404(FollowUp, followup_id)
 
 
-@bp.route("/followups/<int:followup_id>/outcome")
+@bp.route(f"/followups/<{ID}:followup_id>/outcome")
 class FollowUpOutcome(MethodView):
     """Recording what a follow-up found."""
 

@@ -15,7 +15,17 @@ from app.registry.models import Household, RelocationSite, RiskCause
 from app.registry.queries import HouseholdFilters, household_select, site_select
 
 from .auth import api_roles
-from .common import PageArgs, documents_errors, domain_errors, me, page_schema, paginate
+from .common import (
+    ID,
+    ID_RANGE,
+    PageArgs,
+    UtcDateTime,
+    documents_errors,
+    domain_errors,
+    me,
+    page_schema,
+    paginate,
+)
 
 bp = Blueprint("households", __name__, url_prefix="/api/v1",
                description="Households (户) and relocation sites (安置点)")
@@ -36,7 +46,7 @@ class HouseholdPatch(Schema):
     area_code = fields.String(allow_none=True, validate=AREA_CODE,
                               metadata={"description": "county; taken from the site when "
                                                        "one is given"})
-    site_id = fields.Integer(allow_none=True, validate=validate.Range(min=1))
+    site_id = fields.Integer(allow_none=True, validate=ID_RANGE)
     village = fields.String(validate=validate.Length(max=128))
     head_name = fields.String(validate=validate.Length(max=64))
     monitored = fields.Boolean(metadata={"description": "监测对象 (防返贫监测)"})
@@ -71,8 +81,8 @@ class HouseholdOut(Schema):
     risk_causes = fields.List(fields.String(), required=True)
     per_capita_income = fields.Integer(allow_none=True)
     at_risk = fields.Boolean(required=True)
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
 
 
 class HouseholdDetail(HouseholdOut):
@@ -91,7 +101,7 @@ class HouseholdQuery(PageArgs):
 
     q = fields.String(load_default="", validate=validate.Length(max=64),
                       metadata={"description": "household number or head's name"})
-    site_id = fields.Integer(validate=validate.Range(min=1))
+    site_id = fields.Integer(validate=ID_RANGE)
     monitored = fields.Boolean(load_default=False)
     zero = fields.Boolean(load_default=False,
                           metadata={"description": "zero-employment households (零就业家庭)"})
@@ -123,7 +133,7 @@ class SiteOut(Schema):
     address = fields.String(required=True)
     households_relocated = fields.Integer(required=True)
     people_relocated = fields.Integer(required=True)
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 HouseholdPage = page_schema(HouseholdOut, "HouseholdPage")
@@ -162,7 +172,7 @@ class Households(MethodView):
         return household
 
 
-@bp.route("/households/<int:household_id>")
+@bp.route(f"/households/<{ID}:household_id>")
 class HouseholdItem(MethodView):
     """One household."""
 
@@ -213,7 +223,7 @@ class Sites(MethodView):
         return site
 
 
-@bp.route("/sites/<int:site_id>")
+@bp.route(f"/sites/<{ID}:site_id>")
 class SiteItem(MethodView):
     """One relocation site."""
 

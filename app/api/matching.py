@@ -15,7 +15,7 @@ from app.matching.service import candidates_for_job, recommend_for_worker
 from app.registry.models import Worker
 
 from .auth import api_roles
-from .common import documents_errors, domain_errors, me
+from .common import ID, documents_errors, domain_errors, me
 
 bp = Blueprint("matches", __name__, url_prefix="/api/v1",
                description="Matching: ranked openings for a worker, candidates for an opening")
@@ -149,7 +149,7 @@ def _referral(referral: Any) -> dict[str, Any] | None:
     return None if referral is None else {"id": referral.id, "status": referral.status}
 
 
-@bp.route("/workers/<int:worker_id>/matches")
+@bp.route(f"/workers/<{ID}:worker_id>/matches")
 class WorkerMatches(MethodView):
     """A worker's openings."""
 
@@ -178,7 +178,7 @@ class WorkerMatches(MethodView):
         }
 
 
-@bp.route("/jobs/<int:job_id>/candidates")
+@bp.route(f"/jobs/<{ID}:job_id>/candidates")
 class JobCandidates(MethodView):
     """An opening's candidates."""
 

@@ -25,7 +25,17 @@ from app.placements.service import confirm_hire, respond, withdraw
 from app.registry.models import Worker
 
 from .auth import api_roles
-from .common import PageArgs, documents_errors, domain_errors, me, page_schema, paginate
+from .common import (
+    ID,
+    ID_RANGE,
+    PageArgs,
+    UtcDateTime,
+    documents_errors,
+    domain_errors,
+    me,
+    page_schema,
+    paginate,
+)
 
 bp = Blueprint("referrals-placements", __name__, url_prefix="/api/v1",
                description="Referrals (推荐) and placements (上岗)")
@@ -43,8 +53,8 @@ SOURCES = ("officer", "trainee", "dispatch", "course", "api")
 class ReferralIn(Schema):
     """Refer a worker to an opening (trainees: themselves)."""
 
-    worker_id = fields.Integer(required=True, validate=validate.Range(min=1))
-    job_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    worker_id = fields.Integer(required=True, validate=ID_RANGE)
+    job_id = fields.Integer(required=True, validate=ID_RANGE)
     note = fields.String(load_default="", validate=validate.Length(max=512))
 
 
@@ -83,8 +93,8 @@ class ReferralOut(Schema):
     placement_id = fields.Function(
         lambda r: db.session.scalar(sa.select(Placement.id).where(
             Placement.referral_id == r.id)), allow_none=True)
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
 
 
 class ReferralQuery(PageArgs):
@@ -93,16 +103,16 @@ class ReferralQuery(PageArgs):
     status = fields.String(load_default="", validate=validate.OneOf(
         ["active", *[s.value for s in ReferralStatus]]),
         metadata={"description": "active = referred or interview; empty = all"})
-    job_id = fields.Integer(validate=validate.Range(min=1))
-    worker_id = fields.Integer(validate=validate.Range(min=1))
+    job_id = fields.Integer(validate=ID_RANGE)
+    worker_id = fields.Integer(validate=ID_RANGE)
     source = fields.String(load_default="", validate=validate.OneOf(SOURCES))
 
 
 class PlacementIn(HireFields):
     """An officer records a hire directly (referring first when needed)."""
 
-    worker_id = fields.Integer(required=True, validate=validate.Range(min=1))
-    job_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    worker_id = fields.Integer(required=True, validate=ID_RANGE)
+    job_id = fields.Integer(required=True, validate=ID_RANGE)
     start_date = fields.Date(required=True)
 
 
@@ -130,16 +140,16 @@ class PlacementOut(Schema):
     end_kind = fields.String(required=True)
     end_reason = fields.String(required=True)
     previous_id = fields.Integer(allow_none=True)
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class PlacementQuery(PageArgs):
     """Filters of the placement list."""
 
     status = fields.String(load_default="", validate=validate.OneOf(["active", "ended"]))
-    worker_id = fields.Integer(validate=validate.Range(min=1))
-    job_id = fields.Integer(validate=validate.Range(min=1))
-    employer_id = fields.Integer(validate=validate.Range(min=1))
+    worker_id = fields.Integer(validate=ID_RANGE)
+    job_id = fields.Integer(validate=ID_RANGE)
+    employer_id = fields.Integer(validate=ID_RANGE)
 
 
 ReferralPage = page_schema(ReferralOut, "ReferralPage")
@@ -195,7 +205,7 @@ class Referrals(MethodView):
         return referral
 
 
-@bp.route("/referrals/<int:referral_id>")
+@bp.route(f"/referrals/<{ID}:referral_id>")
 class ReferralItem(MethodView):
     """One referral."""
 
@@ -207,7 +217,7 @@ class ReferralItem(MethodView):
         return get_visible_or_404(Referral, referral_id)
 
 
-@bp.route("/referrals/<int:referral_id>/status")
+@bp.route(f"/referrals/<{ID}:referral_id>/status")
 class ReferralStatusChange(MethodView):
     """Moving a referral on: interview, declined, withdrawn or hired."""
 
@@ -274,7 +284,7 @@ class Placements(MethodView):
         return placement
 
 
-@bp.route("/placements/<int:placement_id>")
+@bp.route(f"/placements/<{ID}:placement_id>")
 class PlacementItem(MethodView):
     """One placement."""
 

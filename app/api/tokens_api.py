@@ -12,7 +12,7 @@ from app.auth.service import authenticate
 from app.extensions import db
 
 from .auth import api_roles
-from .common import ErrorResponseSchema
+from .common import ErrorResponseSchema, UtcDateTime
 from .tokens import issue_token
 
 bp = Blueprint("tokens", __name__, url_prefix="/api/v1", description="Authentication")
@@ -32,7 +32,7 @@ class TokenResponse(Schema):
 
     token = fields.String(required=True)
     token_type = fields.String(required=True)
-    expires_at = fields.DateTime(required=True)
+    expires_at = UtcDateTime(required=True)
 
 
 class MeSchema(Schema):
@@ -53,6 +53,7 @@ class TokenCollection(MethodView):
 
     @bp.arguments(TokenRequest)
     @bp.response(201, TokenResponse)
+    @bp.alt_response(400, schema=ErrorResponseSchema, description="Malformed request body")
     @bp.alt_response(401, schema=ErrorResponseSchema, description="Wrong username or password")
     @bp.alt_response(429, schema=ErrorResponseSchema, description="Too many failed attempts")
     def post(self, data):

@@ -25,7 +25,17 @@ from app.training.service import complete, enrol, today, waitlist_position
 from app.training.service import withdraw as withdraw_enrolment
 
 from .auth import api_roles
-from .common import PageArgs, documents_errors, domain_errors, me, page_schema, paginate
+from .common import (
+    ID,
+    ID_RANGE,
+    PageArgs,
+    UtcDateTime,
+    documents_errors,
+    domain_errors,
+    me,
+    page_schema,
+    paginate,
+)
 from .matching import JobRef, job_ref
 
 bp = Blueprint("training-courses", __name__, url_prefix="/api/v1",
@@ -101,7 +111,7 @@ class CourseQuery(PageArgs):
 class SessionQuery(PageArgs):
     """Filters of the session list."""
 
-    course_id = fields.Integer(validate=validate.Range(min=1))
+    course_id = fields.Integer(validate=ID_RANGE)
     county_code = fields.String(validate=AREA_CODE)
     upcoming = fields.Boolean(load_default=False,
                               metadata={"description": "only sessions still open to enrol"})
@@ -122,18 +132,18 @@ class EnrolmentOut(Schema):
     source = fields.String(required=True)
     assessment = fields.String(required=True)
     certificate_number = fields.String(required=True)
-    completed_at = fields.DateTime(allow_none=True)
-    withdrawn_at = fields.DateTime(allow_none=True)
+    completed_at = UtcDateTime(allow_none=True)
+    withdrawn_at = UtcDateTime(allow_none=True)
     note = fields.String(required=True)
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class EnrolmentQuery(PageArgs):
     """Filters of the enrolment list."""
 
-    worker_id = fields.Integer(validate=validate.Range(min=1))
-    session_id = fields.Integer(validate=validate.Range(min=1))
-    course_id = fields.Integer(validate=validate.Range(min=1))
+    worker_id = fields.Integer(validate=ID_RANGE)
+    session_id = fields.Integer(validate=ID_RANGE)
+    course_id = fields.Integer(validate=ID_RANGE)
     status = fields.String(load_default="", validate=validate.OneOf([s.value for s in
                                                                      EnrolmentStatus]))
 
@@ -141,8 +151,8 @@ class EnrolmentQuery(PageArgs):
 class EnrolmentIn(Schema):
     """Enrol a worker in a session (trainees: themselves; a full session waitlists)."""
 
-    session_id = fields.Integer(required=True, validate=validate.Range(min=1))
-    worker_id = fields.Integer(validate=validate.Range(min=1),
+    session_id = fields.Integer(required=True, validate=ID_RANGE)
+    worker_id = fields.Integer(validate=ID_RANGE,
                                metadata={"description": "officers: required; trainees: "
                                                         "their own (may be left out)"})
 
@@ -226,7 +236,7 @@ class Courses(MethodView):
         return paginate(stmt.order_by(Course.mode != "order", Course.code), args)
 
 
-@bp.route("/courses/<int:course_id>")
+@bp.route(f"/courses/<{ID}:course_id>")
 class CourseItem(MethodView):
     """One course."""
 
@@ -258,7 +268,7 @@ class Sessions(MethodView):
         return paginate(stmt.order_by(CourseSession.start_date, CourseSession.id), args)
 
 
-@bp.route("/sessions/<int:session_id>")
+@bp.route(f"/sessions/<{ID}:session_id>")
 class SessionItem(MethodView):
     """One session."""
 
@@ -311,7 +321,7 @@ class Enrolments(MethodView):
         return enrolment
 
 
-@bp.route("/enrolments/<int:enrolment_id>")
+@bp.route(f"/enrolments/<{ID}:enrolment_id>")
 class EnrolmentItem(MethodView):
     """One enrolment."""
 
@@ -323,7 +333,7 @@ class EnrolmentItem(MethodView):
         return get_visible_or_404(Enrolment, enrolment_id)
 
 
-@bp.route("/enrolments/<int:enrolment_id>/withdraw")
+@bp.route(f"/enrolments/<{ID}:enrolment_id>/withdraw")
 class EnrolmentWithdraw(MethodView):
     """Withdrawing from a session."""
 
@@ -340,7 +350,7 @@ class EnrolmentWithdraw(MethodView):
         return enrolment
 
 
-@bp.route("/enrolments/<int:enrolment_id>/complete")
+@bp.route(f"/enrolments/<{ID}:enrolment_id>/complete")
 class EnrolmentComplete(MethodView):
     """Recording the assessment."""
 
@@ -368,7 +378,7 @@ def _suggestion(s: Any) -> dict[str, Any]:
             "wage_max": s.ranked.wage_max}
 
 
-@bp.route("/workers/<int:worker_id>/courses")
+@bp.route(f"/workers/<{ID}:worker_id>/courses")
 class WorkerCourses(MethodView):
     """Courses recommended to a worker."""
 

@@ -25,7 +25,17 @@ from app.registry.privacy import can_see_full, shown_id, shown_phone
 from app.registry.queries import WorkerFilters, worker_select
 
 from .auth import api_roles
-from .common import PageArgs, documents_errors, domain_errors, me, page_schema, paginate
+from .common import (
+    ID,
+    ID_RANGE,
+    PageArgs,
+    UtcDateTime,
+    documents_errors,
+    domain_errors,
+    me,
+    page_schema,
+    paginate,
+)
 
 bp = Blueprint("workers", __name__, url_prefix="/api/v1",
                description="Workers (劳动力) on the register")
@@ -78,7 +88,7 @@ class WorkerPatch(Schema):
     care_duties = fields.Boolean(metadata={"description": "children or elders at home"})
     category = fields.String(validate=validate.OneOf([c.value for c in WorkerCategory]))
     education = fields.String(validate=validate.OneOf([e.value for e in Education]))
-    household_id = fields.Integer(allow_none=True, validate=validate.Range(min=1))
+    household_id = fields.Integer(allow_none=True, validate=ID_RANGE)
     area_code = fields.String(allow_none=True, validate=AREA_CODE,
                               metadata={"description": "county; taken from the household "
                                                        "when one is given"})
@@ -138,9 +148,9 @@ class WorkerOut(WorkerSummary):
     job_kinds_wanted = fields.List(fields.String(), required=True)
     available_from = fields.Date(allow_none=True)
     health_notes = fields.String()
-    status_changed_at = fields.DateTime()
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    status_changed_at = UtcDateTime()
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
 
 
 class WorkerQuery(PageArgs):
@@ -149,8 +159,8 @@ class WorkerQuery(PageArgs):
     q = fields.String(load_default="", validate=validate.Length(max=64),
                       metadata={"description": "name, pinyin, initials, ID or phone tail"})
     area = fields.String(load_default="", validate=AREA_CODE)
-    site_id = fields.Integer(validate=validate.Range(min=1))
-    household_id = fields.Integer(validate=validate.Range(min=1))
+    site_id = fields.Integer(validate=ID_RANGE)
+    household_id = fields.Integer(validate=ID_RANGE)
     category = fields.String(load_default="",
                              validate=validate.OneOf([c.value for c in WorkerCategory]))
     status = fields.String(load_default="",
@@ -253,7 +263,7 @@ class Workers(MethodView):
         return detail(worker)
 
 
-@bp.route("/workers/<int:worker_id>")
+@bp.route(f"/workers/<{ID}:worker_id>")
 class WorkerItem(MethodView):
     """One worker."""
 
@@ -289,7 +299,7 @@ class WorkerItem(MethodView):
         return detail(worker)
 
 
-@bp.route("/workers/<int:worker_id>/certificates")
+@bp.route(f"/workers/<{ID}:worker_id>/certificates")
 class WorkerCertificates(MethodView):
     """Certificates a worker holds."""
 
