@@ -198,7 +198,7 @@ class Worker(db.Model):
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Set when an officer merged this record into another (a likely duplicate): the record
     # stays for what other features link to it, but leaves every list.
-    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("worker.id"))
+    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("worker.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -60,6 +60,7 @@ def upgrade():
     with op.batch_alter_table('worker', schema=None) as batch_op:
         batch_op.add_column(sa.Column('merged_into_id', sa.Integer(), nullable=True))
         batch_op.create_index('ix_worker_household_status', ['household_id', 'status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_worker_merged_into_id'), ['merged_into_id'], unique=False)
         batch_op.create_index('ix_worker_name_birth', ['name', 'birth_date'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_worker_merged_into_id_worker'), 'worker', ['merged_into_id'], ['id'])
 
@@ -69,6 +70,7 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('fk_worker_merged_into_id_worker'), type_='foreignkey')
         batch_op.drop_index('ix_worker_name_birth')
         batch_op.drop_index('ix_worker_household_status')
+        batch_op.drop_index(batch_op.f('ix_worker_merged_into_id'))
         batch_op.drop_column('merged_into_id')
 
     with op.batch_alter_table('import_job', schema=None) as batch_op:

@@ -155,3 +155,25 @@ def test_who_sees_full_numbers():
     assert not can_see_full(_User("trainee", worker_id=8), worker)
     assert not can_see_full(_User("employer"), worker)
     assert not can_see_full(None, worker)
+
+
+def test_phone_prefix_cache_agrees_with_phonenumbers():
+    import random
+
+    import phonenumbers
+
+    rnd = random.Random(7)
+    for _ in range(3000):
+        number = "1" + "".join(rnd.choice("0123456789") for _ in range(10))
+        try:
+            parsed = phonenumbers.parse(number, "CN")
+            expected = phonenumbers.is_valid_number(parsed) and phonenumbers.number_type(
+                parsed) in (phonenumbers.PhoneNumberType.MOBILE,
+                            phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+        except phonenumbers.NumberParseException:
+            expected = False
+        try:
+            got = parse_phone(number) == number
+        except FieldError:
+            got = False
+        assert got == expected, number
