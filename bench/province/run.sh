@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Load test and soak of the province database (bench/province/generate.py first).
+#
+#   bench/province/run.sh [users] [spawn-rate] [load-duration] [soak-seconds]
+#   bench/province/run.sh 60 6 2m 600          # the defaults
+#   SOAK=0 bench/province/run.sh 20 5 1m       # a quick try, no soak
+#
+# Starts gunicorn (4 gthread workers x 4 threads on 127.0.0.1:8123, production settings
+# except Secure cookies, which need HTTPS), waits for /healthz, warms every worker up
+# (30 s of the mix: each process builds its matching index once), runs the headless
+# Locust load with --csv, then a soak of the same mix while sampling the gunicorn
+# processes' RSS every 30 s, and stops everything it started. Output goes to $OUT
+# (default /tmp/qianlu_province_<time>): uptime, locust CSVs and logs, rss.tsv.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$ROOT"
+USERS="${1:-60}"
+RATE="${2:-6}"
+DURATION="${3:-2m}"
+SOAK_SECONDS="${4:-${SOAK:-600}}"
+DB="${QIANLU_DB:-qianlu_province}"
+PORT="${PORT:-8123}"
+WORKERS="${WORKERS:-4}"
+THREADS="${THREADS:-4}"
+OUT="${OUT:-/tmp/qianlu_province_$(date +%H%M%S)}"
+mkdir -p "$OUT"
+export QIANLU_DB="$DB"
+export DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$DB"
+export SECRET_KEY="${SECRET_KEY:-bench-province-$(date +%s)-not-for-production}"
+export QIANLU_ENV=production SESSION_COOKIE_SECURE=0
+# Rate limits count failed logins only; every bench login succeeds.
+VENV="$ROOT/.venv/bin"
+HOST="http://127.0.0.1:$PORT"
+LOCUST=("$VENV/locust" -f bench/province/locustfile.py --host "$HOST" --headless
+        --only-summary --loglevel WARNING)
+
+GUNICORN_PID=""
+SOAK_PID=""
+cleanup() {
+  [ -n "$SOAK_PID" ] && kill "$SOAK_PID" 2>/dev/null || true
+  if [ -n "$GUNICORN_PID" ]; then
+    kill -TERM "$GUNICORN_PID" 2>/dev/null || true
+    for _ in $(seq 1 30); do kill -0 "$GUNICORN_PID" 2>/dev/null || break; sleep 1; done
+  fi
+}
+trap cleanup EXIT
+
+{ date -u +"%F %T UTC"; uptime; nproc; free -m | head -2; } > "$OUT/machine.txt"
+"$VENV/gunicorn" -w "$WORKERS" -k gthread --threads "$THREADS" -b "127.0.0.1:$PORT" \
+  --error-logfile "$OUT/gunicorn.log" --graceful-timeout 10 --timeout 120 'wsgi:app' &
+GUNICORN_PID=$!
+for _ in $(seq 1 60); do
+  curl -fs "$HOST/healthz" >/dev/null 2>&1 && break
+  sleep 1
+done
+curl -fs "$HOST/healthz" >/dev/null || { echo "gunicorn did not come up"; exit 1; }
+echo "gunicorn $GUNICORN_PID up; output in $OUT"
+
+echo "warm-up 30 s"
+"${LOCUST[@]}" -u 12 -r 12 -t 30s --csv "$OUT/warmup" > "$OUT/warmup.log" 2>&1 || true
+
+echo "load: $USERS users, spawn $RATE/s, $DURATION; $(uptime)"
+uptime > "$OUT/load_uptime_before.txt"
+"${LOCUST[@]}" -u "$USERS" -r "$RATE" -t "$DURATION" --csv "$OUT/load" \
+  > "$OUT/load.log" 2>&1 &
+LOAD_PID=$!
+if [ -n "${PYSPY:-}" ]; then  # profile one gunicorn worker for 60 s in the middle of the load
+  sleep 20
+  WORKER=$(ps -o pid= --ppid "$GUNICORN_PID" | head -1 | tr -d ' ')
+  "$VENV/py-spy" record --pid "$WORKER" --duration 60 --rate 50 --format raw \
+    --output "$OUT/pyspy.txt" > "$OUT/pyspy.log" 2>&1 || true
+fi
+wait "$LOAD_PID" || true
+uptime > "$OUT/load_uptime_after.txt"
+tail -n 40 "$OUT/load.log"
+
+if [ "$SOAK_SECONDS" -gt 0 ]; then
+  echo "soak: $USERS users, ${SOAK_SECONDS} s, RSS every 30 s"
+  "${LOCUST[@]}" -u "$USERS" -r "$RATE" -t "${SOAK_SECONDS}s" --csv "$OUT/soak" \
+    > "$OUT/soak.log" 2>&1 &
+  SOAK_PID=$!
+  printf "t_s\tpid\trss_kb\n" > "$OUT/rss.tsv"
+  START=$(date +%s)
+  while kill -0 "$SOAK_PID" 2>/dev/null; do
+    NOW=$(( $(date +%s) - START ))
+    ps -o pid=,rss= --ppid "$GUNICORN_PID" | while read -r pid rss; do
+      printf "%s\t%s\t%s\n" "$NOW" "$pid" "$rss" >> "$OUT/rss.tsv"
+    done
+    ps -o pid=,rss= -p "$GUNICORN_PID" | while read -r pid rss; do
+      printf "%s\t%s(master)\t%s\n" "$NOW" "$pid" "$rss" >> "$OUT/rss.tsv"
+    done
+    for _ in $(seq 1 30); do kill -0 "$SOAK_PID" 2>/dev/null || break; sleep 1; done
+  done
+  wait "$SOAK_PID" || true
+  SOAK_PID=""
+  uptime > "$OUT/soak_uptime_after.txt"
+  tail -n 40 "$OUT/soak.log"
+fi
+echo "done: $OUT"
