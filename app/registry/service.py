@@ -241,7 +241,7 @@ def create_worker(data: Mapping[str, Any], by: User | None, *,
     db.session.flush()
     db.session.add(WorkerStatusChange(worker_id=worker.id, status=status,
                                       changed_at=worker.status_changed_at,
-                                      reason=reason or _("Registered"),
+                                      reason=reason or _("Newly registered"),
                                       by_user_id=getattr(by, "id", None)))
     add_event(worker, "registered", {"status": status}, by=by)
     from .duplicates import flag_likely_duplicates

@@ -38,7 +38,7 @@ def _registered(event: WorkerEvent) -> str:
     return _("roster import #%(id)s", id=d["import"]) if d.get("import") else ""
 
 
-register_event_kind("registered", _l("Registered"), _registered)
+register_event_kind("registered", _l("Newly registered"), _registered)
 register_event_kind("status", _l("Status changed"), _status)
 register_event_kind("updated", _l("Details updated"), _fields)
 register_event_kind("certificate", _l("Certificate added"),
