@@ -14,6 +14,7 @@ from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
+from sqlalchemy.orm import selectinload
 
 from app.auth.scoping import get_visible_or_404, visible
 from app.employers import jobs as job_service
@@ -417,7 +418,7 @@ class Jobs(MethodView):
             stmt = stmt.where(Job.region == args["region"])
         if args["kind"]:
             stmt = stmt.where(Job.kind == args["kind"])
-        return paginate(stmt.order_by(Job.id.desc()), args)
+        return paginate(stmt.options(selectinload(Job.employer)).order_by(Job.id.desc()), args)
 
     @api_roles(*ANY)
     @bp.arguments(JobIn)

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
+from sqlalchemy.orm import selectinload
 
 from app.auth.scoping import get_visible_or_404, visible
 from app.extensions import db
@@ -136,6 +137,7 @@ class FollowUps(MethodView):
                 stmt = stmt.where(getattr(FollowUp, name) == args[name])
         if args.get("due_by"):
             stmt = stmt.where(FollowUp.due_date <= args["due_by"])
+        stmt = stmt.options(selectinload(FollowUp.worker), selectinload(FollowUp.attempts))
         return paginate(stmt.order_by(FollowUp.due_date, FollowUp.id), args)
 
 

@@ -14,6 +14,7 @@ from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
+from sqlalchemy.orm import selectinload
 
 from app.auth.scoping import get_visible_or_404, visible
 from app.employers.models import Job
@@ -180,6 +181,8 @@ class Referrals(MethodView):
                 stmt = stmt.where(getattr(Referral, name) == args[name])
         if args["source"]:
             stmt = stmt.where(Referral.source == args["source"])
+        stmt = stmt.options(selectinload(Referral.worker), selectinload(Referral.job),
+                           selectinload(Referral.employer))
         return paginate(stmt.order_by(Referral.updated_at.desc(), Referral.id.desc()), args)
 
     @api_roles("officer", "admin", "trainee")
@@ -265,6 +268,8 @@ class Placements(MethodView):
         for name in ("worker_id", "job_id", "employer_id"):
             if args.get(name):
                 stmt = stmt.where(getattr(Placement, name) == args[name])
+        stmt = stmt.options(selectinload(Placement.worker), selectinload(Placement.job),
+                           selectinload(Placement.employer))
         return paginate(stmt.order_by(Placement.start_date.desc(), Placement.id.desc()), args)
 
     @api_roles(*OFFICERS)

@@ -14,6 +14,7 @@ from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
+from sqlalchemy.orm import selectinload
 
 from app.auth.scoping import get_visible_or_404, visible
 from app.errors_domain import DomainError
@@ -296,6 +297,7 @@ class Enrolments(MethodView):
                 stmt = stmt.where(getattr(Enrolment, name) == args[name])
         if args["status"]:
             stmt = stmt.where(Enrolment.status == args["status"])
+        stmt = stmt.options(selectinload(Enrolment.worker), selectinload(Enrolment.course))
         return paginate(stmt.order_by(Enrolment.created_at.desc(), Enrolment.id.desc()), args)
 
     @api_roles("officer", "trainee")
