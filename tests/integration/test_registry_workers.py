@@ -184,7 +184,11 @@ def test_filters(people):
     assert names(officer, zero=True) == {"张三", "张伟"}
     counts = household_counts(officer)
     assert counts == {"households": 2, "monitored": 1, "zero": 1}
-    assert status_counts(officer)["seeking"] == 2
+    create_household({"area_code": "520526"}, officer)  # no workers: not zero-employment
+    assert household_counts(officer)["zero"] == 1
+    service.set_worker_status(people["zs"], "employed", "上岗", officer)
+    assert household_counts(officer)["zero"] == 0 and names(officer, zero=True) == set()
+    assert status_counts(officer)["seeking"] == 1  # 张伟 (张三 is employed now)
 
 
 def test_worker_list_page_and_dashboard(client, login, people):
@@ -298,3 +302,41 @@ def test_pages_render(client, login, people):
     site = text_of(client.get(f"/registry/sites/{people['site'].id}"))
     assert people["h1"].number in site  # zero-employment household listed
 
+
+
+@pytest.mark.parametrize("path", ["/registry/households/{h}", "/registry/households/{h}/edit",
+                                  "/registry/sites/{s}", "/registry/sites/{s}/edit"])
+def test_other_county_cannot_open_households_or_sites(client, login_as, people, path):
+    login_as("officer", area_code="520115")
+    url = path.format(h=people["h1"].id, s=people["site"].id)
+    assert client.get(url).status_code == 404
+    listing = text_of(client.get("/registry/households"))
+    assert people["h1"].number not in listing
+    assert "五里岗安置点" not in text_of(client.get("/registry/sites"))
+
+
+def test_household_plan_history_and_members(client, login, people, db):
+    login(people["officer"])
+    h1 = people["h1"]
+    for text in ("推荐参加养老护理培训", "落实公益性岗位"):
+        resp = client.post(f"/registry/households/{h1.id}/plan",
+                           data={"text": text, "entry_date": "2025-03-01"})
+        assert resp.status_code == 302
+    client.post(f"/registry/households/{h1.id}/dependants",
+                data={"name": "张小宝", "relation": "子女", "birth_year": "2015"})
+    page = text_of(client.get(f"/registry/households/{h1.id}"))
+    assert "推荐参加养老护理培训" in page and "落实公益性岗位" in page
+    assert "张小宝" in page and "张三" in page and "零就业" in page
+    bad = client.post(f"/registry/households/{h1.id}/plan", data={"text": ""})
+    assert bad.status_code == 422
+
+
+def test_register_household_with_risk_causes_needs_monitored(client, login, people, db):
+    login(people["officer"])
+    resp = client.post("/registry/households/new", data={
+        "area_code": "520526", "risk_causes": ["illness"], "number": ""})
+    assert resp.status_code == 422 and "监测对象" in resp.get_data(as_text=True)
+    resp = client.post("/registry/households/new", data={
+        "area_code": "520526", "risk_causes": ["illness", "disaster"], "monitored": "y",
+        "head_name": "王大"})
+    assert resp.status_code == 302
