@@ -69,6 +69,7 @@ def test_employer_sees_and_changes_only_its_own(api, factory):
     other = factory.employer()
     company = api.as_(factory.user("employer", employer_id=own.id))
     assert [e["id"] for e in ok(company.get("/employers"))["items"]] == [own.id]
+    assert ok(company.get(f"/employers/{own.id}"))["credit_code"] == own.credit_code
     assert error_of(company.get(f"/employers/{other.id}"), 404)
     assert error_of(company.patch(f"/employers/{other.id}", {"industry": "x"}), 404)
     changed = ok(company.patch(f"/employers/{own.id}", {"industry": "电子"}))

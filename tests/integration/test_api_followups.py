@@ -53,6 +53,8 @@ def test_outcome_validation_conflict_and_attempts(api, factory):
     done = ok(officer.post(url, {"method": "wechat", "reached": True, "employment": "still",
                                  "issues": ["wage_arrears"], "satisfaction": 2}))
     assert done["status"] == "done" and done["issues"] == ["wage_arrears"]
+    again = ok(officer.get(f"/followups/{first['id']}"))
+    assert again["satisfaction"] == 2 and len(again["attempts"]) == 2
     assert error_of(officer.post(url, {"method": "phone", "reached": True,
                                        "employment": "still"}), 409)["code"] == "followup_done"
     assert ok(officer.get("/followups", placement_id=placement.id, status="done"))[

@@ -59,6 +59,8 @@ def test_referral_rules_and_status_changes_by_role(api, factory):
     assert error_of(officer.post("/referrals", {"worker_id": worker.id, "job_id": job.id}),
                     409)["code"] == "already_referred"
     assert error_of(other_company.get(f"/referrals/{referral['id']}"), 404)
+    seen = ok(company.get(f"/referrals/{referral['id']}"))
+    assert (seen["worker_name"], seen["job_title"]) == (worker.name, job.title)
     assert error_of(company.post(f"/referrals/{referral['id']}/status",
                                  {"status": "withdrawn"}), 403)
     err = error_of(company.post(f"/referrals/{referral['id']}/status",

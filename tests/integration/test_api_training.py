@@ -23,6 +23,8 @@ def test_catalogue_lists_and_filters(api, factory, db):
     assert detail["sessions"][0]["places_left"] == 10 and detail["sessions"][0]["open"]
     sessions = ok(trainee.get("/sessions", course_id=order.id, upcoming="true"))
     assert sessions["meta"]["total"] == 1
+    one = ok(trainee.get(f"/sessions/{sessions['items'][0]['id']}"))
+    assert one["course_id"] == order.id and one["places"] == 10
     assert error_of(trainee.get("/courses", mode="night"), 422)
 
 

@@ -136,6 +136,8 @@ def test_household_create_list_patch_and_scoping(api, factory):
     changed = ok(officer.patch(f"/households/{household['id']}", {"village": "新村"}))
     assert changed["village"] == "新村" and changed["risk_causes"] == ["illness", "no_skills"]
     assert len(changed["worker_ids"]) == 1
+    assert ok(officer.get(f"/households/{household['id']}"))["village"] == "新村"
+    assert ok(officer.get(f"/sites/{site['id']}"))["name"] == "五里岗安置点"
     err = error_of(officer.patch(f"/households/{household['id']}", {"monitored": False}), 422)
     assert "monitored" in err["fields"]  # risk causes only for monitored households
     other = api.as_(factory.user("officer", area_code="520115"))
