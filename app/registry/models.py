@@ -173,7 +173,7 @@ class Worker(db.Model):
     __scope__ = {"area": "area_code", "worker": "id"}
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(64), index=True)
+    name: Mapped[str] = mapped_column(sa.String(64))  # indexed by ix_worker_name_birth
     name_pinyin: Mapped[str] = mapped_column(sa.String(128), index=True)  # "zhangsan"
     name_initials: Mapped[str] = mapped_column(sa.String(32), index=True)  # "zs"
     id_number: Mapped[str] = mapped_column(sa.String(18), unique=True)
@@ -182,8 +182,9 @@ class Worker(db.Model):
     sex: Mapped[str] = mapped_column(sa.String(1))  # M / F
     phone: Mapped[str | None] = mapped_column(sa.String(20))
     phone_rev: Mapped[str | None] = mapped_column(sa.String(20), index=True)
-    area_code: Mapped[str] = mapped_column(sa.ForeignKey("area.code"), index=True)
-    household_id: Mapped[int | None] = mapped_column(sa.ForeignKey("household.id"), index=True)
+    # area_code and household_id are indexed by the composite indexes below.
+    area_code: Mapped[str] = mapped_column(sa.ForeignKey("area.code"))
+    household_id: Mapped[int | None] = mapped_column(sa.ForeignKey("household.id"))
     category: Mapped[str] = mapped_column(sa.String(16), default="general", index=True)
     education: Mapped[str] = mapped_column(sa.String(16), default="junior")
     skills_text: Mapped[str] = mapped_column(sa.Text, default="")
@@ -220,7 +221,8 @@ class Worker(db.Model):
         sa.CheckConstraint(
             "status in ('seeking', 'training', 'employed', 'unavailable')", name="status_known"
         ),
-        sa.Index("ix_worker_area_status", "area_code", "status"),
+        # Covering for the list's counts (area range, status, not merged).
+        sa.Index("ix_worker_area_status_active", "area_code", "status", "merged_into_id"),
         sa.Index("ix_worker_household_status", "household_id", "status"),
         sa.Index("ix_worker_name_birth", "name", "birth_date"),
     )

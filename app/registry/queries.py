@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased, selectinload
 
 from app.auth.models import User
-from app.auth.scoping import visible
+from app.auth.scoping import scope_condition, visible
 from app.extensions import db
 
 from .models import Household, RelocationSite, Worker, WorkerStatus
@@ -43,14 +43,31 @@ def any_member_exists(household_id: Any) -> sa.Exists:
     return sa.exists().where(w.household_id == household_id, w.merged_into_id.is_(None))
 
 
+def employed_households() -> sa.Select:
+    """Ids of households with a member in work (a subquery, evaluated once)."""
+    w = aliased(Worker)
+    return sa.select(w.household_id).where(w.status == WorkerStatus.employed.value,
+                                           w.household_id.is_not(None),
+                                           w.merged_into_id.is_(None))
+
+
+def households_with_workers() -> sa.Select:
+    """Ids of households with at least one worker on the register."""
+    w = aliased(Worker)
+    return sa.select(w.household_id).where(w.household_id.is_not(None),
+                                           w.merged_into_id.is_(None))
+
+
 def zero_employment(household_id: Any = None) -> sa.ColumnElement[bool]:
     """零就业家庭: the household has workers on the register and none of them is employed.
 
     Derived, never stored; ``household_id`` is the column holding the household's id
-    (``Household.id`` by default, ``Worker.household_id`` to filter workers).
+    (``Household.id`` by default, ``Worker.household_id`` to filter workers). Uncorrelated
+    IN / NOT IN subqueries: both databases build each set once instead of probing per row.
     """
     household_id = Household.id if household_id is None else household_id
-    return sa.and_(any_member_exists(household_id), ~employed_member_exists(household_id))
+    return sa.and_(household_id.in_(households_with_workers()),
+                   household_id.not_in(employed_households()))
 
 
 def search_condition(query: str) -> sa.ColumnElement[bool] | None:
@@ -119,9 +136,27 @@ class WorkerFilters:
         return out
 
 
-def worker_select(user: User, filters: WorkerFilters) -> sa.Select:
-    """Workers the user may see, narrowed by the filters, newest first."""
-    stmt = visible(sa.select(Worker), Worker, user).where(active_worker())
+def scoped(stmt: sa.Select, model: Any, user: User) -> sa.Select:
+    """``visible()`` for large lists: the same scope condition, on SQLite marked likely().
+
+    SQLite's planner has no value histograms, so it takes the area-code range of a province
+    or prefecture officer (nearly every row) for a selective index, then sorts or filters
+    200,000 rows. Marked likely(), the range is used as a filter only and the planner picks
+    the pinyin, ID-tail or status index, or walks the primary key for "newest first"
+    (worker list on 200,000 rows: 240 ms → 5 ms). PostgreSQL estimates it properly.
+    """
+    condition = scope_condition(model, user)
+    if db.session.get_bind().dialect.name == "sqlite":
+        condition = sa.func.likely(condition)
+    return stmt.where(condition)
+
+
+def worker_select(user: User, filters: WorkerFilters, *, hint: bool = True) -> sa.Select:
+    """Workers the user may see, narrowed by the filters, newest first (``hint``: see
+    ``scoped``; counts without a search are cheapest on the covering area index)."""
+    base = sa.select(Worker)
+    stmt = scoped(base, Worker, user) if hint else visible(base, Worker, user)
+    stmt = stmt.where(active_worker())
     search = search_condition(filters.q)
     if search is not None:
         stmt = stmt.where(search)
@@ -145,7 +180,7 @@ def worker_select(user: User, filters: WorkerFilters) -> sa.Select:
             sa.select(Household.id).where(Household.monitored.is_(True))))
     if filters.zero:
         stmt = stmt.where(Worker.household_id.is_not(None),
-                          ~employed_member_exists(Worker.household_id))
+                          Worker.household_id.not_in(employed_households()))
     return stmt.order_by(Worker.id.desc())
 
 
@@ -153,7 +188,16 @@ def list_workers(user: User, filters: WorkerFilters, page: int = 1, per_page: in
     """One page of workers with what each row shows loaded (no N+1)."""
     stmt = worker_select(user, filters).options(
         selectinload(Worker.household).selectinload(Household.site))
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False, max_per_page=200)
+    listing = db.paginate(stmt, page=page, per_page=per_page, error_out=False,
+                          max_per_page=200, count=False)
+    # Counting by area and status alone is cheapest on the covering area index; any other
+    # filter needs the rows anyway, and then the planner hint pays off (see ``scoped``).
+    needs_rows = bool(filters.q or filters.zero or filters.monitored or filters.site
+                      or filters.household or filters.category)
+    counted = worker_select(user, filters, hint=needs_rows).order_by(None)
+    listing.total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(counted.with_only_columns(Worker.id).subquery()))
+    return listing
 
 
 @dataclass
@@ -176,7 +220,7 @@ class HouseholdFilters:
 
 def household_select(user: User, filters: HouseholdFilters) -> sa.Select:
     """Households the user may see, narrowed by the filters."""
-    stmt = visible(sa.select(Household), Household, user)
+    stmt = scoped(sa.select(Household), Household, user)
     q = clean_text(filters.q)
     if q:
         low, high = q, q + "\U0010ffff"
