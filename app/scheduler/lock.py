@@ -15,7 +15,7 @@ import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -70,9 +70,26 @@ def ensure_row(conn: Connection, name: str) -> None:
             pass  # another process created it meanwhile
 
 
+def _held_elsewhere(name: str, now: datetime) -> bool:
+    """A read without a transaction: in WAL mode it does not wait for a running job's
+    write lock, so a second scheduler gives up at once instead of queueing behind it."""
+    raw = db.engine.raw_connection()
+    try:
+        row = raw.cursor().execute(
+            "SELECT holder, expires_at FROM scheduler_lease WHERE name = ?", (name,)).fetchone()
+    finally:
+        raw.close()
+    if row is None or not row[0] or row[1] is None:
+        return False
+    expires = row[1] if isinstance(row[1], datetime) else datetime.fromisoformat(str(row[1]))
+    return expires > now and not _holder_gone(row[0])
+
+
 def take_lease(name: str, holder: str, ttl: timedelta = DEFAULT_TTL) -> bool:
     """Take the SQLite lease row for ``name`` if free, expired or abandoned (commits)."""
     now = utcnow()
+    if _held_elsewhere(name, now):
+        return False
     with db.engine.begin() as conn:
         ensure_row(conn, name)
         row = conn.execute(sa.select(lease.c.holder, lease.c.expires_at)

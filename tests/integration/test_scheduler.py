@@ -74,10 +74,11 @@ def test_two_schedulers_at_once_queue_each_reminder_once(backend, tmp_path, monk
     from app.placements import followups
 
     original = followups.sweep
-    barrier = threading.Barrier(2)
+    inside = threading.Event()
 
     def slow_sweep(today):
         result = original(today)
+        inside.set()
         time.sleep(0.5)  # hold the lock while the other instance tries
         return result
 
@@ -85,20 +86,28 @@ def test_two_schedulers_at_once_queue_each_reminder_once(backend, tmp_path, monk
     results = []
 
     def instance():
-        barrier.wait()
         results.append(jobs.run_sweep(NOW, app=app))
 
-    threads = [threading.Thread(target=instance) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
+    first = threading.Thread(target=instance)
+    first.start()
+    assert inside.wait(timeout=30)
+    second = threading.Thread(target=instance)  # starts while the first is mid-sweep
+    second.start()
+    for t in (first, second):
         t.join(timeout=60)
-    assert sorted(r is None for r in results) == [False, True]  # one ran, one was locked out
+    assert [r is None for r in results] == [True, False]  # locked out at once; one ran
     assert reminders(app) == 6
     # without the lock the unique dedupe key still keeps each reminder single
     monkeypatch.setattr(jobs, "job_lock", _always_acquired)
+    monkeypatch.setattr(followups, "sweep", original)
     results.clear()
-    threads = [threading.Thread(target=instance) for _ in range(2)]
+    barrier = threading.Barrier(2)
+
+    def unlocked_instance():
+        barrier.wait()
+        results.append(jobs.run_sweep(NOW, app=app))
+
+    threads = [threading.Thread(target=unlocked_instance) for _ in range(2)]
     for t in threads:
         t.start()
     for t in threads:
