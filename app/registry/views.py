@@ -19,7 +19,7 @@ from app.errors_domain import DomainError
 from app.extensions import db
 
 from .models import LABELS
-from .privacy import can_see_full, mask_id, mask_phone
+from .privacy import init_privacy_templating
 from .timeline import describe_event
 
 bp = Blueprint("registry", __name__, url_prefix="/registry", template_folder="templates")
@@ -74,9 +74,7 @@ def form_errors(form: FlaskForm, exc: DomainError) -> None:
 
 def _init_templating(state: Any) -> None:
     app: Flask = state.app
-    app.jinja_env.filters.setdefault("mask_id", mask_id)
-    app.jinja_env.filters.setdefault("mask_phone", mask_phone)
-    app.jinja_env.globals.setdefault("can_see_full", can_see_full)
+    init_privacy_templating(app)
     app.jinja_env.globals.update(reg_label=label, area_name=area_name,
                                  describe_event=describe_event)
 

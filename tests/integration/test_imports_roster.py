@@ -372,3 +372,14 @@ def test_dates_and_numbers_from_excel_cells(client, login, officer, db):
     assert job.added == 1, job.errors
     worker = db.session.scalar(sa.select(Worker))
     assert worker.phone == "13885001234" and worker.available_from == date(2025, 4, 1)
+
+
+def test_upload_over_the_size_limit_is_refused_clearly(client, login, officer, app, db):
+    login(officer)
+    app.config["MAX_CONTENT_LENGTH"] = 10_000
+    try:
+        resp = upload(client, xlsx_bytes(good_rows(1)) + b"\0" * 20_000)
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = 20 * 1024 * 1024
+    assert resp.status_code == 413 and "文件太大" in resp.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(ImportJob.id))) == 0
