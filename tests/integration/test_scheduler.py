@@ -75,44 +75,49 @@ def test_two_schedulers_at_once_queue_each_reminder_once(backend, tmp_path, monk
 
     original = followups.sweep
     inside = threading.Event()
+    second_tried = threading.Event()
 
     def slow_sweep(today):
         result = original(today)
         inside.set()
-        time.sleep(0.5)  # hold the lock while the other instance tries
+        # Hold the lock until the other instance has tried (no timing guesswork under load).
+        assert second_tried.wait(timeout=60)
         return result
 
     monkeypatch.setattr(followups, "sweep", slow_sweep)
-    results = []
+    results = {}
 
-    def instance():
-        results.append(jobs.run_sweep(NOW, app=app))
+    def instance(tag):
+        results[tag] = jobs.run_sweep(NOW, app=app)
+        if tag == "second":
+            second_tried.set()
 
-    first = threading.Thread(target=instance)
+    first = threading.Thread(target=instance, args=("first",))
     first.start()
     assert inside.wait(timeout=30)
-    second = threading.Thread(target=instance)  # starts while the first is mid-sweep
+    second = threading.Thread(target=instance, args=("second",))  # while the first sweeps
     second.start()
     for t in (first, second):
-        t.join(timeout=60)
-    assert [r is None for r in results] == [True, False]  # locked out at once; one ran
+        t.join(timeout=90)
+    assert results["second"] is None  # locked out at once
+    assert results["first"] is not None  # the one that held the lock ran
     assert reminders(app) == 6
     # without the lock the unique dedupe key still keeps each reminder single
     monkeypatch.setattr(jobs, "job_lock", _always_acquired)
     monkeypatch.setattr(followups, "sweep", original)
-    results.clear()
+    unlocked = []
     barrier = threading.Barrier(2)
 
     def unlocked_instance():
         barrier.wait()
-        results.append(jobs.run_sweep(NOW, app=app))
+        unlocked.append(jobs.run_sweep(NOW, app=app))
 
     threads = [threading.Thread(target=unlocked_instance) for _ in range(2)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=60)
-    assert all(r is not None for r in results)
+    assert len(unlocked) == 2 and all(r is not None for r in unlocked)
     assert reminders(app) == 6
     keys = count(app, sa.select(sa.func.count(sa.distinct(Notification.dedupe_key))))
     assert keys == count(app, sa.select(sa.func.count(Notification.id)))
