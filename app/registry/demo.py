@@ -113,8 +113,11 @@ def _worker_row(ctx: SeedContext, ids: _Ids, name: str, county: str, household_i
         "skills_text": "、".join(dict.fromkeys(rng.sample(SKILLS, rng.randint(1, 2)))).strip("、"),
         "regions_acceptable": regions,
         "min_wage": rng.choice([None, 2500, 3000, 3500, 4000, 4500, 5000, 6000]),
-        "job_kinds_wanted": rng.sample(["market", "public_welfare", "work_relief"],
-                                       rng.randint(0, 2)),
+        # Most people take any market job; some also (or only) want a public-welfare post.
+        "job_kinds_wanted": rng.choices(
+            [[], ["market"], ["market", "public_welfare"], ["market", "work_relief"],
+             ["public_welfare"], ["public_welfare", "work_relief"]],
+            weights=[45, 30, 12, 6, 5, 2])[0],
         "available_from": today + timedelta(days=rng.randint(-30, 60)) if rng.random() < 0.6
         else None,
         "care_duties": care, "health_notes": rng.choice(["", "", "", "健康", "腰椎不好，不宜重体力",
