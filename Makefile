@@ -26,7 +26,7 @@ translations: venv
 
 ## Extract strings and update both catalogues (then fill in the new entries).
 i18n: venv
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot --no-location --omit-header --sort-output .
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot --no-location --omit-header --sort-output app
 	$(BIN)/pybabel -q update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --omit-header
 	$(BIN)/python tools/i18n.py fill-en
 	$(BIN)/python tools/i18n.py apply
