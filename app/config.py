@@ -1,6 +1,7 @@
 """Settings read from the environment (see README, "Settings")."""
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import warnings
@@ -12,6 +13,16 @@ def _bool(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _ints(name: str) -> tuple[int, ...] | None:
+    value = os.environ.get(name)
+    return tuple(int(x) for x in value.split(",") if x.strip()) if value else None
+
+
+def _json(name: str) -> dict | None:
+    value = os.environ.get(name)
+    return json.loads(value) if value else None
 
 
 def _secret_key(env: str, instance_path: Path) -> str:
@@ -65,4 +76,8 @@ def load_config(instance_path: str) -> dict:
         "SMS_GATEWAY_URL": os.environ.get("SMS_GATEWAY_URL", ""),
         "SMS_GATEWAY_TOKEN": os.environ.get("SMS_GATEWAY_TOKEN", ""),
         "WTF_CSRF_TIME_LIMIT": None,
+        "FOLLOWUP_OFFSETS": _ints("FOLLOWUP_OFFSETS"),
+        "FOLLOWUP_FESTIVAL_DAYS": int(os.environ.get("FOLLOWUP_FESTIVAL_DAYS", 14)),
+        "MATCH_WEIGHTS": _json("MATCH_WEIGHTS"),
+        "MATCH_POLICY_VALUES": _json("MATCH_POLICY_VALUES"),
     }
