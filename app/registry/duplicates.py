@@ -20,7 +20,7 @@ from .models import DuplicateFlag, Worker, WorkerCertificate, WorkerEvent, WorkH
 from .service import add_event, set_worker_status
 
 REASONS = ("same_name_birth", "household_pinyin")
-CHUNK = 500
+CHUNK = 2000
 
 
 def _pairs(new_ids: list[int]) -> set[tuple[int, int, str]]:
@@ -47,6 +47,10 @@ def flag_likely_duplicates(worker_ids: Iterable[int]) -> int:
     ids = sorted(set(worker_ids))
     if not ids:
         return 0
+    if len(ids) > 1000 and db.session.get_bind().dialect.name == "postgresql":
+        # After a large import in this transaction the planner still believes the table is
+        # as small as before and joins by sequential scans (minutes for 100,000 rows).
+        db.session.execute(sa.text("ANALYZE worker"))
     pairs = _pairs(ids)
     if not pairs:
         return 0
