@@ -4,6 +4,7 @@
 #   bench/province/run.sh [users] [spawn-rate] [load-duration] [soak-seconds]
 #   bench/province/run.sh 60 6 2m 600          # the defaults
 #   SOAK=0 bench/province/run.sh 20 5 1m       # a quick try, no soak
+#   SOAK_USERS=20 bench/province/run.sh 60 6 2m 600   # soak at another user count
 #
 # Starts gunicorn (4 gthread workers x 4 threads on 127.0.0.1:8123, production settings
 # except Secure cookies, which need HTTPS), waits for /healthz, warms every worker up
@@ -67,7 +68,7 @@ LOAD_PID=$!
 if [ -n "${PYSPY:-}" ]; then  # profile one gunicorn worker for 60 s in the middle of the load
   sleep 20
   WORKER=$(ps -o pid= --ppid "$GUNICORN_PID" | head -1 | tr -d ' ')
-  "$VENV/py-spy" record --pid "$WORKER" --duration 60 --rate 50 --format raw \
+  "$VENV/py-spy" record --pid "$WORKER" --duration 60 --rate 20 --format raw \
     --output "$OUT/pyspy.txt" > "$OUT/pyspy.log" 2>&1 || true
 fi
 wait "$LOAD_PID" || true
@@ -75,8 +76,9 @@ uptime > "$OUT/load_uptime_after.txt"
 tail -n 40 "$OUT/load.log"
 
 if [ "$SOAK_SECONDS" -gt 0 ]; then
-  echo "soak: $USERS users, ${SOAK_SECONDS} s, RSS every 30 s"
-  "${LOCUST[@]}" -u "$USERS" -r "$RATE" -t "${SOAK_SECONDS}s" --csv "$OUT/soak" \
+  SOAK_USERS="${SOAK_USERS:-$USERS}"
+  echo "soak: $SOAK_USERS users, ${SOAK_SECONDS} s, RSS every 30 s"
+  "${LOCUST[@]}" -u "$SOAK_USERS" -r "$RATE" -t "${SOAK_SECONDS}s" --csv "$OUT/soak" \
     > "$OUT/soak.log" 2>&1 &
   SOAK_PID=$!
   printf "t_s\tpid\trss_kb\n" > "$OUT/rss.tsv"
