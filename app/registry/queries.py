@@ -43,31 +43,21 @@ def any_member_exists(household_id: Any) -> sa.Exists:
     return sa.exists().where(w.household_id == household_id, w.merged_into_id.is_(None))
 
 
-def employed_households() -> sa.Select:
-    """Ids of households with a member in work (a subquery, evaluated once)."""
-    w = aliased(Worker)
-    return sa.select(w.household_id).where(w.status == WorkerStatus.employed.value,
-                                           w.household_id.is_not(None),
-                                           w.merged_into_id.is_(None))
-
-
-def households_with_workers() -> sa.Select:
-    """Ids of households with at least one worker on the register."""
-    w = aliased(Worker)
-    return sa.select(w.household_id).where(w.household_id.is_not(None),
-                                           w.merged_into_id.is_(None))
-
-
 def zero_employment(household_id: Any = None) -> sa.ColumnElement[bool]:
     """零就业家庭: the household has workers on the register and none of them is employed.
 
     Derived, never stored; ``household_id`` is the column holding the household's id
-    (``Household.id`` by default, ``Worker.household_id`` to filter workers). Uncorrelated
-    IN / NOT IN subqueries: both databases build each set once instead of probing per row.
+    (``Household.id`` by default, ``Worker.household_id`` to filter workers). Correlated
+    EXISTS / NOT EXISTS probes on the worker.household_id index: an anti-join on both
+    databases. (NOT IN over a subquery is not: PostgreSQL re-scans the subquery per row
+    once the id set outgrows work_mem, which stalled the dashboard at province scale.)
     """
     household_id = Household.id if household_id is None else household_id
-    return sa.and_(household_id.in_(households_with_workers()),
-                   household_id.not_in(employed_households()))
+    w = aliased(Worker)
+    member = sa.and_(w.household_id == household_id, w.merged_into_id.is_(None))
+    has_workers = sa.exists().where(member)
+    has_employed = sa.exists().where(member, w.status == WorkerStatus.employed.value)
+    return sa.and_(has_workers, ~has_employed)
 
 
 def search_condition(query: str) -> sa.ColumnElement[bool] | None:
@@ -180,7 +170,7 @@ def worker_select(user: User, filters: WorkerFilters, *, hint: bool = True) -> s
             sa.select(Household.id).where(Household.monitored.is_(True))))
     if filters.zero:
         stmt = stmt.where(Worker.household_id.is_not(None),
-                          Worker.household_id.not_in(employed_households()))
+                          zero_employment(Worker.household_id))
     return stmt.order_by(Worker.id.desc())
 
 
