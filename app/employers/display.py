@@ -1,8 +1,9 @@
 """How employers and openings are shown: wages, places, statuses (template filters)."""
 from __future__ import annotations
 
-from flask import Blueprint
-from flask_babel import format_decimal
+import sqlalchemy as sa
+from flask import Blueprint, g
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 
 from app.auth.models import Area
@@ -38,10 +39,21 @@ def format_wage(job: Job) -> str:
     return _("up to %(amount)s CNY/month", amount=_n(hi))
 
 
+def _area_names() -> dict[str, tuple[str, str]]:
+    """Every area's (Chinese, English) name, read once per request (a few hundred rows)."""
+    names = getattr(g, "_area_names", None)
+    if names is None:
+        rows = db.session.execute(sa.select(Area.code, Area.name, Area.name_en))
+        names = g._area_names = {code: (zh, en) for code, zh, en in rows}
+    return names
+
+
 def area_name(code: str | None) -> str:
-    """Name of an area code (empty when unknown)."""
-    area = db.session.get(Area, code) if code else None
-    return area.name if area else ""
+    """Name of an area code in the current language (empty when unknown)."""
+    if not code:
+        return ""
+    zh, en = _area_names().get(code, ("", ""))
+    return en if str(get_locale()) == "en" and en else zh
 
 
 def format_place(obj: object) -> str:

@@ -285,8 +285,9 @@ class Recommendations:
 def _jobs_by_id(ids: Sequence[int]) -> dict[int, Job]:
     if not ids:
         return {}
-    rows = db.session.scalars(sa.select(Job).where(Job.id.in_(list(ids)))
-                              .options(selectinload(Job.employer)))
+    rows = db.session.scalars(sa.select(Job).where(Job.id.in_(list(ids))).options(
+        selectinload(Job.employer), selectinload(Job.county), selectinload(Job.city),
+        selectinload(Job.province)))
     return {j.id: j for j in rows}
 
 
