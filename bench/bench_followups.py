@@ -7,7 +7,7 @@ Builds a fresh database ``qianlu_bench_followups`` (dropped first): 50,000 worke
 250,000 placements started over the past 400 days and four follow-ups each, generated
 set-wise in SQL. Then times the sweep on a day inside the Spring Festival window (the
 worst case: every placement active before the festival gets its back-to-work row), and
-a second, steady-state sweep the same day. Figures go in bench/README_followups.md.
+a second, steady-state sweep the same day. Figures go in bench/README.md.
 """
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 Usage: .venv/bin/python bench/bench_matching_service.py [--jobs 20000] [--workers 5000]
                                                         [--database-url URL]
 Without --database-url a fresh SQLite file in a temporary folder is used. Figures go to
-bench/README_matching_service.md by hand.
+bench/README.md by hand.
 """
 from __future__ import annotations
 

@@ -145,7 +145,7 @@ class Job(db.Model):
         sa.CheckConstraint("age_min <= age_max", name="age_order"),
         sa.Index("ix_job_status_region", "status", "region"),
         # Covers the open-and-in-date test of open_clause, so counting the board reads
-        # only this index (bench/README_board.md).
+        # only this index (bench/README.md ("Job board")).
         sa.Index("ix_job_status_closing", "status", "closing_date", "filled", "headcount",
                  "employer_id"),
         sa.Index("ix_job_status_published", "status", "published_at"),

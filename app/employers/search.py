@@ -11,7 +11,7 @@ opening when
   of the search text.
 
 The LIKE conditions scan only the rows left after the indexed status filter; the figures
-for 20,000 open openings are in ``bench/README_board.md``.
+for 20,000 open openings are in ``bench/README.md ("Job board")``.
 """
 from __future__ import annotations
 
