@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test venv venv-dev translations i18n lint setup-db serve bench clean
+.PHONY: run test venv venv-dev translations i18n lint setup-db clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,9 +48,6 @@ lint: venv-dev
 
 test: venv-dev translations lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
-
-bench: venv-dev
-	$(BIN)/python bench/run_all.py
 
 clean:
 	rm -rf $(VENV) instance test-output
