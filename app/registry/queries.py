@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 import sqlalchemy as sa
+from flask import has_request_context, request
 from sqlalchemy.orm import aliased, selectinload
 
 from app.auth.models import User
@@ -225,28 +226,48 @@ def household_select(user: User, filters: HouseholdFilters) -> sa.Select:
     return stmt.order_by(Household.id.desc())
 
 
+def _memo(key: tuple) -> tuple[dict | None, dict | None]:
+    """(the request's memo, the value stored under ``key``): the dashboard's panels ask for
+    the same headline counts more than once per page; they are computed once per request."""
+    if not has_request_context():
+        return None, None
+    memo = request.environ.setdefault("qianlu.registry.counts", {})
+    return memo, memo.get(key)
+
+
 def status_counts(user: User, extra: sa.ColumnElement[bool] | None = None) -> dict[str, int]:
     """Workers per status within the user's scope (and an optional extra condition)."""
+    memo, cached = _memo(("status", user.id)) if extra is None else (None, None)
+    if cached is not None:
+        return dict(cached)
     stmt = visible(sa.select(Worker.status, sa.func.count()), Worker, user).where(
         active_worker())
     if extra is not None:
         stmt = stmt.where(extra)
     counts = {s.value: 0 for s in WorkerStatus}
     counts.update(dict(db.session.execute(stmt.group_by(Worker.status)).all()))
+    if memo is not None:
+        memo[("status", user.id)] = dict(counts)
     return counts
 
 
 def household_counts(user: User, extra: sa.ColumnElement[bool] | None = None
                      ) -> dict[str, int]:
     """Households, monitored households and zero-employment households in scope."""
+    memo, cached = _memo(("households", user.id)) if extra is None else (None, None)
+    if cached is not None:
+        return dict(cached)
     base = visible(sa.select(sa.func.count()).select_from(Household), Household, user)
     if extra is not None:
         base = base.where(extra)
-    return {
+    counts = {
         "households": db.session.scalar(base) or 0,
         "monitored": db.session.scalar(base.where(Household.monitored.is_(True))) or 0,
         "zero": db.session.scalar(base.where(zero_employment())) or 0,
     }
+    if memo is not None:
+        memo[("households", user.id)] = dict(counts)
+    return counts
 
 
 def member_statuses(household_ids: list[int]) -> dict[int, dict[str, int]]:

@@ -340,3 +340,24 @@ def test_register_household_with_risk_causes_needs_monitored(client, login, peop
         "area_code": "520526", "risk_causes": ["illness", "disaster"], "monitored": "y",
         "head_name": "王大"})
     assert resp.status_code == 302
+
+
+def test_dashboard_counts_are_computed_once_per_request(client, login, people, db):
+    login(people["officer"])
+    statements = []
+
+    def count(conn, cursor, statement, *args):  # noqa: ANN001
+        if "count" in statement.lower() and "household" in statement.lower():
+            statements.append(statement)
+
+    engine = db.session.get_bind().engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get("/").status_code == 200
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    zero_counts = [s for s in statements if "not (exists" in s.lower()]
+    assert len(zero_counts) == 1, len(zero_counts)
+    service.set_worker_status(people["zs"], "employed", "上岗", people["officer"])
+    db.session.commit()
+    assert household_counts(people["officer"])["zero"] == 0  # no stale memo outside requests
