@@ -288,6 +288,22 @@ def update_worker(worker: Worker, data: Mapping[str, Any], by: User | None) -> l
     return changed
 
 
+def certificate_code(kind: str) -> str:
+    """The taxonomy code for a certificate typed by code or name (焊工证, 特种作业操作证（…）).
+
+    Matching checks required certificates by code, so a name people type is stored as its
+    code; an unknown kind is kept as typed (shown, but it satisfies no requirement).
+    """
+    from app.matching.taxonomy import default_taxonomy, fold
+
+    wanted = fold(kind)
+    for cert in default_taxonomy().certificates:
+        names = (cert.code, cert.name, cert.short_name, cert.name_en, cert.short_name_en)
+        if wanted in {fold(n) for n in names if n}:
+            return cert.code
+    return kind
+
+
 def add_certificate(worker: Worker, kind: str, number: str = "",
                     issued_on: date | None = None, expires_on: date | None = None,
                     by: User | None = None) -> WorkerCertificate:
@@ -297,6 +313,7 @@ def add_certificate(worker: Worker, kind: str, number: str = "",
         raise RegisterInvalid({"kind": _l("Enter the kind of certificate.")})
     if issued_on and expires_on and expires_on < issued_on:
         raise RegisterInvalid({"expires_on": _l("The expiry date is before the issue date.")})
+    kind = certificate_code(kind)
     cert = WorkerCertificate(worker_id=worker.id, kind=kind[:48],
                              number=clean_text(number)[:64], issued_on=issued_on,
                              expires_on=expires_on)

@@ -361,3 +361,13 @@ def test_dashboard_counts_are_computed_once_per_request(client, login, people, d
     service.set_worker_status(people["zs"], "employed", "上岗", people["officer"])
     db.session.commit()
     assert household_counts(people["officer"])["zero"] == 0  # no stale memo outside requests
+
+
+def test_certificate_typed_by_name_is_stored_as_its_code(db, factory):
+    from app.registry.service import add_certificate
+
+    worker = factory.worker()
+    assert add_certificate(worker, "焊工证").kind == "so_welding"
+    assert add_certificate(worker, "特种作业操作证（低压电工作业）").kind == "so_low_voltage"
+    assert add_certificate(worker, "so_height").kind == "so_height"
+    assert add_certificate(worker, "某某协会会员证").kind == "某某协会会员证"  # kept as typed
