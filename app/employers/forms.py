@@ -12,16 +12,15 @@ from wtforms import (
     PasswordField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.auth.models import Area
 from app.extensions import db
+from app.forms import MultiCheckboxField
 from app.registry.models import LABELS as REGISTRY_LABELS
 from app.registry.models import Education
 
@@ -124,12 +123,6 @@ class SuspendForm(FlaskForm):
 class ActionForm(FlaskForm):
     """A bare POST form (CSRF only) for verify, reinstate, publish, close, copy."""
 
-
-class MultiCheckboxField(SelectMultipleField):
-    """Several checkboxes for one multi-valued field."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 WAGE_BASES = [("month", _l("Monthly wage")), ("piece", _l("Piece rate")),

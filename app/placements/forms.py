@@ -8,22 +8,15 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.forms import MultiCheckboxField
 
 from .followup_models import EMPLOYMENT, ISSUES, LABELS, METHODS
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """A list of checkboxes."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def _choices(kind: str, keys: tuple[str, ...], blank: bool = False) -> list:

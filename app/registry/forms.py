@@ -10,22 +10,15 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.forms import MultiCheckboxField
 
 from .models import LABELS, Education, RiskCause, WorkerCategory, WorkerStatus
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Several choices as checkboxes."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def _choices(kind: str, values: list[str]) -> list[tuple[str, object]]:
