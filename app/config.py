@@ -84,4 +84,5 @@ def load_config(instance_path: str) -> dict:
         "FOLLOWUP_FESTIVAL_DAYS": int(os.environ.get("FOLLOWUP_FESTIVAL_DAYS", 14)),
         "MATCH_WEIGHTS": _json("MATCH_WEIGHTS"),
         "MATCH_POLICY_VALUES": _json("MATCH_POLICY_VALUES"),
+        "MATCH_INDEX_RECHECK_SECONDS": float(os.environ.get("MATCH_INDEX_RECHECK_SECONDS", 5)),
     }

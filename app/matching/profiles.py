@@ -1,11 +1,15 @@
 """Database rows → the engine's plain profiles, with column queries and a checked cache.
 
 Openings are read with one column query (no ORM objects) and compiled into a
-:class:`~app.matching.engine.JobIndex` that is kept per process. Every call first reads a
-cheap fingerprint of the open openings and the employers (count, id and filled sums,
-latest change); a different fingerprint rebuilds the index, so a closed, filled, expired
-or suspended opening is never served from the cache. The cache only saves work: nothing
-another process must see lives in it.
+:class:`~app.matching.engine.JobIndex` that is kept per process. The cache is checked
+against a fingerprint of the open openings and the employers (count, id and filled sums,
+latest change); a different fingerprint refreshes the index, so a closed, filled, expired
+or suspended opening is not served from it. The fingerprint is an aggregate over every
+open opening (~100 ms at province scale), so it is read again only when this process has
+written an opening, employer or placement since (session events below) or when
+``MATCH_INDEX_RECHECK_SECONDS`` (default 5) have passed — changes made by *other*
+processes reach this one within that many seconds. Nothing is decided from the cache
+alone: a referral or hire re-checks the opening's places in its own transaction.
 """
 from __future__ import annotations
 
@@ -17,6 +21,8 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
+from sqlalchemy.orm import Session
 
 from app.employers.models import Employer, Job
 from app.extensions import db
@@ -146,6 +152,41 @@ def fingerprint(today: date) -> tuple:
     return (*tuple(open_jobs), *tuple(employers), newest_placement)
 
 
+# Writes to these tables made through this process's sessions (ORM flushes and bulk
+# statements alike) mark every cached index for a fingerprint check on its next use.
+_WATCHED = frozenset({"job", "employer", "placement"})
+_local_writes = 0
+
+
+def _note_write() -> None:
+    global _local_writes
+    _local_writes += 1
+
+
+@sa.event.listens_for(Session, "after_flush")
+def _watch_flush(session: Session, _context: object) -> None:
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        table = getattr(type(obj), "__tablename__", None)
+        if table in _WATCHED:
+            _note_write()
+            return
+
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _watch_statements(state: sa.orm.ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if getattr(table, "name", None) in _WATCHED:
+            _note_write()
+
+
+def recheck_seconds() -> float:
+    """How long another process's change may take to reach this process's index."""
+    if has_app_context():
+        return float(current_app.config.get("MATCH_INDEX_RECHECK_SECONDS", 5))
+    return 5.0
+
+
 @dataclass
 class _Cached:
     key: tuple  # (today, fingerprint)
@@ -154,6 +195,8 @@ class _Cached:
     retention: dict[int, float]
     retention_at: float
     seconds: float  # time the last (re)build took
+    checked_at: float = 0.0  # monotonic time of the last fingerprint match
+    writes_seen: int = -1  # this process's write count at that check
 
 
 def _stamp_rows(today: date) -> list[sa.Row]:
@@ -189,13 +232,19 @@ class JobIndexCache:
         """The index of openings open on ``today``, current as of this call."""
         bind = db.session.get_bind()
         url = str(getattr(bind, "engine", bind).url)
-        key = (today, fingerprint(today))
         with self._lock:
             hit = self._entries.get(url)
+        writes = _local_writes
+        if (hit is not None and hit.key[0] == today and hit.writes_seen == writes
+                and time.monotonic() - hit.checked_at < recheck_seconds()):
+            return hit.index
+        key = (today, fingerprint(today))
         if hit is not None and hit.key == key:
+            hit.checked_at, hit.writes_seen = time.monotonic(), writes
             return hit.index
         entry = self._refresh(today, key, hit if hit is not None and hit.key[0] == today
                               else None)
+        entry.checked_at, entry.writes_seen = time.monotonic(), writes
         with self._lock:
             if len(self._entries) >= self._max and url not in self._entries:
                 self._entries.pop(next(iter(self._entries)))

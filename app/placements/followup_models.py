@@ -94,6 +94,10 @@ class FollowUp(db.Model):
         sa.UniqueConstraint("placement_id", "kind", "slot", name="uq_follow_up_placement_slot"),
         sa.Index("ix_follow_up_status_due", "status", "due_date"),
         sa.Index("ix_follow_up_area_status_due", "area_code", "status", "due_date"),
+        # The queue and its tab counts read only open follow-ups (~15 % of the table).
+        sa.Index("ix_follow_up_open_area_due", "area_code", "due_date",
+                 postgresql_where=sa.text("status IN ('due', 'overdue')"),
+                 sqlite_where=sa.text("status IN ('due', 'overdue')")),
         sa.CheckConstraint("kind in ('day', 'festival')", name="kind_known"),
         sa.CheckConstraint("status in ('due', 'overdue', 'done', 'cancelled')",
                            name="status_known"),

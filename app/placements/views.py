@@ -55,9 +55,11 @@ def queue_view():
         tab = "today"
     day = today()
     page = request.args.get("page", 1, type=int)
-    rows = db.paginate(queue(current_user, tab, day), page=page, per_page=50)
+    counts = queue_counts(current_user, day)
+    rows = db.paginate(queue(current_user, tab, day), page=page, per_page=50, count=False)
+    rows.total = counts[tab]  # counted once, with the tabs' figures
     return render_template("placements/queue.html", tab=tab, listing=rows, today=day,
-                           counts=queue_counts(current_user, day))
+                           counts=counts)
 
 
 def _outcome(form: OutcomeForm) -> Outcome:

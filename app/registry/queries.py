@@ -175,6 +175,9 @@ def worker_select(user: User, filters: WorkerFilters, *, hint: bool = True) -> s
     return stmt.order_by(Worker.id.desc())
 
 
+LIST_COUNT_CAP = 10_000  # the worker list counts this many, then says "more than"
+
+
 def list_workers(user: User, filters: WorkerFilters, page: int = 1, per_page: int = 50) -> Any:
     """One page of workers with what each row shows loaded (no N+1)."""
     stmt = worker_select(user, filters).options(
@@ -186,8 +189,13 @@ def list_workers(user: User, filters: WorkerFilters, page: int = 1, per_page: in
     needs_rows = bool(filters.q or filters.zero or filters.monitored or filters.site
                       or filters.household or filters.category)
     counted = worker_select(user, filters, hint=needs_rows).order_by(None)
-    listing.total = db.session.scalar(
-        sa.select(sa.func.count()).select_from(counted.with_only_columns(Worker.id).subquery()))
+    # Counted up to a cap: a prefecture or the province holds hundreds of thousands of
+    # workers, and nobody pages through thousands of pages (they narrow the search).
+    listing.cap = LIST_COUNT_CAP
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(
+        counted.with_only_columns(Worker.id).limit(LIST_COUNT_CAP + 1).subquery()))
+    listing.capped = total > LIST_COUNT_CAP
+    listing.total = total
     return listing
 
 

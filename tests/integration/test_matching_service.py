@@ -241,3 +241,32 @@ def test_cli_batch_and_resolve_skills(runner, db, factory):
     assert "results" in result.output
     assert db.session.scalar(sa.select(sa.func.count(MatchResult.id)).where(
         MatchResult.worker_id == worker.id)) >= 1
+
+
+def test_index_is_rechecked_after_local_writes_at_once_and_after_others_in_seconds(
+        app, db, factory, monkeypatch):
+    """Between writes the cached index is served without the fingerprint aggregate; a
+    change made outside this process's sessions is seen once the recheck interval passes."""
+    import sqlalchemy as sa
+
+    from app.employers.models import Job
+    from app.matching import profiles
+
+    worker = factory.worker()
+    job = factory.job(headcount=1)
+    app.config["MATCH_INDEX_RECHECK_SECONDS"] = 3600
+    assert job.id in _ids(recommend_for_worker(worker))
+    calls = []
+    real = profiles.fingerprint
+    monkeypatch.setattr(profiles, "fingerprint", lambda today: calls.append(1) or real(today))
+    recommend_for_worker(worker)
+    assert calls == []  # nothing written since: no aggregate over the open openings
+    # A write outside the ORM's bookkeeping (another process, raw SQL): not seen yet…
+    db.session.connection().execute(sa.text("UPDATE job SET status = 'closed' WHERE id = :i"),
+                                    {"i": job.id})
+    assert job.id in _ids(recommend_for_worker(worker))
+    app.config["MATCH_INDEX_RECHECK_SECONDS"] = 0  # …until the interval has passed
+    assert job.id not in _ids(recommend_for_worker(worker)) and calls
+    app.config["MATCH_INDEX_RECHECK_SECONDS"] = 3600
+    db.session.execute(sa.update(Job).where(Job.id == job.id).values(status="open"))
+    assert job.id in _ids(recommend_for_worker(worker))  # a bulk statement: seen at once

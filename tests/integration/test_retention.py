@@ -144,3 +144,25 @@ def test_dashboard_panel(client, db, factory, login_as):
         add_placement(db, factory.worker(), days=days, lost=lost)
     body = client.get("/").get_data(as_text=True)
     assert "就业与稳岗" in body and "90天稳岗率" in body and "欠薪" in body
+
+
+def test_overall_counted_in_sql_agrees_with_the_per_placement_rule(db, factory):
+    """The dashboard's figure is aggregated in the database; it must give the same curve as
+    the per-placement rule the breakdowns use (ends after the date, unexplained ends…)."""
+    from app.placements.retention import _observations
+    from app.placements.survival import kaplan_meier
+
+    for days, lost in HAND:
+        add_placement(db, factory.worker(), days=days, lost=lost)
+    add_placement(db, factory.worker(), days=33, lost=True, kind="")  # ended, no reason: lost
+    add_placement(db, factory.worker(), days=45, lost=True, kind="changed")  # censored
+    later = add_placement(db, factory.worker(), days=50, lost=False)
+    later.end_date, later.end_kind, later.status = AS_OF + timedelta(days=3), "left", "ended"
+    add_placement(db, factory.worker(), days=-5, lost=False)  # starts after AS_OF: not counted
+    db.session.flush()
+    obs = _observations(None, AS_OF)
+    expected = kaplan_meier(obs["durations"], obs["events"])
+    total = overall(None, AS_OF)
+    assert total.n == expected.n == 11 and total.events == expected.n_events == 6
+    for day in (5, 12, 33, 45, 50, 200):
+        assert total.curve.at(day).survival == pytest.approx(expected.at(day).survival)
