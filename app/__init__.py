@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask
 
+from . import freshness  # noqa: F401 - registers the session write watch
 from .config import load_config
 from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
 

@@ -6,8 +6,8 @@ against a fingerprint of the open openings and the employers (count, id and fill
 latest change); a different fingerprint refreshes the index, so a closed, filled, expired
 or suspended opening is not served from it. The fingerprint is an aggregate over every
 open opening (~100 ms at province scale), so it is read again only when this process has
-written an opening, employer or placement since (session events below) or when
-``MATCH_INDEX_RECHECK_SECONDS`` (default 5) have passed — changes made by *other*
+written an opening, employer or placement since (:mod:`app.freshness`) or when
+``MATCH_INDEX_RECHECK_SECONDS`` (default 5) have passed: changes made by *other*
 processes reach this one within that many seconds. Nothing is decided from the cache
 alone: a referral or hire re-checks the opening's places in its own transaction.
 """
@@ -22,8 +22,8 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
-from sqlalchemy.orm import Session
 
+from app import freshness
 from app.employers.models import Employer, Job
 from app.extensions import db
 from app.matching.engine import JOB_KINDS, HeldCertificate, JobIndex, JobProfile, WorkerProfile
@@ -152,32 +152,9 @@ def fingerprint(today: date) -> tuple:
     return (*tuple(open_jobs), *tuple(employers), newest_placement)
 
 
-# Writes to these tables made through this process's sessions (ORM flushes and bulk
-# statements alike) mark every cached index for a fingerprint check on its next use.
-_WATCHED = frozenset({"job", "employer", "placement"})
-_local_writes = 0
-
-
-def _note_write() -> None:
-    global _local_writes
-    _local_writes += 1
-
-
-@sa.event.listens_for(Session, "after_flush")
-def _watch_flush(session: Session, _context: object) -> None:
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        table = getattr(type(obj), "__tablename__", None)
-        if table in _WATCHED:
-            _note_write()
-            return
-
-
-@sa.event.listens_for(Session, "do_orm_execute")
-def _watch_statements(state: sa.orm.ORMExecuteState) -> None:
-    if state.is_insert or state.is_update or state.is_delete:
-        table = getattr(state.statement, "table", None)
-        if getattr(table, "name", None) in _WATCHED:
-            _note_write()
+# The tables the index is compiled from: a write to them through this process's sessions
+# (app.freshness) has the next call check the fingerprint.
+WATCHED = ("job", "employer", "placement")
 
 
 def recheck_seconds() -> float:
@@ -234,7 +211,7 @@ class JobIndexCache:
         url = str(getattr(bind, "engine", bind).url)
         with self._lock:
             hit = self._entries.get(url)
-        writes = _local_writes
+        writes = freshness.writes(WATCHED)
         if (hit is not None and hit.key[0] == today and hit.writes_seen == writes
                 and time.monotonic() - hit.checked_at < recheck_seconds()):
             return hit.index

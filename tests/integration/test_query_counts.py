@@ -37,10 +37,23 @@ def test_job_board_queries_do_not_grow_with_rows(client, factory, db):
     with count_queries() as few:
         assert client.get("/jobs").status_code == 200
     _openings(factory, 20)
+    client.get("/jobs")  # recounts: this process wrote openings
     with count_queries() as many:
         assert client.get("/jobs").status_code == 200
     assert many["n"] == few["n"]
     assert many["n"] <= 8
+
+
+def test_board_total_is_reused_but_never_misses_this_processs_new_openings(
+        app, client, factory, db):
+    _openings(factory, 5)
+    assert 'id="board-count">5 ' in client.get("/jobs?lang=en").text
+    with count_queries() as again:
+        assert 'id="board-count">5 ' in client.get("/jobs").text
+    _openings(factory, 2)
+    with count_queries() as after_write:
+        assert 'id="board-count">7 ' in client.get("/jobs").text
+    assert after_write["n"] == again["n"] + 1  # the count was reused, then recounted
 
 
 def test_worker_matches_queries_do_not_grow_with_rows(client, factory, db, login_as):
