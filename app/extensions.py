@@ -4,13 +4,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
+
+from .i18n import QianluBabel
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -36,5 +37,5 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
-babel = Babel()
+babel = QianluBabel()
 bootstrap = Bootstrap5()

@@ -16,7 +16,10 @@ from collections.abc import Callable, Hashable, Iterable
 from typing import Generic, TypeVar
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from sqlalchemy.orm import ORMExecuteState, Session
+
+from app.extensions import db
 
 T = TypeVar("T")
 _writes: Counter[str] = Counter()
@@ -27,18 +30,40 @@ def _note(table: str | None) -> None:
         _writes[table] += 1
 
 
+def _written(session: Session, table: str | None) -> None:
+    if table:
+        _note(table)
+        session.info.setdefault("qianlu_written", set()).add(table)
+
+
 @sa.event.listens_for(Session, "after_flush")
 def _watch_flush(session: Session, _context: object) -> None:
     # After a flush the session still lists what it flushed as new/dirty/deleted.
     for table in {getattr(type(obj), "__tablename__", None)
                   for obj in (*session.new, *session.dirty, *session.deleted)}:
-        _note(table)
+        _written(session, table)
 
 
 @sa.event.listens_for(Session, "do_orm_execute")
 def _watch_statements(state: ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
-        _note(getattr(getattr(state.statement, "table", None), "name", None))
+        _written(state.session, getattr(getattr(state.statement, "table", None), "name", None))
+
+
+@sa.event.listens_for(Session, "after_transaction_end")
+def _watch_transaction_end(session: Session, transaction: object) -> None:
+    # A value computed inside a writing transaction may hold rows that were then rolled
+    # back, or miss the commit's effect elsewhere: count the tables written once more.
+    if getattr(transaction, "parent", None) is None:
+        for table in session.info.pop("qianlu_written", ()):
+            _note(table)
+
+
+def figures_max_age() -> float:
+    """FIGURES_CACHE_SECONDS: how long headline figures are reused (see ``RecentCache``)."""
+    if has_app_context():
+        return float(current_app.config.get("FIGURES_CACHE_SECONDS", 60))
+    return 0.0
 
 
 def writes(tables: Iterable[str]) -> int:
@@ -59,7 +84,10 @@ class RecentCache(Generic[T]):
         self._entries: dict[Hashable, tuple[T, int, float]] = {}
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """The cached value for ``key``, or ``compute()`` stored under it."""
+        """The cached value for ``key`` (in the current database), or ``compute()`` stored
+        under it."""
+        if has_app_context():
+            key = (str(db.engine.url), key)
         seen = writes(self.tables)
         now = time.monotonic()
         with self._lock:

@@ -56,6 +56,12 @@ def _scope_expr(model: Any, key: str) -> sa.ColumnElement | None:
     return getattr(model, target)
 
 
+def scope_key(user: User) -> tuple:
+    """What decides the rows ``user`` may see: users with the same key see the same rows
+    (a cache key for figures computed within a scope)."""
+    return (user.role, user.area_code, user.employer_id, user.worker_id)
+
+
 def scope_condition(model: Any, user: User) -> sa.ColumnElement[bool]:
     """The WHERE condition limiting ``model`` rows to what ``user`` may see."""
     if user.role == Role.admin.value:

@@ -87,7 +87,7 @@ _COUNTS: RecentCache[int] = RecentCache(
 
 def board_total(f: BoardFilters, stmt: sa.Select) -> int:
     """The number of openings the filters list (see ``_COUNTS``)."""
-    return _COUNTS.get((str(db.engine.url), today(), f), lambda: count_of(stmt))
+    return _COUNTS.get((today(), f), lambda: count_of(stmt))
 
 
 def city_choices() -> list[tuple[str, str, str]]:

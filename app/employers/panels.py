@@ -10,7 +10,7 @@ from app.dashboard.panels import Panel, register_panel
 from app.extensions import db
 
 from .models import Employer, Job
-from .service import listed_jobs, today
+from .service import today
 
 
 @register_panel(("officer", "admin"))
@@ -18,8 +18,9 @@ def employers_panel(user: User) -> Panel:
     """Employers to verify, suspended ones, and what the public board lists today."""
     counts = dict(db.session.execute(
         sa.select(Employer.status, sa.func.count()).group_by(Employer.status)).all())
-    listed = db.session.scalar(sa.select(sa.func.count()).select_from(
-        listed_jobs(today()).subquery())) or 0
+    from app.board.views import BoardFilters, board_query, board_total
+
+    listed = board_total(BoardFilters(), board_query(BoardFilters()))
     employers = "employers.officer_list"
     return Panel(title=_("Employers and openings"), order=30, figures=[
         (_("Awaiting verification"), counts.get("pending", 0),

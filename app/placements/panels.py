@@ -8,14 +8,18 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from app.auth.models import User
-from app.auth.scoping import visible
+from app.auth.scoping import scope_key, visible
 from app.dashboard.panels import Panel, register_panel
 from app.extensions import db
+from app.freshness import RecentCache, figures_max_age
 
 from .followup_models import WageArrearsCase
 from .followups import queue_counts
 from .models import Placement
-from .retention import overall
+from .retention import Group, overall
+
+# The area's retention curve (every placement of the area) for the headline figure.
+_RETENTION: RecentCache[Group] = RecentCache(("placement",), figures_max_age)
 
 
 def _pct(value: float | None) -> str:
@@ -32,7 +36,7 @@ def figures(user: User, today: date) -> dict[str, object]:
     arrears = db.session.scalar(visible(sa.select(sa.func.count(WageArrearsCase.id)).where(
         WageArrearsCase.status == "open"), WageArrearsCase, user)) or 0
     counts = queue_counts(user, today)
-    total = overall(user, today)
+    total = _RETENTION.get(("overall", today, *scope_key(user)), lambda: overall(user, today))
     return {
         "seeking": status_counts(user).get("seeking", 0),
         "placed_month": placed,

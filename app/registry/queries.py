@@ -11,12 +11,12 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 import sqlalchemy as sa
-from flask import has_request_context, request
 from sqlalchemy.orm import aliased, selectinload
 
 from app.auth.models import User
-from app.auth.scoping import scope_condition, visible
+from app.auth.scoping import scope_condition, scope_key, visible
 from app.extensions import db
+from app.freshness import RecentCache, figures_max_age
 
 from .models import Household, RelocationSite, Worker, WorkerStatus
 from .validation import clean_text, name_keys, prefix_bounds
@@ -234,48 +234,43 @@ def household_select(user: User, filters: HouseholdFilters) -> sa.Select:
     return stmt.order_by(Household.id.desc())
 
 
-def _memo(key: tuple) -> tuple[dict | None, dict | None]:
-    """(the request's memo, the value stored under ``key``): the dashboard's panels ask for
-    the same headline counts more than once per page; they are computed once per request."""
-    if not has_request_context():
-        return None, None
-    memo = request.environ.setdefault("qianlu.registry.counts", {})
-    return memo, memo.get(key)
+# Headline counts of an area (the dashboard's, asked by more than one panel per page):
+# reused per process while nothing of the register changed here (see app.freshness).
+_FIGURES: RecentCache[dict[str, int]] = RecentCache(("worker", "household"), figures_max_age)
 
 
 def status_counts(user: User, extra: sa.ColumnElement[bool] | None = None) -> dict[str, int]:
     """Workers per status within the user's scope (and an optional extra condition)."""
-    memo, cached = _memo(("status", user.id)) if extra is None else (None, None)
-    if cached is not None:
-        return dict(cached)
-    stmt = visible(sa.select(Worker.status, sa.func.count()), Worker, user).where(
-        active_worker())
+    def compute() -> dict[str, int]:
+        stmt = visible(sa.select(Worker.status, sa.func.count()), Worker, user).where(
+            active_worker())
+        if extra is not None:
+            stmt = stmt.where(extra)
+        counts = {s.value: 0 for s in WorkerStatus}
+        counts.update(dict(db.session.execute(stmt.group_by(Worker.status)).all()))
+        return counts
+
     if extra is not None:
-        stmt = stmt.where(extra)
-    counts = {s.value: 0 for s in WorkerStatus}
-    counts.update(dict(db.session.execute(stmt.group_by(Worker.status)).all()))
-    if memo is not None:
-        memo[("status", user.id)] = dict(counts)
-    return counts
+        return compute()
+    return dict(_FIGURES.get(("status", *scope_key(user)), compute))
 
 
 def household_counts(user: User, extra: sa.ColumnElement[bool] | None = None
                      ) -> dict[str, int]:
     """Households, monitored households and zero-employment households in scope."""
-    memo, cached = _memo(("households", user.id)) if extra is None else (None, None)
-    if cached is not None:
-        return dict(cached)
-    base = visible(sa.select(sa.func.count()).select_from(Household), Household, user)
+    def compute() -> dict[str, int]:
+        base = visible(sa.select(sa.func.count()).select_from(Household), Household, user)
+        if extra is not None:
+            base = base.where(extra)
+        return {
+            "households": db.session.scalar(base) or 0,
+            "monitored": db.session.scalar(base.where(Household.monitored.is_(True))) or 0,
+            "zero": db.session.scalar(base.where(zero_employment())) or 0,
+        }
+
     if extra is not None:
-        base = base.where(extra)
-    counts = {
-        "households": db.session.scalar(base) or 0,
-        "monitored": db.session.scalar(base.where(Household.monitored.is_(True))) or 0,
-        "zero": db.session.scalar(base.where(zero_employment())) or 0,
-    }
-    if memo is not None:
-        memo[("households", user.id)] = dict(counts)
-    return counts
+        return compute()
+    return dict(_FIGURES.get(("households", *scope_key(user)), compute))
 
 
 def member_statuses(household_ids: list[int]) -> dict[int, dict[str, int]]:
