@@ -23,9 +23,11 @@ import random
 import re
 from collections import defaultdict
 from datetime import date
+from urllib.parse import urlencode
 
 import psycopg
-from locust import HttpUser, between, task
+from locust import between, task
+from locust.contrib.fasthttp import FastHttpUser
 
 DB = os.environ.get("QIANLU_DB", "qianlu_province")
 PASSWORD = os.environ.get("QIANLU_PASSWORD", "qianlu2025")
@@ -69,11 +71,16 @@ def _load_pools() -> dict:
 POOLS = _load_pools()
 
 
+def _url(path: str, params: dict) -> str:
+    """FastHttpUser takes no ``params=``: the query string goes into the URL."""
+    return f"{path}?{urlencode(params)}" if params else path
+
+
 def _area_prefix(code: str, level: str) -> str:
     return {"province": code[:2], "prefecture": code[:4]}.get(level, code)
 
 
-class Visitor(HttpUser):
+class Visitor(FastHttpUser):
     """The public job board, without logging in."""
 
     weight = 1
@@ -85,11 +92,11 @@ class Visitor(HttpUser):
 
     @task(2)
     def board_filter(self) -> None:
-        self.client.get("/jobs", params=_board_filters(), name="board filter")
+        self.client.get(_url("/jobs", _board_filters()), name="board filter")
 
     @task(2)
     def board_search(self) -> None:
-        self.client.get("/jobs", params={"q": random.choice(BOARD_TERMS)},
+        self.client.get(_url("/jobs", {"q": random.choice(BOARD_TERMS)}),
                         name="board search")
 
 
@@ -107,7 +114,7 @@ def _board_filters() -> dict:
     return {"page": random.randint(2, 20)}
 
 
-class Officer(HttpUser):
+class Officer(FastHttpUser):
     """An employment officer of a county (most), a prefecture or the province."""
 
     weight = 3
@@ -142,25 +149,25 @@ class Officer(HttpUser):
 
     @task(6)
     def board_filter(self) -> None:
-        self.client.get("/jobs", params=_board_filters(), name="board filter")
+        self.client.get(_url("/jobs", _board_filters()), name="board filter")
 
     @task(6)
     def board_search(self) -> None:
-        self.client.get("/jobs", params={"q": random.choice(BOARD_TERMS)},
+        self.client.get(_url("/jobs", {"q": random.choice(BOARD_TERMS)}),
                         name="board search")
 
     @task(6)
     def workers_list(self) -> None:
         params = random.choice([{}, {"status": "seeking"}, {"category": "relocated"},
                                 {"zero": 1}, {"page": random.randint(2, 5)}])
-        self.client.get("/registry/workers", params=params, name="workers list")
+        self.client.get(_url("/registry/workers", params), name="workers list")
 
     @task(10)
     def worker_search(self) -> None:
         _wid, name, py, initials, tail = self._worker()
         q = random.choice([py[:random.randint(3, len(py))], initials, name[:2], tail,
                            name[:1] + name[1:2]])
-        self.client.get("/registry/workers", params={"q": q}, name="workers search")
+        self.client.get(_url("/registry/workers", {"q": q}), name="workers search")
 
     @task(8)
     def matches(self) -> None:
@@ -169,7 +176,7 @@ class Officer(HttpUser):
     @task(10)
     def followup_queue(self) -> None:
         tab = random.choice(["today", "week", "overdue"])
-        self.client.get("/followups/", params={"tab": tab}, name=f"follow-ups {tab}")
+        self.client.get(_url("/followups/", {"tab": tab}), name=f"follow-ups {tab}")
 
     @task(5)
     def dashboard(self) -> None:
@@ -194,7 +201,7 @@ class Officer(HttpUser):
     @task(3)
     def record_followup(self) -> None:
         tab = random.choice(["overdue", "overdue", "week"])
-        queue = self.client.get("/followups/", params={"tab": tab}, name=f"follow-ups {tab}")
+        queue = self.client.get(_url("/followups/", {"tab": tab}), name=f"follow-ups {tab}")
         ids = RECORD_RE.findall(queue.text)
         if not ids:
             return
