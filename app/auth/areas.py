@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 
 from app.extensions import db
+from app.freshness import RecentCache
 
 from .areas_data import read_areas, validate_areas
 from .models import Area
@@ -40,3 +42,26 @@ def area_choices(levels: tuple[str, ...] = ("county",), region: str = "guizhou")
         Area.level.in_(levels), Area.region == region
     ).order_by(Area.code)
     return [(c, n) for c, n in db.session.execute(stmt)]
+
+
+# Area names change only with `flask areas load`: read once per process (and again at most
+# every five minutes, or at once after this process wrote the table).
+_NAMES: RecentCache[dict[str, tuple[str, str]]] = RecentCache(("area",), lambda: 300.0)
+
+
+def area_names() -> dict[str, tuple[str, str]]:
+    """{code: (Chinese name, English name)} of every area."""
+    return _NAMES.get("names", lambda: {
+        code: (zh, en) for code, zh, en in db.session.execute(
+            sa.select(Area.code, Area.name, Area.name_en))})
+
+
+def area_name(code: str | None) -> str:
+    """Name of an area code in the current language (the code itself when unknown)."""
+    if not code:
+        return ""
+    names = area_names().get(code)
+    if names is None:
+        return code
+    zh, en = names
+    return en if en and str(get_locale()) == "en" else zh

@@ -1,13 +1,11 @@
 """How employers and openings are shown: wages, places, statuses (template filters)."""
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import Blueprint, g
-from flask_babel import format_decimal, get_locale
+from flask import Blueprint
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
-from app.auth.models import Area
-from app.extensions import db
+from app.auth.areas import area_name
 from app.registry.models import LABELS as REGISTRY_LABELS
 
 from .models import LABELS, Job
@@ -37,23 +35,6 @@ def format_wage(job: Job) -> str:
     if lo is not None:
         return _("from %(amount)s CNY/month", amount=_n(lo))
     return _("up to %(amount)s CNY/month", amount=_n(hi))
-
-
-def _area_names() -> dict[str, tuple[str, str]]:
-    """Every area's (Chinese, English) name, read once per request (a few hundred rows)."""
-    names = getattr(g, "_area_names", None)
-    if names is None:
-        rows = db.session.execute(sa.select(Area.code, Area.name, Area.name_en))
-        names = g._area_names = {code: (zh, en) for code, zh, en in rows}
-    return names
-
-
-def area_name(code: str | None) -> str:
-    """Name of an area code in the current language (empty when unknown)."""
-    if not code:
-        return ""
-    zh, en = _area_names().get(code, ("", ""))
-    return en if str(get_locale()) == "en" and en else zh
 
 
 def format_place(obj: object) -> str:

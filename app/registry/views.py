@@ -8,11 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, Flask, flash, g
-from flask_babel import get_locale
+from flask import Blueprint, Flask, flash
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from app.auth.areas import area_name
 from app.auth.models import Area, User
 from app.auth.scoping import area_bounds
 from app.errors_domain import DomainError
@@ -35,19 +35,6 @@ def me() -> User:
 def label(kind: str, value: Any) -> str:
     """Translated label of an enum value (the value itself when unknown)."""
     return str(LABELS.get(kind, {}).get(value, value or ""))
-
-
-def area_name(code: str | None) -> str:
-    """Name of an area code in the current language (cached per request)."""
-    if not code:
-        return ""
-    names = g.get("_registry_area_names")
-    if names is None:
-        english = str(get_locale()) == "en"
-        names = {c: (en if english else zh) for c, zh, en in
-                 db.session.execute(sa.select(Area.code, Area.name, Area.name_en))}
-        g._registry_area_names = names
-    return names.get(code, code)
 
 
 def county_choices(user: User, blank: bool = True) -> list[tuple[str, str]]:
