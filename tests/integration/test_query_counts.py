@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+import sqlalchemy as sa
 from sqlalchemy import event
 
 from app.extensions import db as _db
@@ -69,3 +70,57 @@ def test_worker_matches_queries_do_not_grow_with_rows(client, factory, db, login
     with count_queries() as many:
         assert client.get(f"/workers/{worker.id}/matches").status_code == 200
     assert many["n"] <= few["n"] + 2
+
+
+def _placements(factory, officer, n: int) -> None:
+    """Placements started ten days ago: their day-7 follow-ups are overdue today."""
+    from datetime import date, timedelta
+
+    from tests.integration.test_followups import place
+
+    for _ in range(n):
+        place(factory, officer=officer, start=date.today() - timedelta(days=10),
+              area_code="520526", household_id=None)
+
+
+def _grows(client, url: str, add_rows) -> tuple[int, int]:
+    """Queries for ``url`` before and after ``add_rows()`` (each measured warm)."""
+    client.get(url)
+    with count_queries() as few:
+        assert client.get(url).status_code == 200
+    add_rows()
+    client.get(url)
+    with count_queries() as many:
+        assert client.get(url).status_code == 200
+    return few["n"], many["n"]
+
+
+def test_worker_list_queries_do_not_grow_with_rows(client, factory, db, login_as):
+    login_as("officer", area_code="520526")
+    for _ in range(3):
+        factory.worker(area_code="520526")
+    few, many = _grows(client, "/registry/workers", lambda: [
+        factory.worker(area_code="520526") for _ in range(30)])
+    assert many == few and many <= 7
+
+
+def test_followup_queue_and_record_page_queries_do_not_grow(client, factory, db, login_as):
+    officer = login_as("officer", area_code="520526")
+    _placements(factory, officer, 2)
+    few, many = _grows(client, "/followups/?tab=overdue",
+                       lambda: _placements(factory, officer, 12))
+    assert many == few and many <= 6
+    from app.placements.followup_models import FollowUp
+
+    fid = db.session.scalar(sa.select(sa.func.max(FollowUp.id)))
+    client.get(f"/followups/{fid}")
+    with count_queries() as record:
+        assert client.get(f"/followups/{fid}").status_code == 200
+    assert record["n"] <= 8
+
+
+def test_dashboard_queries_are_bounded(app, client, factory, db, login_as, monkeypatch):
+    officer = login_as("officer", area_code="520526")
+    monkeypatch.setitem(app.config, "FIGURES_CACHE_SECONDS", 0)  # every figure counted
+    few, many = _grows(client, "/", lambda: _placements(factory, officer, 10))
+    assert many == few and many <= 16
