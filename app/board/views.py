@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, render_template, request
 from sqlalchemy.orm import contains_eager
 
+from app.auth.areas import area_name
 from app.auth.models import Area
 from app.employers.models import Employer, EmployerStatus, Job, JobStatus
 from app.employers.search import search_condition
@@ -90,12 +91,17 @@ def board_total(f: BoardFilters, stmt: sa.Select) -> int:
     return _COUNTS.get((today(), f), lambda: count_of(stmt))
 
 
+_CITIES: RecentCache[list[tuple[str, str]]] = RecentCache(("area",), lambda: 300.0)
+
+
 def city_choices() -> list[tuple[str, str, str]]:
-    """(code, name, region) of the cities openings can be in (municipalities included)."""
-    stmt = sa.select(Area.code, Area.name, Area.region).where(
+    """(code, name, region) of the cities openings can be in (municipalities included);
+    areas change only with `flask areas load`, so they are read once per process."""
+    stmt = sa.select(Area.code, Area.region).where(
         sa.or_(Area.level == "prefecture", Area.code == "310000"),
         Area.region.in_(("yrd", "prd", "guizhou"))).order_by(Area.region, Area.code)
-    return list(db.session.execute(stmt))
+    cities = _CITIES.get("cities", lambda: [tuple(r) for r in db.session.execute(stmt)])
+    return [(code, area_name(code), region) for code, region in cities]
 
 
 @bp.route("")
