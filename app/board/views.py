@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import get_locale
+from markupsafe import Markup
 from sqlalchemy.orm import contains_eager
 
 from app.auth.areas import area_name
@@ -79,11 +81,17 @@ def count_of(stmt: sa.Select) -> int:
     return db.session.scalar(count.order_by(None)) or 0
 
 
+def _board_max_age() -> float:
+    return float(current_app.config["BOARD_CACHE_SECONDS"])
+
+
 # "N open openings" for each filter set: a count over every listed opening (~100 ms with
-# 50,000 open at province scale) that every page of the same filters repeats. Reused for
-# BOARD_COUNT_CACHE_SECONDS unless this process changed openings or employers meanwhile.
-_COUNTS: RecentCache[int] = RecentCache(
-    ("job", "employer"), lambda: float(current_app.config["BOARD_COUNT_CACHE_SECONDS"]))
+# 50,000 open at province scale) that every page of the same filters repeats; and each
+# page of results, rendered (the same for every visitor). Reused for BOARD_CACHE_SECONDS
+# unless this process changed openings or employers meanwhile (app.freshness).
+_COUNTS: RecentCache[int] = RecentCache(("job", "employer"), _board_max_age)
+_RESULTS: RecentCache[Markup] = RecentCache(("job", "employer"), _board_max_age,
+                                            max_entries=512)
 
 
 def board_total(f: BoardFilters, stmt: sa.Select) -> int:
@@ -108,12 +116,20 @@ def city_choices() -> list[tuple[str, str, str]]:
 def index():
     """Open openings with filters, search and pages; public."""
     f = BoardFilters.from_args(request.args)
-    stmt = board_query(f)
-    listing = db.paginate(stmt, page=request.args.get("page", 1, type=int),
-                          per_page=PER_PAGE, error_out=False, count=False)
-    listing.total = board_total(f, stmt)
-    return render_template("board/index.html", listing=listing, f=f, cities=city_choices(),
-                           occupations=occupation_choices(), wage_steps=WAGE_STEPS)
+
+    def results() -> Markup:
+        stmt = board_query(f)
+        listing = db.paginate(stmt, page=request.args.get("page", 1, type=int),
+                              per_page=PER_PAGE, error_out=False, count=False)
+        listing.total = board_total(f, stmt)
+        # Jinja rendered it with autoescaping: already-safe HTML, kept as such
+        return Markup(render_template("board/_results.html", listing=listing))  # noqa: S704
+
+    # the page links repeat the query string: it is part of what the fragment shows
+    key = (today(), str(get_locale()), request.query_string)
+    return render_template("board/index.html", results=_RESULTS.get(key, results), f=f,
+                           cities=city_choices(), occupations=occupation_choices(),
+                           wage_steps=WAGE_STEPS)
 
 
 @bp.route("/<int:job_id>")
