@@ -286,8 +286,7 @@ def _jobs_by_id(ids: Sequence[int]) -> dict[int, Job]:
     if not ids:
         return {}
     rows = db.session.scalars(sa.select(Job).where(Job.id.in_(list(ids))).options(
-        selectinload(Job.employer), selectinload(Job.county), selectinload(Job.city),
-        selectinload(Job.province)))
+        selectinload(Job.employer)))  # places are named from the cached area names
     return {j.id: j for j in rows}
 
 
