@@ -1,15 +1,27 @@
-"""A live server on SQLite and Debian's Chromium driven by Playwright."""
+"""A live server on SQLite and Debian's Chromium driven by Playwright.
+
+Every journey runs in each language and on each device: the ``journey`` fixture is
+parametrised over (zh, en) x (desktop, phone) and gives the test its browser pages, the
+language switch, the navigation (collapsed behind the toggler on a phone), form submission
+and the checks every page of a journey gets (language of the page, fits the phone).
+"""
 from __future__ import annotations
 
+import itertools
 import os
+import re
 import shutil
 import threading
+from datetime import date, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from werkzeug.serving import make_server
 
 from app.extensions import db
 from tests.conftest import OUTPUT, make_app
+
+PASSWORD = "browser-pass-1"
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 BROWSER_ARGS = [
@@ -30,7 +42,9 @@ def pytest_collection_modifyitems(config, items):
 def live_app(tmp_path_factory):
     """The app on a fresh SQLite file with areas loaded, plus a function to seed."""
     tmp = tmp_path_factory.mktemp("live")
-    app = make_app(f"sqlite:///{tmp / 'live.db'}", tmp, WTF_CSRF_ENABLED=True)
+    # static files cached by the browser: a page loads without revalidating CSS and JS
+    app = make_app(f"sqlite:///{tmp / 'live.db'}", tmp, WTF_CSRF_ENABLED=True,
+                   SEND_FILE_MAX_AGE_DEFAULT=3600)
     with app.app_context():
         db.create_all()
         from app.auth.areas import load_areas
@@ -66,15 +80,6 @@ def browser():
         instance.close()
 
 
-@pytest.fixture
-def page(browser):
-    """A fresh browser context and page (desktop size)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="zh-CN")
-    pg = context.new_page()
-    yield pg
-    context.close()
-
-
 def shot(page, name: str) -> str:
     """Save a full-page screenshot under test-output/screenshots/."""
     folder = OUTPUT / "screenshots"
@@ -82,3 +87,143 @@ def shot(page, name: str) -> str:
     path = folder / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return str(path)
+
+
+# ---- journeys in every language and on every device ------------------------------------
+
+DEVICES = {
+    "desktop": {"viewport": {"width": 1280, "height": 860}},
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+}
+LANGUAGES = ("zh", "en")
+COMBOS = [(lang, device) for lang in LANGUAGES for device in DEVICES]
+# What a page's own words are read from (not the data it shows, which is Chinese anyway).
+CHROME = ("title, .navbar-brand, nav.navbar .nav-link:not(.dropdown-toggle), h1, h2, h3, "
+          "label, .form-label, legend, th, button, summary, .figure-label, .breadcrumb, "
+          "footer")
+WIDTH = "document.documentElement.scrollWidth"
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_runs = itertools.count(1)
+
+
+class Journey:
+    """One run of a journey: a language, a device, and pages for each person in it."""
+
+    def __init__(self, browser, base: str, lang: str, device: str) -> None:
+        self.browser, self.base, self.lang, self.device = browser, base, lang, device
+        self.n = next(_runs)  # unique in the session: the live database is shared
+        self.phone = device == "phone"
+        self._contexts: list = []
+
+    def t(self, zh: str, en: str) -> str:
+        """The text in this run's language."""
+        return en if self.lang == "en" else zh
+
+    def unique(self, text: str) -> str:
+        """A name no other run uses (the live server's database lives for the session)."""
+        return f"{text}{self.n}"
+
+    def id_number(self, k: int = 0, sex: str = "M", county: str = "520526") -> str:
+        """A valid resident ID number unique to this run (k tells a run's numbers apart)."""
+        from app.registry.demo import demo_id_number
+
+        assert 0 <= k < 40
+        born = date(1980, 1, 1) + timedelta(days=40 * self.n + k)
+        return demo_id_number(county, born, 2 * k, sex)
+
+    # -- pages ------------------------------------------------------------------------------
+
+    def open(self, path: str = "/"):
+        """A new person: their own browser context on the device, at ``path`` in the run's
+        language (``?lang=en`` once; the choice is remembered from then on)."""
+        # reduced motion: Bootstrap opens the collapsed navigation without its animation
+        context = self.browser.new_context(locale="zh-CN", reduced_motion="reduce",
+                                           **DEVICES[self.device])
+        self._contexts.append(context)
+        page = context.new_page()
+        sep = "&" if "?" in path else "?"
+        page.goto(f"{self.base}{path}{sep}lang=en" if self.lang == "en" else self.base + path)
+        return page
+
+    def goto(self, page, path: str) -> None:
+        page.goto(self.base + path)
+
+    def submit(self, page, target="main [type=submit]") -> None:
+        """Click a submit button (a selector or a locator) and wait for the next page."""
+        button = page.locator(target) if isinstance(target, str) else target
+        with page.expect_navigation():
+            button.first.click()
+
+    def open_menu(self, page) -> None:
+        """On a phone the navigation is collapsed: open it with the toggler."""
+        if self.phone and not page.locator("#mainnav").is_visible():
+            assert page.locator("#mainnav a.nav-link").first.is_hidden()
+            page.click(".navbar-toggler")
+            page.locator("#mainnav.show").wait_for()
+
+    def nav(self, page, zh: str, en: str) -> None:
+        """Follow a link of the navigation bar."""
+        self.open_menu(page)
+        with page.expect_navigation():
+            page.locator("#mainnav a.nav-link").get_by_text(self.t(zh, en), exact=True).click()
+
+    def login(self, page, username: str, password: str = PASSWORD) -> None:
+        if "/auth/login" not in page.url:
+            self.goto(page, "/auth/login")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", password)
+        self.submit(page)
+        assert urlsplit(page.url).path == "/", page.inner_text("main")[:300]
+
+    # -- checks -----------------------------------------------------------------------------
+
+    def check(self, page, *data: str) -> None:
+        """The page speaks the run's language, and fits a phone's screen.
+
+        The page's own words are its title, navigation, headings, labels, buttons and table
+        headers (the link to the other language aside). In Chinese none is English only; in
+        English none has Chinese left once the ``data`` shown in them (names of people,
+        companies, openings) is taken out.
+        """
+        html_lang = page.get_attribute("html", "lang")
+        words = page.evaluate(
+            """sel => Array.from(document.querySelectorAll(sel))
+                 .filter(e => !e.closest('[lang]:not(html)'))
+                 .map(e => e.textContent.replace(/\\s+/g, ' ').trim()).filter(Boolean)""",
+            CHROME)
+        if self.lang == "en":
+            assert html_lang == "en", page.url
+            cleaned = []
+            for text in words:
+                for value in sorted(data, key=len, reverse=True):
+                    text = text.replace(value, "")
+                cleaned.append(text)
+            chinese = [w for w, c in zip(words, cleaned, strict=True) if CJK.search(c)]
+            assert not chinese, f"Chinese left on the English page {page.url}: {chinese}"
+        else:  # every word of the page's own is Chinese (numbers and signs aside)
+            assert html_lang == "zh-CN", page.url
+            english = [w for w in words if re.search("[A-Za-z]", w) and not CJK.search(w)]
+            assert not english, f"English left on the Chinese page {page.url}: {english}"
+        if self.phone:  # nothing wider than the screen: no sideways scrolling
+            assert self.fits(page), (page.url, page.evaluate(WIDTH))
+
+    def fits(self, page) -> bool:
+        """Whether the page is no wider than the device's screen."""
+        return page.evaluate(WIDTH) <= DEVICES[self.device]["viewport"]["width"]
+
+    def shot(self, page, actor: str, step: str) -> str:
+        """Screenshot named <actor>-<step>-<lang>-<device>.png."""
+        return shot(page, f"{actor}-{step}-{self.lang}-{self.device}")
+
+    def close(self) -> None:
+        for context in self._contexts:
+            context.close()
+
+
+@pytest.fixture(params=COMBOS, ids=[f"{lang}-{device}" for lang, device in COMBOS])
+def journey(request, browser, live_server):
+    """A journey in one language on one device (every combination is a test)."""
+    lang, device = request.param
+    run = Journey(browser, live_server, lang, device)
+    yield run
+    run.close()
