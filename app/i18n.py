@@ -25,10 +25,17 @@ def select_locale() -> str:
 
 
 def _remember_lang() -> None:
+    """?lang= switches the language for this session and, signed in, for the account (its
+    notifications and SMS are written in it, and the next session starts in it)."""
     lang = request.args.get("lang")
     if lang in current_app.config["LANGUAGES"]:
         g.lang = lang
         session["lang"] = lang
+        if current_user.is_authenticated and current_user.locale != lang:
+            from app.extensions import db
+
+            current_user.locale = lang
+            db.session.commit()
 
 
 class RequestDomain(Domain):

@@ -72,7 +72,7 @@ class IsolatedClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         if has_app_context():
-            for key in ("_flask_babel", "_login_user"):
+            for key in ("_flask_babel", "_login_user", "lang", "_qianlu_translations"):
                 g.pop(key, None)
         return super().open(*args, **kwargs)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy.orm import aliased
 from wtforms import (
     BooleanField,
     DateField,
@@ -18,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp
 
+from app.auth.areas import area_name
 from app.auth.models import Area
 from app.extensions import db
 from app.forms import MultiCheckboxField
@@ -26,36 +26,46 @@ from app.registry.models import Education
 
 from .skills import certificate_choices, occupation_choices
 
-INDUSTRIES = ["电子制造", "服装纺织", "建筑施工", "物流快递", "家政服务", "养老护理", "餐饮",
-              "食品加工", "茶叶加工", "辣椒加工", "乡村旅游", "酒店", "汽车制造", "机械制造",
-              "物业保安", "零售", "农业种养", "公共服务", "其他"]
+# Industry is stored as its Chinese name (what partner systems and rosters carry); the
+# label follows the user's language.
+INDUSTRIES = {
+    "电子制造": _l("Electronics manufacturing"), "服装纺织": _l("Garments and textiles"),
+    "建筑施工": _l("Construction work"), "物流快递": _l("Logistics and delivery"),
+    "家政服务": _l("Housekeeping services"), "养老护理": _l("Elderly care"),
+    "餐饮": _l("Catering"), "食品加工": _l("Food processing"),
+    "茶叶加工": _l("Tea processing"), "辣椒加工": _l("Chilli processing"),
+    "乡村旅游": _l("Rural tourism"), "酒店": _l("Hotels"),
+    "汽车制造": _l("Car manufacturing"), "机械制造": _l("Machinery manufacturing"),
+    "物业保安": _l("Property management and security"), "零售": _l("Retail"),
+    "农业种养": _l("Farming"), "公共服务": _l("Public services"), "其他": _l("Other"),
+}
 
 
 def place_choices() -> dict[str, list[tuple[str, str]]]:
-    """Every area as option groups per province: the city itself, then its counties."""
-    rows = db.session.execute(sa.select(Area.code, Area.name, Area.level, Area.parent_code)
+    """Every area as option groups per province: the city itself, then its counties
+    (named in the user's language)."""
+    rows = db.session.execute(sa.select(Area.code, Area.level, Area.parent_code)
                               .order_by(Area.code)).all()
-    names = {code: name for code, name, _, _ in rows}
     groups: dict[str, list[tuple[str, str]]] = {}
-    for code, name, level, parent in rows:
+    for code, level, parent in rows:
+        name = area_name(code)
         if level in ("province", "other"):
             groups.setdefault(name, []).append((code, name))
             continue
         top = code[:2] + "0000"
         label = name if level == "prefecture" or parent == top else \
-            f"{names.get(parent, '')} {name}"
-        groups.setdefault(names.get(top, top), []).append((code, ("　" if level == "county"
-                                                                 else "") + label))
+            f"{area_name(parent)} {name}"
+        groups.setdefault(area_name(top), []).append((code, ("　" if level == "county"
+                                                             else "") + label))
     return groups
 
 
 def guizhou_county_choices() -> list[tuple[str, str]]:
     """Guizhou's counties with their prefecture, for eligibility and co-operation."""
-    parent = aliased(Area)
-    stmt = (sa.select(Area.code, Area.name, parent.name)
-            .join(parent, Area.parent_code == parent.code)
+    stmt = (sa.select(Area.code, Area.parent_code)
             .where(Area.region == "guizhou", Area.level == "county").order_by(Area.code))
-    return [("", "—")] + [(c, f"{p} {n}") for c, n, p in db.session.execute(stmt)]
+    return [("", "—")] + [(c, f"{area_name(p)} {area_name(c)}")
+                          for c, p in db.session.execute(stmt)]
 
 
 class EmployerForm(FlaskForm):
@@ -65,7 +75,7 @@ class EmployerForm(FlaskForm):
     credit_code = StringField(
         _l("Unified social credit code"), validators=[DataRequired(), Length(max=24)],
         description=_l("18 characters, as on the business licence"))
-    industry = SelectField(_l("Industry"), choices=[(i, i) for i in INDUSTRIES])
+    industry = SelectField(_l("Industry"), choices=list(INDUSTRIES.items()))
     area_code = SelectField(_l("City / county"), validators=[DataRequired()], choices=[])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=256)])
     contact_name = StringField(_l("Contact person"), validators=[DataRequired(),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -132,8 +133,8 @@ def enrol_view(session_id: int):
         return redirect(request.referrer or back)
     db.session.commit()
     if e.status == "enrolled":
-        flash(_("Enrolled in %(course)s, starting %(start)s.", course=s.course.name,
-                start=s.start_date), "success")
+        flash(_("Enrolled in %(course)s, starting %(start)s.",
+                course=s.course.label(str(get_locale())), start=s.start_date), "success")
     else:
         flash(_("The session is full: on the waiting list at place %(n)d.",
                 n=waitlist_position(e)), "warning")

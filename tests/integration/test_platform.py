@@ -31,6 +31,24 @@ def test_chinese_by_default_and_english_remembered(client):
     assert "登录" in page
 
 
+def test_language_chosen_signed_in_is_kept_on_the_account(app, client, db, login_as):
+    """The account keeps the language: the next session starts in it, and notifications
+    (written in the recipient's language) follow it."""
+    from tests.conftest import PASSWORD
+
+    officer = login_as("officer", area_code="520526")
+    client.get("/?lang=en")
+    db.session.refresh(officer)
+    assert officer.locale == "en"
+    other = app.test_client()  # another browser: no session, no ?lang=
+    assert "登录" in other.get("/auth/login").get_data(as_text=True)
+    other.post("/auth/login", data={"username": officer.username, "password": PASSWORD})
+    assert "Log out" in other.get("/").get_data(as_text=True)
+    client.get("/?lang=zh")
+    db.session.refresh(officer)
+    assert officer.locale == "zh"
+
+
 def text_of_page(html: str) -> str:
     import re
 

@@ -1,8 +1,6 @@
-"""Bugs found by the journeys and reported (issue #9), pinned here until fixed.
-
-Each test states what should hold; it fails today, so it is marked xfail(strict): once
-the page is fixed it passes, and the marker must go.
-"""
+"""Bugs the journeys found (issue #9), kept as regression tests now that they are fixed:
+the English navigation bar fits a desktop, a worker's referrals fit a phone, and the
+employer's sign-up choices are in the visitor's language."""
 from __future__ import annotations
 
 import pytest
@@ -14,9 +12,6 @@ from tests.browser.conftest import CJK, PASSWORD, WIDTH
 from tests.conftest import Factory
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "reported: in English the officer's navigation bar is about 1,600 px wide; on a 1,280 px "
-    "screen the page scrolls sideways and the last links are white on the light background"))
 @pytest.mark.parametrize("journey", [("en", "desktop")], indirect=True, ids=["en-desktop"])
 def test_officer_pages_fit_a_desktop_in_english(live_app, journey):
     with live_app.app_context():
@@ -27,10 +22,6 @@ def test_officer_pages_fit_a_desktop_in_english(live_app, journey):
     assert journey.fits(page), page.evaluate(WIDTH)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "reported: the Referrals table of a worker's recommended openings has no "
-    ".table-responsive wrapper; on a phone it is wider than the screen (440-600 px, in "
-    "English even before 'Record hire' is opened) and the title breaks after every character"))
 @pytest.mark.parametrize("journey", [("zh", "phone")], indirect=True, ids=["zh-phone"])
 def test_referrals_of_a_worker_fit_a_phone(live_app, journey):
     with live_app.app_context():
@@ -48,10 +39,6 @@ def test_referrals_of_a_worker_fit_a_phone(live_app, journey):
     assert journey.fits(page), page.evaluate(WIDTH)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "reported: in English the sign-up form lists industries and places in Chinese only "
-    "(app/employers/forms.py: INDUSTRIES as (i, i), place_choices() and "
-    "guizhou_county_choices() use Area.name, not Area.label(locale))"))
 @pytest.mark.parametrize("journey", [("en", "desktop")], indirect=True, ids=["en-desktop"])
 def test_employer_sign_up_choices_are_in_english(journey):
     page = journey.open("/employers/signup")
