@@ -200,6 +200,7 @@ class JobIndexCache:
 
     def __init__(self, max_entries: int = 4) -> None:
         self._lock = threading.Lock()
+        self._refreshing = threading.Lock()
         self._entries: dict[str, _Cached] = {}
         self._max = max_entries
         self.builds = 0  # full JobIndex compilations (for tests and benchmarks)
@@ -219,8 +220,16 @@ class JobIndexCache:
         if hit is not None and hit.key == key:
             hit.checked_at, hit.writes_seen = time.monotonic(), writes
             return hit.index
-        entry = self._refresh(today, key, hit if hit is not None and hit.key[0] == today
-                              else None)
+        # One refresh at a time: a full build takes seconds at province scale, and the
+        # threads that find the index out of date together wait for it instead of each
+        # building their own copy.
+        with self._refreshing:
+            with self._lock:
+                hit = self._entries.get(url)
+            if hit is not None and hit.key == key:  # another thread just refreshed it
+                return hit.index
+            entry = self._refresh(today, key, hit if hit is not None and hit.key[0] == today
+                                  else None)
         entry.checked_at, entry.writes_seen = time.monotonic(), writes
         with self._lock:
             if len(self._entries) >= self._max and url not in self._entries:
