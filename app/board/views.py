@@ -94,9 +94,22 @@ _RESULTS: RecentCache[Markup] = RecentCache(("job", "employer"), _board_max_age,
                                             max_entries=512)
 
 
-def board_total(f: BoardFilters, stmt: sa.Select) -> int:
-    """The number of openings the filters list (see ``_COUNTS``)."""
-    return _COUNTS.get((today(), f), lambda: count_of(stmt))
+COUNT_CAP = 1000  # the board counts this many, then says "more than"
+
+
+def board_total(f: BoardFilters, stmt: sa.Select, *, capped: bool = True) -> int:
+    """The number of openings the filters list (see ``_COUNTS``), counted up to
+    ``COUNT_CAP`` (COUNT_CAP + 1 means "more"): a search matching thousands stops early
+    instead of reading every open opening's text. ``capped=False`` counts them all."""
+    cap = COUNT_CAP if capped else None
+
+    def compute() -> int:
+        if cap is None:
+            return count_of(stmt)
+        limited = stmt.with_only_columns(Job.id).order_by(None).limit(cap + 1).subquery()
+        return db.session.scalar(sa.select(sa.func.count()).select_from(limited)) or 0
+
+    return _COUNTS.get((today(), f, cap), compute)
 
 
 _CITIES: RecentCache[list[tuple[str, str]]] = RecentCache(("area",), lambda: 300.0)
@@ -122,6 +135,7 @@ def index():
         listing = db.paginate(stmt, page=request.args.get("page", 1, type=int),
                               per_page=PER_PAGE, error_out=False, count=False)
         listing.total = board_total(f, stmt)
+        listing.cap, listing.capped = COUNT_CAP, listing.total > COUNT_CAP
         # Jinja rendered it with autoescaping: already-safe HTML, kept as such
         return Markup(render_template("board/_results.html", listing=listing))  # noqa: S704
 

@@ -20,7 +20,7 @@ def employers_panel(user: User) -> Panel:
         sa.select(Employer.status, sa.func.count()).group_by(Employer.status)).all())
     from app.board.views import BoardFilters, board_query, board_total
 
-    listed = board_total(BoardFilters(), board_query(BoardFilters()))
+    listed = board_total(BoardFilters(), board_query(BoardFilters()), capped=False)
     employers = "employers.officer_list"
     return Panel(title=_("Employers and openings"), order=30, figures=[
         (_("Awaiting verification"), counts.get("pending", 0),

@@ -124,3 +124,16 @@ def test_dashboard_queries_are_bounded(app, client, factory, db, login_as, monke
     monkeypatch.setitem(app.config, "FIGURES_CACHE_SECONDS", 0)  # every figure counted
     few, many = _grows(client, "/", lambda: _placements(factory, officer, 10))
     assert many == few and many <= 16
+
+
+def test_board_total_is_capped_with_more_than(client, factory, db, monkeypatch):
+    from app.board import views
+
+    monkeypatch.setattr(views, "COUNT_CAP", 3)
+    _openings(factory, 5)
+    page = client.get("/jobs?lang=en").text
+    assert 'id="board-count">More than 3 open openings' in page
+    from app.board.views import BoardFilters, board_query, board_total
+
+    assert board_total(BoardFilters(), board_query(BoardFilters())) == 4  # stopped at 3 + 1
+    assert board_total(BoardFilters(), board_query(BoardFilters()), capped=False) == 5
