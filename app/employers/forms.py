@@ -24,21 +24,8 @@ from app.forms import MultiCheckboxField
 from app.registry.models import LABELS as REGISTRY_LABELS
 from app.registry.models import Education
 
+from .models import INDUSTRIES
 from .skills import certificate_choices, occupation_choices
-
-# Industry is stored as its Chinese name (what partner systems and rosters carry); the
-# label follows the user's language.
-INDUSTRIES = {
-    "电子制造": _l("Electronics manufacturing"), "服装纺织": _l("Garments and textiles"),
-    "建筑施工": _l("Construction work"), "物流快递": _l("Logistics and delivery"),
-    "家政服务": _l("Housekeeping services"), "养老护理": _l("Elderly care"),
-    "餐饮": _l("Catering"), "食品加工": _l("Food processing"),
-    "茶叶加工": _l("Tea processing"), "辣椒加工": _l("Chilli processing"),
-    "乡村旅游": _l("Rural tourism"), "酒店": _l("Hotels"),
-    "汽车制造": _l("Car manufacturing"), "机械制造": _l("Machinery manufacturing"),
-    "物业保安": _l("Property management and security"), "零售": _l("Retail"),
-    "农业种养": _l("Farming"), "公共服务": _l("Public services"), "其他": _l("Other"),
-}
 
 
 def place_choices() -> dict[str, list[tuple[str, str]]]:

@@ -37,7 +37,23 @@ class JobKind(enum.StrEnum):
     work_relief = "work_relief"
 
 
+# Industry is stored as its Chinese name (what partner systems and rosters carry); the
+# label follows the user's language.
+INDUSTRIES = {
+    "电子制造": _l("Electronics manufacturing"), "服装纺织": _l("Garments and textiles"),
+    "建筑施工": _l("Construction work"), "物流快递": _l("Logistics and delivery"),
+    "家政服务": _l("Housekeeping services"), "养老护理": _l("Elderly care"),
+    "餐饮": _l("Catering"), "食品加工": _l("Food processing"),
+    "茶叶加工": _l("Tea processing"), "辣椒加工": _l("Chilli processing"),
+    "乡村旅游": _l("Rural tourism"), "酒店": _l("Hotels"),
+    "汽车制造": _l("Car manufacturing"), "机械制造": _l("Machinery manufacturing"),
+    "物业保安": _l("Property management and security"), "零售": _l("Retail"),
+    "农业种养": _l("Farming"), "公共服务": _l("Public services"), "其他": _l("Other"),
+}
+
+
 LABELS = {
+    "industry": INDUSTRIES,
     "employer_status": {
         "pending": _l("Pending verification"), "verified": _l("Verified"),
         "suspended": _l("Suspended"),
