@@ -59,11 +59,18 @@ def _watch_transaction_end(session: Session, transaction: object) -> None:
             _note(table)
 
 
-def figures_max_age() -> float:
-    """FIGURES_CACHE_SECONDS: how long headline figures are reused (see ``RecentCache``)."""
-    if has_app_context():
-        return float(current_app.config.get("FIGURES_CACHE_SECONDS", 60))
-    return 0.0
+def max_age(setting: str, default: float) -> Callable[[], float]:
+    """A ``max_age`` for ``RecentCache`` (or any per-process cache) read from a setting at
+    each use, so settings and tests can change it; outside an app, nothing is reused."""
+    def seconds() -> float:
+        if has_app_context():
+            return float(current_app.config.get(setting, default))
+        return 0.0
+
+    return seconds
+
+
+figures_max_age = max_age("FIGURES_CACHE_SECONDS", 60)
 
 
 def writes(tables: Iterable[str]) -> int:

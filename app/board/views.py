@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_babel import get_locale
 from markupsafe import Markup
 from sqlalchemy.orm import contains_eager
@@ -16,7 +16,8 @@ from app.employers.search import search_condition
 from app.employers.service import listed_jobs, today
 from app.employers.skills import occupation_choices
 from app.extensions import db
-from app.freshness import RecentCache
+from app.freshness import RecentCache, max_age
+from app.sql import count_up_to
 
 bp = Blueprint("board", __name__, url_prefix="/jobs", template_folder="templates")
 
@@ -81,10 +82,7 @@ def count_of(stmt: sa.Select) -> int:
     return db.session.scalar(count.order_by(None)) or 0
 
 
-def _board_max_age() -> float:
-    return float(current_app.config["BOARD_CACHE_SECONDS"])
-
-
+_board_max_age = max_age("BOARD_CACHE_SECONDS", 30)
 # "N open openings" for each filter set: a count over every listed opening (~100 ms with
 # 50,000 open at province scale) that every page of the same filters repeats; and each
 # page of results, rendered (the same for every visitor). Reused for BOARD_CACHE_SECONDS
@@ -106,8 +104,7 @@ def board_total(f: BoardFilters, stmt: sa.Select, *, capped: bool = True) -> int
     def compute() -> int:
         if cap is None:
             return count_of(stmt)
-        limited = stmt.with_only_columns(Job.id).order_by(None).limit(cap + 1).subquery()
-        return db.session.scalar(sa.select(sa.func.count()).select_from(limited)) or 0
+        return count_up_to(stmt, Job.id, cap)
 
     return _COUNTS.get((today(), f, cap), compute)
 

@@ -21,7 +21,6 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context
 
 from app import freshness
 from app.employers.models import Employer, Job
@@ -157,11 +156,8 @@ def fingerprint(today: date) -> tuple:
 WATCHED = ("job", "employer", "placement")
 
 
-def recheck_seconds() -> float:
-    """How long another process's change may take to reach this process's index."""
-    if has_app_context():
-        return float(current_app.config.get("MATCH_INDEX_RECHECK_SECONDS", 5))
-    return 5.0
+# How long another process's change may take to reach this process's index.
+recheck_seconds = freshness.max_age("MATCH_INDEX_RECHECK_SECONDS", 5)
 
 
 @dataclass

@@ -17,6 +17,7 @@ from app.auth.models import User
 from app.auth.scoping import scope_condition, scope_key, visible
 from app.extensions import db
 from app.freshness import RecentCache, figures_max_age
+from app.sql import count_up_to
 
 from .models import Household, RelocationSite, Worker, WorkerStatus
 from .validation import clean_text, name_keys, prefix_bounds
@@ -192,8 +193,7 @@ def list_workers(user: User, filters: WorkerFilters, page: int = 1, per_page: in
     # Counted up to a cap: a prefecture or the province holds hundreds of thousands of
     # workers, and nobody pages through thousands of pages (they narrow the search).
     listing.cap = LIST_COUNT_CAP
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(
-        counted.with_only_columns(Worker.id).limit(LIST_COUNT_CAP + 1).subquery()))
+    total = count_up_to(counted, Worker.id, LIST_COUNT_CAP)
     listing.capped = total > LIST_COUNT_CAP
     listing.total = total
     return listing
