@@ -33,7 +33,8 @@ def area_bounds(code: str, level: str) -> tuple[str, str]:
 def area_filter(column: sa.ColumnElement, area: Area) -> sa.ColumnElement[bool]:
     """SQL condition: the area code in ``column`` lies inside ``area``."""
     low, high = area_bounds(area.code, area.level)
-    return column.between(low, high)
+    # A county is one code: equality lets the planner read (area_code, …) indexes in order.
+    return column == low if low == high else column.between(low, high)
 
 
 def code_in_area(code: str | None, area: Area | None) -> bool:

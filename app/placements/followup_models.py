@@ -98,6 +98,10 @@ class FollowUp(db.Model):
         sa.Index("ix_follow_up_open_area_due", "area_code", "due_date",
                  postgresql_where=sa.text("status IN ('due', 'overdue')"),
                  sqlite_where=sa.text("status IN ('due', 'overdue')")),
+        # A prefecture's or the province's queue, read in due-date order.
+        sa.Index("ix_follow_up_open_due", "due_date",
+                 postgresql_where=sa.text("status IN ('due', 'overdue')"),
+                 sqlite_where=sa.text("status IN ('due', 'overdue')")),
         sa.CheckConstraint("kind in ('day', 'festival')", name="kind_known"),
         sa.CheckConstraint("status in ('due', 'overdue', 'done', 'cancelled')",
                            name="status_known"),

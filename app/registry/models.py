@@ -224,6 +224,10 @@ class Worker(db.Model):
         # Covering for the list's counts (area range, status, not merged).
         sa.Index("ix_worker_area_status_active", "area_code", "status", "merged_into_id"),
         sa.Index("ix_worker_household_status", "household_id", "status"),
+        # A county's list, newest first, read in index order (the scope is one code).
+        sa.Index("ix_worker_area_id_active", "area_code", "id",
+                 postgresql_where=sa.text("merged_into_id IS NULL"),
+                 sqlite_where=sa.text("merged_into_id IS NULL")),
         # The employed side of the zero-employment anti-join, index-only and small.
         sa.Index("ix_worker_employed_household", "household_id",
                  postgresql_where=sa.text("status = 'employed' AND merged_into_id IS NULL"),

@@ -49,17 +49,21 @@ def zero_employment(household_id: Any = None) -> sa.ColumnElement[bool]:
     """零就业家庭: the household has workers on the register and none of them is employed.
 
     Derived, never stored; ``household_id`` is the column holding the household's id
-    (``Household.id`` by default, ``Worker.household_id`` to filter workers). Correlated
-    EXISTS / NOT EXISTS probes on the worker.household_id index: an anti-join on both
-    databases. (NOT IN over a subquery is not: PostgreSQL re-scans the subquery per row
-    once the id set outgrows work_mem, which stalled the dashboard at province scale.)
+    (``Household.id`` by default). Correlated EXISTS / NOT EXISTS probes on the
+    worker.household_id indexes: an anti-join on both databases. (NOT IN over a subquery
+    is not: PostgreSQL re-scans the subquery per row once the id set outgrows work_mem,
+    which stalled the dashboard at province scale.)
     """
     household_id = Household.id if household_id is None else household_id
-    w = aliased(Worker)
-    member = sa.and_(w.household_id == household_id, w.merged_into_id.is_(None))
-    has_workers = sa.exists().where(member)
-    has_employed = sa.exists().where(member, w.status == WorkerStatus.employed.value)
-    return sa.and_(has_workers, ~has_employed)
+    return sa.and_(any_member_exists(household_id), ~employed_member_exists(household_id))
+
+
+def in_zero_employment_household() -> sa.ColumnElement[bool]:
+    """Workers of a zero-employment household: an active worker is a member already, so
+    only "nobody employed" is left to probe (and never for a worker who is employed)."""
+    return sa.and_(Worker.household_id.is_not(None),
+                   Worker.status != WorkerStatus.employed.value,
+                   ~employed_member_exists(Worker.household_id))
 
 
 def search_condition(query: str) -> sa.ColumnElement[bool] | None:
@@ -171,8 +175,7 @@ def worker_select(user: User, filters: WorkerFilters, *, hint: bool = True) -> s
         stmt = stmt.where(Worker.household_id.in_(
             sa.select(Household.id).where(Household.monitored.is_(True))))
     if filters.zero:
-        stmt = stmt.where(Worker.household_id.is_not(None),
-                          zero_employment(Worker.household_id))
+        stmt = stmt.where(in_zero_employment_household())
     return stmt.order_by(Worker.id.desc())
 
 
