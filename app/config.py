@@ -85,6 +85,6 @@ def load_config(instance_path: str) -> dict:
         "MATCH_WEIGHTS": _json("MATCH_WEIGHTS"),
         "MATCH_POLICY_VALUES": _json("MATCH_POLICY_VALUES"),
         "FIGURES_CACHE_SECONDS": float(os.environ.get("FIGURES_CACHE_SECONDS", 60)),
-        "BOARD_CACHE_SECONDS": float(os.environ.get("BOARD_CACHE_SECONDS", 30)),
-        "MATCH_INDEX_RECHECK_SECONDS": float(os.environ.get("MATCH_INDEX_RECHECK_SECONDS", 5)),
+        "BOARD_CACHE_SECONDS": float(os.environ.get("BOARD_CACHE_SECONDS", 600)),
+        "MATCH_INDEX_RECHECK_SECONDS": float(os.environ.get("MATCH_INDEX_RECHECK_SECONDS", 300)),
     }

@@ -1,11 +1,20 @@
-"""What this process has written, and short-lived caches that respect it.
+"""What this process — and, for shared tables, any process — has written, and caches
+that respect it.
 
 Some figures are expensive at province scale and asked for on every page (the matching
-index of open openings, the job board's totals). They are cached per process, and a cached
-value is used only while (a) this process has not written any of the tables it depends on
-since it was computed — tracked here through the session events for ORM flushes and bulk
-statements alike — and (b) it is younger than its ``max_age``, which bounds how long a
-change made by *another* process (or by raw SQL) takes to show.
+index of open openings, the job board's results). They are cached per process, and a
+cached value is used only while (a) this process has not written any of the tables it
+depends on since it was computed — tracked here through the session events for ORM
+flushes and bulk statements alike —, (b) for a cache over *shared* tables, no other
+process has committed a write to them either, and (c) it is younger than its
+``max_age``, which bounds how long a change made outside the sessions (raw SQL) takes to
+show.
+
+Shared tables are those written rarely and read on every page (openings, employers,
+areas). A transaction that wrote one adds 1 to the table's row in ``data_version`` as its
+last statement before COMMIT, so the new number becomes visible together with the change
+(never before it), and the row is locked only for the commit itself. A cache reads the
+numbers once per request (one primary-key query) before it computes anything.
 """
 from __future__ import annotations
 
@@ -16,13 +25,23 @@ from collections.abc import Callable, Hashable, Iterable
 from typing import Generic, TypeVar
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context
-from sqlalchemy.orm import ORMExecuteState, Session
+from flask import current_app, g, has_app_context, has_request_context
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
 from app.extensions import db
 
 T = TypeVar("T")
 _writes: Counter[str] = Counter()
+# Tables whose committed writes every process is told of (see ``shared_version``).
+SHARED: set[str] = set()
+
+
+class DataVersion(db.Model):
+    """How many committed transactions have written a shared table (any process)."""
+
+    __tablename__ = "data_version"
+    name: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(sa.BigInteger, default=0)
 
 
 def _note(table: str | None) -> None:
@@ -59,6 +78,42 @@ def _watch_transaction_end(session: Session, transaction: object) -> None:
             _note(table)
 
 
+@sa.event.listens_for(Session, "before_commit")
+def _bump_shared(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint: the enclosing transaction's commit counts
+    session.flush()  # the last changes are recorded by the flush watch
+    written = sorted(SHARED & session.info.get("qianlu_written", set()))
+    if not written:
+        return
+    table = DataVersion.__table__
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    for name in written:  # one order for every process: no deadlock between bumpers
+        stmt = insert(table).values(name=name, version=1)
+        session.execute(stmt.on_conflict_do_update(
+            index_elements=[table.c.name], set_={"version": table.c.version + 1}))
+    if has_app_context():
+        g.pop("_qianlu_versions", None)
+
+
+def shared_version(tables: Iterable[str]) -> int:
+    """The committed-write count of shared ``tables`` (any process); it only grows. Read
+    once per request and table set (outside requests, at every call)."""
+    names = tuple(sorted(set(tables)))
+    if not has_app_context():
+        return 0
+    seen = g.setdefault("_qianlu_versions", {}) if has_request_context() else {}
+    if names not in seen:
+        seen[names] = int(db.session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(DataVersion.version), 0))
+            .where(DataVersion.name.in_(names))) or 0)
+    return seen[names]
+
+
 def max_age(setting: str, default: float) -> Callable[[], float]:
     """A ``max_age`` for ``RecentCache`` (or any per-process cache) read from a setting at
     each use, so settings and tests can change it; outside an app, nothing is reused."""
@@ -79,12 +134,16 @@ def writes(tables: Iterable[str]) -> int:
 
 
 class RecentCache(Generic[T]):
-    """Values computed from ``tables``, reused while unchanged here and younger than
-    ``max_age()`` seconds (a callable, so tests and settings can change it)."""
+    """Values computed from ``tables``, reused while unchanged here (``shared``: and
+    everywhere) and younger than ``max_age()`` seconds (a callable, so tests and settings
+    can change it)."""
 
     def __init__(self, tables: Iterable[str], max_age: Callable[[], float],
-                 max_entries: int = 1024) -> None:
+                 max_entries: int = 1024, *, shared: bool = False) -> None:
         self.tables = frozenset(tables)
+        self.shared = shared
+        if shared:
+            SHARED.update(self.tables)
         self.max_age = max_age
         self.max_entries = max_entries
         self._lock = threading.Lock()
@@ -95,7 +154,7 @@ class RecentCache(Generic[T]):
         under it."""
         if has_app_context():
             key = (str(db.engine.url), key)
-        seen = writes(self.tables)
+        seen = (writes(self.tables), shared_version(self.tables) if self.shared else 0)
         now = time.monotonic()
         with self._lock:
             hit = self._entries.get(key)

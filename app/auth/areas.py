@@ -44,9 +44,10 @@ def area_choices(levels: tuple[str, ...] = ("county",), region: str = "guizhou")
     return [(c, n) for c, n in db.session.execute(stmt)]
 
 
-# Area names change only with `flask areas load`: read once per process (and again at most
-# every five minutes, or at once after this process wrote the table).
-_NAMES: RecentCache[dict[str, tuple[str, str]]] = RecentCache(("area",), lambda: 300.0)
+# Area names change only with `flask areas load`: read once per process (and again at once
+# after any process committed a change to the table, at the latest after an hour).
+_NAMES: RecentCache[dict[str, tuple[str, str]]] = RecentCache(("area",), lambda: 3600.0,
+                                                               shared=True)
 
 
 def area_names() -> dict[str, tuple[str, str]]:

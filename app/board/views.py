@@ -82,14 +82,14 @@ def count_of(stmt: sa.Select) -> int:
     return db.session.scalar(count.order_by(None)) or 0
 
 
-_board_max_age = max_age("BOARD_CACHE_SECONDS", 30)
+_board_max_age = max_age("BOARD_CACHE_SECONDS", 600)
 # "N open openings" for each filter set: a count over every listed opening (~100 ms with
 # 50,000 open at province scale) that every page of the same filters repeats; and each
-# page of results, rendered (the same for every visitor). Reused for BOARD_CACHE_SECONDS
-# unless this process changed openings or employers meanwhile (app.freshness).
-_COUNTS: RecentCache[int] = RecentCache(("job", "employer"), _board_max_age)
+# page of results, rendered (the same for every visitor). Reused until any process commits
+# a change to openings or employers (app.freshness), at most BOARD_CACHE_SECONDS.
+_COUNTS: RecentCache[int] = RecentCache(("job", "employer"), _board_max_age, shared=True)
 _RESULTS: RecentCache[Markup] = RecentCache(("job", "employer"), _board_max_age,
-                                            max_entries=512)
+                                            max_entries=512, shared=True)
 
 
 COUNT_CAP = 1000  # the board counts this many, then says "more than"
@@ -109,7 +109,8 @@ def board_total(f: BoardFilters, stmt: sa.Select, *, capped: bool = True) -> int
     return _COUNTS.get((today(), f, cap), compute)
 
 
-_CITIES: RecentCache[list[tuple[str, str]]] = RecentCache(("area",), lambda: 300.0)
+_CITIES: RecentCache[list[tuple[str, str]]] = RecentCache(("area",), lambda: 3600.0,
+                                                          shared=True)
 
 
 def city_choices() -> list[tuple[str, str, str]]:

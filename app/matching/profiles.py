@@ -5,10 +5,11 @@ Openings are read with one column query (no ORM objects) and compiled into a
 against a fingerprint of the open openings and the employers (count, id and filled sums,
 latest change); a different fingerprint refreshes the index, so a closed, filled, expired
 or suspended opening is not served from it. The fingerprint is an aggregate over every
-open opening (~100 ms at province scale), so it is read again only when this process has
-written an opening, employer or placement since (:mod:`app.freshness`) or when
-``MATCH_INDEX_RECHECK_SECONDS`` (default 5) have passed: changes made by *other*
-processes reach this one within that many seconds. Nothing is decided from the cache
+open opening (~100 ms at province scale), so it is read again only when a transaction of
+any process has committed a write to openings, employers or placements since (the shared
+write counts of :mod:`app.freshness`, one primary-key read per request), or when
+``MATCH_INDEX_RECHECK_SECONDS`` (default 300) have passed: changes made outside the
+sessions (raw SQL) reach this process within that many seconds. Nothing is decided from the cache
 alone: a referral or hire re-checks the opening's places in its own transaction.
 """
 from __future__ import annotations
@@ -151,13 +152,14 @@ def fingerprint(today: date) -> tuple:
     return (*tuple(open_jobs), *tuple(employers), newest_placement)
 
 
-# The tables the index is compiled from: a write to them through this process's sessions
+# The tables the index is compiled from: a committed write to them by any process
 # (app.freshness) has the next call check the fingerprint.
 WATCHED = ("job", "employer", "placement")
+freshness.SHARED.update(WATCHED)
 
 
-# How long another process's change may take to reach this process's index.
-recheck_seconds = freshness.max_age("MATCH_INDEX_RECHECK_SECONDS", 5)
+# How long a change made outside the sessions may take to reach this process's index.
+recheck_seconds = freshness.max_age("MATCH_INDEX_RECHECK_SECONDS", 300)
 
 
 @dataclass
@@ -169,7 +171,7 @@ class _Cached:
     retention_at: float
     seconds: float  # time the last (re)build took
     checked_at: float = 0.0  # monotonic time of the last fingerprint match
-    writes_seen: int = -1  # this process's write count at that check
+    writes_seen: tuple = ()  # this process's and the shared write counts at that check
 
 
 def _stamp_rows(today: date) -> list[sa.Row]:
@@ -208,7 +210,7 @@ class JobIndexCache:
         url = str(getattr(bind, "engine", bind).url)
         with self._lock:
             hit = self._entries.get(url)
-        writes = freshness.writes(WATCHED)
+        writes = (freshness.writes(WATCHED), freshness.shared_version(WATCHED))
         if (hit is not None and hit.key[0] == today and hit.writes_seen == writes
                 and time.monotonic() - hit.checked_at < recheck_seconds()):
             return hit.index

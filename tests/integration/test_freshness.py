@@ -71,3 +71,72 @@ def test_dashboard_reflects_a_worker_registered_in_the_same_process(client, db, 
     before = _seeking_figure(client.get("/?lang=en").text)
     factory.worker(area_code="520526", status="seeking", name="新登记")
     assert _seeking_figure(client.get("/").text) == before + 1
+
+
+# --- shared tables: a commit by any process is seen by every process's caches --------------
+
+def _version(db, name: str) -> int:
+    return db.session.connection().execute(
+        sa.text("SELECT coalesce(max(version), 0) FROM data_version WHERE name = :n"),
+        {"n": name}).scalar()
+
+
+def test_a_commit_writing_a_shared_table_counts_once_and_a_savepoint_or_rollback_not(
+        app, db, factory):
+    job = factory.job()
+    db.session.commit()
+    before = _version(db, "job")
+    nested = db.session.begin_nested()
+    job.title = "焊工（夜班）"
+    nested.commit()  # a savepoint: only the enclosing commit counts
+    assert _version(db, "job") == before
+    db.session.commit()
+    assert _version(db, "job") == before + 1
+    job.title = "焊工（白班）"
+    db.session.flush()
+    db.session.rollback()  # rolled back: nothing to tell anyone
+    assert _version(db, "job") == before + 1
+    factory.worker()  # not a shared table: no write to data_version
+    db.session.commit()
+    assert _version(db, "job") == before + 1
+
+
+def test_another_process_commit_to_a_shared_table_invalidates_at_once(app, db, factory):
+    from app.freshness import RecentCache
+
+    computed = []
+    cache: RecentCache[int] = RecentCache(("job",), lambda: 3600.0, shared=True)
+    local: RecentCache[int] = RecentCache(("job",), lambda: 3600.0)
+
+    def compute() -> int:
+        computed.append(1)
+        return len(computed)
+
+    assert cache.get("k", compute) == 1 and cache.get("k", compute) == 1
+    assert local.get("k", compute) == 2
+    # Another process commits a change to openings: its transaction adds 1 to the row.
+    db.session.connection().execute(sa.text(
+        "INSERT INTO data_version (name, version) VALUES ('job', 1) "
+        "ON CONFLICT (name) DO UPDATE SET version = data_version.version + 1"))
+    assert cache.get("k", compute) == 3  # recomputed at once
+    assert local.get("k", compute) == 2  # a per-process cache only sees its own writes
+
+
+def test_matching_index_sees_another_process_committed_opening_at_once(app, db, factory):
+    from app.matching.service import recommend_for_worker
+
+    worker = factory.worker()
+    job = factory.job(headcount=1)
+    app.config["MATCH_INDEX_RECHECK_SECONDS"] = 3600
+    try:
+        assert job.id in {m.job.id for m in recommend_for_worker(worker).matches}
+        # Closed by another process: its own connection, so not in this process's watch,
+        # but its commit counted the write in data_version.
+        conn = db.session.connection()
+        conn.execute(sa.text("UPDATE job SET status = 'closed' WHERE id = :i"), {"i": job.id})
+        conn.execute(sa.text(
+            "INSERT INTO data_version (name, version) VALUES ('job', 1) "
+            "ON CONFLICT (name) DO UPDATE SET version = data_version.version + 1"))
+        assert job.id not in {m.job.id for m in recommend_for_worker(worker).matches}
+    finally:
+        app.config["MATCH_INDEX_RECHECK_SECONDS"] = 300
