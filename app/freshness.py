@@ -100,18 +100,20 @@ def _bump_shared(session: Session) -> None:
         g.pop("_qianlu_versions", None)
 
 
+_VERSIONS = sa.text("SELECT name, version FROM data_version")
+
+
 def shared_version(tables: Iterable[str]) -> int:
-    """The committed-write count of shared ``tables`` (any process); it only grows. Read
-    once per request and table set (outside requests, at every call)."""
-    names = tuple(sorted(set(tables)))
+    """The committed-write count of shared ``tables`` (any process); it only grows. The
+    few rows of ``data_version`` are read once per request (outside requests, per call)."""
     if not has_app_context():
         return 0
-    seen = g.setdefault("_qianlu_versions", {}) if has_request_context() else {}
-    if names not in seen:
-        seen[names] = int(db.session.scalar(
-            sa.select(sa.func.coalesce(sa.func.sum(DataVersion.version), 0))
-            .where(DataVersion.name.in_(names))) or 0)
-    return seen[names]
+    versions = g.get("_qianlu_versions") if has_request_context() else None
+    if versions is None:
+        versions = dict(db.session.execute(_VERSIONS).all())
+        if has_request_context():
+            g._qianlu_versions = versions
+    return sum(versions.get(t, 0) for t in tables)
 
 
 def max_age(setting: str, default: float) -> Callable[[], float]:

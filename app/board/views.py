@@ -88,7 +88,7 @@ _board_max_age = max_age("BOARD_CACHE_SECONDS", 600)
 # page of results, rendered (the same for every visitor). Reused until any process commits
 # a change to openings or employers (app.freshness), at most BOARD_CACHE_SECONDS.
 _COUNTS: RecentCache[int] = RecentCache(("job", "employer"), _board_max_age, shared=True)
-_RESULTS: RecentCache[Markup] = RecentCache(("job", "employer"), _board_max_age,
+_BODIES: RecentCache[Markup] = RecentCache(("job", "employer"), _board_max_age,
                                             max_entries=512, shared=True)
 
 
@@ -128,20 +128,20 @@ def index():
     """Open openings with filters, search and pages; public."""
     f = BoardFilters.from_args(request.args)
 
-    def results() -> Markup:
+    def body() -> Markup:
         stmt = board_query(f)
         listing = db.paginate(stmt, page=request.args.get("page", 1, type=int),
                               per_page=PER_PAGE, error_out=False, count=False)
         listing.total = board_total(f, stmt)
         listing.cap, listing.capped = COUNT_CAP, listing.total > COUNT_CAP
         # Jinja rendered it with autoescaping: already-safe HTML, kept as such
-        return Markup(render_template("board/_results.html", listing=listing))  # noqa: S704
+        return Markup(render_template(  # noqa: S704
+            "board/_body.html", listing=listing, f=f, cities=city_choices(),
+            occupations=occupation_choices(), wage_steps=WAGE_STEPS))
 
-    # the page links repeat the query string: it is part of what the fragment shows
+    # the filters and page links repeat the query string: it is all the fragment shows
     key = (today(), str(get_locale()), request.query_string)
-    return render_template("board/index.html", results=_RESULTS.get(key, results), f=f,
-                           cities=city_choices(), occupations=occupation_choices(),
-                           wage_steps=WAGE_STEPS)
+    return render_template("board/index.html", body=_BODIES.get(key, body))
 
 
 @bp.route("/<int:job_id>")
