@@ -149,13 +149,13 @@ class RecentCache(Generic[T]):
         self.max_age = max_age
         self.max_entries = max_entries
         self._lock = threading.Lock()
-        self._entries: dict[Hashable, tuple[T, int, float]] = {}
+        self._entries: dict[Hashable, tuple[T, tuple[int, int], float]] = {}
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The cached value for ``key`` (in the current database), or ``compute()`` stored
         under it."""
         if has_app_context():
-            key = (str(db.engine.url), key)
+            key = (db.engine, key)  # one app's database is not another's
         seen = (writes(self.tables), shared_version(self.tables) if self.shared else 0)
         now = time.monotonic()
         with self._lock:

@@ -72,8 +72,8 @@ class IsolatedClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         if has_app_context():
-            for key in ("_flask_babel", "_login_user", "lang", "_qianlu_translations",
-                        "_qianlu_versions"):
+            for key in ("_flask_babel", "_login_user", "lang",
+                        *(k for k in list(g) if k.startswith("_qianlu"))):
                 g.pop(key, None)
         return super().open(*args, **kwargs)
 

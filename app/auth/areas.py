@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 from flask_babel import get_locale
 
 from app.extensions import db
@@ -51,10 +52,16 @@ _NAMES: RecentCache[dict[str, tuple[str, str]]] = RecentCache(("area",), lambda:
 
 
 def area_names() -> dict[str, tuple[str, str]]:
-    """{code: (Chinese name, English name)} of every area."""
-    return _NAMES.get("names", lambda: {
-        code: (zh, en) for code, zh, en in db.session.execute(
-            sa.select(Area.code, Area.name, Area.name_en))})
+    """{code: (Chinese name, English name)} of every area (looked up once per request: a
+    page names dozens of places)."""
+    memo = g.get("_qianlu_area_names") if has_request_context() else None
+    if memo is None:
+        memo = _NAMES.get("names", lambda: {
+            code: (zh, en) for code, zh, en in db.session.execute(
+                sa.select(Area.code, Area.name, Area.name_en))})
+        if has_request_context():
+            g._qianlu_area_names = memo
+    return memo
 
 
 def area_name(code: str | None) -> str:
@@ -65,4 +72,5 @@ def area_name(code: str | None) -> str:
     if names is None:
         return code
     zh, en = names
-    return en if en and str(get_locale()) == "en" else zh
+    locale = get_locale()
+    return en if en and locale is not None and locale.language == "en" else zh

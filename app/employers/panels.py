@@ -8,16 +8,22 @@ from flask_babel import gettext as _
 from app.auth.models import User
 from app.dashboard.panels import Panel, register_panel
 from app.extensions import db
+from app.freshness import RecentCache, figures_max_age
 
 from .models import Employer, Job
 from .service import today
+
+# Employers per status, the same for every officer: reused until any process commits a
+# change to employers (app.freshness).
+_STATUS_COUNTS: RecentCache[dict[str, int]] = RecentCache(("employer",), figures_max_age,
+                                                          shared=True)
 
 
 @register_panel(("officer", "admin"))
 def employers_panel(user: User) -> Panel:
     """Employers to verify, suspended ones, and what the public board lists today."""
-    counts = dict(db.session.execute(
-        sa.select(Employer.status, sa.func.count()).group_by(Employer.status)).all())
+    counts = _STATUS_COUNTS.get("status", lambda: dict(db.session.execute(
+        sa.select(Employer.status, sa.func.count()).group_by(Employer.status)).all()))
     from app.board.views import BoardFilters, board_query, board_total
 
     listed = board_total(BoardFilters(), board_query(BoardFilters()), capped=False)

@@ -18,8 +18,10 @@ from .followups import queue_counts
 from .models import Placement
 from .retention import Group, overall
 
-# The area's retention curve (every placement of the area) for the headline figure.
-_RETENTION: RecentCache[Group] = RecentCache(("placement",), figures_max_age)
+# The area's retention curve (every placement of the area) for the headline figure, and
+# its placements this month: placements change with hires and job losses, rarely next to
+# the dashboard's reads, so they are reused until any process commits one.
+_PLACEMENTS: RecentCache[int | Group] = RecentCache(("placement",), figures_max_age, shared=True)
 
 
 def _pct(value: float | None) -> str:
@@ -31,12 +33,13 @@ def figures(user: User, today: date) -> dict[str, object]:
     from app.registry.queries import household_counts, status_counts
 
     month_start = today.replace(day=1)
-    placed = db.session.scalar(visible(sa.select(sa.func.count(Placement.id)).where(
-        Placement.start_date.between(month_start, today)), Placement, user)) or 0
+    placed = _PLACEMENTS.get(("month", today, *scope_key(user)), lambda: db.session.scalar(
+        visible(sa.select(sa.func.count(Placement.id)).where(
+            Placement.start_date.between(month_start, today)), Placement, user)) or 0)
     arrears = db.session.scalar(visible(sa.select(sa.func.count(WageArrearsCase.id)).where(
         WageArrearsCase.status == "open"), WageArrearsCase, user)) or 0
     counts = queue_counts(user, today)
-    total = _RETENTION.get(("overall", today, *scope_key(user)), lambda: overall(user, today))
+    total = _PLACEMENTS.get(("overall", today, *scope_key(user)), lambda: overall(user, today))
     return {
         "seeking": status_counts(user).get("seeking", 0),
         "placed_month": placed,
