@@ -87,6 +87,9 @@ def make_app(url: str, tmp: Path, **extra: object):
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": None,
+        # The dashboard's headline figures are a snapshot kept for a minute; each test has
+        # its own rolled-back data, so tests count afresh unless they test the snapshot.
+        "FIGURES_CACHE_SECONDS": 0,
         **extra,
     }
     os.environ["QIANLU_INSTANCE"] = str(tmp)

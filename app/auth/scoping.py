@@ -45,6 +45,14 @@ def code_in_area(code: str | None, area: Area | None) -> bool:
     return low <= code <= high
 
 
+def code_visible(code: str | None, user: User) -> bool:
+    """Python twin of ``scope_condition`` for a row tied to an area by its code: admins
+    see every area, officers their own and what lies inside it, other roles none."""
+    if user.role == Role.admin.value:
+        return True
+    return user.role == Role.officer.value and code_in_area(code, user.area)
+
+
 def _scope_expr(model: Any, key: str) -> sa.ColumnElement | None:
     scope = getattr(model, "__scope__", {})
     target = scope.get(key)

@@ -16,6 +16,7 @@ class Panel:
     template: str | None = None
     context: dict = field(default_factory=dict)
     order: int = 50
+    note: str | None = None  # a line under the figures (e.g. when they were counted)
 
 
 PanelProvider = Callable[[User], "Panel | None"]

@@ -19,9 +19,9 @@ from .models import Placement
 from .retention import Group, overall
 
 # The area's retention curve (every placement of the area) for the headline figure, and
-# its placements this month: placements change with hires and job losses, rarely next to
-# the dashboard's reads, so they are reused until any process commits one.
-_PLACEMENTS: RecentCache[int | Group] = RecentCache(("placement",), figures_max_age, shared=True)
+# its placements this month: reused by each process until it records a placement change
+# itself, at most FIGURES_CACHE_SECONDS (app.freshness).
+_PLACEMENTS: RecentCache[int | Group] = RecentCache(("placement",), figures_max_age)
 
 
 def _pct(value: float | None) -> str:
@@ -30,7 +30,7 @@ def _pct(value: float | None) -> str:
 
 def figures(user: User, today: date) -> dict[str, object]:
     """The headline numbers of the user's area."""
-    from app.registry.queries import household_counts, status_counts
+    from app.registry.figures import area_figures
 
     month_start = today.replace(day=1)
     placed = _PLACEMENTS.get(("month", today, *scope_key(user)), lambda: db.session.scalar(
@@ -39,14 +39,15 @@ def figures(user: User, today: date) -> dict[str, object]:
     arrears = db.session.scalar(visible(sa.select(sa.func.count(WageArrearsCase.id)).where(
         WageArrearsCase.status == "open"), WageArrearsCase, user)) or 0
     counts = queue_counts(user, today)
+    register, _at = area_figures(user)
     total = _PLACEMENTS.get(("overall", today, *scope_key(user)), lambda: overall(user, today))
     return {
-        "seeking": status_counts(user).get("seeking", 0),
+        "seeking": register["seeking"],
         "placed_month": placed,
         "retention_90": total.figures[90],
         "due": counts["today"] + counts["week"],
         "overdue": counts["overdue"],
-        "zero_employment": household_counts(user)["zero"],
+        "zero_employment": register["zero"],
         "arrears_open": arrears,
     }
 

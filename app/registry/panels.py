@@ -7,25 +7,25 @@ from flask_babel import gettext as _
 from app.auth.models import User
 from app.dashboard.panels import Panel, register_panel
 
-from .queries import household_counts, status_counts
+from .figures import area_figures
 
 
 @register_panel(("officer", "admin"))
 def register_panel_figures(user: User) -> Panel:
     """Workers seeking, employed and in training; monitored and zero-employment households."""
-    statuses = status_counts(user)
-    households = household_counts(user)
+    counts, at = area_figures(user)
     workers = "registry.workers"
     return Panel(
         title=_("Labourer register"),
         order=10,
+        note=_("Counted at %(time)s", time=at.strftime("%H:%M")),
         figures=[
-            (_("Seeking work"), statuses["seeking"], url_for(workers, status="seeking")),
-            (_("Employed"), statuses["employed"], url_for(workers, status="employed")),
-            (_("In training"), statuses["training"], url_for(workers, status="training")),
-            (_("Monitored households"), households["monitored"],
+            (_("Seeking work"), counts["seeking"], url_for(workers, status="seeking")),
+            (_("Employed"), counts["employed"], url_for(workers, status="employed")),
+            (_("In training"), counts["training"], url_for(workers, status="training")),
+            (_("Monitored households"), counts["monitored"],
              url_for("registry.households", monitored=1)),
-            (_("Zero-employment households"), households["zero"],
+            (_("Zero-employment households"), counts["zero"],
              url_for("registry.households", zero=1)),
             (_("Likely duplicates to review"), _open_flags(user),
              url_for("registry.duplicates")),

@@ -1,5 +1,7 @@
-"""Per-process caches of headline figures (app.freshness): reused between requests, but
-never across a write this process made, a rolled-back transaction or their max age."""
+"""Per-process caches (app.freshness): reused between requests, but never across a write
+this process made, a rolled-back transaction or their max age; over shared tables, never
+across another process's committed write either. The dashboard's register figures are a
+snapshot of at most FIGURES_CACHE_SECONDS."""
 from __future__ import annotations
 
 import re
@@ -11,7 +13,9 @@ from app.registry.queries import household_counts, status_counts
 from tests.integration.test_query_counts import count_queries
 
 
-def test_figures_are_reused_until_this_process_writes_the_register(app, db, factory):
+def test_figures_are_reused_until_this_process_writes_the_register(app, db, factory,
+                                                                     monkeypatch):
+    monkeypatch.setitem(app.config, "FIGURES_CACHE_SECONDS", 60)
     officer = factory.user("officer", area_code="520526")
     factory.worker(area_code="520526", status="seeking")
     first = status_counts(officer)["seeking"]
@@ -24,7 +28,8 @@ def test_figures_are_reused_until_this_process_writes_the_register(app, db, fact
     assert status_counts(officer)["seeking"] == first + 1
 
 
-def test_a_bulk_update_and_the_max_age_both_invalidate(app, db, factory):
+def test_a_bulk_update_and_the_max_age_both_invalidate(app, db, factory, monkeypatch):
+    monkeypatch.setitem(app.config, "FIGURES_CACHE_SECONDS", 60)
     officer = factory.user("officer", area_code="520526")
     worker = factory.worker(area_code="520526", status="seeking")
     before = status_counts(officer)
@@ -36,14 +41,13 @@ def test_a_bulk_update_and_the_max_age_both_invalidate(app, db, factory):
     db.session.connection().execute(sa.text("UPDATE worker SET status = 'seeking' WHERE id = :i"),
                                     {"i": worker.id})
     assert status_counts(officer)["seeking"] == after["seeking"]
-    app.config["FIGURES_CACHE_SECONDS"] = 0
-    try:
-        assert status_counts(officer)["seeking"] == before["seeking"]
-    finally:
-        app.config["FIGURES_CACHE_SECONDS"] = 60
+    monkeypatch.setitem(app.config, "FIGURES_CACHE_SECONDS", 0)
+    assert status_counts(officer)["seeking"] == before["seeking"]
 
 
-def test_counts_seen_inside_a_rolled_back_transaction_are_not_kept(app, db, factory):
+def test_counts_seen_inside_a_rolled_back_transaction_are_not_kept(app, db, factory,
+                                                                    monkeypatch):
+    monkeypatch.setitem(app.config, "FIGURES_CACHE_SECONDS", 60)
     officer = factory.user("officer", area_code="520526")
     base = status_counts(officer)["seeking"]
     nested = db.session.begin_nested()
@@ -57,20 +61,55 @@ def test_counts_seen_inside_a_rolled_back_transaction_are_not_kept(app, db, fact
     assert status_counts(officer)["seeking"] == base
 
 
-def _seeking_figure(html: str) -> int:
-    """The register panel's "Seeking work" tile (its link filters status=seeking)."""
-    match = re.search(r'status=seeking">(\d+)</a></div>\s*<div class="figure-label">Seeking',
+def _figure(html: str, status: str, label: str) -> int:
+    """A register panel tile (its link filters by ``status``)."""
+    match = re.search(rf'{status}">(\d+)</a></div>\s*<div class="figure-label">{label}',
                       html)
-    assert match, "no seeking figure on the dashboard"
+    assert match, f"no {label} figure on the dashboard"
     return int(match.group(1))
 
 
-def test_dashboard_reflects_a_worker_registered_in_the_same_process(client, db, login_as,
-                                                                     factory):
+def test_dashboard_figures_are_a_snapshot_of_at_most_the_max_age(client, db, login_as,
+                                                                 factory, monkeypatch):
+    monkeypatch.setitem(client.application.config, "FIGURES_CACHE_SECONDS", 60)
     login_as("officer", area_code="520526")
-    before = _seeking_figure(client.get("/?lang=en").text)
+    factory.worker(area_code="520526", status="seeking", name="甲")
+    page = client.get("/?lang=en").text
+    before = _figure(page, "status=seeking", "Seeking")
+    assert re.search(r"Counted at \d\d:\d\d", page)
     factory.worker(area_code="520526", status="seeking", name="新登记")
-    assert _seeking_figure(client.get("/").text) == before + 1
+    with count_queries() as reused:
+        assert _figure(client.get("/").text, "status=seeking", "Seeking") == before
+    with count_queries() as recounted:
+        monkeypatch.setitem(client.application.config, "FIGURES_CACHE_SECONDS", 0)
+        assert _figure(client.get("/").text, "status=seeking", "Seeking") == before + 1
+    assert recounted["n"] >= reused["n"] + 2  # workers and households, each one statement
+
+
+def test_area_figures_add_up_the_counties_of_each_scope(app, db, factory):
+    """The province-wide snapshot, added up per scope, equals counting within the scope."""
+    from app.registry.figures import area_figures
+    from app.registry.households import create_household
+
+    admin = factory.user("admin")
+    for county, status in [("520526", "seeking"), ("520526", "employed"),
+                           ("520502", "seeking"), ("520103", "training")]:
+        household = create_household({"area_code": county}, admin)
+        factory.worker(area_code=county, status=status, household_id=household.id)
+    create_household({"area_code": "520502", "monitored": True}, admin)  # no members
+    for role, area in [("officer", "520526"), ("officer", "520500"), ("officer", "520000"),
+                       ("admin", None)]:
+        user = admin if role == "admin" else factory.user(role, area_code=area)
+        counts, _at = area_figures(user)
+        assert {k: counts[k] for k in ("seeking", "employed", "training", "unavailable")} \
+            == status_counts(user), (role, area)
+        assert {k: counts[k] for k in ("households", "monitored", "zero")} \
+            == household_counts(user), (role, area)
+    # a household whose one member seeks work is zero-employment; one with work is not;
+    # one without members is not counted as such
+    assert area_figures(factory.user("officer", area_code="520526"))[0]["zero"] == 1
+    assert area_figures(factory.user("officer", area_code="520500"))[0]["zero"] == 2
+    assert area_figures(admin)[0]["monitored"] == 1
 
 
 # --- shared tables: a commit by any process is seen by every process's caches --------------
