@@ -6,11 +6,12 @@ against a fingerprint of the open openings and the employers (count, id and fill
 latest change); a different fingerprint refreshes the index, so a closed, filled, expired
 or suspended opening is not served from it. The fingerprint is an aggregate over every
 open opening (~100 ms at province scale), so it is read again only when a transaction of
-any process has committed a write to openings, employers or placements since (the shared
-write counts of :mod:`app.freshness`, one primary-key read per request), or when
-``MATCH_INDEX_RECHECK_SECONDS`` (default 300) have passed: changes made outside the
-sessions (raw SQL) reach this process within that many seconds. Nothing is decided from the cache
-alone: a referral or hire re-checks the opening's places in its own transaction.
+any process has committed a write to openings or employers since (the shared write counts
+of :mod:`app.freshness`, read once per request; a hire writes its opening's places, a job
+loss changes no opening), or when ``MATCH_INDEX_RECHECK_SECONDS`` (default 300) have
+passed: changes made outside the sessions (raw SQL) reach this process within that many
+seconds. Nothing is decided from the cache alone: a referral or hire re-checks the
+opening's places in its own transaction.
 """
 from __future__ import annotations
 
@@ -154,7 +155,7 @@ def fingerprint(today: date) -> tuple:
 
 # The tables the index is compiled from: a committed write to them by any process
 # (app.freshness) has the next call check the fingerprint.
-WATCHED = ("job", "employer", "placement")
+WATCHED = ("job", "employer")
 freshness.SHARED.update(WATCHED)
 
 
