@@ -1,7 +1,11 @@
 """Portable SQL expressions the backends spell differently."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
@@ -13,6 +17,24 @@ def count_up_to(stmt: sa.Select, column: sa.ColumnElement, cap: int) -> int:
     ``cap + 1``): the database stops at the cap instead of reading every matching row."""
     limited = stmt.with_only_columns(column).order_by(None).limit(cap + 1).subquery()
     return db.session.scalar(sa.select(sa.func.count()).select_from(limited)) or 0
+
+
+class _RowPagination(Pagination):
+    def _query_items(self) -> list[Any]:
+        stmt = self._query_args["page_of"](self.per_page, self._query_offset)
+        return list(db.session.execute(stmt))
+
+    def _query_count(self) -> int:  # never asked: the caller counts (capped, as it likes)
+        raise NotImplementedError
+
+
+def paginate_rows(page_of: Callable[[int, int], sa.Select], *, page: int, per_page: int,
+                  max_per_page: int = 200, error_out: bool = False) -> Pagination:
+    """``db.paginate`` for column selects: ``page_of(limit, offset)`` is the statement of one
+    page and its rows (named tuples) are the items, so a long list builds no ORM objects.
+    ``total`` is left to the caller (``count_up_to``, or a count it has anyway)."""
+    return _RowPagination(page=page, per_page=per_page, max_per_page=max_per_page,
+                          error_out=error_out, count=False, page_of=page_of)
 
 
 class days_between(FunctionElement):  # noqa: N801 - reads like the SQL function it is

@@ -1,6 +1,9 @@
 """Template filters and globals shared by every feature."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Flask, request, url_for
 from flask_babel import format_datetime, get_locale
 
@@ -19,9 +22,35 @@ def page_url(page: int) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+def url_prefix(endpoint: str, key: str, **values: object) -> str:
+    """The URL of ``endpoint`` without the id that ends its path (``key``): a long list links
+    its rows as ``prefix ~ row.id`` instead of building one URL per row."""
+    url = url_for(endpoint, **values, **{key: 0})
+    if not url.endswith("/0"):
+        raise ValueError(f"{endpoint}: {key} does not end the path ({url})")
+    return url[:-1]
+
+
+class _Memo(dict):
+    def __init__(self, func: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.func = func
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self.func(key)
+        return value
+
+
+def memo(func: Callable[[Any], Any]) -> dict:
+    """``func`` remembered for one page: after ``{% set county = memo(area_name) %}``,
+    ``county[code]`` looks each code up once however many rows show it."""
+    return _Memo(func)
+
+
 def init_templating(app: Flask) -> None:
     """Register filters and globals."""
     app.jinja_env.globals.update(url_with_lang=url_with_lang, page_url=page_url,
+                                 url_prefix=url_prefix, memo=memo,
                                  current_locale=lambda: str(get_locale()), nav_items=_nav)
     app.jinja_env.filters["dt"] = lambda v, fmt="short": format_datetime(v, fmt) if v else ""
 

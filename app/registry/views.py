@@ -37,6 +37,11 @@ def label(kind: str, value: Any) -> str:
     return str(LABELS.get(kind, {}).get(value, value or ""))
 
 
+def labels(kind: str) -> dict[str, str]:
+    """Every label of an enum kind, translated once (for long lists: one lookup a row)."""
+    return {value: str(text) for value, text in LABELS.get(kind, {}).items()}
+
+
 def county_choices(user: User, blank: bool = True) -> list[tuple[str, str]]:
     """Counties inside the user's area, for select fields."""
     stmt = sa.select(Area.code, Area.name).where(Area.level == "county",
@@ -62,7 +67,7 @@ def form_errors(form: FlaskForm, exc: DomainError) -> None:
 def _init_templating(state: Any) -> None:
     app: Flask = state.app
     init_privacy_templating(app)
-    app.jinja_env.globals.update(reg_label=label, area_name=area_name,
+    app.jinja_env.globals.update(reg_label=label, reg_labels=labels, area_name=area_name,
                                  describe_event=describe_event)
 
 

@@ -31,9 +31,10 @@ def workers():
     filters = WorkerFilters.from_args(request.args)
     page = request.args.get("page", 1, type=int)
     listing = list_workers(me(), filters, page=page)
-    sites = db.session.scalars(site_select(me())).all()
+    sites = db.session.execute(site_select(me()).with_only_columns(
+        RelocationSite.id, RelocationSite.name)).all()
     return render_template("registry/workers.html", listing=listing, filters=filters,
-                           sites=sites, counties=county_choices(me()))
+                           sites=sites)
 
 
 def _worker_data(form: WorkerForm) -> dict[str, Any] | None:

@@ -96,12 +96,20 @@ def _grows(client, url: str, add_rows) -> tuple[int, int]:
 
 
 def test_worker_list_queries_do_not_grow_with_rows(client, factory, db, login_as):
-    login_as("officer", area_code="520526")
-    for _ in range(3):
-        factory.worker(area_code="520526")
+    from app.registry.households import create_household, save_site
+
+    officer = login_as("officer", area_code="520526")
+    site = save_site({"name": "五里岗安置点", "county_code": "520526"}, officer)
+    households = [create_household({"site_id": site.id}, officer) for _ in range(3)]
+    for h in households:
+        factory.worker(area_code="520526", household_id=h.id)
     few, many = _grows(client, "/registry/workers", lambda: [
-        factory.worker(area_code="520526") for _ in range(30)])
-    assert many == few and many <= 7
+        factory.worker(area_code="520526", household_id=households[i % 3].id)
+        for i in range(30)])
+    # the write counts, the page with its households and sites joined in, the capped
+    # count, the site choices
+    assert many == few and many <= 4
+    assert "五里岗安置点" in client.get("/registry/workers").text
 
 
 def test_followup_queue_and_record_page_queries_do_not_grow(client, factory, db, login_as):
