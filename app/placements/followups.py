@@ -7,16 +7,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import contains_eager, selectinload
 
 from app.auth.models import Area, User
 from app.auth.scoping import code_in_area, visible
+from app.employers.models import Employer
 from app.extensions import db, utcnow
 from app.registry.models import Household, Worker
 from app.scheduler.sqlutil import insert_ignoring_conflicts
+from app.sql import paginate_rows
 
 from .followup_models import OPEN_STATUSES, FollowUp, FollowUpKind, FollowUpStatus
 from .models import Placement
@@ -223,20 +225,47 @@ def _tab_condition(tab: str, today: date) -> sa.ColumnElement[bool]:
     return FollowUp.due_date < today
 
 
+def _queue_order(due_date: sa.ColumnElement, monitored: sa.ColumnElement,
+                 failed_attempts: sa.ColumnElement, id_: sa.ColumnElement) -> tuple:
+    """By due date, monitored households first, then the most failed attempts."""
+    return (due_date, sa.case((monitored.is_(True), 0), else_=1), failed_attempts.desc(), id_)
+
+
 def queue(user: User, tab: str, today: date) -> sa.Select:
-    """Open follow-ups of the user's area for a tab; by due date, monitored households first."""
+    """Open follow-ups of the user's area for a tab; by due date, monitored households first.
+
+    Rows of what the queue shows (no ORM objects): the follow-up's columns, its worker's
+    ``worker_name`` and the household's ``monitored`` and ``at_risk`` marks."""
     stmt = (
-        sa.select(FollowUp)
-        .join(FollowUp.worker)
-        .outerjoin(Worker.household)
-        .options(contains_eager(FollowUp.worker).contains_eager(Worker.household),
-                 selectinload(FollowUp.employer), selectinload(FollowUp.placement))
+        sa.select(FollowUp.id, FollowUp.placement_id, FollowUp.employer_id, FollowUp.due_date,
+                  FollowUp.kind, FollowUp.slot, FollowUp.failed_attempts,
+                  FollowUp.escalated_to_id, Worker.name.label("worker_name"),
+                  Household.monitored, Household.at_risk)
+        .select_from(FollowUp)
+        .join(Worker, Worker.id == FollowUp.worker_id)
+        .outerjoin(Household, Household.id == Worker.household_id)
         .where(FollowUp.status.in_(OPEN_STATUSES), _tab_condition(tab, today))
-        .order_by(FollowUp.due_date,
-                  sa.case((Household.monitored.is_(True), 0), else_=1),
-                  FollowUp.failed_attempts.desc(), FollowUp.id)
+        .order_by(*_queue_order(FollowUp.due_date, Household.monitored,
+                                FollowUp.failed_attempts, FollowUp.id))
     )
     return visible(stmt, FollowUp, user)
+
+
+def queue_page(user: User, tab: str, today: date, page: int, per_page: int = 50) -> Any:
+    """One page of ``queue`` rows, each with ``employer_name`` (the registered employer's,
+    else the name typed on the placement); ``total`` is left to the caller."""
+    def page_of(limit: int, offset: int) -> sa.Select:
+        # The employer and placement are joined to the page's rows only, not to every open
+        # follow-up the sort reads.
+        rows = queue(user, tab, today).limit(limit).offset(offset).subquery()
+        return (sa.select(rows, sa.func.coalesce(Employer.name, Placement.employer_name)
+                          .label("employer_name"))
+                .join(Placement, Placement.id == rows.c.placement_id)
+                .outerjoin(Employer, Employer.id == rows.c.employer_id)
+                .order_by(*_queue_order(rows.c.due_date, rows.c.monitored,
+                                        rows.c.failed_attempts, rows.c.id)))
+
+    return paginate_rows(page_of, page=page, per_page=per_page, error_out=True)
 
 
 def queue_counts(user: User, today: date) -> dict[str, int]:

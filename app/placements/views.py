@@ -27,7 +27,7 @@ from app.registry.privacy import can_see_full, shown_phone
 from . import charts, retention
 from .arrears import resolve_case
 from .followup_models import LABELS, FollowUp, WageArrearsCase
-from .followups import TABS, queue, queue_counts
+from .followups import TABS, queue_counts, queue_page
 from .forms import OutcomeForm, ResolveForm
 from .outcomes import Outcome, record_outcome
 from .people import worker_link
@@ -56,7 +56,7 @@ def queue_view():
     day = today()
     page = request.args.get("page", 1, type=int)
     counts = queue_counts(current_user, day)
-    rows = db.paginate(queue(current_user, tab, day), page=page, per_page=50, count=False)
+    rows = queue_page(current_user, tab, day, page)
     rows.total = counts[tab]  # counted once, with the tabs' figures
     return render_template("placements/queue.html", tab=tab, listing=rows, today=day,
                            counts=counts)

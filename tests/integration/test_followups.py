@@ -136,11 +136,12 @@ def test_queue_scoped_to_area_and_sorted_monitored_first(db, factory):
     monitored = place(factory, worker=monitored_worker)
     elsewhere = place(factory, area_code="520115")
     day = date(2025, 10, 9)
-    rows = db.session.scalars(queue(weining, "today", day)).all()
+    rows = db.session.execute(queue(weining, "today", day)).all()
     assert [f.placement_id for f in rows] == [monitored.id, plain.id]
-    assert {f.placement_id for f in db.session.scalars(queue(bijie, "today", day))} == {
+    assert rows[0].monitored is True and rows[0].worker_name == monitored_worker.name
+    assert {f.placement_id for f in db.session.execute(queue(bijie, "today", day))} == {
         plain.id, monitored.id}
-    assert [f.placement_id for f in db.session.scalars(queue(guanshanhu, "today", day))] == [
+    assert [f.placement_id for f in db.session.execute(queue(guanshanhu, "today", day))] == [
         elsewhere.id]
     counts = queue_counts(weining, date(2025, 10, 20))
     assert counts == {"today": 0, "week": 2, "overdue": 2}  # day-30 due Fri 24 Oct
