@@ -10,8 +10,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.orm import make_transient_to_detached
 
 from app.extensions import db, utcnow
+from app.freshness import RecentCache
 
 from .audit import audit
 from .models import Area, LoginAttempt, Role, User
@@ -146,15 +148,52 @@ def authenticate(username: str, password: str, ip: str) -> LoginResult:
     return LoginResult(user)
 
 
+def _row_values(obj: object) -> dict:
+    return {c.key: getattr(obj, c.key) for c in sa.inspect(type(obj)).column_attrs}
+
+
+def _attached(model: type, values: dict) -> object:
+    """A persistent instance in this request's session, rebuilt from cached column values
+    without a query (the identity map's copy when the session holds one already)."""
+    session = db.session()
+    identity = tuple(values[c.key] for c in sa.inspect(model).primary_key)
+    existing = session.identity_map.get(session.identity_key(model, identity))
+    if existing is not None:
+        return existing
+    obj = model(**values)
+    make_transient_to_detached(obj)
+    session.add(obj)
+    return obj
+
+
+# Signed-in users and their areas, as column values: every request needs them, and they
+# change rarely (a password, a role, a deactivation, a login time). Reused until any
+# process commits a change to users or areas (app.freshness), at most five minutes.
+_ACCOUNTS: RecentCache[tuple[dict, dict | None] | None] = RecentCache(
+    ("user", "area"), lambda: 300.0, max_entries=4096, shared=True)
+
+
 def load_user_from_session(ident: str) -> User | None:
     """Flask-Login loader: the id plus the session token, so a password change logs out."""
     user_id, _, token = ident.partition(":")
     if not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not secrets.compare_digest(user.session_token, token):
+
+    def read() -> tuple[dict, dict | None] | None:
+        user = db.session.get(User, int(user_id))
+        if user is None:
+            return None
+        return _row_values(user), (_row_values(user.area) if user.area else None)
+
+    cached = _ACCOUNTS.get(int(user_id), read)
+    if cached is None:
         return None
-    return user
+    values, area = cached
+    if not secrets.compare_digest(values["session_token"], token):
+        return None
+    if area is not None:
+        _attached(Area, area)  # user.area is then found in the identity map
+    return _attached(User, values)
 
 
 def temporary_password() -> str:

@@ -179,3 +179,39 @@ def test_matching_index_sees_another_process_committed_opening_at_once(app, db, 
         assert job.id not in {m.job.id for m in recommend_for_worker(worker).matches}
     finally:
         app.config["MATCH_INDEX_RECHECK_SECONDS"] = 300
+
+
+def _bump(db, name: str) -> None:
+    """What another process's commit of a change to ``name`` leaves in data_version."""
+    db.session.connection().execute(sa.text(
+        "INSERT INTO data_version (name, version) VALUES (:n, 1) "
+        "ON CONFLICT (name) DO UPDATE SET version = data_version.version + 1"), {"n": name})
+
+
+def test_signed_in_user_is_read_from_the_cache_until_any_process_changes_users(
+        client, db, login_as):
+    officer = login_as("officer", area_code="520526")
+    assert client.get("/registry/workers").status_code == 200
+    with count_queries() as cached:
+        assert client.get("/registry/workers").status_code == 200
+    user_reads = [s for s in cached["statements"] if 'from "user"' in s.lower()
+                  or "from area" in s.lower() and "area.code =" in s.lower()]
+    assert user_reads == []  # neither the account nor its area read again
+    # Another process changes the password: it rotates the session token and commits.
+    conn = db.session.connection()
+    conn.execute(sa.text('UPDATE "user" SET session_token = :t WHERE id = :i'),
+                 {"t": "0" * 32, "i": officer.id})
+    _bump(db, "user")
+    db.session.expire_all()  # a request's session starts empty (the test's is shared)
+    resp = client.get("/registry/workers")
+    assert resp.status_code == 302 and "/auth/login" in resp.headers["Location"]
+
+
+def test_a_deactivation_by_another_process_ends_the_session_at_once(client, db, login_as):
+    officer = login_as("officer", area_code="520526")
+    assert client.get("/").status_code == 200
+    db.session.connection().execute(sa.text('UPDATE "user" SET active = false WHERE id = :i'),
+                                    {"i": officer.id})
+    _bump(db, "user")
+    db.session.expire_all()
+    assert client.get("/").status_code == 302
