@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from werkzeug.routing import BuildError
 
+from app.auth.areas import area_name
 from app.auth.models import Area
 from app.auth.scoping import get_visible_or_404, roles_required, visible
 from app.employers.models import Employer, Job
@@ -20,6 +21,7 @@ from app.placements.models import LABELS as PLACEMENT_LABELS
 from app.placements.service import confirm_hire, respond, withdraw
 from app.registry.models import Worker
 from app.registry.privacy import mask_id, mask_phone
+from app.templating import url_prefix
 
 from . import dispatch as dispatch_service
 from .forms import (
@@ -53,15 +55,26 @@ def _today() -> date:
     return date.today()
 
 
+def _job_endpoint() -> str:
+    return "board.detail" if current_user.role == "trainee" else "employers.job_detail"
+
+
 @bp.app_template_global()
 def job_url(job: Job) -> str:
     """Where a job title links: the employer/officer page, else the public board."""
-    endpoint = ("board.detail" if current_user.role == "trainee"
-                else "employers.job_detail")
     try:
-        return url_for(endpoint, job_id=job.id)
+        return url_for(_job_endpoint(), job_id=job.id)
     except BuildError:
         return "#"
+
+
+@bp.app_template_global()
+def job_url_prefix() -> str | None:
+    """``job_url`` for a list: each job links to this plus its id (None: nowhere, "#")."""
+    try:
+        return url_prefix(_job_endpoint(), "job_id")
+    except BuildError:
+        return None
 
 
 @bp.app_template_global()
@@ -92,12 +105,18 @@ def worker_matches(worker_id: int):
     worker = get_visible_or_404(Worker, worker_id)
     recs = recommend_for_worker(worker, k=request.args.get("k", 20, type=int) or 20,
                                 today=_today())
-    referrals = db.session.scalars(
-        sa.select(Referral).where(Referral.worker_id == worker.id)
-        .options(selectinload(Referral.job).selectinload(Job.employer))
+    # The referrals list shows a few columns of each: read as rows, with the job's title
+    # and employer joined in (not three queries of whole referrals, jobs and employers).
+    referrals = db.session.execute(
+        sa.select(Referral.id, Referral.job_id, Referral.status, Referral.decline_reason,
+                  Referral.updated_at, Job.title.label("job_title"),
+                  Employer.name.label("employer_name"))
+        .join(Job, Job.id == Referral.job_id).join(Employer, Employer.id == Job.employer_id)
+        .where(Referral.worker_id == worker.id)
         .order_by(Referral.created_at.desc())).all()
     return render_template(
         "matching/matches.html", worker=worker, recs=recs, referrals=referrals,
+        worker_area=area_name(worker.area_code),
         refer_form=ReferForm(), hire_form=HireForm(), withdraw_form=WithdrawForm(),
         masked_id=mask_id(worker.id_number), masked_phone=mask_phone(worker.phone),
         reason_labels=REASON_LABELS, component_labels=COMPONENT_LABELS,
