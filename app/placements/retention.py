@@ -154,12 +154,8 @@ def overall(user: User | None, as_of: date) -> Group:
     if user is not None:
         stmt = visible(stmt, Placement, user)
     rows = db.session.execute(stmt).all()
-    counts = np.fromiter((r[2] for r in rows), dtype=np.int64, count=len(rows))
-    durations = np.repeat(np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
-                          counts)
-    events = np.repeat(np.fromiter((bool(r[1]) for r in rows), dtype=bool, count=len(rows)),
-                       counts)
-    curve = kaplan_meier(durations, events)
+    curve = kaplan_meier([r[0] for r in rows], [bool(r[1]) for r in rows],
+                         counts=[r[2] for r in rows])
     return Group("all", _("All placements"), curve, retention_figures(curve, CHECKPOINTS))
 
 

@@ -162,13 +162,24 @@ def _z_value(confidence: float) -> float:
     return NormalDist().inv_cdf(0.5 + confidence / 2.0)
 
 
-def kaplan_meier(durations: ArrayLike, events: ArrayLike, confidence: float = 0.95) -> Curve:
-    """Estimate the Kaplan–Meier retention curve with Greenwood variance and log(-log) CI."""
+def kaplan_meier(durations: ArrayLike, events: ArrayLike, confidence: float = 0.95,
+                 counts: ArrayLike | None = None) -> Curve:
+    """Estimate the Kaplan–Meier retention curve with Greenwood variance and log(-log) CI.
+
+    ``counts`` (optional) says how many observations each (duration, event) pair stands
+    for: grouped data (a database GROUP BY) gives the curve of the repeated observations
+    without repeating them."""
     z = _z_value(confidence)
     t = np.asarray(durations, dtype=np.float64).ravel()
     e = np.asarray(events).ravel()
     if t.shape != e.shape:
         raise ValueError(f"durations and events differ in length: {t.size} != {e.size}")
+    w = np.ones(t.size, dtype=np.int64) if counts is None else \
+        np.asarray(counts, dtype=np.int64).ravel()
+    if w.shape != t.shape:
+        raise ValueError(f"durations and counts differ in length: {t.size} != {w.size}")
+    if w.size and (w < 0).any():
+        raise ValueError("counts must be >= 0")
     if t.size and not np.isfinite(t).all():
         raise ValueError("durations must be finite numbers")
     if t.size and (t < 0).any():
@@ -177,14 +188,16 @@ def kaplan_meier(durations: ArrayLike, events: ArrayLike, confidence: float = 0.
         if e.size and not np.isin(e, (0, 1)).all():
             raise ValueError("events must be booleans (or 0/1)")
         e = e.astype(bool)
+    keep = w > 0
+    t, e, w = t[keep], e[keep], w[keep]
 
-    times, inverse, total = np.unique(t, return_inverse=True, return_counts=True)
+    times, inverse = np.unique(t, return_inverse=True)
     n_times = times.size
-    n_events = np.bincount(inverse[e], minlength=n_times).astype(np.int64)
-    total = total.astype(np.int64)
+    total = np.bincount(inverse, weights=w, minlength=n_times).astype(np.int64)
+    n_events = np.bincount(inverse[e], weights=w[e], minlength=n_times).astype(np.int64)
     n_censored = total - n_events
     # at risk at times[i]: all observations with duration >= times[i] (events-first ties)
-    at_risk = t.size - (np.cumsum(total) - total)
+    at_risk = int(w.sum()) - (np.cumsum(total) - total)
 
     with np.errstate(divide="ignore", invalid="ignore"):
         hazard = n_events / at_risk

@@ -228,6 +228,25 @@ class TestTiesAndEdgeCases:
         assert curve.as_records() == []
         assert curve.at(30) == Estimate(30.0, None, None, None, 0)
 
+    def test_grouped_counts_equal_repeated_observations(self):
+        rng = np.random.default_rng(7)
+        durations = rng.integers(0, 400, 2_000)
+        events = rng.random(2_000) < 0.3
+        pairs, counts = np.unique(np.stack([durations, events]), axis=1, return_counts=True)
+        grouped = kaplan_meier(pairs[0], pairs[1].astype(bool), counts=counts)
+        plain = kaplan_meier(durations, events)
+        np.testing.assert_array_equal(grouped.times, plain.times)
+        np.testing.assert_array_equal(grouped.at_risk, plain.at_risk)
+        np.testing.assert_array_equal(grouped.events, plain.events)
+        np.testing.assert_allclose(grouped.survival, plain.survival)
+        np.testing.assert_allclose(grouped.lower, plain.lower)
+        # a group of no observations changes nothing
+        padded = kaplan_meier([*pairs[0], 999], [*pairs[1].astype(bool), True],
+                              counts=[*counts, 0])
+        np.testing.assert_allclose(padded.survival, plain.survival)
+        with pytest.raises(ValueError):
+            kaplan_meier([1, 2], [True, False], counts=[1, -1])
+
     def test_zero_durations(self):
         curve = kaplan_meier([0, 0, 5], [True, False, False])
         assert curve.at(0).survival == pytest.approx(2 / 3)
