@@ -9,19 +9,24 @@ from flask import (
     Flask,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.audit import audit
 from app.auth.scoping import get_visible_or_404, roles_required, visible
 from app.errors_domain import DomainError
 from app.extensions import db
+from app.registry.models import Worker
 from app.registry.privacy import can_see_full, shown_phone
 
 from . import charts, retention
@@ -98,15 +103,41 @@ def record(followup_id: int):
             else:
                 flash(_("Follow-up recorded."), "success")
             return redirect(url_for(".queue", tab=request.args.get("tab", "today")))
+    _load_shown(fu)
     may_reveal = can_see_full(current_user, fu.worker)
     reveal = may_reveal and request.args.get("reveal") == "1"
     if reveal:  # the officer is about to call: a full phone number is audit-logged
         audit("worker_phone_view", fu.worker, detail={"follow_up": fu.id})
         db.session.commit()
+    fields = blank_outcome_fields() if fu.is_open and not form.is_submitted() else None
     return render_template("placements/record.html", fu=fu, form=form, reveal=reveal,
-                           may_reveal=may_reveal,
+                           may_reveal=may_reveal, fields=fields,
                            phone=shown_phone(current_user, fu.worker, reveal),
                            worker_url=worker_link(fu.worker_id))
+
+
+def _load_shown(fu: FollowUp) -> None:
+    """Load what the record page shows of a follow-up (its worker and household, employer,
+    placement, attempts) in two queries instead of five lazy loads."""
+    db.session.execute(
+        sa.select(FollowUp).where(FollowUp.id == fu.id)
+        .options(joinedload(FollowUp.worker).joinedload(Worker.household),
+                 joinedload(FollowUp.employer), joinedload(FollowUp.placement),
+                 selectinload(FollowUp.attempts))).unique().all()
+
+
+def blank_outcome_fields() -> Markup:
+    """The outcome form's fields as a blank form shows them, rendered once per language
+    (and app): they are the same for every follow-up and officer; the CSRF token is
+    rendered apart (``form.hidden_tag()``)."""
+    cache = current_app.extensions.setdefault("qianlu_outcome_fields", {})
+    lang = str(get_locale())
+    html = cache.get(lang)
+    if html is None:
+        form = OutcomeForm(formdata=None, meta={"csrf": False})
+        html = cache[lang] = Markup(render_template(  # noqa: S704 - a rendered template
+            "placements/_outcome_fields.html", form=form))
+    return html
 
 
 @bp.route("/arrears")

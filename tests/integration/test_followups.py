@@ -338,6 +338,28 @@ def test_outcome_form_rerenders_with_errors_and_keeps_input(client, db, factory,
     assert case.status == "resolved"
 
 
+def test_blank_outcome_form_is_shown_in_the_users_language(app, client, db, factory,
+                                                           login_as):
+    from flask import render_template
+
+    from app.placements.forms import OutcomeForm
+    from app.placements.views import blank_outcome_fields
+
+    officer = login_as("officer", area_code="520526")
+    fu = followups(db, place(factory, officer=officer,
+                             start=date.today() - timedelta(days=8)))[0]
+    zh = client.get(f"/followups/{fu.id}").get_data(as_text=True)
+    en = client.get(f"/followups/{fu.id}?lang=en").get_data(as_text=True)
+    assert "联系方式" in zh and "Contact method" not in zh
+    assert "Contact method" in en and "联系方式" not in en
+    assert 'name="issues"' in zh and 'name="issues"' in en
+    for lang in ("zh", "en"):  # the cached fields are what the blank form renders
+        with app.test_request_context(f"/?lang={lang}"):
+            app.preprocess_request()
+            live = render_template("placements/_outcome_fields.html", form=OutcomeForm())
+            assert str(blank_outcome_fields()) == live
+
+
 def test_failed_attempt_through_the_form(client, db, factory, login_as):
     officer = login_as("officer", area_code="520526")
     placement = place(factory, officer=officer, start=date.today() - timedelta(days=8))
