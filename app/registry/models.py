@@ -224,8 +224,11 @@ class Worker(db.Model):
         # Covering for the list's counts (area range, status, not merged).
         sa.Index("ix_worker_area_status_active", "area_code", "status", "merged_into_id"),
         sa.Index("ix_worker_household_status", "household_id", "status"),
-        # A county's list, newest first, read in index order (the scope is one code).
+        # A county's list, newest first, read in index order (the scope is one code);
+        # with the household and status in it, its zero-employment filter and counts
+        # never read the table.
         sa.Index("ix_worker_area_id_active", "area_code", "id",
+                 postgresql_include=["household_id", "status"],
                  postgresql_where=sa.text("merged_into_id IS NULL"),
                  sqlite_where=sa.text("merged_into_id IS NULL")),
         # A county's searches (pinyin, initials, ID-number and phone tails) without
