@@ -138,18 +138,26 @@ def writes(tables: Iterable[str]) -> int:
 class RecentCache(Generic[T]):
     """Values computed from ``tables``, reused while unchanged here (``shared``: and
     everywhere) and younger than ``max_age()`` seconds (a callable, so tests and settings
-    can change it)."""
+    can change it).
+
+    One thread computes a missing value while the others asking for the same key wait for
+    it (a slow figure is not computed by every thread at once). ``serve_stale``: once a
+    value exists, a value that is only too old is still served to the others while one
+    thread recomputes it (nobody waits for a refresh)."""
 
     def __init__(self, tables: Iterable[str], max_age: Callable[[], float],
-                 max_entries: int = 1024, *, shared: bool = False) -> None:
+                 max_entries: int = 1024, *, shared: bool = False,
+                 serve_stale: bool = False) -> None:
         self.tables = frozenset(tables)
         self.shared = shared
         if shared:
             SHARED.update(self.tables)
         self.max_age = max_age
         self.max_entries = max_entries
+        self.serve_stale = serve_stale
         self._lock = threading.Lock()
         self._entries: dict[Hashable, tuple[T, tuple[int, int], float]] = {}
+        self._computing: dict[Hashable, threading.RLock] = {}
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The cached value for ``key`` (in the current database), or ``compute()`` stored
@@ -157,17 +165,33 @@ class RecentCache(Generic[T]):
         if has_app_context():
             key = (db.engine, key)  # one app's database is not another's
         seen = (writes(self.tables), shared_version(self.tables) if self.shared else 0)
-        now = time.monotonic()
         with self._lock:
             hit = self._entries.get(key)
-        if hit is not None and hit[1] == seen and now - hit[2] < self.max_age():
+            flight = self._computing.setdefault(key, threading.RLock())
+        if hit is not None and hit[1] == seen and time.monotonic() - hit[2] < self.max_age():
             return hit[0]
-        value = compute()
-        with self._lock:
-            if len(self._entries) >= self.max_entries and key not in self._entries:
-                self._entries.pop(next(iter(self._entries)))
-            self._entries[key] = (value, seen, now)
-        return value
+        if self.serve_stale and hit is not None and hit[1] == seen:
+            if not flight.acquire(blocking=False):
+                return hit[0]  # another thread is refreshing it
+        else:
+            flight.acquire()
+        try:
+            with self._lock:
+                hit = self._entries.get(key)
+            if hit is not None and hit[1] == seen and \
+                    time.monotonic() - hit[2] < self.max_age():
+                return hit[0]  # computed by the thread we waited for
+            now = time.monotonic()
+            value = compute()
+            with self._lock:
+                if len(self._entries) >= self.max_entries and key not in self._entries:
+                    oldest = next(iter(self._entries))
+                    self._entries.pop(oldest)
+                    self._computing.pop(oldest, None)
+                self._entries[key] = (value, seen, now)
+            return value
+        finally:
+            flight.release()
 
     def clear(self) -> None:
         """Forget every value."""

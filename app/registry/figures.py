@@ -34,8 +34,10 @@ class Snapshot:
     at: datetime
 
 
-# No tables to watch: a snapshot is replaced when it is older than its max age only.
-_SNAPSHOT: RecentCache[Snapshot] = RecentCache((), figures_max_age, max_entries=8)
+# No tables to watch: a snapshot is replaced when it is older than its max age only, and
+# while one thread of the process counts afresh the others show the one they have.
+_SNAPSHOT: RecentCache[Snapshot] = RecentCache((), figures_max_age, max_entries=8,
+                                               serve_stale=True)
 
 
 def _count() -> Snapshot:
