@@ -45,12 +45,15 @@ def code_in_area(code: str | None, area: Area | None) -> bool:
     return low <= code <= high
 
 
-def code_visible(code: str | None, user: User) -> bool:
-    """Python twin of ``scope_condition`` for a row tied to an area by its code: admins
-    see every area, officers their own and what lies inside it, other roles none."""
+def visible_codes(user: User) -> tuple[str, str] | None:
+    """Python twin of ``scope_condition`` for rows tied to an area by its code: the
+    inclusive range of codes ``user`` may see (admins every area, officers their own and
+    what lies inside it), None for roles that see none."""
     if user.role == Role.admin.value:
-        return True
-    return user.role == Role.officer.value and code_in_area(code, user.area)
+        return ("", "\uffff")
+    if user.role == Role.officer.value and user.area is not None:
+        return area_bounds(user.area.code, user.area.level)
+    return None
 
 
 def _scope_expr(model: Any, key: str) -> sa.ColumnElement | None:

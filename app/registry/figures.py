@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask import g, has_request_context
 
 from app.auth.models import User
-from app.auth.scoping import code_visible
+from app.auth.scoping import visible_codes
 from app.extensions import db
 from app.freshness import RecentCache, figures_max_age
 
@@ -83,7 +83,10 @@ def area_figures(user: User) -> tuple[dict[str, int], datetime]:
     the user's scope, and when they were counted."""
     snap = snapshot()
     total: Counter = Counter({key: 0 for key in KEYS})
-    for code, counts in snap.counties.items():
-        if code_visible(code, user):
-            total.update(counts)
+    codes = visible_codes(user)
+    if codes is not None:
+        low, high = codes
+        for code, counts in snap.counties.items():
+            if code and low <= code <= high:
+                total.update(counts)
     return dict(total), snap.at
