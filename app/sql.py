@@ -21,6 +21,9 @@ def count_up_to(stmt: sa.Select, column: sa.ColumnElement, cap: int) -> int:
 
 class _RowPagination(Pagination):
     def _query_items(self) -> list[Any]:
+        total = self._query_args["total"]
+        if total is not None and self._query_offset >= total:
+            return []  # counted already: nothing on this page, nothing to ask
         stmt = self._query_args["page_of"](self.per_page, self._query_offset)
         return list(db.session.execute(stmt))
 
@@ -29,12 +32,16 @@ class _RowPagination(Pagination):
 
 
 def paginate_rows(page_of: Callable[[int, int], sa.Select], *, page: int, per_page: int,
-                  max_per_page: int = 200, error_out: bool = False) -> Pagination:
+                  max_per_page: int = 200, error_out: bool = False,
+                  total: int | None = None) -> Pagination:
     """``db.paginate`` for column selects: ``page_of(limit, offset)`` is the statement of one
     page and its rows (named tuples) are the items, so a long list builds no ORM objects.
-    ``total`` is left to the caller (``count_up_to``, or a count it has anyway)."""
-    return _RowPagination(page=page, per_page=per_page, max_per_page=max_per_page,
-                          error_out=error_out, count=False, page_of=page_of)
+    A ``total`` the caller counted already is kept (a page past it is not asked for);
+    without one, counting is left to the caller (``count_up_to``)."""
+    listing = _RowPagination(page=page, per_page=per_page, max_per_page=max_per_page,
+                             error_out=error_out, count=False, page_of=page_of, total=total)
+    listing.total = total
+    return listing
 
 
 class days_between(FunctionElement):  # noqa: N801 - reads like the SQL function it is

@@ -251,9 +251,11 @@ def queue(user: User, tab: str, today: date) -> sa.Select:
     return visible(stmt, FollowUp, user)
 
 
-def queue_page(user: User, tab: str, today: date, page: int, per_page: int = 50) -> Any:
+def queue_page(user: User, tab: str, today: date, page: int, total: int,
+               per_page: int = 50) -> Any:
     """One page of ``queue`` rows, each with ``employer_name`` (the registered employer's,
-    else the name typed on the placement); ``total`` is left to the caller."""
+    else the name typed on the placement); ``total`` is the tab's count (``queue_counts``):
+    an empty tab asks nothing more."""
     def page_of(limit: int, offset: int) -> sa.Select:
         # The employer and placement are joined to the page's rows only, not to every open
         # follow-up the sort reads.
@@ -265,7 +267,7 @@ def queue_page(user: User, tab: str, today: date, page: int, per_page: int = 50)
                 .order_by(*_queue_order(rows.c.due_date, rows.c.monitored,
                                         rows.c.failed_attempts, rows.c.id)))
 
-    return paginate_rows(page_of, page=page, per_page=per_page, error_out=True)
+    return paginate_rows(page_of, page=page, per_page=per_page, error_out=True, total=total)
 
 
 def queue_counts(user: User, today: date) -> dict[str, int]:

@@ -61,8 +61,8 @@ def queue_view():
     day = today()
     page = request.args.get("page", 1, type=int)
     counts = queue_counts(current_user, day)
-    rows = queue_page(current_user, tab, day, page)
-    rows.total = counts[tab]  # counted once, with the tabs' figures
+    # counted once, with the tabs' figures
+    rows = queue_page(current_user, tab, day, page, total=counts[tab])
     return render_template("placements/queue.html", tab=tab, listing=rows, today=day,
                            counts=counts)
 

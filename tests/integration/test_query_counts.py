@@ -129,6 +129,22 @@ def test_followup_queue_and_record_page_queries_do_not_grow(client, factory, db,
     # the write counts, the follow-up, then its worker, household, employer and placement
     # in one query, its attempts
     assert record["n"] <= 4
+    client.post("/auth/logout")
+    login_as("officer", area_code="520115")  # an area without follow-ups
+    client.get("/followups/?tab=overdue")
+    statements: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(_db.engine, "before_cursor_execute", note)
+    try:
+        assert client.get("/followups/?tab=overdue").status_code == 200
+    finally:
+        event.remove(_db.engine, "before_cursor_execute", note)
+    # the tab counts say the tab is empty: no page query
+    assert sum("follow_up" in s for s in statements) == 1
+    assert client.get("/followups/?tab=overdue&page=2").status_code == 404
 
 
 def test_dashboard_queries_are_bounded(app, client, factory, db, login_as, monkeypatch):
