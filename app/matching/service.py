@@ -17,11 +17,11 @@ from flask import current_app, has_app_context
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager
 
 from app.auth.models import User
 from app.auth.scoping import visible
-from app.employers.models import Job
+from app.employers.models import Employer, Job
 from app.errors_domain import DomainError
 from app.extensions import db, utcnow
 from app.matching import engine
@@ -285,8 +285,11 @@ class Recommendations:
 def _jobs_by_id(ids: Sequence[int]) -> dict[int, Job]:
     if not ids:
         return {}
-    rows = db.session.scalars(sa.select(Job).where(Job.id.in_(list(ids))).options(
-        selectinload(Job.employer)))  # places are named from the cached area names
+    # One joined query (the employer comes with its opening); places are named from the
+    # cached area names.
+    rows = db.session.scalars(
+        sa.select(Job).join(Employer, Job.employer_id == Employer.id)
+        .where(Job.id.in_(list(ids))).options(contains_eager(Job.employer)))
     return {j.id: j for j in rows}
 
 
