@@ -301,13 +301,17 @@ def _referrals(worker_ids: Sequence[int], job_ids: Sequence[int]) -> dict[tuple,
     return {(r.worker_id, r.job_id): r for r in rows}
 
 
-def recommend_for_worker(worker: Worker, k: int = 20, today: date | None = None
-                         ) -> Recommendations:
-    """The k best open openings for a worker, and the ruled-out ones with reasons."""
+def recommend_for_worker(worker: Worker, k: int = 20, today: date | None = None,
+                         ruled_out: int | None = None) -> Recommendations:
+    """The k best open openings for a worker, and the ruled-out ones with reasons (the
+    closest ``ruled_out`` of them; by default the engine's ``max_ruled_out``)."""
     today = today or date.today()
     index = JOB_INDEX.get(today)
     skills = worker_skills(worker)
-    result = engine.rank_jobs(_profile_with(worker, skills), index, k=k, cfg=match_config())
+    cfg = match_config()
+    if ruled_out is not None:
+        cfg = replace(cfg, max_ruled_out=max(0, ruled_out))
+    result = engine.rank_jobs(_profile_with(worker, skills), index, k=k, cfg=cfg)
     lg = lang()
     ids = [m.job_id for m in result.matches] + [r.job_id for r in result.ruled_out]
     jobs = _jobs_by_id(ids)

@@ -98,13 +98,19 @@ def _flash_error(exc: DomainError) -> None:
 # ---- a worker's openings ---------------------------------------------------------------
 
 
+RULED_OUT_SHOWN = 20  # ruled-out openings explained on a worker's matches page
+
+
 @bp.route("/workers/<int:worker_id>/matches")
 @roles_required("officer", "admin", "trainee")
 def worker_matches(worker_id: int):
     """Recommended openings with score bars and explanations; ruled-out ones with reasons."""
     worker = get_visible_or_404(Worker, worker_id)
+    # The 20 closest ruled-out openings are explained (?ruled=50 for more); the counts
+    # per reason above them cover every opening.
+    ruled = min(max(request.args.get("ruled", RULED_OUT_SHOWN, type=int) or 0, 0), 50)
     recs = recommend_for_worker(worker, k=request.args.get("k", 20, type=int) or 20,
-                                today=_today())
+                                today=_today(), ruled_out=ruled)
     # The referrals list shows a few columns of each: read as rows, with the job's title
     # and employer joined in (not three queries of whole referrals, jobs and employers).
     referrals = db.session.execute(
@@ -120,7 +126,7 @@ def worker_matches(worker_id: int):
         refer_form=ReferForm(), hire_form=HireForm(), withdraw_form=WithdrawForm(),
         masked_id=mask_id(worker.id_number), masked_phone=mask_phone(worker.phone),
         reason_labels=REASON_LABELS, component_labels=COMPONENT_LABELS,
-        method_labels=METHOD_LABELS,
+        method_labels=METHOD_LABELS, ruled_shown=ruled,
         status_labels=PLACEMENT_LABELS["referral_status"], run=latest_run())
 
 

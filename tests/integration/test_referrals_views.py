@@ -227,3 +227,20 @@ def test_dispatch_refused_roles(client, factory, login_as):
     assert client.post("/dispatch/accept", data={"pairs": ["1:1"]}).status_code == 403
     login_as("trainee")
     assert client.get("/dispatch").status_code == 403
+
+
+def test_matches_page_explains_the_closest_20_ruled_out_and_shows_more_on_request(
+        client, db, factory, login_as):
+    _, _, worker = _setup(factory)
+    employer = factory.employer()
+    for i in range(26):  # each needs a welding certificate the worker lacks
+        factory.job(employer=employer, title=f"焊工岗{i}", required_certificates=["so_welding"])
+    login_as("officer", area_code="520526")
+    page = client.get(f"/workers/{worker.id}/matches?lang=en").get_data(as_text=True)
+    ruled = page.split('id="ruled-out"')[1].split("</table>")[0]
+    assert ruled.count("<tr data-job=") == 20
+    assert "The 20 closest of 26 ruled-out openings" in page
+    assert f"/workers/{worker.id}/matches?ruled=50" in page and "Show 26" in page
+    more = client.get(f"/workers/{worker.id}/matches?ruled=50").get_data(as_text=True)
+    assert more.split('id="ruled-out"')[1].split("</table>")[0].count("<tr data-job=") == 26
+    assert "Show 26" not in more
