@@ -259,6 +259,10 @@ def login(client):
     """login(user) logs the test client in as that user (through the real form)."""
 
     def _login(user, password: str = PASSWORD):
+        # Signing in replaces whoever was signed in: the login page sends a signed-in user
+        # on (a 302 too), so the session is dropped first.
+        client.delete_cookie(client.application.config["SESSION_COOKIE_NAME"])
+        client.delete_cookie("remember_token")
         resp = client.post("/auth/login", data={"username": user.username,
                                                 "password": password})
         assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
