@@ -84,7 +84,7 @@ def load_config(instance_path: str) -> dict:
         "FOLLOWUP_FESTIVAL_DAYS": int(os.environ.get("FOLLOWUP_FESTIVAL_DAYS", 14)),
         "MATCH_WEIGHTS": _json("MATCH_WEIGHTS"),
         "MATCH_POLICY_VALUES": _json("MATCH_POLICY_VALUES"),
-        "FIGURES_CACHE_SECONDS": float(os.environ.get("FIGURES_CACHE_SECONDS", 60)),
+        "FIGURES_CACHE_SECONDS": float(os.environ.get("FIGURES_CACHE_SECONDS", 300)),
         "BOARD_CACHE_SECONDS": float(os.environ.get("BOARD_CACHE_SECONDS", 600)),
         "MATCH_INDEX_RECHECK_SECONDS": float(os.environ.get("MATCH_INDEX_RECHECK_SECONDS", 300)),
     }

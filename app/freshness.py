@@ -127,7 +127,7 @@ def max_age(setting: str, default: float) -> Callable[[], float]:
     return seconds
 
 
-figures_max_age = max_age("FIGURES_CACHE_SECONDS", 60)
+figures_max_age = max_age("FIGURES_CACHE_SECONDS", 300)
 
 
 def writes(tables: Iterable[str]) -> int:

@@ -19,9 +19,10 @@ from .models import Placement
 from .retention import Group, overall
 
 # The area's retention curve (every placement of the area) for the headline figure, and
-# its placements this month: reused by each process until it records a placement change
-# itself, at most FIGURES_CACHE_SECONDS (app.freshness).
-_PLACEMENTS: RecentCache[int | Group] = RecentCache(("placement",), figures_max_age)
+# its placements this month: like the register's figures, a snapshot of at most
+# FIGURES_CACHE_SECONDS (recounting them after every job loss recorded anywhere in the
+# process cost more than the dashboards that read them).
+_PLACEMENTS: RecentCache[int | Group] = RecentCache((), figures_max_age, serve_stale=True)
 
 
 def _pct(value: float | None) -> str:

@@ -4,7 +4,7 @@ Workers per status, households, monitored and zero-employment households are ask
 every dashboard, by officers of ~100 different areas. Counted per area, a prefecture's
 zero-employment households alone take ~400 ms at province scale; counted once for every
 county (two grouped statements, ~0.8 s for 1M workers) they serve every area by addition.
-Each process keeps the counts for ``FIGURES_CACHE_SECONDS`` (60) and the dashboard says
+Each process keeps the counts for ``FIGURES_CACHE_SECONDS`` (300) and the dashboard says
 when they were counted: they are a snapshot, not re-counted after every write.
 """
 from __future__ import annotations

@@ -225,10 +225,10 @@ class Worker(db.Model):
         sa.Index("ix_worker_area_status_active", "area_code", "status", "merged_into_id"),
         sa.Index("ix_worker_household_status", "household_id", "status"),
         # A county's list, newest first, read in index order (the scope is one code);
-        # with the household and status in it, its zero-employment filter and counts
-        # never read the table.
+        # with the household, status and category in it, its filters and counts never
+        # read the table.
         sa.Index("ix_worker_area_id_active", "area_code", "id",
-                 postgresql_include=["household_id", "status"],
+                 postgresql_include=["household_id", "status", "category"],
                  postgresql_where=sa.text("merged_into_id IS NULL"),
                  sqlite_where=sa.text("merged_into_id IS NULL")),
         # A county's searches (pinyin, initials, ID-number and phone tails) without

@@ -14,9 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from app.auth.models import User
-from app.auth.scoping import scope_condition, scope_key, visible
+from app.auth.scoping import scope_condition, visible
 from app.extensions import db
-from app.freshness import RecentCache, figures_max_age
 from app.sql import count_up_to, paginate_rows
 
 from .models import Household, RelocationSite, Worker, WorkerStatus
@@ -271,43 +270,30 @@ def household_select(user: User, filters: HouseholdFilters) -> sa.Select:
     return stmt.order_by(Household.id.desc())
 
 
-# Headline counts of an area (the dashboard's, asked by more than one panel per page):
-# reused per process while nothing of the register changed here (see app.freshness).
-_FIGURES: RecentCache[dict[str, int]] = RecentCache(("worker", "household"), figures_max_age)
-
-
 def status_counts(user: User, extra: sa.ColumnElement[bool] | None = None) -> dict[str, int]:
-    """Workers per status within the user's scope (and an optional extra condition)."""
-    def compute() -> dict[str, int]:
-        stmt = visible(sa.select(Worker.status, sa.func.count()), Worker, user).where(
-            active_worker())
-        if extra is not None:
-            stmt = stmt.where(extra)
-        counts = {s.value: 0 for s in WorkerStatus}
-        counts.update(dict(db.session.execute(stmt.group_by(Worker.status)).all()))
-        return counts
-
+    """Workers per status within the user's scope (and an optional extra condition),
+    counted now (the dashboard's figures are a snapshot: app.registry.figures)."""
+    stmt = visible(sa.select(Worker.status, sa.func.count()), Worker, user).where(
+        active_worker())
     if extra is not None:
-        return compute()
-    return dict(_FIGURES.get(("status", *scope_key(user)), compute))
+        stmt = stmt.where(extra)
+    counts = {s.value: 0 for s in WorkerStatus}
+    counts.update(dict(db.session.execute(stmt.group_by(Worker.status)).all()))
+    return counts
 
 
 def household_counts(user: User, extra: sa.ColumnElement[bool] | None = None
                      ) -> dict[str, int]:
-    """Households, monitored households and zero-employment households in scope."""
-    def compute() -> dict[str, int]:
-        base = visible(sa.select(sa.func.count()).select_from(Household), Household, user)
-        if extra is not None:
-            base = base.where(extra)
-        return {
-            "households": db.session.scalar(base) or 0,
-            "monitored": db.session.scalar(base.where(Household.monitored.is_(True))) or 0,
-            "zero": db.session.scalar(base.where(zero_employment())) or 0,
-        }
-
+    """Households, monitored households and zero-employment households in scope, counted
+    now."""
+    base = visible(sa.select(sa.func.count()).select_from(Household), Household, user)
     if extra is not None:
-        return compute()
-    return dict(_FIGURES.get(("households", *scope_key(user)), compute))
+        base = base.where(extra)
+    return {
+        "households": db.session.scalar(base) or 0,
+        "monitored": db.session.scalar(base.where(Household.monitored.is_(True))) or 0,
+        "zero": db.session.scalar(base.where(zero_employment())) or 0,
+    }
 
 
 def member_statuses(household_ids: list[int]) -> dict[int, dict[str, int]]:

@@ -22,7 +22,7 @@ def upgrade():
         batch_op.create_index('ix_follow_up_open_due', ['due_date', 'area_code'], unique=False, postgresql_where=sa.text("status IN ('due', 'overdue')"), sqlite_where=sa.text("status IN ('due', 'overdue')"))
 
     with op.batch_alter_table('worker', schema=None) as batch_op:
-        batch_op.create_index('ix_worker_area_id_active', ['area_code', 'id'], unique=False, postgresql_include=['household_id', 'status'], postgresql_where=sa.text('merged_into_id IS NULL'), sqlite_where=sa.text('merged_into_id IS NULL'))
+        batch_op.create_index('ix_worker_area_id_active', ['area_code', 'id'], unique=False, postgresql_include=['household_id', 'status', 'category'], postgresql_where=sa.text('merged_into_id IS NULL'), sqlite_where=sa.text('merged_into_id IS NULL'))
 
     # ### end Alembic commands ###
 

@@ -13,52 +13,65 @@ from app.registry.queries import household_counts, status_counts
 from tests.integration.test_query_counts import count_queries
 
 
-def test_figures_are_reused_until_this_process_writes_the_register(app, db, factory,
-                                                                     monkeypatch):
-    monkeypatch.setitem(app.config, "FIGURES_CACHE_SECONDS", 60)
-    officer = factory.user("officer", area_code="520526")
-    factory.worker(area_code="520526", status="seeking")
-    first = status_counts(officer)["seeking"]
+def _seeking_cache(max_age: dict):
+    """A per-process cache of seeking workers (watching the worker table), and its use."""
+    from app.freshness import RecentCache
+
+    cache: RecentCache[int] = RecentCache(("worker",), lambda: max_age["s"])
+
+    def seeking() -> int:
+        return cache.get("seeking", lambda: db_count_seeking())
+
+    return seeking
+
+
+def db_count_seeking() -> int:
+    from app.extensions import db
+
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Worker).where(
+        Worker.status == "seeking"))
+
+
+def test_a_value_is_reused_until_this_process_writes_its_table(app, db, factory):
+    seeking = _seeking_cache({"s": 3600.0})
+    factory.worker(status="seeking")
+    first = seeking()
     with count_queries() as reused:
-        assert status_counts(officer)["seeking"] == first
-        household_counts(officer)
-        household_counts(officer)
-    assert reused["n"] == 3  # the status counts came from the cache; households once
-    factory.worker(area_code="520526", status="seeking")  # a flush: recounted at once
-    assert status_counts(officer)["seeking"] == first + 1
+        assert seeking() == first
+    assert reused["n"] == 0
+    factory.worker(status="seeking")  # a flush: recounted at once
+    assert seeking() == first + 1
 
 
-def test_a_bulk_update_and_the_max_age_both_invalidate(app, db, factory, monkeypatch):
-    monkeypatch.setitem(app.config, "FIGURES_CACHE_SECONDS", 60)
-    officer = factory.user("officer", area_code="520526")
-    worker = factory.worker(area_code="520526", status="seeking")
-    before = status_counts(officer)
+def test_a_bulk_update_and_the_max_age_both_invalidate(app, db, factory):
+    age = {"s": 3600.0}
+    seeking = _seeking_cache(age)
+    worker = factory.worker(status="seeking")
+    before = seeking()
     db.session.execute(sa.update(Worker).where(Worker.id == worker.id).values(
         status="unavailable"))
-    after = status_counts(officer)
-    assert after["seeking"] == before["seeking"] - 1
+    after = seeking()
+    assert after == before - 1
     # a change this process cannot see (another process, raw SQL) shows after the max age
     db.session.connection().execute(sa.text("UPDATE worker SET status = 'seeking' WHERE id = :i"),
                                     {"i": worker.id})
-    assert status_counts(officer)["seeking"] == after["seeking"]
-    monkeypatch.setitem(app.config, "FIGURES_CACHE_SECONDS", 0)
-    assert status_counts(officer)["seeking"] == before["seeking"]
+    assert seeking() == after
+    age["s"] = 0.0
+    assert seeking() == before
 
 
-def test_counts_seen_inside_a_rolled_back_transaction_are_not_kept(app, db, factory,
-                                                                    monkeypatch):
-    monkeypatch.setitem(app.config, "FIGURES_CACHE_SECONDS", 60)
-    officer = factory.user("officer", area_code="520526")
-    base = status_counts(officer)["seeking"]
+def test_counts_seen_inside_a_rolled_back_transaction_are_not_kept(app, db, factory):
+    seeking = _seeking_cache({"s": 3600.0})
+    base = seeking()
     nested = db.session.begin_nested()
-    factory.worker(area_code="520526", status="seeking")
-    assert status_counts(officer)["seeking"] == base + 1
+    factory.worker(status="seeking")
+    assert seeking() == base + 1
     nested.rollback()
     # The count was taken after the last write, so the write counter alone cannot tell it
     # holds a row that is gone: the end of the session's transaction (here the commit; in
     # a request, its teardown) counts the tables it wrote once more.
     db.session.commit()
-    assert status_counts(officer)["seeking"] == base
+    assert seeking() == base
 
 
 def _figure(html: str, status: str, label: str) -> int:
