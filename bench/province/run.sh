@@ -36,7 +36,8 @@ export PGOPTIONS="${PGOPTIONS--c jit=off -c max_parallel_workers_per_gather=0}"
 # Rate limits count failed logins only; every bench login succeeds.
 VENV="$ROOT/.venv/bin"
 HOST="http://127.0.0.1:$PORT"
-# --reset-stats: the figures start once every user is spawned (each officer's one login,
+# --reset-stats: the figures start once every user is spawned, and again (locustfile.py)
+# once every officer has logged in (each officer's one login,
 # an Argon2id verification of ~60-120 ms by design, happens while spawning).
 LOCUST=("$VENV/locust" -f bench/province/locustfile.py --host "$HOST" --headless
         --only-summary --loglevel WARNING --reset-stats)
