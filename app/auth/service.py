@@ -11,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db, utcnow
 from app.freshness import RecentCache
@@ -191,9 +192,10 @@ def load_user_from_session(ident: str) -> User | None:
     values, area = cached
     if not secrets.compare_digest(values["session_token"], token):
         return None
-    if area is not None:
-        _attached(Area, area)  # user.area is then found in the identity map
-    return _attached(User, values)
+    user = _attached(User, values)
+    # The area is held by the user (the identity map alone keeps no unchanged object).
+    set_committed_value(user, "area", _attached(Area, area) if area is not None else None)
+    return user
 
 
 def temporary_password() -> str:
