@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.employers.service import today as china_today  # the app asks in China time
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db as _db
 from app.placements.models import Referral
@@ -15,7 +16,7 @@ from app.training.models import Course, CourseSession, Enrolment
 from app.training.service import complete, enrol, waitlist_position, withdraw
 from tests.conftest import BACKENDS, Factory, backend_url, make_app
 
-SOON = date.today() + timedelta(days=20)
+SOON = china_today() + timedelta(days=20)
 
 
 def make_course(db, code: str = "T-WELD-01", *, places: int = 10, start: date = SOON,
@@ -66,7 +67,7 @@ def test_eligibility_refusals_explain_why(db, factory, kw, worker_kw, text):
 
 
 def test_refusals_started_twice_overlapping(db, factory):
-    _c, started = make_course(db, "T-A", start=date.today())
+    _c, started = make_course(db, "T-A", start=china_today())
     worker = factory.worker()
     with pytest.raises(ConflictError) as exc:
         enrol(worker, started, by=None)
@@ -110,7 +111,7 @@ def test_completion_adds_certificate_and_skills_and_refers_order_graduates(db, f
     course, session = make_course(db, mode="order", order_credit_code=employer.credit_code,
                                   order_job_title="焊工", employer_id=employer.id,
                                   job_id=job.id, committed_hires=5, wage_min=6000,
-                                  wage_max=8000, start=date.today() + timedelta(days=1))
+                                  wage_max=8000, start=china_today() + timedelta(days=1))
     worker = factory.worker(skills_text="普工")
     officer = factory.user("officer")
     e = enrol(worker, session, by=officer, source="officer")
@@ -135,7 +136,7 @@ def test_completion_adds_certificate_and_skills_and_refers_order_graduates(db, f
 
 
 def test_failed_assessment_adds_nothing(db, factory):
-    _course, session = make_course(db, start=date.today() + timedelta(days=1))
+    _course, session = make_course(db, start=china_today() + timedelta(days=1))
     worker = factory.worker()
     e = enrol(worker, session, by=None)
     result = complete(e, passed=False, assessment="52", by=None,

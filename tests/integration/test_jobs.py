@@ -1,7 +1,7 @@
 """Openings: validation, publishing, expiry, head-count, copy and close, the forms."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -9,11 +9,12 @@ from sqlalchemy.exc import IntegrityError
 
 from app.employers import jobs as job_service
 from app.employers.models import Job
+from app.employers.service import today as china_today  # the app asks in China time
 from app.errors_domain import ConflictError, DomainError
 from tests.conftest import text_of
 from tests.integration.test_employers import job_data, make_employer, make_job
 
-TODAY = date.today()
+TODAY = china_today()
 
 
 @pytest.mark.parametrize("changes,field", [

@@ -3,12 +3,13 @@ officer pages: catalogue, session, outcomes export."""
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from app.auth.models import AuditLog, User
+from app.employers.service import today as china_today  # the app asks in China time
 from app.registry.models import WorkerEvent
 from app.trainee.service import issue_code
 from app.training.models import ChangeReport, Enrolment
@@ -109,7 +110,7 @@ def test_trainee_reports_a_change_for_the_officer(client, db, factory, login):
 
 
 def test_officer_pages_and_outcomes_export(client, db, factory, login):
-    course, session = make_course(db, start=date.today() + timedelta(days=1))
+    course, session = make_course(db, start=china_today() + timedelta(days=1))
     officer = login(factory.user("officer", area_code="520526"))
     worker = factory.worker(area_code="520526", name="张三")
     assert "焊工培训" in text_of(client.get("/training/"))
@@ -122,7 +123,7 @@ def test_officer_pages_and_outcomes_export(client, db, factory, login):
     e = db.session.scalar(sa.select(Enrolment).where(Enrolment.worker_id == worker.id))
     assert e.source == "officer"
     complete(e, passed=True, certificate_number="=HYPERLINK(1)", by=officer,
-             day=date.today() + timedelta(days=12))
+             day=china_today() + timedelta(days=12))
     assert "张三" in text_of(client.get(f"/training/sessions/{session.id}"))
     assert client.get("/training/outcomes").status_code == 200
     resp = client.get("/training/outcomes.xlsx")
