@@ -103,16 +103,23 @@ def _bump_shared(session: Session) -> None:
 _VERSIONS = sa.text("SELECT name, version FROM data_version")
 
 
+def per_request(name: str, compute: Callable[[], T]) -> T:
+    """``compute()`` once per request (kept on ``g`` as ``_qianlu_<name>``); outside a
+    request, at every call."""
+    if not has_request_context():
+        return compute()
+    key = f"_qianlu_{name}"
+    if key not in g:
+        setattr(g, key, compute())
+    return getattr(g, key)
+
+
 def shared_version(tables: Iterable[str]) -> int:
     """The committed-write count of shared ``tables`` (any process); it only grows. The
-    few rows of ``data_version`` are read once per request (outside requests, per call)."""
+    few rows of ``data_version`` are read once per request."""
     if not has_app_context():
         return 0
-    versions = g.get("_qianlu_versions") if has_request_context() else None
-    if versions is None:
-        versions = dict(db.session.execute(_VERSIONS).all())
-        if has_request_context():
-            g._qianlu_versions = versions
+    versions = per_request("versions", lambda: dict(db.session.execute(_VERSIONS).all()))
     return sum(versions.get(t, 0) for t in tables)
 
 

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import g, has_request_context
 from flask_babel import get_locale
 
 from app.extensions import db
-from app.freshness import RecentCache
+from app.freshness import RecentCache, per_request
 
 from .areas_data import read_areas, validate_areas
 from .models import Area
@@ -54,14 +53,9 @@ _NAMES: RecentCache[dict[str, tuple[str, str]]] = RecentCache(("area",), lambda:
 def area_names() -> dict[str, tuple[str, str]]:
     """{code: (Chinese name, English name)} of every area (looked up once per request: a
     page names dozens of places)."""
-    memo = g.get("_qianlu_area_names") if has_request_context() else None
-    if memo is None:
-        memo = _NAMES.get("names", lambda: {
-            code: (zh, en) for code, zh, en in db.session.execute(
-                sa.select(Area.code, Area.name, Area.name_en))})
-        if has_request_context():
-            g._qianlu_area_names = memo
-    return memo
+    return per_request("area_names", lambda: _NAMES.get("names", lambda: {
+        code: (zh, en) for code, zh, en in db.session.execute(
+            sa.select(Area.code, Area.name, Area.name_en))}))
 
 
 def area_name(code: str | None) -> str:

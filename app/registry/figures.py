@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import g, has_request_context
 
 from app.auth.models import User
 from app.auth.scoping import visible_codes
 from app.extensions import db
-from app.freshness import RecentCache, figures_max_age
+from app.freshness import RecentCache, figures_max_age, per_request
 
 from .models import Household, Worker, WorkerStatus
 
@@ -71,11 +70,7 @@ def _count() -> Snapshot:
 def snapshot() -> Snapshot:
     """The counts of every county, at most ``FIGURES_CACHE_SECONDS`` old (and one and the
     same for every panel of a page)."""
-    if not has_request_context():
-        return _SNAPSHOT.get("register", _count)
-    if "_qianlu_register_snapshot" not in g:
-        g._qianlu_register_snapshot = _SNAPSHOT.get("register", _count)
-    return g._qianlu_register_snapshot
+    return per_request("register_snapshot", lambda: _SNAPSHOT.get("register", _count))
 
 
 def area_figures(user: User) -> tuple[dict[str, int], datetime]:
