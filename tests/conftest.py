@@ -38,6 +38,7 @@ def _compile_translations() -> None:
 def pytest_configure(config: pytest.Config) -> None:
     """Compile message catalogues once, so tests see translated pages."""
     if not hasattr(config, "workerinput"):
+        _run_id()  # set before xdist starts its workers, which inherit it
         _compile_translations()
     OUTPUT.mkdir(exist_ok=True)
 
@@ -46,18 +47,41 @@ def _worker_suffix() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
+def _run_id() -> str:
+    """One id per test run, shared by its xdist workers, so concurrent runs never collide."""
+    return os.environ.setdefault("QIANLU_TEST_RUN", f"{os.getpid():x}")
+
+
+_CREATED_DATABASES: list[str] = []
+
+
 def pg_database_url(name: str) -> str:
-    """A fresh PostgreSQL database derived from TEST_DATABASE_URL (dropped if it exists)."""
+    """A fresh PostgreSQL database derived from TEST_DATABASE_URL, named for this run.
+
+    The name carries the run id, so two runs on one server (two checkouts, CI beside a
+    developer) never drop each other's databases; the run drops its own at the end.
+    """
     base = sa.make_url(PG_URL).set(drivername="postgresql+psycopg")
+    name = f"{name}_{_run_id()}"[:63]
     engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
-        conn.execute(sa.text(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = :n AND pid <> pg_backend_pid()"), {"n": name})
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     engine.dispose()
+    _CREATED_DATABASES.append(name)
     return base.set(database=name).render_as_string(hide_password=False)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Drop the PostgreSQL databases this process created."""
+    if not (PG_URL and _CREATED_DATABASES):
+        return
+    engine = sa.create_engine(sa.make_url(PG_URL).set(drivername="postgresql+psycopg"),
+                              isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        for name in _CREATED_DATABASES:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
 
 
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
