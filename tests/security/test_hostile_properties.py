@@ -23,7 +23,8 @@ from app.registry.demo import demo_id_number
 SPECIAL_TEXT = [
     "\x00", "张\x00三", "\x01\x02\x1f", "\u200b\u200b\u200b", "\u200d", "\ufeff", "\u202e三张",
     "\u2066名\u2069", "\ud800", "a\udfffb", "x" * 5000, "焊" * 300, "١٢٣٤٥",
-    "１３９８５００１２３４", "1398500abcd", "<script>alert(1)</script>", "'; DROP TABLE worker; --", "%s%s%n", "\r\n\t",
+    "１３９８５００１２３４", "1398500abcd", "<script>alert(1)</script>",
+    "'; DROP TABLE worker; --", "%s%s%n", "\r\n\t",
     "💥🚀", "Ǆǅǆ", "ﷺ", " ", "", "null", "NaN", "-1", "99999999999999999999999",
 ]
 HOSTILE = st.one_of(
