@@ -15,6 +15,7 @@ from app.auth.models import User
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db, utcnow
 from app.registry.models import Education
+from app.sql import lock_row
 
 from .models import Employer, EmployerStatus, Job, JobKind, JobStatus
 from .search import refresh_search_text
@@ -170,6 +171,10 @@ def create_job(employer: Employer, data: JobData, by: User) -> Job:
 
 def update_job(job: Job, data: JobData, by: User) -> Job:
     """Change an opening's details; its status stays unless it has run out of date."""
+    # A hire may be taking the last place right now: hold the row, then check the head-count
+    # against the places really filled (else the database refuses the update with a 500).
+    lock_row(Job, job.id)
+    db.session.refresh(job, ["filled", "status"])
     if job.status not in EDITABLE:
         raise ConflictError(_("This opening cannot be edited; copy it instead."),
                             code="not_editable")
