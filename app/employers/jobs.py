@@ -19,7 +19,7 @@ from app.sql import lock_row
 
 from .models import Employer, EmployerStatus, Job, JobKind, JobStatus
 from .search import refresh_search_text
-from .service import guizhou_county, locate, today
+from .service import check_plain, guizhou_county, locate, today
 from .skills import check_certificates, check_occupation, check_skills
 
 MIN_AGE, MAX_AGE = 16, 70
@@ -101,6 +101,7 @@ def _check_age(data: JobData) -> None:
 
 def validate(data: JobData, *, filled: int = 0) -> None:
     """Check an opening's data against every rule; raise DomainError naming the field."""
+    check_plain(data.title, "title")
     if not (data.title or "").strip():
         raise DomainError(_("Enter a title."), field="title")
     if len(data.title.strip()) > 128:
