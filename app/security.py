@@ -15,11 +15,11 @@ CSP = (
 class SessionInterface(SecureCookieSessionInterface):
     """Session cookie marked Secure whenever the request came over HTTPS."""
 
-    def get_cookie_secure(self, app: Flask) -> bool:  # noqa: D102
+    def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
 
 
-def _headers(response):  # noqa: ANN001, ANN202
+def _headers(response):
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")

@@ -55,7 +55,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["dt"] = lambda v, fmt="short": format_datetime(v, fmt) if v else ""
 
 
-def _nav():  # noqa: ANN202
+def _nav():
     from flask_login import current_user
 
     from .nav import nav_for

@@ -19,7 +19,7 @@ from flask import g, has_app_context
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSession
 
-from app import create_app
+from app import clock, create_app
 from app.extensions import db as _db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -254,7 +254,7 @@ class Factory:
 
     def job(self, employer=None, **kw):
         """An open opening with places left."""
-        from datetime import date, timedelta
+        from datetime import timedelta
 
         from app.employers.models import Job
 
@@ -264,8 +264,8 @@ class Factory:
             headcount=kw.pop("headcount", 5), wage_min=kw.pop("wage_min", 4500),
             wage_max=kw.pop("wage_max", 6000), province_code="440000", city_code="441900",
             region=kw.pop("region", "prd"), status=kw.pop("status", "open"),
-            start_date=kw.pop("start_date", date.today() + timedelta(days=7)),
-            closing_date=kw.pop("closing_date", date.today() + timedelta(days=30)), **kw,
+            start_date=kw.pop("start_date", clock.today() + timedelta(days=7)),
+            closing_date=kw.pop("closing_date", clock.today() + timedelta(days=30)), **kw,
         )
         self.db.session.add(job)
         self.db.session.flush()

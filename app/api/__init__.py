@@ -20,7 +20,7 @@ class Api(_Api):
     # so clients (and schemathesis's status-code check) can rely on the document.
     DEFAULT_ERROR_RESPONSE_NAME = None
 
-    def _register_error_handlers(self) -> None:  # noqa: D102
+    def _register_error_handlers(self) -> None:
         return None
 
 

@@ -17,6 +17,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import selectinload
 
 from app.auth.scoping import get_visible_or_404, visible
+from app.clock import today
 from app.employers import jobs as job_service
 from app.employers import service
 from app.employers.jobs import JobData
@@ -360,7 +361,7 @@ class JobOut(Schema):
     kind = fields.String(required=True)
     eligibility_county_code = fields.String(allow_none=True)
     status = fields.String(required=True, metadata={"description": "as stored"})
-    status_shown = fields.Function(lambda j: j.status_on(service.today()), required=True,
+    status_shown = fields.Function(lambda j: j.status_on(today()), required=True,
                                    metadata={"description": "expired/filled as of today, "
                                                             "whether or not the sweep ran"})
     published_at = UtcDateTime(allow_none=True)
@@ -411,7 +412,7 @@ class Jobs(MethodView):
         if args.get("employer_id"):
             stmt = stmt.where(Job.employer_id == args["employer_id"])
         if args["status"] == JobStatus.open.value:
-            stmt = stmt.where(Job.open_clause(service.today()))
+            stmt = stmt.where(Job.open_clause(today()))
         elif args["status"]:
             stmt = stmt.where(Job.status == args["status"])
         if args["region"]:

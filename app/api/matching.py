@@ -2,13 +2,13 @@
 ranked results with the explanation of every score component and the ruled-out reasons."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from app import clock
 from app.auth.scoping import get_visible_or_404
 from app.employers.models import Job
 from app.matching.service import candidates_for_job, recommend_for_worker
@@ -160,7 +160,7 @@ class WorkerMatches(MethodView):
     def get(self, args, worker_id):
         """The best open openings, explained, and the ruled-out ones with reasons."""
         worker = get_visible_or_404(Worker, worker_id)
-        recs = recommend_for_worker(worker, k=args["limit"], today=date.today())
+        recs = recommend_for_worker(worker, k=args["limit"], today=clock.today())
         return {
             "worker_id": worker.id, "on_date": recs.on_date, "considered": recs.considered,
             "eligible": recs.eligible,
@@ -190,7 +190,7 @@ class JobCandidates(MethodView):
         """Workers ranked for the opening: officers their area's, the employer the referred."""
         job = get_visible_or_404(Job, job_id)
         with domain_errors():
-            result = candidates_for_job(job, me(), k=args["limit"], today=date.today())
+            result = candidates_for_job(job, me(), k=args["limit"], today=clock.today())
         return {
             "job_id": job.id, "pool": result.pool, "considered": result.considered,
             "eligible": result.eligible, "ruled_out_counts": result.ruled_out_counts,

@@ -6,8 +6,6 @@ follow-ups are scheduled by ``confirm_hire``.
 """
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask import abort
 from flask.views import MethodView
@@ -16,6 +14,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import selectinload
 
+from app import clock
 from app.auth.scoping import get_visible_or_404, visible
 from app.employers.models import Job
 from app.errors_domain import DomainError
@@ -203,7 +202,7 @@ class Referrals(MethodView):
             source = "api"
         with domain_errors():
             referral = refer_worker(worker, job, by=user, source=source, note=data["note"],
-                                    today=date.today())
+                                    today=clock.today())
         db.session.commit()
         return referral
 
@@ -247,7 +246,7 @@ class ReferralStatusChange(MethodView):
                 confirm_hire(referral, start_date=data["start_date"],
                              monthly_wage=data.get("monthly_wage"),
                              contract_months=data.get("contract_months"), by=user,
-                             today=date.today())
+                             today=clock.today())
         db.session.commit()
         return referral
 
@@ -284,7 +283,7 @@ class Placements(MethodView):
             placement = record_placement(
                 worker, job, start_date=data["start_date"],
                 monthly_wage=data.get("monthly_wage"),
-                contract_months=data.get("contract_months"), by=me(), today=date.today())
+                contract_months=data.get("contract_months"), by=me(), today=clock.today())
         db.session.commit()
         return placement
 

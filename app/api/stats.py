@@ -6,13 +6,13 @@ recent placements are censored, not counted as lost.
 from __future__ import annotations
 
 import math
-from datetime import date
 from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from app import clock
 from app.placements import retention
 
 from .auth import api_roles
@@ -78,6 +78,6 @@ class Retention(MethodView):
     @documents_errors(bp, 401, 403)
     def get(self, args):
         """Survival at 30, 90 and 180 days, overall and by region, employer, course, site…"""
-        day = date.today()
+        day = clock.today()
         return {"by": args["by"], "as_of": day, "overall": _group(retention.overall(me(), day)),
                 "groups": [_group(g) for g in retention.breakdown(me(), args["by"], day)]}

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 
 from app.auth.audit import audit
 from app.auth.models import User
-from app.extensions import db, utcnow
+from app.clock import utcnow
+from app.extensions import db
 
 from .models import ApiToken
 

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db, utcnow
+from app.clock import utcnow
+from app.extensions import db
 
 
 class Role(enum.StrEnum):

@@ -11,9 +11,10 @@ from sqlalchemy.orm import contains_eager
 
 from app.auth.areas import area_name
 from app.auth.models import Area
+from app.clock import today
 from app.employers.models import Employer, EmployerStatus, Job, JobStatus
 from app.employers.search import search_condition
-from app.employers.service import listed_jobs, today
+from app.employers.service import listed_jobs
 from app.employers.skills import occupation_choices
 from app.extensions import db
 from app.freshness import RecentCache, max_age
@@ -40,7 +41,7 @@ class BoardFilters:
     housing: bool = False
 
     @classmethod
-    def from_args(cls, args) -> BoardFilters:  # noqa: ANN001
+    def from_args(cls, args) -> BoardFilters:
         """Read filters from the query string, ignoring values that make no sense."""
         wage = args.get("wage", type=int)
         return cls(

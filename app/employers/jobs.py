@@ -12,13 +12,14 @@ from flask_babel import gettext as _
 
 from app.auth.audit import audit
 from app.auth.models import User
+from app.clock import today, utcnow
 from app.errors_domain import ConflictError, DomainError
-from app.extensions import db, utcnow
+from app.extensions import db
 from app.registry.models import Education
 
 from .models import Employer, EmployerStatus, Job, JobKind, JobStatus
 from .search import refresh_search_text
-from .service import guizhou_county, locate, today
+from .service import guizhou_county, locate
 from .skills import check_certificates, check_occupation, check_skills
 
 MIN_AGE, MAX_AGE = 16, 70

@@ -6,12 +6,12 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from app.auth.models import User
+from app.clock import today
 from app.dashboard.panels import Panel, register_panel
 from app.extensions import db
 from app.freshness import RecentCache, figures_max_age
 
 from .models import Employer, Job
-from .service import today
 
 # Employers per status, the same for every officer: reused until any process commits a
 # change to employers (app.freshness).

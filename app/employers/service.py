@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -18,18 +17,13 @@ from stdnum.exceptions import ValidationError
 from app.auth.audit import audit
 from app.auth.models import Area, User
 from app.auth.service import AccountError, create_user
+from app.clock import today, utcnow
 from app.errors_domain import ConflictError, DomainError
-from app.extensions import db, utcnow
+from app.extensions import db
 
 from .models import Employer, EmployerStatus, Job
 
-CHINA = ZoneInfo("Asia/Shanghai")
 _PHONE_RE = re.compile(r"^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(?:-\d{1,5})?|400-?\d{3}-?\d{4})$")
-
-
-def today() -> date:
-    """Today's date in China, the date every "open on" question is asked for."""
-    return datetime.now(CHINA).date()
 
 
 def clean_credit_code(code: str) -> str:

@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from werkzeug.routing import BuildError
 
+from app import clock
 from app.auth.areas import area_name
 from app.auth.models import Area
 from app.auth.scoping import get_visible_or_404, roles_required, visible
@@ -49,10 +50,6 @@ bp = Blueprint("matching", __name__, template_folder="templates")
 
 OFFICERS = ("officer", "admin")
 CATEGORIES = ("relocated", "graduate", "returnee", "general")
-
-
-def _today() -> date:
-    return date.today()
 
 
 def _job_endpoint() -> str:
@@ -110,7 +107,7 @@ def worker_matches(worker_id: int):
     # per reason above them cover every opening.
     ruled = min(max(request.args.get("ruled", RULED_OUT_SHOWN, type=int) or 0, 0), 50)
     recs = recommend_for_worker(worker, k=request.args.get("k", 20, type=int) or 20,
-                                today=_today(), ruled_out=ruled)
+                                today=clock.today(), ruled_out=ruled)
     # The referrals list shows a few columns of each: read as rows, with the job's title
     # and employer joined in (not three queries of whole referrals, jobs and employers).
     referrals = db.session.execute(
@@ -146,7 +143,7 @@ def refer_from_worker(worker_id: int):
     source = "trainee" if current_user.role == "trainee" else "officer"
     try:
         refer_worker(worker, job, by=current_user, source=source, note=form.note.data or "",
-                     today=_today())
+                     today=clock.today())
     except DomainError as exc:
         db.session.rollback()
         _flash_error(exc)
@@ -175,7 +172,7 @@ def record_worker_placement(worker_id: int):
         record_placement(worker, job, start_date=form.start_date.data,
                          monthly_wage=form.monthly_wage.data,
                          contract_months=form.contract_months.data, by=current_user,
-                         today=_today())
+                         today=clock.today())
     except DomainError as exc:
         db.session.rollback()
         _flash_error(exc)
@@ -194,11 +191,11 @@ def job_candidates(job_id: int):
     """Workers ranked for an opening (officers: their area; the employer: referred ones)."""
     job = get_visible_or_404(Job, job_id)
     result = candidates_for_job(job, current_user, k=request.args.get("k", 30, type=int) or 30,
-                                today=_today())
+                                today=clock.today())
     return render_template("matching/candidates.html", job=job, result=result,
                            refer_form=ReferForm(), reason_labels=REASON_LABELS,
                            status_labels=PLACEMENT_LABELS["referral_status"],
-                           is_open=job.is_open_on(_today()))
+                           is_open=job.is_open_on(clock.today()))
 
 
 @bp.route("/jobs/<int:job_id>/refer", methods=["POST"])
@@ -211,7 +208,7 @@ def refer_from_job(job_id: int):
         abort(400)
     worker = get_visible_or_404(Worker, int(form.worker_id.data))
     try:
-        refer_worker(worker, job, by=current_user, note=form.note.data or "", today=_today())
+        refer_worker(worker, job, by=current_user, note=form.note.data or "", today=clock.today())
     except DomainError as exc:
         db.session.rollback()
         _flash_error(exc)
@@ -253,7 +250,7 @@ def _job_choices(today: date) -> list[tuple[int, str]]:
 @roles_required(*OFFICERS)
 def dispatch():
     """Pick openings and a pool; review the proposed assignment."""
-    today = _today()
+    today = clock.today()
     form = DispatchForm()
     form.jobs.choices = _job_choices(today)
     form.area_code.choices = _area_choices()
@@ -282,7 +279,7 @@ def dispatch_accept():
         abort(400)
     try:
         pairs = dispatch_service.parse_pairs(form.pairs.data or [])
-        referrals = dispatch_service.accept(pairs, current_user, _today())
+        referrals = dispatch_service.accept(pairs, current_user, clock.today())
     except dispatch_service.DispatchError as exc:
         db.session.rollback()
         _flash_error(exc)
@@ -296,9 +293,9 @@ def dispatch_accept():
     return redirect(url_for(".employer_referrals", source="dispatch"))
 
 
-def _review_again(pairs: list[dispatch_service.Pair]):  # noqa: ANN202
+def _review_again(pairs: list[dispatch_service.Pair]):
     """Show the refused proposal again with each problem next to its pair."""
-    today = _today()
+    today = clock.today()
     form = DispatchForm(formdata=None)
     form.jobs.choices = _job_choices(today)
     form.area_code.choices = _area_choices()
@@ -340,7 +337,7 @@ def employer_referrals():
         respond_form=RespondForm(), hire_form=HireForm(), withdraw_form=WithdrawForm(),
         status_labels=PLACEMENT_LABELS["referral_status"],
         source_labels=PLACEMENT_LABELS["referral_source"], mask_id=mask_id,
-        mask_phone=mask_phone, today=_today())
+        mask_phone=mask_phone, today=clock.today())
 
 
 def _referral(referral_id: int) -> Referral:
@@ -383,7 +380,7 @@ def referral_hire(referral_id: int):
         confirm_hire(referral, start_date=form.start_date.data,
                      monthly_wage=form.monthly_wage.data,
                      contract_months=form.contract_months.data, by=current_user,
-                     today=_today())
+                     today=clock.today())
     except DomainError as exc:
         db.session.rollback()
         _flash_error(exc)

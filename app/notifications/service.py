@@ -6,7 +6,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.auth.models import User
-from app.extensions import db, utcnow
+from app.clock import utcnow
+from app.extensions import db
 from app.registry.models import Worker
 from app.scheduler.sqlutil import insert_ignoring_conflicts
 

@@ -6,11 +6,12 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app import clock
 from app.auth.audit import audit
 from app.auth.models import User
 from app.employers.models import Job, JobStatus
 from app.errors_domain import ConflictError, DomainError
-from app.extensions import db, utcnow
+from app.extensions import db
 from app.registry.models import Worker, WorkerEvent
 
 from .followups import schedule_followups
@@ -25,7 +26,7 @@ def _event(worker: Worker, kind: str, by: User | None, **detail: object) -> None
 def refer(worker: Worker, job: Job, *, by: User | None, source: str = "officer",
           score: float | None = None, note: str = "", today: date | None = None) -> Referral:
     """Put a worker forward for an open opening (flushes)."""
-    today = today or date.today()
+    today = today or clock.today()
     if not job.is_open_on(today) or job.employer.status != "verified":
         raise ConflictError(_("This opening is not open for referrals."), code="job_not_open")
     if worker.status not in ("seeking", "training"):
@@ -58,7 +59,7 @@ def _set_status(referral: Referral, new: str, allowed_from: tuple[str, ...], **v
     result = db.session.execute(
         sa.update(Referral)
         .where(Referral.id == referral.id, Referral.status.in_(allowed_from))
-        .values(status=new, updated_at=utcnow(), **values)
+        .values(status=new, updated_at=clock.utcnow(), **values)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
@@ -114,7 +115,7 @@ def confirm_hire(referral: Referral, *, start_date: date, monthly_wage: int | No
     """Turn a referral into a placement, taking one place of the opening (flushes)."""
     from app.registry.service import set_worker_status
 
-    today = today or date.today()
+    today = today or clock.today()
     if monthly_wage is not None and monthly_wage < 0:
         raise DomainError(_("The wage cannot be negative."), field="monthly_wage")
     _set_status(referral, ReferralStatus.hired.value, ACTIVE_REFERRAL)

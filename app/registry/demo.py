@@ -10,8 +10,9 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from stdnum.cn import ric
 
+from app import clock
 from app.demo.seed import SeedContext
-from app.extensions import db, utcnow
+from app.extensions import db
 from app.registry.models import (
     Dependant,
     Household,
@@ -86,7 +87,7 @@ class _Ids:
 
 
 def _worker_row(ctx: SeedContext, ids: _Ids, name: str, county: str, household_id: int | None,
-                today: date, now, category: str | None = None) -> dict:  # noqa: ANN001
+                today: date, now, category: str | None = None) -> dict:
     rng = ctx.rng
     age = rng.choices([rng.randint(18, 24), rng.randint(25, 45), rng.randint(46, 59)],
                       weights=[2, 6, 3])[0]
@@ -129,7 +130,7 @@ def _worker_row(ctx: SeedContext, ids: _Ids, name: str, county: str, household_i
 
 def seed_register(ctx: SeedContext) -> None:
     """Sites, households (some monitored, with plans), workers and the trainee's record."""
-    today, now = date.today(), utcnow()
+    today, now = clock.today(), clock.utcnow()
     rng, fake = ctx.rng, ctx.faker
     officer = ctx.data.get("officer_county")
     sites = []

@@ -13,8 +13,9 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import aliased
 
 from app.auth.models import User
+from app.clock import utcnow
 from app.errors_domain import ConflictError
-from app.extensions import db, utcnow
+from app.extensions import db
 
 from .models import DuplicateFlag, Worker, WorkerCertificate, WorkerEvent, WorkHistory
 from .service import add_event, set_worker_status

@@ -20,7 +20,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.auth.models import Area, User
-from app.extensions import db, utcnow
+from app.clock import utcnow
+from app.extensions import db
 from app.imports.base import ApplyResult, Column, RowErrors, register_importer
 from app.imports.models import ImportJob
 

@@ -16,8 +16,9 @@ from flask_babel import lazy_gettext as _l
 
 from app.auth.models import Area, User
 from app.auth.scoping import code_in_area
+from app.clock import utcnow
 from app.errors_domain import ConflictError, DomainError
-from app.extensions import db, utcnow
+from app.extensions import db
 
 from .models import (
     Education,

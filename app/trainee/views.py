@@ -8,12 +8,13 @@ from flask_login import current_user, login_user
 
 from app.auth.audit import audit
 from app.auth.scoping import roles_required, visible
+from app.clock import today
 from app.errors_domain import DomainError
 from app.extensions import db
 from app.registry.models import Worker, WorkerEvent
 from app.training.forms import ActionForm, WithdrawForm
 from app.training.models import ChangeReport, Enrolment
-from app.training.service import today, waitlist_position
+from app.training.service import waitlist_position
 
 from .forms import ChangeReportForm, CodeActivationForm, IdentityActivationForm, county_choices
 from .service import activate_with_code, activate_with_identity, report_change

@@ -21,6 +21,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from stdnum.cn import uscc
 
+from app.clock import today
 from app.extensions import db
 from app.matching.taxonomy import CATALOG_DIR, Problem, Taxonomy, validate_files
 from app.registry.models import EDUCATION_RANK, WorkerCategory
@@ -403,7 +404,7 @@ class _Abort(Exception):
 
 
 def _write(data: dict, file: str, report: LoadReport, strict_links: bool) -> None:
-    from .service import promote_waitlisted, today
+    from .service import promote_waitlisted
 
     problems: list[Problem] = []
     by_code = {c.code: c for c in db.session.scalars(sa.select(Course))}

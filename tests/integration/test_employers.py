@@ -1,12 +1,13 @@
 """Employers: credit codes, sign-up, region, verification, suspension, creation on behalf."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 from stdnum.cn import uscc
 
+from app import clock
 from app.auth.models import AuditLog, User
 from app.employers import service
 from app.employers.jobs import JobData, create_job, publish_job
@@ -48,7 +49,7 @@ def job_data(**kw) -> JobData:
     """Plausible opening data; keywords override."""
     values = dict(title="电子厂普工", area_code="441900", occupation_code="general_worker",
                   headcount=10, wage_min=5000, wage_max=6500, age_min=18, age_max=45,
-                  housing=True, meals=True, closing_date=date.today() + timedelta(days=30))
+                  housing=True, meals=True, closing_date=clock.today() + timedelta(days=30))
     values.update(kw)
     return JobData(**values)
 

@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 import sqlalchemy as sa
 
-from app.extensions import utcnow
+from app.clock import utcnow
 from app.notifications.delivery import MAX_ATTEMPTS, backoff, claim_batch, send_one
 from app.notifications.models import Notification
 from app.notifications.senders import HttpSmsSender, SendError
@@ -123,7 +123,7 @@ class _Gateway(BaseHTTPRequestHandler):
     answers: list[int] = []
     seen: list[dict] = []
 
-    def do_POST(self):  # noqa: N802
+    def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         type(self).seen.append({"body": body, "auth": self.headers["Authorization"],
                                 "key": self.headers["Idempotency-Key"]})
