@@ -176,9 +176,6 @@ class Employers(MethodView):
     def post(self, data):
         """Register an employer on its behalf (``verify_now`` verifies it at once)."""
         with domain_errors():
-            if data["username"] and not data["password"]:
-                raise DomainError(_("Give an initial password for the login."),
-                                  field="password")
             employer = service.create_employer(
                 _employer_data(data), me(), verify_now=data["verify_now"],
                 username=data["username"], password=data["password"])

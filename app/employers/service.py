@@ -122,18 +122,24 @@ def _apply_employer(employer: Employer, data: EmployerData) -> None:
     employer.coop_county_code = coop
 
 
+def _employer_login(employer: Employer, data: EmployerData, username: str,
+                    password: str) -> User:
+    """The employer's login; a refused name or password is a form error on its field."""
+    try:
+        return create_user(username.strip(), password, "employer", employer_id=employer.id,
+                           display_name=data.contact_name.strip() or employer.name)
+    except AccountError as exc:
+        field = "username" if "sername" in str(exc) or "用户名" in str(exc) else "password"
+        raise DomainError(str(exc), field=field) from exc
+
+
 def sign_up(data: EmployerData, username: str, password: str) -> tuple[Employer, User]:
     """Self-service registration: a pending employer and its employer login (flushes)."""
     employer = Employer(status=EmployerStatus.pending.value)
     _apply_employer(employer, data)
     db.session.add(employer)
     db.session.flush()
-    try:
-        user = create_user(username.strip(), password, "employer", employer_id=employer.id,
-                           display_name=data.contact_name.strip() or employer.name)
-    except AccountError as exc:
-        field = "username" if "sername" in str(exc) or "用户名" in str(exc) else "password"
-        raise DomainError(str(exc), field=field) from exc
+    user = _employer_login(employer, data, username, password)
     audit("employer_signup", employer, user=user, detail={"credit_code": employer.credit_code})
     return employer, user
 
@@ -141,18 +147,15 @@ def sign_up(data: EmployerData, username: str, password: str) -> tuple[Employer,
 def create_employer(data: EmployerData, by: User, *, verify_now: bool = False,
                     username: str = "", password: str = "") -> Employer:
     """An officer registers an employer on its behalf, optionally verified at once and
-    optionally with a login for it (flushes)."""
+    optionally with a login for it, which then needs an initial password (flushes)."""
+    if username and not password:
+        raise DomainError(_("Give an initial password for the login."), field="password")
     employer = Employer(status=EmployerStatus.pending.value, created_by_id=by.id)
     _apply_employer(employer, data)
     db.session.add(employer)
     db.session.flush()
     if username:
-        try:
-            create_user(username.strip(), password, "employer", employer_id=employer.id,
-                        display_name=data.contact_name.strip() or employer.name)
-        except AccountError as exc:
-            field = "username" if "sername" in str(exc) or "用户名" in str(exc) else "password"
-            raise DomainError(str(exc), field=field) from exc
+        _employer_login(employer, data, username, password)
     audit("employer_create", employer, user=by, detail={"credit_code": employer.credit_code})
     if verify_now:
         verify(employer, by)

@@ -117,9 +117,6 @@ def create():
     form.fill_choices()
     if form.validate_on_submit():
         try:
-            if form.username.data and not form.password.data:
-                raise DomainError(_("Give an initial password for the login."),
-                                  field="password")
             employer = service.create_employer(
                 _employer_data(form), _me(), verify_now=form.verify_now.data,
                 username=form.username.data or "", password=form.password.data or "")

@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from app import clock
 from app.auth.audit import audit
 from app.auth.models import User
-from app.employers.models import Job, JobStatus
+from app.employers.jobs import take_place
+from app.employers.models import Job
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db
 from app.registry.models import Worker, WorkerEvent
@@ -92,23 +93,6 @@ def withdraw(referral: Referral, *, by: User | None, reason: str = "") -> Referr
     return referral
 
 
-def _take_place(job_id: int, today: date) -> None:
-    """Atomically take one place: a conditional UPDATE that can never pass head-count."""
-    result = db.session.execute(
-        sa.update(Job)
-        .where(Job.id == job_id, Job.open_clause(today))
-        .values(
-            filled=Job.filled + 1,
-            status=sa.case((Job.filled + 1 >= Job.headcount, JobStatus.filled.value),
-                           else_=Job.status),
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        raise ConflictError(_("All places of this opening are already filled."),
-                            code="headcount_full")
-
-
 def confirm_hire(referral: Referral, *, start_date: date, monthly_wage: int | None,
                  contract_months: int | None = None, by: User | None,
                  today: date | None = None) -> Placement:
@@ -119,9 +103,7 @@ def confirm_hire(referral: Referral, *, start_date: date, monthly_wage: int | No
     if monthly_wage is not None and monthly_wage < 0:
         raise DomainError(_("The wage cannot be negative."), field="monthly_wage")
     _set_status(referral, ReferralStatus.hired.value, ACTIVE_REFERRAL)
-    _take_place(referral.job_id, today)
-    job = db.session.get(Job, referral.job_id)
-    db.session.refresh(job)
+    job = take_place(referral.job_id, today)
     worker = referral.worker
     placement = Placement(
         worker_id=worker.id, job_id=job.id, employer_id=job.employer_id,

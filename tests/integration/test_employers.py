@@ -229,6 +229,17 @@ def test_officer_creates_an_employer_on_its_behalf(client, db, factory, login):
     assert "湄潭县茶叶加工合作社" in page and "已认证" in page
 
 
+def test_a_login_made_for_an_employer_needs_an_initial_password(client, db, factory, login):
+    login(factory.user("officer", area_code="520000"))
+    code = credit_code("91520100")
+    resp = client.post("/employers/new", data={
+        "name": "湄潭县茶叶加工合作社", "credit_code": code, "industry": "茶叶加工",
+        "area_code": "520328", "contact_name": "刘社长", "contact_phone": "13985000000",
+        "username": "meitan_tea", "password": ""})
+    assert resp.status_code == 200 and "请为登录名设置初始密码" in text_of(resp)
+    assert db.session.scalar(sa.select(Employer).where(Employer.credit_code == code)) is None
+
+
 def test_renaming_an_employer_updates_its_openings_search_text(db, factory):
     employer, user = make_employer(factory)
     job = make_job(employer)
