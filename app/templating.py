@@ -7,6 +7,8 @@ from typing import Any
 from flask import Flask, request, url_for
 from flask_babel import format_datetime, get_locale
 
+from app.vocabulary import OFFICERS
+
 
 def url_with_lang(lang: str) -> str:
     """The current page's URL with ?lang= set (keeps other query arguments)."""
@@ -51,7 +53,8 @@ def init_templating(app: Flask) -> None:
     """Register filters and globals."""
     app.jinja_env.globals.update(url_with_lang=url_with_lang, page_url=page_url,
                                  url_prefix=url_prefix, memo=memo,
-                                 current_locale=lambda: str(get_locale()), nav_items=_nav)
+                                 current_locale=lambda: str(get_locale()), nav_items=_nav,
+                                 OFFICERS=OFFICERS)
     app.jinja_env.filters["dt"] = lambda v, fmt="short": format_datetime(v, fmt) if v else ""
 
 

@@ -19,6 +19,7 @@ from app.extensions import db
 from app.placements.followup_models import EMPLOYMENT, ISSUES, METHODS, FollowUp
 from app.placements.followups import SHOWN_STATUSES, shown_status, status_condition
 from app.placements.outcomes import Outcome, record_outcome
+from app.vocabulary import OFFICERS
 
 from .auth import api_roles
 from .common import (
@@ -36,7 +37,6 @@ from .common import (
 bp = Blueprint("followups", __name__, url_prefix="/api/v1",
                description="Follow-ups (回访) after placement")
 
-OFFICERS = ("officer", "admin")
 
 
 class AttemptOut(Schema):

@@ -13,6 +13,7 @@ from app.auth.scoping import get_visible_or_404
 from app.employers.models import Job
 from app.matching.service import candidates_for_job, recommend_for_worker
 from app.registry.models import Worker
+from app.vocabulary import OFFICERS
 
 from .auth import api_roles
 from .common import ID, documents_errors, domain_errors, me
@@ -153,7 +154,7 @@ def _referral(referral: Any) -> dict[str, Any] | None:
 class WorkerMatches(MethodView):
     """A worker's openings."""
 
-    @api_roles("officer", "admin", "trainee")
+    @api_roles(*OFFICERS, "trainee")
     @bp.arguments(LimitArgs, location="query")
     @bp.response(200, MatchesOut)
     @documents_errors(bp, 401, 403, 404)
@@ -182,7 +183,7 @@ class WorkerMatches(MethodView):
 class JobCandidates(MethodView):
     """An opening's candidates."""
 
-    @api_roles("officer", "admin", "employer")
+    @api_roles(*OFFICERS, "employer")
     @bp.arguments(LimitArgs, location="query")
     @bp.response(200, CandidatesOut)
     @documents_errors(bp, 401, 403, 404, 422)

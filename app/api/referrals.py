@@ -23,6 +23,7 @@ from app.matching.service import record_placement, refer_worker
 from app.placements.models import ACTIVE_REFERRAL, Placement, Referral, ReferralStatus
 from app.placements.service import confirm_hire, respond, withdraw
 from app.registry.models import Worker
+from app.vocabulary import OFFICERS
 
 from .auth import api_roles
 from .common import (
@@ -40,12 +41,11 @@ from .common import (
 bp = Blueprint("referrals-placements", __name__, url_prefix="/api/v1",
                description="Referrals (推荐) and placements (上岗)")
 
-OFFICERS = ("officer", "admin")
 STATUS_ROLES = {  # who may move a referral to each status (as on the web pages)
-    ReferralStatus.interview.value: ("employer", "officer", "admin"),
-    ReferralStatus.declined.value: ("employer", "officer", "admin"),
-    ReferralStatus.hired.value: ("employer", "officer", "admin"),
-    ReferralStatus.withdrawn.value: ("officer", "admin", "trainee"),
+    ReferralStatus.interview.value: ("employer", *OFFICERS),
+    ReferralStatus.declined.value: ("employer", *OFFICERS),
+    ReferralStatus.hired.value: ("employer", *OFFICERS),
+    ReferralStatus.withdrawn.value: (*OFFICERS, "trainee"),
 }
 SOURCES = ("officer", "trainee", "dispatch", "course", "api")
 
@@ -164,7 +164,7 @@ def _start_date_required() -> DomainError:
 class Referrals(MethodView):
     """Referrals in the caller's scope (an employer's candidates, an officer's area)."""
 
-    @api_roles("officer", "admin", "employer", "trainee")
+    @api_roles(*OFFICERS, "employer", "trainee")
     @bp.arguments(ReferralQuery, location="query")
     @bp.response(200, ReferralPage)
     @documents_errors(bp, 401, 403)
@@ -184,7 +184,7 @@ class Referrals(MethodView):
                            selectinload(Referral.employer))
         return paginate(stmt.order_by(Referral.updated_at.desc(), Referral.id.desc()), args)
 
-    @api_roles("officer", "admin", "trainee")
+    @api_roles(*OFFICERS, "trainee")
     @bp.arguments(ReferralIn)
     @bp.response(201, ReferralOut)
     @documents_errors(bp, 400, 401, 403, 404, 409, 422)
@@ -211,7 +211,7 @@ class Referrals(MethodView):
 class ReferralItem(MethodView):
     """One referral."""
 
-    @api_roles("officer", "admin", "employer", "trainee")
+    @api_roles(*OFFICERS, "employer", "trainee")
     @bp.response(200, ReferralOut)
     @documents_errors(bp, 401, 403, 404)
     def get(self, referral_id):
@@ -223,7 +223,7 @@ class ReferralItem(MethodView):
 class ReferralStatusChange(MethodView):
     """Moving a referral on: interview, declined, withdrawn or hired."""
 
-    @api_roles("officer", "admin", "employer", "trainee")
+    @api_roles(*OFFICERS, "employer", "trainee")
     @bp.arguments(ReferralStatusIn)
     @bp.response(200, ReferralOut)
     @documents_errors(bp, 400, 401, 403, 404, 409, 422)
@@ -255,7 +255,7 @@ class ReferralStatusChange(MethodView):
 class Placements(MethodView):
     """Placements in the caller's scope."""
 
-    @api_roles("officer", "admin", "employer", "trainee")
+    @api_roles(*OFFICERS, "employer", "trainee")
     @bp.arguments(PlacementQuery, location="query")
     @bp.response(200, PlacementPage)
     @documents_errors(bp, 401, 403)
@@ -292,7 +292,7 @@ class Placements(MethodView):
 class PlacementItem(MethodView):
     """One placement."""
 
-    @api_roles("officer", "admin", "employer", "trainee")
+    @api_roles(*OFFICERS, "employer", "trainee")
     @bp.response(200, PlacementOut)
     @documents_errors(bp, 401, 403, 404)
     def get(self, placement_id):

@@ -14,6 +14,7 @@ from marshmallow import Schema, fields, validate
 
 from app import clock
 from app.placements import retention
+from app.vocabulary import OFFICERS
 
 from .auth import api_roles
 from .common import documents_errors, me
@@ -72,7 +73,7 @@ def _group(g: retention.Group) -> dict[str, Any]:
 class Retention(MethodView):
     """Retention of the placements in the caller's area."""
 
-    @api_roles("officer", "admin")
+    @api_roles(*OFFICERS)
     @bp.arguments(RetentionArgs, location="query")
     @bp.response(200, RetentionOut)
     @documents_errors(bp, 401, 403)

@@ -25,6 +25,7 @@ from app.training.models import Course, CourseMode, CourseSession, Enrolment, En
 from app.training.recommend import recommend_courses
 from app.training.service import complete, enrol, waitlist_position
 from app.training.service import withdraw as withdraw_enrolment
+from app.vocabulary import OFFICERS
 
 from .auth import api_roles
 from .common import (
@@ -43,7 +44,7 @@ from .matching import JobRef, job_ref
 bp = Blueprint("training-courses", __name__, url_prefix="/api/v1",
                description="Training: courses, sessions, enrolments, recommendations")
 
-READERS = ("officer", "admin", "trainee")
+READERS = (*OFFICERS, "trainee")
 AREA_CODE = validate.Regexp(r"^\d{6}$", error="A six-digit area code.")
 
 

@@ -23,15 +23,6 @@ class Role(enum.StrEnum):
     admin = "admin"
 
 
-class Region(enum.StrEnum):
-    """Labour-market region of an area or an opening."""
-
-    guizhou = "guizhou"
-    yrd = "yrd"
-    prd = "prd"
-    other = "other"
-
-
 class Area(db.Model):
     """An administrative division with its GB/T 2260 code."""
 

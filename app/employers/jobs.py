@@ -16,8 +16,9 @@ from app.clock import today, utcnow
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db
 from app.registry.models import Education
+from app.vocabulary import JobKind
 
-from .models import Employer, EmployerStatus, Job, JobKind, JobStatus
+from .models import Employer, EmployerStatus, Job, JobStatus
 from .search import refresh_search_text
 from .service import guizhou_county, locate
 from .skills import check_certificates, check_occupation, check_skills

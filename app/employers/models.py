@@ -30,14 +30,6 @@ class JobStatus(enum.StrEnum):
     expired = "expired"
 
 
-class JobKind(enum.StrEnum):
-    """Market job, public-welfare post or work-relief project."""
-
-    market = "market"
-    public_welfare = "public_welfare"
-    work_relief = "work_relief"
-
-
 # Industry is stored as its Chinese name (what partner systems and rosters carry); the
 # label follows the user's language.
 INDUSTRIES = {

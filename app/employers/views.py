@@ -11,6 +11,7 @@ from app.auth.scoping import get_visible_or_404, roles_required, visible
 from app.clock import today
 from app.errors_domain import DomainError
 from app.extensions import db
+from app.vocabulary import OFFICERS, REGIONS
 
 from . import jobs as job_service
 from . import service
@@ -30,8 +31,7 @@ from .skills import format_skill_entries, parse_skill_entries, resolve_occupatio
 bp = Blueprint("employers", __name__, url_prefix="/employers", template_folder="templates")
 init_display(bp)
 
-OFFICERS = ("officer", "admin")
-ANY = ("officer", "admin", "employer")
+ANY = (*OFFICERS, "employer")
 
 
 def form_error(form: FlaskForm, exc: DomainError) -> None:
@@ -92,7 +92,7 @@ def officer_list():
     q = request.args.get("q", "").strip()
     if status in {s.value for s in EmployerStatus}:
         stmt = stmt.where(Employer.status == status)
-    if region in ("yrd", "prd", "guizhou", "other"):
+    if region in REGIONS:
         stmt = stmt.where(Employer.region == region)
     if q:
         like = f"%{q.replace('%', '').replace('_', '')}%"

@@ -28,10 +28,11 @@ from app.extensions import db
 from app.imports.models import ImportJob
 from app.imports.reading import FileProblem, check_upload_name, detect_encoding, map_headers
 from app.imports.runner import create_job, run_job, start_in_background
+from app.vocabulary import OFFICERS
 
 from .importer import COLUMNS, KIND, REQUIRED
 from .models import Employer, PartnerMapping
-from .views import OFFICERS, _me, bp
+from .views import _me, bp
 
 PREVIEW_ROWS = 3
 

@@ -40,6 +40,7 @@ from app.matching.text import resolve_all, split_parts
 from app.placements.models import ACTIVE_REFERRAL, Placement, Referral
 from app.placements.service import confirm_hire, refer
 from app.registry.models import Worker
+from app.vocabulary import JobKind
 
 COMPONENT_LABELS = {
     "skill": _l("Skill fit"), "preferred": _l("Preferred skills"), "wage": _l("Wage"),
@@ -392,7 +393,7 @@ def _pool_stmt(job: Job, user: User, today: date) -> tuple[sa.Select, str]:
     born_after = _years_before(start, (job.age_max or 150) + 1)
     stmt = stmt.where(Worker.birth_date <= born_by, Worker.birth_date > born_after,
                       sa.or_(Worker.available_from.is_(None), Worker.available_from <= start))
-    if job.kind != "market" and job.eligibility_county_code:
+    if job.kind != JobKind.market and job.eligibility_county_code:
         stmt = stmt.where(Worker.area_code == job.eligibility_county_code)
     stmt = stmt.where(sa.or_(Worker.care_duties.is_(False),
                              Worker.area_code == (job.county_code or "")))

@@ -11,8 +11,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.routing import BuildError
 
 from app import clock
-from app.auth.areas import area_name
-from app.auth.models import Area
+from app.auth.areas import area_name, county_choices
 from app.auth.scoping import get_visible_or_404, roles_required, visible
 from app.employers.models import Employer, Job
 from app.errors_domain import DomainError
@@ -23,6 +22,7 @@ from app.placements.service import confirm_hire, respond, withdraw
 from app.registry.models import Worker
 from app.registry.privacy import mask_id, mask_phone
 from app.templating import url_prefix
+from app.vocabulary import OFFICERS
 
 from . import dispatch as dispatch_service
 from .forms import (
@@ -48,7 +48,6 @@ from .service import (
 
 bp = Blueprint("matching", __name__, template_folder="templates")
 
-OFFICERS = ("officer", "admin")
 CATEGORIES = ("relocated", "graduate", "returnee", "general")
 
 
@@ -99,7 +98,7 @@ RULED_OUT_SHOWN = 20  # ruled-out openings explained on a worker's matches page
 
 
 @bp.route("/workers/<int:worker_id>/matches")
-@roles_required("officer", "admin", "trainee")
+@roles_required(*OFFICERS, "trainee")
 def worker_matches(worker_id: int):
     """Recommended openings with score bars and explanations; ruled-out ones with reasons."""
     worker = get_visible_or_404(Worker, worker_id)
@@ -128,7 +127,7 @@ def worker_matches(worker_id: int):
 
 
 @bp.route("/workers/<int:worker_id>/refer", methods=["POST"])
-@roles_required("officer", "admin", "trainee")
+@roles_required(*OFFICERS, "trainee")
 def refer_from_worker(worker_id: int):
     """Refer the worker to an opening (a trainee asks for a referral for themself)."""
     worker = get_visible_or_404(Worker, worker_id)
@@ -186,7 +185,7 @@ def record_worker_placement(worker_id: int):
 
 
 @bp.route("/jobs/<int:job_id>/candidates")
-@roles_required("officer", "admin", "employer")
+@roles_required(*OFFICERS, "employer")
 def job_candidates(job_id: int):
     """Workers ranked for an opening (officers: their area; the employer: referred ones)."""
     job = get_visible_or_404(Job, job_id)
@@ -223,17 +222,8 @@ def refer_from_job(job_id: int):
 
 
 def _area_choices() -> list[tuple[str, str]]:
-    area: Area | None = current_user.area
-    stmt = sa.select(Area).where(Area.region == "guizhou")
-    if area is not None and current_user.role == "officer":
-        from app.auth.scoping import area_filter
-
-        stmt = stmt.where(area_filter(Area.code, area))
-    areas = db.session.scalars(stmt.order_by(Area.code)).all()
-    indent = {"province": "", "prefecture": "　", "county": "　　"}
-    lg = lang()
-    return [("", _("My whole area"))] + [(a.code, indent.get(a.level, "") + a.label(lg))
-                                         for a in areas]
+    return county_choices(current_user, blank=_("My whole area"), named_blank=True,
+                          levels=("province", "prefecture", "county"), indent=True)
 
 
 def _job_choices(today: date) -> list[tuple[int, str]]:
@@ -312,7 +302,7 @@ def _review_again(pairs: list[dispatch_service.Pair]):
 
 
 @bp.route("/referrals")
-@roles_required("employer", "officer", "admin")
+@roles_required("employer", *OFFICERS)
 def employer_referrals():
     """Referrals in the user's scope: an employer's candidates, an officer's area."""
     filters = FilterForm(request.args)
@@ -345,7 +335,7 @@ def _referral(referral_id: int) -> Referral:
 
 
 @bp.route("/referrals/<int:referral_id>/respond", methods=["POST"])
-@roles_required("employer", "officer", "admin")
+@roles_required("employer", *OFFICERS)
 def referral_respond(referral_id: int):
     """Invite to interview, or decline with a reason."""
     referral = _referral(referral_id)
@@ -366,7 +356,7 @@ def referral_respond(referral_id: int):
 
 
 @bp.route("/referrals/<int:referral_id>/hire", methods=["POST"])
-@roles_required("employer", "officer", "admin")
+@roles_required("employer", *OFFICERS)
 def referral_hire(referral_id: int):
     """Confirm the hire: the worker starts on a date at a wage; a placement is made."""
     referral = _referral(referral_id)
@@ -392,7 +382,7 @@ def referral_hire(referral_id: int):
 
 
 @bp.route("/referrals/<int:referral_id>/withdraw", methods=["POST"])
-@roles_required("officer", "admin", "trainee")
+@roles_required(*OFFICERS, "trainee")
 def referral_withdraw(referral_id: int):
     """The officer or the worker withdraws an open referral."""
     referral = _referral(referral_id)

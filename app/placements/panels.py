@@ -13,6 +13,7 @@ from app.auth.scoping import scope_key, visible
 from app.dashboard.panels import Panel, register_panel
 from app.extensions import db
 from app.freshness import RecentCache, figures_max_age
+from app.vocabulary import OFFICERS
 
 from .followup_models import WageArrearsCase
 from .followups import queue_counts
@@ -54,7 +55,7 @@ def figures(user: User, today: date) -> dict[str, object]:
     }
 
 
-@register_panel(("officer", "admin"))
+@register_panel(OFFICERS)
 def followups_panel(user: User) -> Panel:
     """Seeking, placed, retention, follow-ups and rights-protection cases at a glance."""
     from app.notifications.service import unread_count

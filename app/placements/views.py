@@ -27,6 +27,7 @@ from app.errors_domain import DomainError
 from app.extensions import db
 from app.registry.models import Worker
 from app.registry.privacy import can_see_full, shown_phone
+from app.vocabulary import OFFICERS
 
 from . import charts, retention
 from .arrears import resolve_case
@@ -37,7 +38,6 @@ from .outcomes import Outcome, record_outcome
 from .people import worker_link
 
 bp = Blueprint("placements", __name__, url_prefix="/followups", template_folder="templates")
-OFFICERS = ("officer", "admin")
 
 
 @bp.app_context_processor

@@ -24,6 +24,7 @@ from app.registry.models import (
     WorkerStatusChange,
     WorkHistory,
 )
+from app.vocabulary import WORKER_REGIONS
 
 from .duplicates import flag_likely_duplicates
 from .validation import name_keys
@@ -98,7 +99,7 @@ def _worker_row(ctx: SeedContext, ids: _Ids, name: str, county: str, household_i
         f"{rng.randint(0, 99999999):08d}"
     pinyin, initials = name_keys(name)
     care = rng.random() < 0.15
-    regions = (["local"] if care else rng.sample(["local", "guizhou", "yrd", "prd", "any"],
+    regions = (["local"] if care else rng.sample(list(WORKER_REGIONS),
                                                    rng.randint(1, 3)))
     status = _weighted(ctx, STATUS_WEIGHTS)
     if category is None:

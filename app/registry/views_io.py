@@ -17,12 +17,13 @@ from app.imports.models import ImportJob
 from app.imports.reading import FileProblem, check_upload_name
 from app.imports.report import safe_cell
 from app.imports.runner import create_job, run_job, start_in_background
+from app.vocabulary import OFFICERS
 
 from . import export
 from .forms import ImportForm
 from .queries import WorkerFilters
 from .roster import COLUMNS, KIND, WORDS
-from .views import OFFICERS, bp, me
+from .views import bp, me
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

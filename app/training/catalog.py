@@ -25,12 +25,13 @@ from app.clock import today
 from app.extensions import db
 from app.matching.taxonomy import CATALOG_DIR, Problem, Taxonomy, validate_files
 from app.registry.models import EDUCATION_RANK, WorkerCategory
+from app.vocabulary import REGIONS as AREA_REGIONS
 
 from .models import Course, CourseMode, CourseSession
 
 COURSES_FILE = CATALOG_DIR / "courses.toml"
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,31}$")
-REGIONS = ("guizhou", "yrd", "prd", "local", "other")
+REGIONS = (*AREA_REGIONS, "local")  # where a course is held
 COURSE_FIELDS = {
     "code", "name", "name_en", "mode", "description", "skills", "certificate", "provider",
     "county", "days", "hours", "cost", "subsidy", "age_min", "age_max", "min_education",

@@ -15,6 +15,7 @@ from app.extensions import db
 from app.matching.taxonomy import default_taxonomy
 from app.registry.models import LABELS as REGISTRY_LABELS
 from app.registry.models import Worker
+from app.vocabulary import OFFICERS
 
 from .forms import ActionForm, CompleteForm, HandleReportForm, WithdrawForm
 from .models import LABELS, ChangeReport, Course, CourseSession, Enrolment
@@ -22,7 +23,6 @@ from .service import complete, eligibility_problems, enrol, event, waitlist_posi
 from .service import withdraw as withdraw_enrolment
 
 bp = Blueprint("training", __name__, url_prefix="/training", template_folder="templates")
-OFFICERS = ("officer", "admin")
 
 
 def register_blueprints(app) -> None:
