@@ -212,13 +212,17 @@ def test_suspension_takes_openings_off_the_board_and_reinstating_returns_them(
     assert "物流分拣员" in text_of(client.get("/jobs"))
 
 
+def _on_behalf(code: str, **kw) -> dict:
+    """The officer's form registering a tea co-operative, with a login for it."""
+    return {"name": "湄潭县茶叶加工合作社", "credit_code": code, "industry": "茶叶加工",
+            "area_code": "520328", "contact_name": "刘社长", "contact_phone": "13985000000",
+            "username": "meitan_tea", "password": "good-pass-1", **kw}
+
+
 def test_officer_creates_an_employer_on_its_behalf(client, db, factory, login):
     login(factory.user("officer", area_code="520000"))
     code = credit_code("91520100")
-    resp = client.post("/employers/new", data={
-        "name": "湄潭县茶叶加工合作社", "credit_code": code, "industry": "茶叶加工",
-        "area_code": "520328", "contact_name": "刘社长", "contact_phone": "13985000000",
-        "verify_now": "y", "username": "meitan_tea", "password": "good-pass-1"})
+    resp = client.post("/employers/new", data=_on_behalf(code, verify_now="y"))
     assert resp.status_code == 302, text_of(resp)[:2000]
     employer = db.session.scalar(sa.select(Employer).where(Employer.credit_code == code))
     assert employer.status == "verified" and employer.region == "guizhou"
@@ -232,10 +236,7 @@ def test_officer_creates_an_employer_on_its_behalf(client, db, factory, login):
 def test_a_login_made_for_an_employer_needs_an_initial_password(client, db, factory, login):
     login(factory.user("officer", area_code="520000"))
     code = credit_code("91520100")
-    resp = client.post("/employers/new", data={
-        "name": "湄潭县茶叶加工合作社", "credit_code": code, "industry": "茶叶加工",
-        "area_code": "520328", "contact_name": "刘社长", "contact_phone": "13985000000",
-        "username": "meitan_tea", "password": ""})
+    resp = client.post("/employers/new", data=_on_behalf(code, password=""))
     assert resp.status_code == 200 and "请为登录名设置初始密码" in text_of(resp)
     assert db.session.scalar(sa.select(Employer).where(Employer.credit_code == code)) is None
 
