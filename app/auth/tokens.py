@@ -7,12 +7,11 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from app.auth.audit import audit
-from app.auth.models import User
 from app.clock import utcnow
 from app.extensions import db
 
-from .models import ApiToken
+from .audit import audit
+from .models import ApiToken, User
 
 TOKEN_DAYS = 90
 
