@@ -58,3 +58,10 @@ def test_a_nul_byte_in_a_form_post_is_a_400_and_changes_nothing(client, login, f
     response = client.post("/registry/workers/new", data={"name": "李\x00四"})
     assert response.status_code == 400
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Worker)) == before
+
+
+def test_a_lone_surrogate_in_json_is_a_json_400(client, bearer):
+    response = client.post("/api/v1/households", headers=bearer,
+                           json={"area_code": "520526", "head_name": "\ud800"})
+    assert response.status_code == 400
+    assert "Unicode" in response.get_json()["error"]["message"]
