@@ -23,6 +23,7 @@ from .skills import check_certificates, check_occupation, check_skills
 
 MIN_AGE, MAX_AGE = 16, 70
 MAX_MONTHLY_WAGE = 200_000
+WAGE_UNITS = ("month", "year", "day", "hour")
 EDITABLE = {JobStatus.draft.value, JobStatus.open.value, JobStatus.closed.value,
             JobStatus.expired.value, JobStatus.filled.value}
 
@@ -39,11 +40,12 @@ class JobData:
     required_skills: list[dict] = field(default_factory=list)  # [{code, text, level}]
     preferred_skills: list[dict] = field(default_factory=list)
     required_certificates: list[str] = field(default_factory=list)
-    headcount: int = 1
+    headcount: int | None = 1  # None: unspecified (若干), no fixed limit on places
     wage_min: int | None = None
     wage_max: int | None = None
     piece_rate: bool = False
     wage_note: str = ""
+    wage_unit: str = "month"  # period the wage was written in: month, year, day, hour
     age_min: int = 16
     age_max: int = 60
     min_education: str = "none"
@@ -66,7 +68,8 @@ class JobData:
             preferred_skills=list(job.preferred_skills or []),
             required_certificates=list(job.required_certificates or []),
             headcount=job.headcount, wage_min=job.wage_min, wage_max=job.wage_max,
-            piece_rate=job.piece_rate, wage_note=job.wage_note, age_min=job.age_min,
+            piece_rate=job.piece_rate, wage_note=job.wage_note, wage_unit=job.wage_unit,
+            age_min=job.age_min,
             age_max=job.age_max, min_education=job.min_education, housing=job.housing,
             meals=job.meals, shifts=job.shifts, contract_months=job.contract_months,
             start_date=job.start_date, closing_date=job.closing_date, kind=job.kind,
@@ -104,9 +107,9 @@ def validate(data: JobData, *, filled: int = 0) -> None:
         raise DomainError(_("Enter a title."), field="title")
     if len(data.title.strip()) > 128:
         raise DomainError(_("The title is too long (at most 128 characters)."), field="title")
-    if data.headcount is None or data.headcount < 1:
+    if data.headcount is not None and data.headcount < 1:
         raise DomainError(_("The head-count must be at least 1."), field="headcount")
-    if data.headcount < filled:
+    if data.headcount is not None and data.headcount < filled:
         raise DomainError(_("%(n)d places are already filled; the head-count cannot be lower.",
                             n=filled), field="headcount", code="headcount_below_filled")
     _check_wage(data)
@@ -143,6 +146,7 @@ def _apply(job: Job, data: JobData) -> None:
     job.wage_min, job.wage_max = data.wage_min, data.wage_max
     job.piece_rate = bool(data.piece_rate)
     job.wage_note = (data.wage_note or "")[:64]
+    job.wage_unit = data.wage_unit if data.wage_unit in WAGE_UNITS else "month"
     job.age_min, job.age_max = data.age_min, data.age_max
     job.min_education = data.min_education
     job.province_code, job.city_code = place.province_code, place.city_code
@@ -195,7 +199,7 @@ def publish_job(job: Job, by: User, day: date | None = None) -> Job:
             code="employer_not_verified")
     if job.status == JobStatus.open.value and job.is_open_on(day):
         return job
-    if job.filled >= job.headcount:
+    if not job.has_places():
         raise ConflictError(_("Every place is filled; raise the head-count to publish again."),
                             field="headcount", code="headcount_full")
     if job.closing_date is not None and job.closing_date < day:
@@ -249,7 +253,7 @@ def take_places(job_id: int, n: int = 1) -> Job:
     For placements: one conditional UPDATE, so two officers confirming the last place at
     the same time cannot overfill it (the CHECK constraint backs this up)."""
     result = db.session.execute(
-        sa.update(Job).where(Job.id == job_id, Job.filled + n <= Job.headcount)
+        sa.update(Job).where(Job.id == job_id, Job.places_left_clause(n))
         .values(filled=Job.filled + n).execution_options(synchronize_session=False))
     job = db.session.get(Job, job_id)
     if job is not None:
@@ -257,7 +261,7 @@ def take_places(job_id: int, n: int = 1) -> Job:
     if not result.rowcount:
         raise ConflictError(_("Every place of this opening is already filled."),
                             code="headcount_full")
-    if job.filled >= job.headcount and job.status == JobStatus.open.value:
+    if not job.has_places() and job.status == JobStatus.open.value:
         job.status = JobStatus.filled.value
         db.session.flush()
     return job
@@ -270,7 +274,7 @@ def release_places(job_id: int, n: int = 1) -> Job:
         .values(filled=Job.filled - n).execution_options(synchronize_session=False))
     job = db.session.get(Job, job_id)
     db.session.refresh(job)
-    if job.status == JobStatus.filled.value and job.filled < job.headcount:
+    if job.status == JobStatus.filled.value and job.has_places():
         job.status = JobStatus.open.value
         db.session.flush()
     return job

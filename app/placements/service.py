@@ -98,8 +98,9 @@ def _take_place(job_id: int, today: date) -> None:
         .where(Job.id == job_id, Job.open_clause(today))
         .values(
             filled=Job.filled + 1,
-            status=sa.case((Job.filled + 1 >= Job.headcount, JobStatus.filled.value),
-                           else_=Job.status),
+            # Without a fixed head-count (若干) an opening is never filled by hires.
+            status=sa.case((sa.and_(Job.headcount.is_not(None), Job.filled + 1 >= Job.headcount),
+                            JobStatus.filled.value), else_=Job.status),
         )
         .execution_options(synchronize_session=False)
     )

@@ -121,7 +121,6 @@ WAGE_REJECTIONS: list[tuple[str | None, str]] = [
     ("0", "out_of_range"),
     ("12-20k·30薪", "out_of_range"),
     ("abc", "unrecognised"),
-    ("工资高", "unrecognised"),
     ("4000/6000", "unrecognised"),
     ("4000-", "unrecognised"),
     ("4000-6000-8000", "unrecognised"),
