@@ -39,7 +39,7 @@ from app.matching.taxonomy import fold
 from . import jobs as job_service
 from . import service
 from .jobs import JobData
-from .models import Employer, EmployerStatus, Job, JobKind, JobStatus
+from .models import Employer, EmployerStatus, Job, JobKind, JobStatus, PartnerMapping
 from .parsing import ParseError, PlaceIndex, parse_place, parse_wage
 from .skills import parse_skill_entries, resolve_occupation, taxonomy
 
@@ -241,6 +241,17 @@ class _Known:
             self.by_code[code] = eid
         self.by_name.setdefault(service.employer_name_key(name), []).append(eid)
         self.code_of[eid] = code
+
+
+def remembered_mapping(partner: str | None, employer_id: int | None) -> dict[str, str]:
+    """The column mapping remembered for the partner, else for the employer ({} if none)."""
+    if partner:
+        saved = db.session.scalar(sa.select(PartnerMapping).where(
+            PartnerMapping.name == partner))
+        if saved is not None and saved.mapping:
+            return dict(saved.mapping)
+    employer = db.session.get(Employer, employer_id) if employer_id else None
+    return dict(employer.import_mapping or {}) if employer is not None else {}
 
 
 class JobsImporter:
