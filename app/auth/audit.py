@@ -19,8 +19,10 @@ def audit(
     target_id: Any = None,
     detail: dict | None = None,
     user: User | None = None,
+    flush: bool = True,
 ) -> AuditLog:
-    """Record who did ``action`` on which record, when and from which address (flushes only)."""
+    """Record who did ``action`` on which record, when and from which address (flushes only;
+    ``flush=False`` leaves it to the caller's next flush, for entries written in bulk)."""
     if user is None and has_request_context() and current_user.is_authenticated:
         user = current_user._get_current_object()
     if target is not None:
@@ -36,5 +38,6 @@ def audit(
         ip=request.remote_addr if has_request_context() else "cli",
     )
     db.session.add(entry)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return entry

@@ -39,7 +39,7 @@ from app.matching.taxonomy import fold
 from . import jobs as job_service
 from . import service
 from .jobs import JobData
-from .models import Employer, EmployerStatus, Job, JobKind, JobStatus, PartnerMapping
+from .models import Employer, Job, JobKind, JobStatus, PartnerMapping
 from .parsing import ParseError, PlaceIndex, parse_place, parse_wage
 from .skills import parse_skill_entries, resolve_occupation, taxonomy
 
@@ -405,28 +405,28 @@ class JobsImporter:
         existing = self._existing_keys(set(employer_of.values()))
         employers = {e.id: e for e in db.session.scalars(
             sa.select(Employer).where(Employer.id.in_(set(employer_of.values()))))}
+        todo: list[tuple[int, tuple, Employer, JobData]] = []
         for line, row in batch:
             if line not in employer_of:
                 continue
-            employer = employers[employer_of[line]]
             data = row.data
-            key = (employer.id, data.title.strip(), data.area_code, data.wage_min,
+            key = (employer_of[line], data.title.strip(), data.area_code, data.wage_min,
                    data.wage_max, bool(data.piece_rate), data.headcount)
             if key in existing or key in self.seen:
                 result.unchanged += 1  # the same opening is already there
                 continue
-            try:
-                with db.session.begin_nested():
-                    job = job_service.create_job(employer, data, user)
-                    if self.publish and employer.status == EmployerStatus.verified.value:
-                        job_service.publish_job(job, user)
-            except DomainError as exc:
-                errors = RowErrors()
-                errors.add(_FIELD_COLUMN.get(exc.field or "", None), None, exc.message)
-                result.rejected[line] = errors
-                continue
             self.seen.add(key)
-            result.added += 1
+            todo.append((line, key, employers[employer_of[line]], data))
+        made = job_service.create_jobs([(employer, data) for _l, _k, employer, data in todo],
+                                       user, publish=self.publish)
+        for (line, key, _e, _d), job in zip(todo, made, strict=True):
+            if isinstance(job, DomainError):
+                errors = RowErrors()
+                errors.add(_FIELD_COLUMN.get(job.field or "", None), None, job.message)
+                result.rejected[line] = errors
+                self.seen.discard(key)
+            else:
+                result.added += 1
         return result
 
     def _find_employer(self, row: SheetRow, user: User | None) -> int | RowErrors:

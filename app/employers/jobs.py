@@ -4,6 +4,7 @@ Every rule about an opening lives here so the views, the import and the API shar
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
@@ -17,8 +18,8 @@ from app.extensions import db, utcnow
 from app.registry.models import Education
 
 from .models import Employer, EmployerStatus, Job, JobKind, JobStatus
-from .search import refresh_search_text
-from .service import guizhou_county, locate, today
+from .search import build_search_text, refresh_search_text
+from .service import Placement, guizhou_county, locate, today
 from .skills import check_certificates, check_occupation, check_skills
 
 MIN_AGE, MAX_AGE = 16, 70
@@ -132,9 +133,9 @@ def validate(data: JobData, *, filled: int = 0) -> None:
     check_certificates(data.required_certificates)
 
 
-def _apply(job: Job, data: JobData) -> None:
+def _apply(job: Job, data: JobData, place: Placement | None = None) -> None:
     validate(data, filled=job.filled or 0)
-    place = locate(data.area_code)
+    place = place or locate(data.area_code)
     job.title = data.title.strip()
     job.occupation_code = data.occupation_code or None
     job.occupation_text = (data.occupation_text or "").strip()[:128]
@@ -162,14 +163,46 @@ def _apply(job: Job, data: JobData) -> None:
 
 def create_job(employer: Employer, data: JobData, by: User) -> Job:
     """Prepare an opening as a draft (pending employers may do this too) (flushes)."""
-    job = Job(employer_id=employer.id, status=JobStatus.draft.value, filled=0)
-    _apply(job, data)
-    db.session.add(job)
-    db.session.flush()
-    db.session.refresh(job, ["employer"])
-    refresh_search_text(job)
-    audit("job_create", job, user=by, detail={"employer": employer.id})
+    (job,) = create_jobs([(employer, data)], by)
+    if isinstance(job, DomainError):
+        raise job
     return job
+
+
+def create_jobs(items: Sequence[tuple[Employer, JobData]], by: User | None, *,
+                publish: bool = False, day: date | None = None) -> list[Job | DomainError]:
+    """Prepare several openings at once, as drafts, or published (the rules of
+    ``publish_job``) when ``publish`` and their employer is verified: one flush for them
+    all and their audit entries (the import's batches). Returns, per item, the opening or
+    the DomainError that refused it (nothing is written for a refused item) (flushes)."""
+    day = day or today()
+    places: dict[str | None, Placement] = {}
+    results: list[Job | DomainError] = []
+    made: list[Job] = []
+    for employer, data in items:
+        job = Job(employer_id=employer.id, status=JobStatus.draft.value, filled=0)
+        try:
+            if data.area_code not in places:
+                places[data.area_code] = locate(data.area_code)
+            _apply(job, data, places[data.area_code])
+            if publish and employer.status == EmployerStatus.verified.value:
+                _check_publishable(job, day)
+                job.status = JobStatus.open.value
+                job.published_at = utcnow()
+        except DomainError as exc:
+            results.append(exc)
+            continue
+        job.search_text = build_search_text(job, employer.name)
+        db.session.add(job)
+        results.append(job)
+        made.append(job)
+    db.session.flush()
+    for job in made:
+        audit("job_create", job, user=by, detail={"employer": job.employer_id}, flush=False)
+        if job.status == JobStatus.open.value:
+            audit("job_publish", job, user=by, flush=False)
+    db.session.flush()
+    return results
 
 
 def update_job(job: Job, data: JobData, by: User) -> Job:
@@ -199,6 +232,16 @@ def publish_job(job: Job, by: User, day: date | None = None) -> Job:
             code="employer_not_verified")
     if job.status == JobStatus.open.value and job.is_open_on(day):
         return job
+    _check_publishable(job, day)
+    job.status = JobStatus.open.value
+    job.published_at = utcnow()
+    audit("job_publish", job, user=by)
+    db.session.flush()
+    return job
+
+
+def _check_publishable(job: Job, day: date) -> None:
+    """Raise why ``job`` (of a verified employer) cannot go on the board on ``day``."""
     if not job.has_places():
         raise ConflictError(_("Every place is filled; raise the head-count to publish again."),
                             field="headcount", code="headcount_full")
@@ -206,11 +249,6 @@ def publish_job(job: Job, by: User, day: date | None = None) -> Job:
         raise DomainError(_("The closing date has passed; set a later one to publish."),
                           field="closing_date", code="closing_passed")
     validate(JobData.from_job(job), filled=job.filled)
-    job.status = JobStatus.open.value
-    job.published_at = utcnow()
-    audit("job_publish", job, user=by)
-    db.session.flush()
-    return job
 
 
 def close_job(job: Job, by: User) -> Job:

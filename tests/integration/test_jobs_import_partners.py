@@ -222,3 +222,18 @@ def test_flask_jobs_import_command(app, db, runner, factory, tmp_path, registere
     assert (employers_count(db), db.session.scalar(
         sa.select(sa.func.count()).select_from(Job))) == count
     assert runner.invoke(args=["jobs", "import", str(path), "--user", "nobody"]).exit_code != 0
+
+
+def test_hourly_rates_show_as_estimates_and_words_as_written(client, db, officer, registered):
+    by_code, _by_name = registered
+    job = upload_sheet(client, csv_bytes([
+        ["1", "立讯精密", by_code.credit_code, "小时工", "10", "每小时19.5元", "苏州市"],
+        ["2", "立讯精密", by_code.credit_code, "配送员", "10", "多劳多得", "苏州市"],
+    ]), publish="y")
+    assert job.added == 2, job.errors
+    jobs = {j.title: j for j in db.session.scalars(sa.select(Job).where(
+        Job.employer_id == by_code.id))}
+    hourly = client.get(f"/jobs/{jobs['小时工'].id}").get_data(as_text=True)
+    assert "约 3,393 元/月" in hourly and "每小时19.5元" in hourly  # estimate and the original
+    words = client.get(f"/jobs/{jobs['配送员'].id}").get_data(as_text=True)
+    assert "多劳多得" in words and "面议" not in words
