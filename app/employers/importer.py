@@ -270,6 +270,7 @@ class JobsImporter:
         self.seen: set[tuple] = set()
         self.known: _Known | None = None
         self.registered = 0  # employers registered from the sheet by this run
+        self.memo: dict[tuple[str, Any], Any] = {}
 
     def begin(self, job: ImportJob) -> None:
         """Read the job's employer and options; build the place index."""
@@ -297,7 +298,8 @@ class JobsImporter:
         self._place(row.get("place"), data, errors)
         occupation = _text(row.get("occupation"))
         data.occupation_text = occupation[:128]
-        data.occupation_code = resolve_occupation(occupation) or resolve_occupation(data.title)
+        data.occupation_code = (self._memo("occupation", resolve_occupation, occupation)
+                                or self._memo("occupation", resolve_occupation, data.title))
         for key, reader, target in (("age", read_age, ("age_min", "age_max")),
                                     ("education", read_education, ("min_education",)),
                                     ("benefits", read_benefits, ("housing", "meals")),
@@ -337,12 +339,29 @@ class JobsImporter:
                 errors.add(_FIELD_COLUMN.get(exc.field or "", None), None, exc.message)
         return errors if errors else sheet_row
 
+    def _memo(self, name: str, fn: Any, value: Any) -> Any:
+        """``fn(value)`` once per distinct cell text in this run (partners' sheets repeat
+        titles, wages, places and credit codes); an exception is remembered and re-raised."""
+        key = (name, value if isinstance(value, str | int | float | None) else str(value))
+        if key not in self.memo:
+            try:
+                self.memo[key] = (True, fn(value))
+            except (ValueError, DomainError) as exc:
+                self.memo[key] = (False, exc)
+            if len(self.memo) > 50_000:  # a sheet of all-different cells: keep memory bounded
+                self.memo.clear()
+                return self._memo(name, fn, value)
+        ok, result = self.memo[key]
+        if not ok:
+            raise result
+        return result
+
     def _employer(self, row: Mapping[str, Any], sheet_row: SheetRow,
                   errors: RowErrors) -> None:
         code = _text(row.get("credit_code"))
         if code:
             try:
-                sheet_row.credit_code = service.clean_credit_code(code)
+                sheet_row.credit_code = self._memo("code", service.clean_credit_code, code)
             except DomainError as exc:
                 errors.add("credit_code", code, exc.message)
         name = sheet_row.employer_name
@@ -354,7 +373,7 @@ class JobsImporter:
 
     def _wage(self, value: Any, data: JobData, errors: RowErrors) -> None:
         try:
-            wage = parse_wage(value)
+            wage = self._memo("wage", parse_wage, value)
         except ParseError as exc:
             errors.add("wage", value, _parse_reason(exc))
             return
@@ -371,7 +390,7 @@ class JobsImporter:
 
     def _place(self, value: Any, data: JobData, errors: RowErrors) -> None:
         try:
-            place = parse_place(value, self.index)
+            place = self._memo("place", lambda v: parse_place(v, self.index), value)
         except ParseError as exc:
             errors.add("place", value, _parse_reason(exc))
             return

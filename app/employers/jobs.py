@@ -11,7 +11,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.auth.audit import audit
+from app.auth.audit import audit, audit_many
 from app.auth.models import User
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db, utcnow
@@ -197,11 +197,9 @@ def create_jobs(items: Sequence[tuple[Employer, JobData]], by: User | None, *,
         results.append(job)
         made.append(job)
     db.session.flush()
-    for job in made:
-        audit("job_create", job, user=by, detail={"employer": job.employer_id}, flush=False)
-        if job.status == JobStatus.open.value:
-            audit("job_publish", job, user=by, flush=False)
-    db.session.flush()
+    audit_many([("job_create", job, {"employer": job.employer_id}) for job in made]
+               + [("job_publish", job, None) for job in made
+                  if job.status == JobStatus.open.value], user=by)
     return results
 
 
