@@ -97,6 +97,24 @@ def write_sheet(path: Path, rows: int, companies: list[tuple[str, str]]) -> None
         sheet.append(row)
     book.save(path)
     as_excel_writes_it(path)
+    with_dimension(path, f"A1:{chr(ord('A') + len(HEAD) - 1)}{rows + 1}")
+
+
+def with_dimension(path: Path, ref: str) -> None:
+    """Add the <dimension> element Excel and WPS always write (openpyxl's write-only mode
+    leaves it out, which makes readers scan the whole sheet once to size it)."""
+    import zipfile
+
+    src = zipfile.ZipFile(path)
+    name = next(n for n in src.namelist() if n.startswith("xl/worksheets/sheet"))
+    sheet = src.read(name).decode().replace("</sheetPr>", f'</sheetPr><dimension ref="{ref}"/>',
+                                            1)
+    out_path = path.with_suffix(".dim")
+    with zipfile.ZipFile(out_path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.namelist():
+            out.writestr(item, sheet if item == name else src.read(item))
+    src.close()
+    out_path.replace(path)
 
 
 def make_app(url: str, instance: Path):

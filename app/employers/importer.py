@@ -271,6 +271,9 @@ class JobsImporter:
         self.known: _Known | None = None
         self.registered = 0  # employers registered from the sheet by this run
         self.memo: dict[tuple[str, Any], Any] = {}
+        self.existing: set[tuple] = set()  # keys of openings there before this run
+        self.loaded: set[int] = set()  # employers whose openings are in ``existing``
+        self.places: dict = {}  # area code → located workplace (job_service.create_jobs)
 
     def begin(self, job: ImportJob) -> None:
         """Read the job's employer and options; build the place index."""
@@ -437,7 +440,7 @@ class JobsImporter:
             self.seen.add(key)
             todo.append((line, key, employers[employer_of[line]], data))
         made = job_service.create_jobs([(employer, data) for _l, _k, employer, data in todo],
-                                       user, publish=self.publish)
+                                       user, publish=self.publish, places=self.places)
         for (line, key, _e, _d), job in zip(todo, made, strict=True):
             if isinstance(job, DomainError):
                 errors = RowErrors()
@@ -486,16 +489,20 @@ class JobsImporter:
         return employer.id
 
     def _existing_keys(self, employer_ids: set[int]) -> set[tuple]:
-        """Keys of the draft and open openings of these employers (for idempotence)."""
-        if not employer_ids:
-            return set()
+        """Keys of the draft and open openings of these employers before this run (for
+        idempotence; read once per employer, openings made by this run are in ``seen``)."""
+        missing = employer_ids - self.loaded
+        self.loaded |= missing
+        if not missing:
+            return self.existing
         rows = db.session.execute(sa.select(
             Job.employer_id, Job.title, Job.county_code, Job.city_code, Job.province_code,
             Job.wage_min, Job.wage_max, Job.piece_rate, Job.headcount).where(
-            Job.employer_id.in_(employer_ids),
+            Job.employer_id.in_(missing),
             Job.status.in_((JobStatus.draft.value, JobStatus.open.value))))
-        return {(r.employer_id, r.title, r.county_code or r.city_code or r.province_code,
+        self.existing |= {(r.employer_id, r.title, r.county_code or r.city_code or r.province_code,
                  r.wage_min, r.wage_max, r.piece_rate, r.headcount) for r in rows}
+        return self.existing
 
     def finish(self) -> None:
         """Nothing to do after the last batch."""

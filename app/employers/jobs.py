@@ -170,13 +170,15 @@ def create_job(employer: Employer, data: JobData, by: User) -> Job:
 
 
 def create_jobs(items: Sequence[tuple[Employer, JobData]], by: User | None, *,
-                publish: bool = False, day: date | None = None) -> list[Job | DomainError]:
+                publish: bool = False, day: date | None = None,
+                places: dict[str | None, Placement] | None = None) -> list[Job | DomainError]:
     """Prepare several openings at once, as drafts, or published (the rules of
     ``publish_job``) when ``publish`` and their employer is verified: one flush for them
     all and their audit entries (the import's batches). Returns, per item, the opening or
-    the DomainError that refused it (nothing is written for a refused item) (flushes)."""
+    the DomainError that refused it (nothing is written for a refused item). ``places``
+    keeps the located workplaces between calls (an import's batches) (flushes)."""
     day = day or today()
-    places: dict[str | None, Placement] = {}
+    places = {} if places is None else places
     results: list[Job | DomainError] = []
     made: list[Job] = []
     for employer, data in items:

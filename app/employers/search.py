@@ -33,6 +33,11 @@ _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 _pinyin = lru_cache(maxsize=8192)(to_pinyin)
 
 
+@lru_cache(maxsize=8192)
+def _fold(text: str) -> str:
+    return fold(text)
+
+
 def build_search_text(job: Job, employer_name: str) -> str:
     """The folded text a board search looks through for one opening."""
     tax = taxonomy()
@@ -47,7 +52,7 @@ def build_search_text(job: Job, employer_name: str) -> str:
         skill = tax.get(code)
         if skill is not None and code != job.occupation_code:
             parts.append(skill.name)
-    text = " ".join(dict.fromkeys(fold(p) for p in parts if p and fold(p)))
+    text = " ".join(dict.fromkeys(f for f in map(_fold, filter(None, parts)) if f))
     pys = " ".join(dict.fromkeys(_pinyin(p) for p in pinyin if p))
     tokens = " ".join(f"#{c}#" for c in dict.fromkeys(codes))
     return f"{text} {pys} {tokens}".strip()
