@@ -117,15 +117,6 @@ def with_dimension(path: Path, ref: str) -> None:
     out_path.replace(path)
 
 
-def make_app(url: str, instance: Path):
-    os.environ["QIANLU_INSTANCE"] = str(instance)
-    os.environ.setdefault("SECRET_KEY", "bench")
-    from app import create_app
-
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
-                       "IMPORT_MAX_ROWS": 300_000})
-
-
 def prepare(app, companies: list[tuple[str, str]]) -> None:
     """Fresh tables, the areas, the officer, and 40 % of the employers registered."""
     from app.auth.areas import load_areas
@@ -195,6 +186,8 @@ def main(argv: list[str] | None = None) -> dict:
         companies = employers(args.employers, seed=1)
         sheet = folder / "partner_sheet.xlsx"
         write_sheet(sheet, args.rows, companies)
+        from bench_registry import make_app
+
         app = make_app(url, folder / "instance")
         prepare(app, companies)
         first = run_import(app, sheet)

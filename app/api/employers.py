@@ -86,7 +86,10 @@ class EmployerOut(Schema):
 
     id = fields.Integer(required=True)
     name = fields.String(required=True)
-    credit_code = fields.String(required=True)
+    credit_code = fields.String(required=True, allow_none=True, metadata={
+        "description": "null for an employer registered from a partner's sheet without it"})
+    source = fields.String(required=True, metadata={
+        "description": "the partner whose sheet of openings registered it ('' otherwise)"})
     industry = fields.String(required=True)
     province_code = fields.String(allow_none=True)
     city_code = fields.String(allow_none=True)

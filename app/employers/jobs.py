@@ -210,6 +210,11 @@ def update_job(job: Job, data: JobData, by: User) -> Job:
     if job.status not in EDITABLE:
         raise ConflictError(_("This opening cannot be edited; copy it instead."),
                             code="not_editable")
+    if not data.wage_note and (data.wage_min, data.wage_max, bool(data.piece_rate)) == (
+            job.wage_min, job.wage_max, job.piece_rate):
+        # The form has no field for the partner's own wording: while the figures it gave
+        # stay, so do the wording and its period ("1小时28元" stays an estimate).
+        data.wage_note, data.wage_unit = job.wage_note, job.wage_unit
     _apply(job, data)
     if job.status == JobStatus.open.value and job.closing_date and job.closing_date < today():
         job.status = JobStatus.expired.value

@@ -78,3 +78,16 @@ def test_the_employer_panel_counts_fixed_places_and_says_若干(client, db, fact
     assert "5 + 若干" in page
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Job).where(
         Job.employer_id == employer.id)) == 2
+
+
+def test_editing_an_imported_hourly_opening_keeps_its_wording(db, factory):
+    from tests.integration.test_employers import job_data, make_employer
+
+    employer, user = make_employer(factory)
+    job = job_service.create_job(employer, job_data(
+        wage_min=4872, wage_max=4872, wage_note="1小时28元", wage_unit="hour"), user)
+    job_service.update_job(job, job_data(title="冲压工", wage_min=4872, wage_max=4872), user)
+    assert (job.title, job.wage_note, job.wage_unit, job.wage_estimated) == (
+        "冲压工", "1小时28元", "hour", True)
+    job_service.update_job(job, job_data(wage_min=5000, wage_max=6000), user)
+    assert (job.wage_note, job.wage_unit, job.wage_estimated) == ("", "month", False)
