@@ -454,8 +454,7 @@ class JobsImporter:
     def _find_employer(self, row: SheetRow, user: User | None) -> int | RowErrors:
         """The row's employer: by credit code, else by normalised name, else registered
         from the sheet as pending (or the employer picked for the upload)."""
-        known = self.known
-        assert known is not None
+        known = self.known or _Known.load()
         errors = RowErrors()
         code, name = row.credit_code, row.employer_name
         if code and code in known.by_code:
