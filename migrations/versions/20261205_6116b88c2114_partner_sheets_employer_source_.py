@@ -6,7 +6,7 @@
 - job.wage_unit: the period the wage was written in; day/hour rates are monthly estimates.
 
 Revision ID: 6116b88c2114
-Revises: 3c1d7e0f5a21
+Revises: 5e2b9c4a7d10
 Create Date: 2026-12-05 03:03:29.116413
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '6116b88c2114'
-down_revision = '3c1d7e0f5a21'
+down_revision = '5e2b9c4a7d10'
 branch_labels = None
 depends_on = None
 
