@@ -86,7 +86,10 @@ class EmployerOut(Schema):
 
     id = fields.Integer(required=True)
     name = fields.String(required=True)
-    credit_code = fields.String(required=True)
+    credit_code = fields.String(required=True, allow_none=True, metadata={
+        "description": "null for an employer registered from a partner's sheet without it"})
+    source = fields.String(required=True, metadata={
+        "description": "the partner whose sheet of openings registered it ('' otherwise)"})
     industry = fields.String(required=True)
     province_code = fields.String(allow_none=True)
     city_code = fields.String(allow_none=True)
@@ -278,7 +281,9 @@ class JobPatch(Schema):
     required_certificates = fields.List(
         fields.String(validate=validate.Length(min=1, max=48)), validate=validate.Length(max=10),
         metadata={"description": "certificate codes of the taxonomy, e.g. so_welding"})
-    headcount = fields.Integer(validate=validate.Range(min=1, max=100_000))
+    headcount = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=100_000),
+                               metadata={"description": "null: unspecified (若干), no fixed "
+                                                        "limit on places"})
     wage_min = fields.Integer(allow_none=True,
                               validate=validate.Range(min=1, max=job_service.MAX_MONTHLY_WAGE))
     wage_max = fields.Integer(allow_none=True,
@@ -334,13 +339,20 @@ class JobOut(Schema):
     required_skills = fields.List(fields.Nested(SkillEntry), required=True)
     preferred_skills = fields.List(fields.Nested(SkillEntry), required=True)
     required_certificates = fields.List(fields.String(), required=True)
-    headcount = fields.Integer(required=True)
+    headcount = fields.Integer(required=True, allow_none=True,
+                               metadata={"description": "null: unspecified (若干)"})
     filled = fields.Integer(required=True)
-    remaining = fields.Integer(required=True)
+    remaining = fields.Integer(required=True, allow_none=True,
+                               metadata={"description": "null: no fixed limit (若干)"})
     wage_min = fields.Integer(allow_none=True)
     wage_max = fields.Integer(allow_none=True)
     piece_rate = fields.Boolean(required=True)
     wage_note = fields.String(required=True)
+    wage_unit = fields.String(required=True, metadata={
+        "description": "period the wage was written in: month, year, day or hour; for day "
+                       "and hour rates wage_min/wage_max are monthly estimates (21.75 days "
+                       "× 8 hours)"})
+    wage_estimated = fields.Boolean(required=True)
     age_min = fields.Integer(required=True)
     age_max = fields.Integer(required=True)
     min_education = fields.String(required=True)

@@ -383,6 +383,8 @@ def register_blueprints(app) -> None:
     from app.board.views import bp as board_bp
 
     from . import importer, panels, views_import  # noqa: F401 - routes, importer, panels
+    from .cli import bp as jobs_cli
 
     app.register_blueprint(bp)
+    app.register_blueprint(jobs_cli)
     app.register_blueprint(board_bp)

@@ -233,7 +233,9 @@ def _job_choices(today: date) -> list[tuple[int, str]]:
         .where(Job.open_clause(today), Employer.status == "verified")
         .order_by(Employer.name, Job.id).limit(500))
     return [(r.id, _("%(employer)s · %(title)s (%(left)d places left)", employer=r.name,
-                     title=r.title, left=r.headcount - r.filled)) for r in rows]
+                     title=r.title, left=r.headcount - r.filled) if r.headcount is not None
+             else _("%(employer)s · %(title)s (several places)", employer=r.name,
+                    title=r.title)) for r in rows]
 
 
 @bp.route("/dispatch", methods=["GET", "POST"])
