@@ -204,7 +204,6 @@ class Referrals(MethodView):
         with domain_errors():
             referral = refer_worker(worker, job, by=user, source=source, note=data["note"],
                                     today=date.today())
-        db.session.commit()
         return referral
 
 
@@ -248,7 +247,6 @@ class ReferralStatusChange(MethodView):
                              monthly_wage=data.get("monthly_wage"),
                              contract_months=data.get("contract_months"), by=user,
                              today=date.today())
-        db.session.commit()
         return referral
 
 
@@ -285,7 +283,6 @@ class Placements(MethodView):
                 worker, job, start_date=data["start_date"],
                 monthly_wage=data.get("monthly_wage"),
                 contract_months=data.get("contract_months"), by=me(), today=date.today())
-        db.session.commit()
         return placement
 
 

@@ -14,7 +14,8 @@ from app.auth.models import User
 from app.employers.models import Employer
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db, utcnow
-from app.registry.models import Household, HouseholdPlanEntry, Worker, WorkerEvent
+from app.registry.models import Household, HouseholdPlanEntry, Worker
+from app.registry.timeline import add_event
 
 from .arrears import open_case
 from .followup_models import (
@@ -79,8 +80,7 @@ def _validate(o: Outcome, placement: Placement, today: date) -> None:
 
 
 def _event(worker: Worker, kind: str, by: User | None, **detail: object) -> None:
-    db.session.add(WorkerEvent(worker_id=worker.id, area_code=worker.area_code, kind=kind,
-                               detail=detail, by_user_id=by.id if by else None))
+    add_event(worker, kind, detail, by=by)
 
 
 def record_outcome(fu: FollowUp, o: Outcome, *, by: User | None,

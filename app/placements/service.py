@@ -11,15 +11,15 @@ from app.auth.models import User
 from app.employers.models import Job, JobStatus
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db, utcnow
-from app.registry.models import Worker, WorkerEvent
+from app.registry.models import Worker
+from app.registry.timeline import add_event
 
 from .followups import schedule_followups
 from .models import ACTIVE_REFERRAL, Placement, Referral, ReferralStatus
 
 
 def _event(worker: Worker, kind: str, by: User | None, **detail: object) -> None:
-    db.session.add(WorkerEvent(worker_id=worker.id, area_code=worker.area_code, kind=kind,
-                               detail=detail, by_user_id=by.id if by else None))
+    add_event(worker, kind, detail, by=by)
 
 
 def refer(worker: Worker, job: Job, *, by: User | None, source: str = "officer",

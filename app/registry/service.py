@@ -7,13 +7,14 @@ raise ``RegisterInvalid`` (a DomainError carrying one message per field) or
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.auth.audit import audit
 from app.auth.models import Area, User
 from app.auth.scoping import code_in_area
 from app.errors_domain import ConflictError, DomainError
@@ -25,11 +26,11 @@ from .models import (
     Worker,
     WorkerCategory,
     WorkerCertificate,
-    WorkerEvent,
     WorkerStatus,
     WorkerStatusChange,
     WorkHistory,
 )
+from .timeline import add_event
 from .validation import (
     FieldError,
     check_working_age,
@@ -63,17 +64,6 @@ class DuplicateIdNumber(ConflictError):
         self.existing = existing
 
 
-def add_event(worker: Worker, kind: str, detail: dict | None = None,
-              by: User | None = None, at: datetime | None = None) -> WorkerEvent:
-    """Add one line to the worker's activity timeline (flushes)."""
-    event = WorkerEvent(worker_id=worker.id, area_code=worker.area_code, kind=kind,
-                        detail=detail or {}, by_user_id=getattr(by, "id", None),
-                        at=at or utcnow())
-    db.session.add(event)
-    db.session.flush()
-    return event
-
-
 def set_worker_status(worker: Worker, status: str, reason: str = "",
                       by: User | None = None) -> bool:
     """Change a worker's status with a dated history entry and a timeline event.
@@ -95,6 +85,15 @@ def set_worker_status(worker: Worker, status: str, reason: str = "",
                                       by_user_id=getattr(by, "id", None)))
     add_event(worker, "status", {"from": previous, "to": status, "reason": reason or ""},
               by=by, at=now)
+    return True
+
+
+def change_worker_status(worker: Worker, status: str, reason: str, by: User | None) -> bool:
+    """An officer changes a worker's status: :func:`set_worker_status`, audited."""
+    previous = worker.status
+    if not set_worker_status(worker, status, reason, by):
+        return False
+    audit("worker_status", worker, user=by, detail={"from": previous, "to": worker.status})
     return True
 
 
@@ -226,9 +225,13 @@ def find_by_id_number(number: str) -> Worker | None:
     return db.session.scalar(sa.select(Worker).where(Worker.id_number == number))
 
 
+def _via(detail: dict[str, Any], via: str | None) -> dict[str, Any]:
+    return {**detail, "via": via} if via else detail
+
+
 def create_worker(data: Mapping[str, Any], by: User | None, *,
-                  reason: str = "") -> Worker:
-    """Register a worker after checking every field (flushes)."""
+                  reason: str = "", via: str | None = None) -> Worker:
+    """Register a worker after checking every field (flushes; audited, ``via`` the API)."""
     values = clean_worker_fields(data, by)
     existing = find_by_id_number(values["id_number"])
     if existing is not None:
@@ -248,6 +251,7 @@ def create_worker(data: Mapping[str, Any], by: User | None, *,
 
     flag_likely_duplicates([worker.id])
     resolve_skills(worker)
+    audit("worker_create", worker, user=by, detail=_via({"area": worker.area_code}, via))
     return worker
 
 
@@ -263,8 +267,10 @@ TRACKED = ("name", "id_number", "phone", "household_id", "area_code", "category"
            "available_from", "care_duties", "health_notes")
 
 
-def update_worker(worker: Worker, data: Mapping[str, Any], by: User | None) -> list[str]:
-    """Change a worker's fields; returns the names of the fields that changed (flushes)."""
+def update_worker(worker: Worker, data: Mapping[str, Any], by: User | None, *,
+                  via: str | None = None) -> list[str]:
+    """Change a worker's fields; returns the names of the fields that changed (flushes;
+    a change is audited, ``via`` the API)."""
     values = clean_worker_fields(data, by, current=worker)
     if "id_number" in values and values["id_number"] != worker.id_number:
         existing = find_by_id_number(values["id_number"])
@@ -285,6 +291,7 @@ def update_worker(worker: Worker, data: Mapping[str, Any], by: User | None) -> l
             from .duplicates import flag_likely_duplicates
 
             flag_likely_duplicates([worker.id])
+        audit("worker_update", worker, user=by, detail=_via({"fields": changed}, via))
     return changed
 
 

@@ -8,14 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, Flask, flash
+from flask import Blueprint, Flask
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from app.auth.areas import area_name
 from app.auth.models import Area, User
 from app.auth.scoping import area_bounds
-from app.errors_domain import DomainError
 from app.extensions import db
 
 from .models import LABELS
@@ -51,17 +49,6 @@ def county_choices(user: User, blank: bool = True) -> list[tuple[str, str]]:
         stmt = stmt.where(Area.code.between(low, high))
     choices = [(code, name) for code, name in db.session.execute(stmt.order_by(Area.code))]
     return ([("", "—")] if blank and len(choices) != 1 else []) + choices
-
-
-def form_errors(form: FlaskForm, exc: DomainError) -> None:
-    """Show a service's field errors next to the fields (others as a message)."""
-    errors = getattr(exc, "errors", None) or {exc.field or "": exc.message}
-    for field_name, message in errors.items():
-        field = getattr(form, field_name, None) if field_name else None
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, message]
-        else:
-            flash(message, "danger")
 
 
 def _init_templating(state: Any) -> None:
