@@ -21,7 +21,9 @@ from contextlib import contextmanager
 from typing import Any
 
 import click
+import sqlalchemy as sa
 from flask import Flask, Response, flash, g
+from sqlalchemy.orm import Session, SessionTransaction
 
 from app import extensions  # module, not its names: extensions → i18n imports this module
 from app.errors_domain import DomainError
@@ -117,16 +119,40 @@ def cli_action(*, errors: ErrorTypes = DomainError,
 def write_after_request(write: Callable[[], None]) -> None:
     """Queue ``write`` (which flushes at most) to run once the view has answered, in its
     own unit of work: whatever the view did or refused, it is kept."""
-    g.setdefault("_writes_after_request", []).append(write)
+    if "_writes_after_request" not in g:
+        g._writes_after_request = []
+        g._flushes_before_view = _flushes(extensions.db.session())
+    g._writes_after_request.append(write)
+
+
+def _flushes(session: Session) -> tuple[int, int]:
+    """(transactions ended, flushes in the current one) of a session."""
+    return session.info.get("uow_ended", 0), session.info.get("uow_flushes", 0)
+
+
+@sa.event.listens_for(Session, "after_flush")
+def _count_flush(session: Session, _context: object) -> None:
+    session.info["uow_flushes"] = session.info.get("uow_flushes", 0) + 1
+
+
+@sa.event.listens_for(Session, "after_transaction_end")
+def _count_transaction(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info["uow_ended"] = session.info.get("uow_ended", 0) + 1
+        session.info["uow_flushes"] = 0
 
 
 def _run_writes_after_request(response: Response) -> Response:
     writes = g.pop("_writes_after_request", None)
     if writes:
-        extensions.db.session.rollback()  # what the view left uncommitted is not ours to keep
+        session = extensions.db.session()
+        ended, flushes = _flushes(session)
+        before_ended, before_flushes = g.pop("_flushes_before_view")
+        if flushes > (before_flushes if ended == before_ended else 0):
+            session.rollback()  # the view left writes uncommitted: not this unit's to keep
         for write in writes:
             write()
-        extensions.db.session.commit()
+        session.commit()
     return response
 
 

@@ -21,6 +21,7 @@ from app.registry import service
 from app.registry.models import Education, Worker, WorkerCategory, WorkerStatus
 from app.registry.privacy import can_see_full, record_reveal, shown_id, shown_phone
 from app.registry.queries import WorkerFilters, worker_select
+from app.registry.validation import JOB_KINDS, MAX_WAGE, REGIONS, wage_problem
 
 from .auth import api_roles
 from .common import (
@@ -75,14 +76,14 @@ class WorkerPatch(Schema):
                          validate=validate.Length(max=30),
                          metadata={"description": "free text, e.g. [\"会电焊\", \"叉车\"]"})
     regions_acceptable = fields.List(
-        fields.String(validate=validate.OneOf(service.REGIONS)),
-        validate=validate.Length(max=len(service.REGIONS)),
+        fields.String(validate=validate.OneOf(REGIONS)),
+        validate=validate.Length(max=len(REGIONS)),
         metadata={"description": "in order of preference"})
     min_wage = fields.Integer(allow_none=True,
-                              validate=validate.Range(min=0, max=service.MAX_WAGE),
+                              validate=validate.Range(min=0, max=MAX_WAGE, error=wage_problem()),
                               metadata={"description": "lowest acceptable monthly wage, CNY"})
-    job_kinds_wanted = fields.List(fields.String(validate=validate.OneOf(service.JOB_KINDS)),
-                                   validate=validate.Length(max=len(service.JOB_KINDS)))
+    job_kinds_wanted = fields.List(fields.String(validate=validate.OneOf(JOB_KINDS)),
+                                   validate=validate.Length(max=len(JOB_KINDS)))
     care_duties = fields.Boolean(metadata={"description": "children or elders at home"})
     category = fields.String(validate=validate.OneOf([c.value for c in WorkerCategory]))
     education = fields.String(validate=validate.OneOf([e.value for e in Education]))
