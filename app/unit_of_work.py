@@ -46,24 +46,31 @@ class Outcome:
 def unit_of_work(on_error: Callable[[Any], Any], *, errors: ErrorTypes = DomainError,
                  keep_failed: bool = False, commit: bool = True) -> Iterator[Outcome]:
     """Run one action: commit once when the block finishes, or on one of ``errors`` roll
-    back (commit instead with ``keep_failed``: the failed attempt itself is the record)
-    and hand the error to ``on_error`` (which may raise, as the API and CLI faces do).
-    ``commit=False`` only checks (a preview): the block's writes are rolled back either way."""
+    back what the block wrote (a savepoint: nothing before it) and hand the error to
+    ``on_error`` (which may raise, as the API and CLI faces do). With ``keep_failed`` the
+    refused attempt is committed (it is itself the record, e.g. a counted failed try).
+    ``commit=False`` only checks (a preview): the writes are rolled back either way."""
+    session = extensions.db.session()
     outcome = Outcome()
+    flushes = session.info.get("uow_flushes", 0)
     try:
-        yield outcome
+        if keep_failed:
+            yield outcome
+        else:
+            with session.begin_nested():
+                yield outcome
     except errors as exc:
         if keep_failed:
-            extensions.db.session.commit()
+            session.commit()
         else:
-            extensions.db.session.rollback()
+            session.info["uow_flushes"] = flushes  # what it flushed is undone
         outcome.error = exc
         on_error(exc)
         return
     if commit:
-        extensions.db.session.commit()
+        session.commit()
     else:
-        extensions.db.session.rollback()
+        session.rollback()
     outcome.done = True
 
 
