@@ -8,9 +8,8 @@ from typing import Any
 from flask import abort, current_app, g, request
 from flask_login import current_user
 
+from app.auth.tokens import mark_used, needs_marking, valid_token
 from app.unit_of_work import write_after_request
-
-from .tokens import mark_used, needs_marking, valid_token
 
 PUBLIC_ENDPOINTS = {"tokens.TokenCollection", "api-docs.openapi_json", "api_docs.docs"}
 
