@@ -110,7 +110,9 @@ def clean_worker_fields(data: Mapping[str, Any], user: User | None,
     if "household_id" in data or "area_code" in data or current is None:
         _place(data, user, current, out, errors)
     if errors:
-        raise RegisterInvalid({f: errors[f] for f in _FIELD_ORDER if f in errors})
+        order = sorted(errors, key=lambda f: _FIELD_ORDER.index(f) if f in _FIELD_ORDER
+                       else len(_FIELD_ORDER))
+        raise RegisterInvalid({f: errors[f] for f in order})
     return out
 
 
