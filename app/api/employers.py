@@ -24,7 +24,6 @@ from app.employers.jobs import JobData
 from app.employers.models import Employer, EmployerStatus, Job, JobStatus
 from app.employers.skills import parse_skill_entries, resolve_occupation
 from app.errors_domain import DomainError
-from app.extensions import db
 from app.registry.models import Education
 from app.vocabulary import JOB_KINDS, OFFICERS, REGIONS
 
@@ -181,7 +180,6 @@ class Employers(MethodView):
             employer = service.create_employer(
                 _employer_data(data), me(), verify_now=data["verify_now"],
                 username=data["username"], password=data["password"])
-        db.session.commit()
         return employer
 
 
@@ -206,7 +204,6 @@ class EmployerItem(MethodView):
         values = {**_current_employer_data(employer), **data}
         with domain_errors():
             service.update_employer(employer, _employer_data(values), me())
-        db.session.commit()
         return employer
 
 
@@ -214,7 +211,6 @@ def _employer_action(employer_id: int, fn: Any) -> Employer:
     employer = get_visible_or_404(Employer, employer_id)
     with domain_errors():
         fn(employer)
-    db.session.commit()
     return employer
 
 
@@ -445,7 +441,6 @@ class Jobs(MethodView):
             job = job_service.create_job(employer, _job_data(JobData(title=""), data), user)
             if data["publish"]:
                 job_service.publish_job(job, user)
-        db.session.commit()
         return job
 
 
@@ -469,7 +464,6 @@ class JobItem(MethodView):
         job = get_visible_or_404(Job, job_id)
         with domain_errors():
             job_service.update_job(job, _job_data(JobData.from_job(job), data), me())
-        db.session.commit()
         return job
 
 
@@ -477,7 +471,6 @@ def _job_action(job_id: int, fn: Any) -> Job:
     job = get_visible_or_404(Job, job_id)
     with domain_errors():
         fn(job)
-    db.session.commit()
     return job
 
 
