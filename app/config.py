@@ -87,4 +87,5 @@ def load_config(instance_path: str) -> dict:
         "FIGURES_CACHE_SECONDS": float(os.environ.get("FIGURES_CACHE_SECONDS", 300)),
         "BOARD_CACHE_SECONDS": float(os.environ.get("BOARD_CACHE_SECONDS", 600)),
         "MATCH_INDEX_RECHECK_SECONDS": float(os.environ.get("MATCH_INDEX_RECHECK_SECONDS", 300)),
+        "MATCH_RETENTION_SECONDS": float(os.environ.get("MATCH_RETENTION_SECONDS", 900)),
     }

@@ -14,7 +14,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db, utcnow
-from app.freshness import RecentCache
+from app.freshness import Cache, columns
 
 from .audit import audit
 from .models import Area, LoginAttempt, Role, User
@@ -149,8 +149,9 @@ def authenticate(username: str, password: str, ip: str) -> LoginResult:
     return LoginResult(user)
 
 
-def _row_values(obj: object) -> dict:
-    return {c.key: getattr(obj, c.key) for c in sa.inspect(type(obj)).column_attrs}
+def _row_values(obj: object, skip: tuple[str, ...] = ()) -> dict:
+    return {c.key: getattr(obj, c.key) for c in sa.inspect(type(obj)).column_attrs
+            if c.key not in skip}
 
 
 def _attached(model: type, values: dict) -> object:
@@ -168,10 +169,14 @@ def _attached(model: type, values: dict) -> object:
 
 
 # Signed-in users and their areas, as column values: every request needs them, and they
-# change rarely (a password, a role, a deactivation, a login time). Reused until any
-# process commits a change to users or areas (app.freshness), at most five minutes.
-_ACCOUNTS: RecentCache[tuple[dict, dict | None] | None] = RecentCache(
-    ("user", "area"), lambda: 300.0, max_entries=4096, shared=True)
+# change rarely (a password, a role, a deactivation). Reused until any process commits a
+# change to an account column that matters or to areas (app.freshness), at most five
+# minutes. A login time and a language choice do not count: the login time is not kept
+# here (it is read from the database when shown), and the account's language (after the
+# session's own choice) reaches the account's other sessions within the five minutes.
+_VOLATILE = ("last_login_at", "locale")
+_ACCOUNTS: Cache[tuple[dict, dict | None] | None] = Cache(
+    depends_on=(*columns(User, but=_VOLATILE), Area), max_age=300.0, max_entries=4096)
 
 
 def load_user_from_session(ident: str) -> User | None:
@@ -184,7 +189,8 @@ def load_user_from_session(ident: str) -> User | None:
         user = db.session.get(User, int(user_id))
         if user is None:
             return None
-        return _row_values(user), (_row_values(user.area) if user.area else None)
+        return (_row_values(user, skip=("last_login_at",)),
+                _row_values(user.area) if user.area else None)
 
     cached = _ACCOUNTS.get(int(user_id), read)
     if cached is None:

@@ -16,7 +16,7 @@ from app.employers.search import search_condition
 from app.employers.service import listed_jobs, today
 from app.employers.skills import occupation_choices
 from app.extensions import db
-from app.freshness import RecentCache, max_age
+from app.freshness import Cache
 from app.sql import count_up_to
 
 bp = Blueprint("board", __name__, url_prefix="/jobs", template_folder="templates")
@@ -82,14 +82,13 @@ def count_of(stmt: sa.Select) -> int:
     return db.session.scalar(count.order_by(None)) or 0
 
 
-_board_max_age = max_age("BOARD_CACHE_SECONDS", 600)
 # "N open openings" for each filter set: a count over every listed opening (~100 ms with
 # 50,000 open at province scale) that every page of the same filters repeats; and each
-# page of results, rendered (the same for every visitor). Reused until any process commits
-# a change to openings or employers (app.freshness), at most BOARD_CACHE_SECONDS.
-_COUNTS: RecentCache[int] = RecentCache(("job", "employer"), _board_max_age, shared=True)
-_BODIES: RecentCache[Markup] = RecentCache(("job", "employer"), _board_max_age,
-                                            max_entries=512, shared=True)
+# page of results, rendered (the same for every visitor; it names areas). Reused until any
+# process commits a change to what they show (app.freshness), at most BOARD_CACHE_SECONDS.
+_COUNTS: Cache[int] = Cache(depends_on=(Job, Employer), max_age="BOARD_CACHE_SECONDS")
+_BODIES: Cache[Markup] = Cache(depends_on=(Job, Employer, Area),
+                               max_age="BOARD_CACHE_SECONDS", max_entries=512)
 
 
 COUNT_CAP = 1000  # the board counts this many, then says "more than"
@@ -109,8 +108,7 @@ def board_total(f: BoardFilters, stmt: sa.Select, *, capped: bool = True) -> int
     return _COUNTS.get((today(), f, cap), compute)
 
 
-_CITIES: RecentCache[list[tuple[str, str]]] = RecentCache(("area",), lambda: 3600.0,
-                                                          shared=True)
+_CITIES: Cache[list[tuple[str, str]]] = Cache(depends_on=(Area,), max_age=3600.0)
 
 
 def city_choices() -> list[tuple[str, str, str]]:

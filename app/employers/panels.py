@@ -8,15 +8,15 @@ from flask_babel import gettext as _
 from app.auth.models import User
 from app.dashboard.panels import Panel, register_panel
 from app.extensions import db
-from app.freshness import RecentCache, figures_max_age
+from app.freshness import Cache
 
 from .models import Employer, Job
 from .service import today
 
 # Employers per status, the same for every officer: reused until any process commits a
 # change to employers (app.freshness).
-_STATUS_COUNTS: RecentCache[dict[str, int]] = RecentCache(("employer",), figures_max_age,
-                                                          shared=True)
+_STATUS_COUNTS: Cache[dict[str, int]] = Cache(depends_on=(Employer,),
+                                              max_age="FIGURES_CACHE_SECONDS")
 
 
 @register_panel(("officer", "admin"))
