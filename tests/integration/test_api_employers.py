@@ -5,10 +5,7 @@ from datetime import date, timedelta
 
 from stdnum.cn import uscc
 
-from tests.integration import test_api_support
-from tests.integration.test_api_support import error_of, ok
-
-api = test_api_support.api  # the fixture
+from tests.support.api import error_of, ok
 
 
 def _credit_code(n: int) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from tests.conftest import PASSWORD
-from tests.integration.test_api_support import Caller, error_of, ok
+from tests.support.api import Caller, error_of, ok
 
 
 def _login(client, username: str, password: str = PASSWORD) -> Caller:

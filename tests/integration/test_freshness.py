@@ -13,7 +13,7 @@ from app.employers.models import Job
 from app.freshness import Cache
 from app.registry.models import Worker
 from app.registry.queries import household_counts, status_counts
-from tests.integration.test_query_counts import count_queries
+from tests.support.queries import count_queries
 
 
 class _Clock:

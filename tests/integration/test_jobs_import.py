@@ -13,7 +13,7 @@ from app.employers.importer import JobsImporter, read_age, read_benefits, read_h
 from app.employers.models import Employer, Job, PartnerMapping
 from app.imports.base import RowErrors
 from app.imports.models import ImportJob
-from tests.integration.test_employers import make_employer
+from tests.factories.employers import make_employer
 
 HEADER = ["序号", "岗位", "人数", "工资待遇", "工作地址", "年龄", "学历", "福利", "备注"]
 ROWS = [
