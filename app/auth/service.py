@@ -1,6 +1,7 @@
 """Account operations: create users, check passwords, rate-limit logins."""
 from __future__ import annotations
 
+import functools
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -8,7 +9,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
@@ -19,8 +20,21 @@ from app.freshness import Cache, columns
 from .audit import audit
 from .models import Area, LoginAttempt, Role, User
 
-_hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
+
+
+@functools.cache
+def _hasher_with(time_cost: int, memory_kib: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
+
+
+def _hasher() -> PasswordHasher:
+    """Argon2id at the configured cost (``ARGON2_TIME_COST``, ``ARGON2_MEMORY_KIB``:
+    production's by default, a cheap one in the tests); a hash made at another cost is
+    redone at the next login."""
+    config = current_app.config if has_app_context() else {}
+    return _hasher_with(int(config.get("ARGON2_TIME_COST", 3)),
+                        int(config.get("ARGON2_MEMORY_KIB", 65536)))
 
 
 class AccountError(ValueError):
@@ -29,16 +43,16 @@ class AccountError(ValueError):
 
 def hash_password(password: str) -> str:
     """Argon2id hash of a password."""
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(user: User, password: str) -> bool:
     """Check a password; rehash transparently when parameters have changed."""
     try:
-        _hasher.verify(user.password_hash, password)
+        _hasher().verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-    if _hasher.check_needs_rehash(user.password_hash):
+    if _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return True
 

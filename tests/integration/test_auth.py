@@ -203,3 +203,16 @@ def test_officer_outside_the_area_cannot_reset(client, factory, login):
     trainee = create_user(f"t{worker.id}", PASSWORD, "trainee", worker_id=worker.id)
     login(factory.user("officer", area_code="520115"))
     assert client.post(f"/auth/users/{trainee.id}/reset-password").status_code == 404
+
+
+def test_passwords_are_hashed_at_the_configured_cost_and_redone_at_login(app, db, factory):
+    from argon2 import PasswordHasher
+
+    from app.auth.service import verify_password
+
+    user = factory.user("officer")
+    assert "m=64,t=1," in user.password_hash  # the tests' cheap cost (ARGON2_*)
+    user.password_hash = PasswordHasher().hash(PASSWORD)  # made at production cost
+    assert "m=65536,t=3," in user.password_hash
+    assert verify_password(user, PASSWORD) and not verify_password(user, "wrong-pass-1")
+    assert "m=64,t=1," in user.password_hash  # redone at the configured cost
