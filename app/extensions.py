@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_bootstrap import Bootstrap5
@@ -34,6 +35,13 @@ def utcnow() -> datetime:
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The base class of every model: ``db.Model`` (Base with Flask-SQLAlchemy's additions),
+# under a name the type checker can follow (it cannot see through ``db.Model``).
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()

@@ -42,12 +42,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import (
     InstrumentedAttribute,
     Mapped,
+    Mapper,
     ORMExecuteState,
     Session,
+    class_mapper,
     mapped_column,
 )
+from sqlalchemy.orm.attributes import instance_state
 
-from app.extensions import db
+from app.extensions import Model, db
 
 T = TypeVar("T")
 # What a cache may depend on: a model class (any change to its rows) or one of its
@@ -60,7 +63,7 @@ _writes: Counter[str] = Counter()
 _watched: dict[str, frozenset[str] | None] = {}
 
 
-class DataVersion(db.Model):
+class DataVersion(Model):
     """How many committed transactions have written a watched table (any process)."""
 
     __tablename__ = "data_version"
@@ -72,8 +75,14 @@ def columns(model: type, *, but: Iterable[str] = ()) -> tuple[InstrumentedAttrib
     """Every column attribute of ``model`` except ``but``: to depend on a table while
     ignoring its volatile columns (a login time)."""
     skip = set(but)
-    return tuple(getattr(model, a.key) for a in sa.inspect(model).column_attrs
+    return tuple(getattr(model, a.key) for a in class_mapper(model).column_attrs
                  if a.key not in skip)
+
+
+def _table_name(mapper: Mapper[Any]) -> str:
+    table = mapper.local_table
+    assert isinstance(table, sa.Table), "a cache depends on models mapped to tables"
+    return table.name
 
 
 def _watch(depends_on: Iterable[Dependency]) -> frozenset[str]:
@@ -81,12 +90,12 @@ def _watch(depends_on: Iterable[Dependency]) -> frozenset[str]:
     tables: set[str] = set()
     for dep in depends_on:
         if isinstance(dep, InstrumentedAttribute):
-            name = dep.class_.__table__.name
+            name = _table_name(dep.parent.mapper)
             known = _watched.get(name, frozenset())
             if known is not None:
                 _watched[name] = known | {dep.key}
         else:
-            name = dep.__table__.name
+            name = _table_name(class_mapper(dep))
             _watched[name] = None
         tables.add(name)
     return frozenset(tables)
@@ -109,7 +118,7 @@ def _changes_count(obj: object, table: str | None) -> bool:
     watched = _watched.get(table) if table else None
     if watched is None:
         return True
-    attrs = sa.inspect(obj).attrs
+    attrs = instance_state(obj).attrs
     return any(attrs[key].history.has_changes() for key in watched)
 
 
@@ -150,13 +159,12 @@ def _bump_versions(session: Session) -> None:
     written = sorted(_watched.keys() & session.info.get("qianlu_written", set()))
     if not written:
         return
-    table = DataVersion.__table__
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     for name in written:  # one order for every process: no deadlock between bumpers
-        stmt = insert(table).values(name=name, version=1)
+        stmt = insert(DataVersion).values(name=name, version=1)
         session.execute(stmt.on_conflict_do_update(
-            index_elements=[table.c.name], set_={"version": table.c.version + 1}))
+            index_elements=[DataVersion.name], set_={"version": DataVersion.version + 1}))
     if has_app_context():
         g.pop("_qianlu_versions", None)
 
@@ -180,7 +188,8 @@ def shared_version(tables: Iterable[str]) -> int:
     few rows of ``data_version`` are read once per request."""
     if not has_app_context():
         return 0
-    versions = per_request("versions", lambda: dict(db.session.execute(_VERSIONS).all()))
+    versions: dict[str, int] = per_request(
+        "versions", lambda: dict(db.session.execute(_VERSIONS).tuples().all()))
     return sum(versions.get(t, 0) for t in tables)
 
 

@@ -15,7 +15,7 @@ def select_locale() -> str:
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = getattr(g, "lang", None)
-    if chosen in languages:
+    if isinstance(chosen, str) and chosen in languages:
         return chosen
     if session.get("lang") in languages:
         return session["lang"]

@@ -5,10 +5,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import abort, current_app, g, request
+from flask import abort, g, request
 from flask_login import current_user
 
-from app.extensions import db
+from app.extensions import db, login_manager
 
 from .tokens import user_for_token
 
@@ -27,7 +27,7 @@ def authenticate_api_request() -> None:
     """Before each API request: the token's user becomes current_user; sessions do not count."""
     if not request.path.startswith("/api/v1/"):
         return
-    g._login_user = current_app.login_manager.anonymous_user()  # never the session's user
+    g._login_user = login_manager.anonymous_user()  # never the session's user
     plain = _bearer()
     if plain is None:
         return
@@ -49,7 +49,7 @@ def api_roles(*roles: str) -> Callable:
                 abort(403)
             return fn(*args, **kwargs)
 
-        wrapped.allowed_roles = roles
+        wrapped.__dict__["allowed_roles"] = roles  # read by the API role sweep
         return wrapped
 
     return decorator

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db, utcnow
+from app.extensions import Model, utcnow
 
 
 class Role(enum.StrEnum):
@@ -31,7 +31,7 @@ class Region(enum.StrEnum):
     other = "other"
 
 
-class Area(db.Model):
+class Area(Model):
     """An administrative division with its GB/T 2260 code."""
 
     code: Mapped[str] = mapped_column(sa.String(6), primary_key=True)
@@ -60,7 +60,7 @@ def code_prefix(code: str, level: str) -> str:
     return {"province": code[:2], "prefecture": code[:4]}.get(level, code)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A login: officer, employer, trainee or admin."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -107,7 +107,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.username} {self.role}>"
 
 
-class AuditLog(db.Model):
+class AuditLog(Model):
     """Who did what to which record, when and from where."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -123,7 +123,7 @@ class AuditLog(db.Model):
     __table_args__ = (sa.Index("ix_audit_log_target", "target_type", "target_id"),)
 
 
-class LoginAttempt(db.Model):
+class LoginAttempt(Model):
     """One try at logging in; failures within a window trip the rate limit."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

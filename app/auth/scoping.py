@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user, login_required
+from sqlalchemy.orm import class_mapper
 
 from app.extensions import db
 
@@ -123,7 +124,7 @@ def get_visible_or_404(model: type[T], ident: Any, user: User | None = None) -> 
     Out-of-scope records answer 404, not 403, so that their existence is not disclosed.
     """
     user = user or current_user
-    pk = sa.inspect(model).primary_key[0]
+    pk = class_mapper(model).primary_key[0]
     stmt = visible(sa.select(model).where(pk == ident), model, user)
     obj = db.session.scalars(stmt).first()
     if obj is None:
@@ -142,7 +143,7 @@ def roles_required(*roles: str) -> Callable:
                 abort(403)
             return view(*args, **kwargs)
 
-        wrapped.allowed_roles = roles  # read by the route access sweep
+        wrapped.__dict__["allowed_roles"] = roles  # read by the route access sweep
         return wrapped
 
     return decorator

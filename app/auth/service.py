@@ -5,13 +5,14 @@ import functools
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TypeVar
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm import class_mapper, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db, utcnow
@@ -21,6 +22,7 @@ from .audit import audit
 from .models import Area, LoginAttempt, Role, User
 
 MIN_PASSWORD_LENGTH = 8
+M = TypeVar("M")
 
 
 @functools.cache
@@ -155,7 +157,7 @@ def authenticate(username: str, password: str, ip: str) -> LoginResult:
     user = db.session.scalar(sa.select(User).where(User.username == username))
     ok = user is not None and user.active and verify_password(user, password)
     db.session.add(LoginAttempt(username=username, ip=ip, success=ok, at=now))
-    if not ok:
+    if user is None or not ok:
         audit("login_failed", target_type="User", target_id=username)
         return LoginResult(None)
     user.last_login_at = now
@@ -164,15 +166,15 @@ def authenticate(username: str, password: str, ip: str) -> LoginResult:
 
 
 def _row_values(obj: object, skip: tuple[str, ...] = ()) -> dict:
-    return {c.key: getattr(obj, c.key) for c in sa.inspect(type(obj)).column_attrs
+    return {c.key: getattr(obj, c.key) for c in class_mapper(type(obj)).column_attrs
             if c.key not in skip}
 
 
-def _attached(model: type, values: dict) -> object:
+def _attached(model: type[M], values: dict) -> M:
     """A persistent instance in this request's session, rebuilt from cached column values
     without a query (the identity map's copy when the session holds one already)."""
     session = db.session()
-    identity = tuple(values[c.key] for c in sa.inspect(model).primary_key)
+    identity = tuple(values[c.key] for c in class_mapper(model).primary_key)
     existing = session.identity_map.get(session.identity_key(model, identity))
     if existing is not None:
         return existing

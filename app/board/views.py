@@ -17,7 +17,7 @@ from app.employers.service import listed_jobs, today
 from app.employers.skills import occupation_choices
 from app.extensions import db
 from app.freshness import Cache
-from app.sql import count_up_to
+from app.sql import count_up_to, show_capped
 
 bp = Blueprint("board", __name__, url_prefix="/jobs", template_folder="templates")
 
@@ -130,8 +130,7 @@ def index():
         stmt = board_query(f)
         listing = db.paginate(stmt, page=request.args.get("page", 1, type=int),
                               per_page=PER_PAGE, error_out=False, count=False)
-        listing.total = board_total(f, stmt)
-        listing.cap, listing.capped = COUNT_CAP, listing.total > COUNT_CAP
+        show_capped(listing, board_total(f, stmt), COUNT_CAP)
         # Jinja rendered it with autoescaping: already-safe HTML, kept as such
         return Markup(render_template(  # noqa: S704
             "board/_body.html", listing=listing, f=f, cities=city_choices(),

@@ -15,6 +15,7 @@ from app.auth.models import User
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db, utcnow
 from app.registry.models import Education
+from app.sql import affected
 
 from .models import Employer, EmployerStatus, Job, JobKind, JobStatus
 from .search import refresh_search_text
@@ -235,12 +236,12 @@ def expire_openings(day: date | None = None) -> int:
     """Set-based sweep for the scheduler: open → expired where the closing date has passed.
     Idempotent; the board and matching never depend on it (they use ``open_clause``)."""
     day = day or today()
-    result = db.session.execute(
+    expired = affected(
         sa.update(Job).where(Job.status == JobStatus.open.value, Job.closing_date < day)
         .values(status=JobStatus.expired.value, updated_at=utcnow())
         .execution_options(synchronize_session=False))
     db.session.expire_all()
-    return result.rowcount or 0
+    return expired
 
 
 def take_places(job_id: int, n: int = 1) -> Job:
@@ -248,13 +249,12 @@ def take_places(job_id: int, n: int = 1) -> Job:
 
     For placements: one conditional UPDATE, so two officers confirming the last place at
     the same time cannot overfill it (the CHECK constraint backs this up)."""
-    result = db.session.execute(
+    taken = affected(
         sa.update(Job).where(Job.id == job_id, Job.filled + n <= Job.headcount)
         .values(filled=Job.filled + n).execution_options(synchronize_session=False))
-    job = db.session.get(Job, job_id)
-    if job is not None:
-        db.session.refresh(job)
-    if not result.rowcount:
+    job = db.session.get_one(Job, job_id)
+    db.session.refresh(job)
+    if not taken:
         raise ConflictError(_("Every place of this opening is already filled."),
                             code="headcount_full")
     if job.filled >= job.headcount and job.status == JobStatus.open.value:
@@ -268,7 +268,7 @@ def release_places(job_id: int, n: int = 1) -> Job:
     db.session.execute(
         sa.update(Job).where(Job.id == job_id, Job.filled >= n)
         .values(filled=Job.filled - n).execution_options(synchronize_session=False))
-    job = db.session.get(Job, job_id)
+    job = db.session.get_one(Job, job_id)
     db.session.refresh(job)
     if job.status == JobStatus.filled.value and job.filled < job.headcount:
         job.status = JobStatus.open.value

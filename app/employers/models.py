@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db, utcnow
+from app.extensions import Model, utcnow
 
 
 class EmployerStatus(enum.StrEnum):
@@ -73,7 +73,7 @@ LABELS = {
 }
 
 
-class Employer(db.Model):
+class Employer(Model):
     """用人单位: a company, verified by an officer before it may publish openings."""
 
     __scope__ = {"area": "*", "employer": "id"}
@@ -106,7 +106,7 @@ class Employer(db.Model):
     jobs: Mapped[list[Job]] = relationship(back_populates="employer")
 
 
-class Job(db.Model):
+class Job(Model):
     """岗位: an opening with a head-count."""
 
     __scope__ = {"area": "*", "employer": "employer_id"}
@@ -209,7 +209,7 @@ class Job(db.Model):
         )
 
 
-class PartnerMapping(db.Model):
+class PartnerMapping(Model):
     """A labour-cooperation partner's remembered column mapping for opening imports
     (for example 苏州市人社局, whose lists always have the same headers)."""
 

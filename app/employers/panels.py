@@ -23,7 +23,7 @@ _STATUS_COUNTS: Cache[dict[str, int]] = Cache(depends_on=(Employer,),
 def employers_panel(user: User) -> Panel:
     """Employers to verify, suspended ones, and what the public board lists today."""
     counts = _STATUS_COUNTS.get("status", lambda: dict(db.session.execute(
-        sa.select(Employer.status, sa.func.count()).group_by(Employer.status)).all()))
+        sa.select(Employer.status, sa.func.count()).group_by(Employer.status)).tuples().all()))
     from app.board.views import BoardFilters, board_query, board_total
 
     listed = board_total(BoardFilters(), board_query(BoardFilters()), capped=False)

@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db, utcnow
+from app.extensions import Model, utcnow
 
 
 class JobStatus(enum.StrEnum):
@@ -19,7 +19,7 @@ class JobStatus(enum.StrEnum):
     failed = "failed"
 
 
-class ImportJob(db.Model):
+class ImportJob(Model):
     """An import of one file: progress, counts, the bad rows and how it ended."""
 
     __scope__ = {"area": "area_code", "employer": "employer_id"}

@@ -116,6 +116,7 @@ class _Run:
         job = self.job
         limits = Limits.from_config(current_app.config)
         good = 0
+        assert job.stored_path is not None, "a job is checked while its upload is kept"
         table = open_table(job.stored_path, job.filename, self.importer.columns,
                            limits=limits, mapping=(job.options or {}).get("mapping"))
         with table:
@@ -226,7 +227,7 @@ def _summary(job: ImportJob) -> str:
 
 
 def _fail(job_id: int, message: str) -> ImportJob:
-    job = db.session.get(ImportJob, job_id)
+    job = db.session.get_one(ImportJob, job_id)
     job.status = JobStatus.failed.value
     job.phase = ""
     job.added = job.updated = job.unchanged = 0

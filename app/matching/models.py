@@ -6,10 +6,10 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db, utcnow
+from app.extensions import Model, utcnow
 
 
-class WorkerSkill(db.Model):
+class WorkerSkill(Model):
     """One part of a worker's typed skills and what it resolved to.
 
     ``skill_code`` is NULL when the text could not be resolved: the text is kept and shown
@@ -36,7 +36,7 @@ class WorkerSkill(db.Model):
         return self.skill_code is not None
 
 
-class MatchRun(db.Model):
+class MatchRun(Model):
     """One batch run: every seeking worker against every open opening."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,7 +50,7 @@ class MatchRun(db.Model):
     seconds: Mapped[float] = mapped_column(default=0.0)
 
 
-class MatchResult(db.Model):
+class MatchResult(Model):
     """A stored top-k opening of a worker from the latest batch run."""
 
     __scope__ = {"area": "area_code", "worker": "worker_id"}

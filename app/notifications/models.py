@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db, utcnow
+from app.extensions import Model, utcnow
 
 
 class Channel(enum.StrEnum):
@@ -27,7 +27,7 @@ class NotificationStatus(enum.StrEnum):
     failed = "failed"
 
 
-class Notification(db.Model):
+class Notification(Model):
     """A queued message. ``dedupe_key`` is unique: queuing the same message twice is a no-op.
 
     ``text`` is rendered in ``locale`` when queued, or at delivery from ``kind`` and the

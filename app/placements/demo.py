@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from app.auth.models import User
 from app.demo.seed import SeedContext
 from app.employers.models import Employer, Job
 from app.errors_domain import DomainError
@@ -25,11 +26,11 @@ NEW_EMPLOYERS = ("惠州市仲恺区某电子厂", "贵阳经开区物流园", "
 MAX_PLACEMENTS = 140
 
 
-def _officer_for(ctx: SeedContext, worker: Worker):  # noqa: ANN202
-    county = ctx.data.get("officer_county")
+def _officer_for(ctx: SeedContext, worker: Worker) -> User | None:
+    county = ctx.officers.get("county")
     if county is not None and county.area_code == worker.area_code:
         return county
-    return ctx.data.get("officer_province")
+    return ctx.officers.get("province")
 
 
 def _open_jobs(today: date) -> list[Job]:

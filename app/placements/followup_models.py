@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db, utcnow
+from app.extensions import Model, utcnow
 
 
 class FollowUpKind(enum.StrEnum):
@@ -48,7 +48,7 @@ LABELS = {
 }
 
 
-class FollowUp(db.Model):
+class FollowUp(Model):
     """One scheduled follow-up of a placement; the outcome is recorded on the same row."""
 
     __tablename__ = "follow_up"
@@ -116,7 +116,7 @@ class FollowUp(db.Model):
         return self.status in OPEN_STATUSES
 
 
-class FollowUpAttempt(db.Model):
+class FollowUpAttempt(Model):
     """One try at reaching the worker (reached or not), kept as history."""
 
     __tablename__ = "follow_up_attempt"
@@ -133,7 +133,7 @@ class FollowUpAttempt(db.Model):
     by_user = relationship("User")
 
 
-class WageArrearsCase(db.Model):
+class WageArrearsCase(Model):
     """欠薪: a worker's report of unpaid wages, tracked until an officer resolves it."""
 
     __tablename__ = "wage_arrears_case"
@@ -164,7 +164,7 @@ class WageArrearsCase(db.Model):
     )
 
 
-class RetentionSnapshot(db.Model):
+class RetentionSnapshot(Model):
     """Nightly retention figures per group; (date, kind, key) is unique so reruns overwrite."""
 
     __tablename__ = "retention_snapshot"

@@ -18,7 +18,7 @@ from app.employers.models import Employer
 from app.extensions import db, utcnow
 from app.registry.models import Household, Worker
 from app.scheduler.sqlutil import insert_ignoring_conflicts
-from app.sql import paginate_rows
+from app.sql import affected, paginate_rows
 
 from .followup_models import OPEN_STATUSES, FollowUp, FollowUpKind, FollowUpStatus
 from .models import Placement
@@ -119,8 +119,7 @@ def create_festival_followups(today: date, batch: int = SWEEP_BATCH) -> int:
                                FollowUp.slot == year),
         ).order_by(Placement.id).limit(max(batch - created, 0))
         stmt = insert_ignoring_conflicts(FollowUp, conflict=["placement_id", "kind", "slot"])
-        created += db.session.execute(stmt.from_select(_INSERT_COLUMNS, select),
-                                      execution_options=COUNT).rowcount or 0
+        created += affected(stmt.from_select(_INSERT_COLUMNS, select), **COUNT)
     return created
 
 
@@ -131,11 +130,10 @@ def mark_overdue(today: date, batch: int = SWEEP_BATCH) -> int:
     pending = (sa.select(FollowUp.id)
                .where(FollowUp.status == FollowUpStatus.due.value, FollowUp.due_date < today)
                .limit(batch).scalar_subquery())
-    result = db.session.execute(
+    return affected(
         sa.update(FollowUp).where(FollowUp.id.in_(pending))
         .values(status=FollowUpStatus.overdue.value)
         .execution_options(synchronize_session=False))
-    return result.rowcount or 0
 
 
 def queue_worker_reminders(today: date) -> int:
@@ -159,8 +157,7 @@ def queue_worker_reminders(today: date) -> int:
                "subject_id", "link", "text", "status", "attempts", "next_try_at",
                "last_error", "dedupe_key", "created_at"]
     stmt = insert_ignoring_conflicts(Notification, conflict=["dedupe_key"])
-    return db.session.execute(stmt.from_select(columns, select),
-                              execution_options=COUNT).rowcount or 0
+    return affected(stmt.from_select(columns, select), **COUNT)
 
 
 def queue_officer_digests(today: date) -> int:

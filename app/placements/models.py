@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db, utcnow
+from app.extensions import Model, utcnow
 
 
 class ReferralStatus(enum.StrEnum):
@@ -38,7 +38,7 @@ LABELS = {
 }
 
 
-class Referral(db.Model):
+class Referral(Model):
     """A worker put forward for an opening."""
 
     __scope__ = {"area": "area_code", "employer": "employer_id", "worker": "worker_id"}
@@ -67,7 +67,7 @@ class Referral(db.Model):
     )
 
 
-class Placement(db.Model):
+class Placement(Model):
     """A confirmed hire: the worker started work at an employer."""
 
     __scope__ = {"area": "area_code", "employer": "employer_id", "worker": "worker_id"}

@@ -15,6 +15,7 @@ from app.employers.models import Employer
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db, utcnow
 from app.registry.models import Household, HouseholdPlanEntry, Worker, WorkerEvent
+from app.sql import affected
 
 from .arrears import open_case
 from .followup_models import (
@@ -104,12 +105,12 @@ def record_outcome(fu: FollowUp, o: Outcome, *, by: User | None,
         audit("followup_attempt_failed", fu, user=by, detail={"attempts": fu.failed_attempts})
         return fu
     # conditional UPDATE: two officers recording at once cannot both close it
-    closed = db.session.execute(
+    closed = affected(
         sa.update(FollowUp).where(FollowUp.id == fu.id, FollowUp.status.in_(OPEN_STATUSES))
         .values(status=FollowUpStatus.done.value, done_at=utcnow(),
                 recorded_by_id=by.id if by else None)
         .execution_options(synchronize_session=False))
-    if closed.rowcount != 1:
+    if closed != 1:
         raise ConflictError(_("This follow-up has already been recorded."),
                             code="followup_done")
     db.session.refresh(fu, ["status", "done_at", "recorded_by_id"])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TypedDict
 
 import sqlalchemy as sa
 from flask import url_for
@@ -16,7 +17,7 @@ from app.freshness import Cache
 from .followup_models import WageArrearsCase
 from .followups import queue_counts
 from .models import Placement
-from .retention import Group, overall, snapshot_figure
+from .retention import Figure, Group, overall, snapshot_figure
 
 # The area's placements this month (and, before the scheduler's first nightly retention
 # snapshot, its retention curve): like the register's figures, a snapshot of at most
@@ -30,7 +31,19 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.0f}%"
 
 
-def figures(user: User, today: date) -> dict[str, object]:
+class Figures(TypedDict):
+    """The headline numbers of an area."""
+
+    seeking: int
+    placed_month: int
+    retention_90: Figure  # survival, lower, upper
+    due: int
+    overdue: int
+    zero_employment: int
+    arrears_open: int
+
+
+def figures(user: User, today: date) -> Figures:
     """The headline numbers of the user's area."""
     from app.registry.figures import area_figures
 

@@ -12,6 +12,7 @@ from app.employers.models import Job, JobStatus
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db, utcnow
 from app.registry.models import Worker, WorkerEvent
+from app.sql import affected
 
 from .followups import schedule_followups
 from .models import ACTIVE_REFERRAL, Placement, Referral, ReferralStatus
@@ -55,13 +56,13 @@ def refer(worker: Worker, job: Job, *, by: User | None, source: str = "officer",
 
 def _set_status(referral: Referral, new: str, allowed_from: tuple[str, ...], **values) -> None:
     """Move a referral between states with a conditional UPDATE (safe against races)."""
-    result = db.session.execute(
+    moved = affected(
         sa.update(Referral)
         .where(Referral.id == referral.id, Referral.status.in_(allowed_from))
         .values(status=new, updated_at=utcnow(), **values)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if moved != 1:
         raise ConflictError(_("This referral has already been decided."),
                             code="referral_decided")
     db.session.refresh(referral)
@@ -93,7 +94,7 @@ def withdraw(referral: Referral, *, by: User | None, reason: str = "") -> Referr
 
 def _take_place(job_id: int, today: date) -> None:
     """Atomically take one place: a conditional UPDATE that can never pass head-count."""
-    result = db.session.execute(
+    taken = affected(
         sa.update(Job)
         .where(Job.id == job_id, Job.open_clause(today))
         .values(
@@ -103,7 +104,7 @@ def _take_place(job_id: int, today: date) -> None:
         )
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if taken != 1:
         raise ConflictError(_("All places of this opening are already filled."),
                             code="headcount_full")
 
@@ -119,7 +120,7 @@ def confirm_hire(referral: Referral, *, start_date: date, monthly_wage: int | No
         raise DomainError(_("The wage cannot be negative."), field="monthly_wage")
     _set_status(referral, ReferralStatus.hired.value, ACTIVE_REFERRAL)
     _take_place(referral.job_id, today)
-    job = db.session.get(Job, referral.job_id)
+    job = db.session.get_one(Job, referral.job_id)
     db.session.refresh(job)
     worker = referral.worker
     placement = Placement(

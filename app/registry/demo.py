@@ -131,7 +131,7 @@ def seed_register(ctx: SeedContext) -> None:
     """Sites, households (some monitored, with plans), workers and the trainee's record."""
     today, now = date.today(), utcnow()
     rng, fake = ctx.rng, ctx.faker
-    officer = ctx.data.get("officer_county")
+    officer = ctx.officers.get("county")
     sites = []
     for county, name, address, households, people in SITES:
         site = RelocationSite(name=name, county_code=county, address=address,
@@ -242,7 +242,7 @@ def seed_register(ctx: SeedContext) -> None:
     db.session.add(WorkerStatusChange(worker_id=worker.id, status="seeking", reason="演示数据"))
     db.session.add(WorkerEvent(worker_id=worker.id, area_code="520526", kind="registered",
                                detail={"status": "seeking"}))
-    ctx.data["trainee_worker"] = worker
+    ctx.trainee_worker = worker
     ctx.user("trainee", "trainee", "王小芳 / trainee", worker_id=worker.id,
              display_name=worker.name)
     ctx.echo(f"register: {len(sites)} sites, {len(household_ids)} households, "

@@ -73,9 +73,9 @@ def seed_training(ctx: SeedContext) -> None:
     for course in db.session.scalars(sa.select(Course).where(Course.mode == "order")):
         _order_job(course, _order_employer(course))
     resolve_order_links()
-    officer = ctx.data.get("officer_county")
+    officer = ctx.officers.get("county")
     day = today()
-    trainee = ctx.data.get("trainee_worker")
+    trainee = ctx.trainee_worker
     seekers = [w for w in db.session.scalars(
         sa.select(Worker).where(Worker.status == "seeking").order_by(Worker.id))
         if w is not trainee]

@@ -28,6 +28,7 @@ from app.registry.models import (
 from app.registry.models import (
     LABELS as REGISTRY_LABELS,
 )
+from app.sql import affected
 
 from .models import ACTIVE_ENROLMENT, Course, CourseSession, Enrolment, EnrolmentStatus
 
@@ -79,12 +80,11 @@ def eligibility_problems(worker: Worker, course: Course, start: date) -> list[st
 
 def _take_place(session_id: int) -> bool:
     """Atomically take a place if one is left (never passes ``places``)."""
-    result = db.session.execute(
+    return affected(
         sa.update(CourseSession)
         .where(CourseSession.id == session_id, CourseSession.enrolled < CourseSession.places)
         .values(enrolled=CourseSession.enrolled + 1)
-        .execution_options(synchronize_session=False))
-    return result.rowcount == 1
+        .execution_options(synchronize_session=False)) == 1
 
 
 def _release_place(session_id: int) -> None:
@@ -97,12 +97,11 @@ def _release_place(session_id: int) -> None:
 
 def _move(enrolment_id: int, old: str, new: str, **values: object) -> bool:
     """Conditional state change: True when this call made it."""
-    result = db.session.execute(
+    return affected(
         sa.update(Enrolment)
         .where(Enrolment.id == enrolment_id, Enrolment.status == old)
         .values(status=new, updated_at=utcnow(), **values)
-        .execution_options(synchronize_session=False))
-    return result.rowcount == 1
+        .execution_options(synchronize_session=False)) == 1
 
 
 def _waitlist(session_id: int, limit: int = 20) -> list[int]:
