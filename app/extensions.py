@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask import Flask, current_app
 from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -27,6 +28,12 @@ class Base(DeclarativeBase):
     """Declarative base whose metadata carries the constraint naming convention."""
 
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def real_app() -> Flask:
+    """The app behind ``current_app`` (to hand to a thread or keep): Flask types the proxy
+    as the app itself, so its ``_get_current_object`` is unknown to the checker."""
+    return current_app._get_current_object()  # type: ignore[attr-defined]
 
 
 def utcnow() -> datetime:

@@ -12,6 +12,13 @@ from sqlalchemy.sql.expression import FunctionElement
 from app.extensions import db
 
 
+def table_of(model: type) -> sa.Table:
+    """The table a model is mapped to (typed as such: ``Model.__table__`` is any FROM)."""
+    table = sa.inspect(model).local_table
+    assert isinstance(table, sa.Table), f"{model.__name__} is not mapped to a table"
+    return table
+
+
 def affected(stmt: sa.Executable, **execution_options: Any) -> int:
     """Execute an UPDATE, DELETE or INSERT … SELECT in the session; the rows it changed
     (0 when the driver cannot tell). A conditional UPDATE that changed no row lost a race."""

@@ -31,7 +31,7 @@ def area_bounds(code: str, level: str) -> tuple[str, str]:
     return prefix.ljust(6, "0"), prefix.ljust(6, "9")
 
 
-def area_filter(column: sa.ColumnElement, area: Area) -> sa.ColumnElement[bool]:
+def area_filter(column: sa.SQLColumnExpression[Any], area: Area) -> sa.ColumnElement[bool]:
     """SQL condition: the area code in ``column`` lies inside ``area``."""
     low, high = area_bounds(area.code, area.level)
     # A county is one code: equality lets the planner read (area_code, …) indexes in order.

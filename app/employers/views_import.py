@@ -24,7 +24,7 @@ from wtforms.validators import Length, Optional
 
 from app.auth.audit import audit
 from app.auth.scoping import get_visible_or_404, roles_required
-from app.extensions import db
+from app.extensions import db, real_app
 from app.imports.models import ImportJob
 from app.imports.reading import FileProblem, check_upload_name, detect_encoding, map_headers
 from app.imports.runner import create_job, run_job, start_in_background
@@ -186,7 +186,7 @@ def _remember(job: ImportJob, employer: Employer, mapping: dict[str, str]) -> No
 def _run(job: ImportJob) -> None:
     size = Path(job.stored_path).stat().st_size if job.stored_path else 0
     if size > current_app.config.get("IMPORT_BACKGROUND_BYTES", 256 * 1024):
-        start_in_background(current_app._get_current_object(), job.id)
+        start_in_background(real_app(), job.id)
         flash(_("The file is being imported; you can leave this page and come back."), "info")
     else:
         run_job(job)

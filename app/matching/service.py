@@ -484,7 +484,7 @@ def batch_rematch(today: date | None = None, progress: Callable[[int, int], None
     cfg = match_config()
     ids_areas = db.session.execute(
         sa.select(Worker.id, Worker.area_code).where(pool_condition())
-        .order_by(Worker.id)).all()
+        .order_by(Worker.id)).tuples().all()
     area_of = dict(ids_areas)
     total = len(ids_areas)
     done = stored = 0

@@ -222,8 +222,9 @@ def _tab_condition(tab: str, today: date) -> sa.ColumnElement[bool]:
     return FollowUp.due_date < today
 
 
-def _queue_order(due_date: sa.ColumnElement, monitored: sa.ColumnElement,
-                 failed_attempts: sa.ColumnElement, id_: sa.ColumnElement) -> tuple:
+def _queue_order(due_date: sa.SQLColumnExpression[Any], monitored: sa.SQLColumnExpression[Any],
+                 failed_attempts: sa.SQLColumnExpression[Any],
+                 id_: sa.SQLColumnExpression[Any]) -> tuple:
     """By due date, monitored households first, then the most failed attempts."""
     return (due_date, sa.case((monitored.is_(True), 0), else_=1), failed_attempts.desc(), id_)
 

@@ -70,7 +70,7 @@ def flag_likely_duplicates(worker_ids: Iterable[int]) -> int:
     if not new:
         return 0
     areas = dict(db.session.execute(sa.select(Worker.id, Worker.area_code).where(
-        Worker.id.in_({y for _x, y, _r in new}))).all())
+        Worker.id.in_({y for _x, y, _r in new}))).tuples().all())
     db.session.execute(sa.insert(DuplicateFlag), [
         {"worker_a_id": x, "worker_b_id": y, "reason": r, "area_code": areas[y],
          "status": "open", "created_at": utcnow()} for x, y, r in new])

@@ -95,7 +95,8 @@ def search_condition(query: str) -> sa.ColumnElement[bool] | None:
             return Worker.id_number == upper
         tail = upper[::-1]
         id_low, id_high = prefix_bounds(tail, 18)
-        conditions = [Worker.id_number_rev.between(id_low, id_high)]
+        conditions: list[sa.ColumnElement[bool]] = [
+            Worker.id_number_rev.between(id_low, id_high)]
         if upper.isdigit() and len(upper) <= 11:
             ph_low, ph_high = prefix_bounds(tail, 20)
             conditions.append(Worker.phone_rev.between(ph_low, ph_high))
@@ -107,8 +108,7 @@ def search_condition(query: str) -> sa.ColumnElement[bool] | None:
         return sa.or_(Worker.name_pinyin.between(py_low, py_high),
                       Worker.name_initials.between(in_low, in_high))
     # Chinese: the name starts with what was typed, or sounds exactly like it (张叁 → 张三).
-    conditions: list[sa.ColumnElement[bool]] = [
-        sa.and_(Worker.name >= q, Worker.name < q + "\U0010ffff")]
+    conditions = [sa.and_(Worker.name >= q, Worker.name < q + "\U0010ffff")]
     pinyin, _initials = name_keys(q)
     if pinyin:
         conditions.append(Worker.name_pinyin == pinyin)

@@ -23,6 +23,7 @@ from app.auth.models import Area, User
 from app.extensions import db, utcnow
 from app.imports.base import ApplyResult, Column, RowErrors, register_importer
 from app.imports.models import ImportJob
+from app.sql import table_of
 
 from .duplicates import flag_likely_duplicates
 from .models import Household, RelocationSite, Worker, WorkerEvent, WorkerStatusChange
@@ -404,7 +405,7 @@ class RosterImporter:
         if updates:
             db.session.execute(sa.update(Worker), updates)
         if inserts:
-            ids = _insert_ids(Worker.__table__, inserts, "id_number")
+            ids = _insert_ids(table_of(Worker), inserts, "id_number")
             for worker_id, values in zip(ids, inserts, strict=True):
                 status_changes.append({"worker_id": worker_id, "status": values["status"],
                                        "changed_at": now, "reason": reason,
@@ -415,9 +416,9 @@ class RosterImporter:
             self.touched.extend(ids)
             result.added += len(ids)
         if status_changes:
-            db.session.execute(WorkerStatusChange.__table__.insert(), status_changes)
+            db.session.execute(table_of(WorkerStatusChange).insert(), status_changes)
         if events:
-            db.session.execute(WorkerEvent.__table__.insert(), events)
+            db.session.execute(table_of(WorkerEvent).insert(), events)
         db.session.flush()
         return result
 
@@ -482,7 +483,7 @@ class RosterImporter:
             # else: refused in apply(): no county to create the household in
         if new:
             rows = list(new.values())
-            ids = _insert_ids(Household.__table__, rows, "number")
+            ids = _insert_ids(table_of(Household), rows, "number")
             for household_id, row in zip(ids, rows, strict=True):
                 found[row["number"]] = (household_id, row["area_code"], row["site_id"])
             for rec in records:

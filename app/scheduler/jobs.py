@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import Flask, current_app, has_app_context
 
-from app.extensions import db, utcnow
+from app.extensions import db, real_app, utcnow
 
 from .lock import ensure_row, job_lock, lease
 
@@ -30,7 +30,7 @@ def local_today(now: datetime) -> date:
 
 @contextmanager
 def _context(app: Flask | None) -> Iterator[None]:
-    if app is None or (has_app_context() and current_app._get_current_object() is app):
+    if app is None or (has_app_context() and real_app() is app):
         with nullcontext():
             yield
         return

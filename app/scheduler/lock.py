@@ -21,12 +21,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from app.extensions import db, utcnow
+from app.sql import table_of
 
 from .models import SchedulerLease
 
 log = logging.getLogger("qianlu.scheduler")
 DEFAULT_TTL = timedelta(minutes=30)
-lease = SchedulerLease.__table__
+lease = table_of(SchedulerLease)
 
 
 def advisory_key(name: str) -> int:
