@@ -233,7 +233,7 @@ class JobsImporter:
             if _text(row.get(key)) == "" and key != "benefits":
                 continue
             try:
-                value = reader(row.get(key))
+                value: Any = reader(row.get(key))
             except ValueError as exc:
                 errors.add(key, row.get(key), exc)
                 continue
@@ -280,6 +280,7 @@ class JobsImporter:
 
     def _place(self, value: Any, data: JobData, errors: RowErrors) -> None:
         try:
+            assert self.index is not None, "begin() builds the place index"
             place = parse_place(value, self.index)
         except ParseError as exc:
             errors.add("place", value, _parse_reason(exc))
@@ -300,7 +301,7 @@ class JobsImporter:
     def apply(self, batch: list[tuple[int, JobData]]) -> ApplyResult:
         """Create the openings (drafts, or published when asked and allowed)."""
         result = ApplyResult()
-        employer = db.session.get(Employer, self.employer_id)
+        employer = db.session.get_one(Employer, self.employer_id)
         user = db.session.get(User, self.user_id) if self.user_id else None
         existing = {self._key_of(j) for j in db.session.scalars(sa.select(Job).where(
             Job.employer_id == employer.id,

@@ -157,7 +157,7 @@ def _apply(job: Job, data: JobData) -> None:
                                    if data.kind != JobKind.market.value else None)
 
 
-def create_job(employer: Employer, data: JobData, by: User) -> Job:
+def create_job(employer: Employer, data: JobData, by: User | None) -> Job:
     """Prepare an opening as a draft (pending employers may do this too) (flushes)."""
     job = Job(employer_id=employer.id, status=JobStatus.draft.value, filled=0)
     _apply(job, data)
@@ -183,7 +183,7 @@ def update_job(job: Job, data: JobData, by: User) -> Job:
     return job
 
 
-def publish_job(job: Job, by: User, day: date | None = None) -> Job:
+def publish_job(job: Job, by: User | None, day: date | None = None) -> Job:
     """Put an opening on the board: the employer must be verified and the opening in date
     with places left (flushes)."""
     day = day or today()

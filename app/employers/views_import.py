@@ -122,7 +122,7 @@ def _initial_mapping(job: ImportJob, employer: Employer, headers: list[str]) -> 
     if not remembered:
         remembered = dict(employer.import_mapping or {})
     auto = map_headers(headers, COLUMNS)
-    return [remembered.get(h) if h in remembered else (auto[i] or "")
+    return [remembered[h] if h in remembered else (auto[i] or "")
             for i, h in enumerate(headers)]
 
 

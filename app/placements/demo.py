@@ -26,11 +26,11 @@ NEW_EMPLOYERS = ("惠州市仲恺区某电子厂", "贵阳经开区物流园", "
 MAX_PLACEMENTS = 140
 
 
-def _officer_for(ctx: SeedContext, worker: Worker) -> User | None:
+def _officer_for(ctx: SeedContext, worker: Worker) -> User:
     county = ctx.officers.get("county")
     if county is not None and county.area_code == worker.area_code:
         return county
-    return ctx.officers.get("province")
+    return ctx.officers["province"]
 
 
 def _open_jobs(today: date) -> list[Job]:

@@ -123,10 +123,11 @@ def record_outcome(fu: FollowUp, o: Outcome, *, by: User | None,
            issues=fu.issues, wage=o.current_wage, satisfaction=o.satisfaction)
     if "wage_arrears" in fu.issues:
         open_case(worker=worker, placement=placement, follow_up=fu, by=by, note=fu.note)
-    if o.employment == "left" and placement.status == "active":
-        job_lost(placement, o.left_date, o.left_reason.strip(), by=by)
-    elif o.employment == "changed" and placement.status == "active":
-        job_changed(placement, o.left_date, fu.new_employer_name, o.new_wage, by=by,
+    left = o.left_date  # required (and checked above) when the worker left or changed
+    if o.employment == "left" and placement.status == "active" and left is not None:
+        job_lost(placement, left, o.left_reason.strip(), by=by)
+    elif o.employment == "changed" and placement.status == "active" and left is not None:
+        job_changed(placement, left, fu.new_employer_name, o.new_wage, by=by,
                     today=today)
     audit("followup_record", fu, user=by,
           detail={"employment": o.employment, "issues": fu.issues})
