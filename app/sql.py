@@ -7,6 +7,7 @@ from typing import Any, cast
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import class_mapper
 from sqlalchemy.sql.expression import FunctionElement
 
 from app.extensions import db
@@ -14,7 +15,7 @@ from app.extensions import db
 
 def table_of(model: type) -> sa.Table:
     """The table a model is mapped to (typed as such: ``Model.__table__`` is any FROM)."""
-    table = sa.inspect(model).local_table
+    table = class_mapper(model).local_table
     assert isinstance(table, sa.Table), f"{model.__name__} is not mapped to a table"
     return table
 
@@ -22,7 +23,7 @@ def table_of(model: type) -> sa.Table:
 def affected(stmt: sa.Executable, **execution_options: Any) -> int:
     """Execute an UPDATE, DELETE or INSERT … SELECT in the session; the rows it changed
     (0 when the driver cannot tell). A conditional UPDATE that changed no row lost a race."""
-    result = db.session.execute(stmt, execution_options=execution_options or None)
+    result = db.session.execute(stmt, execution_options=execution_options)
     # DML returns a CursorResult, which the session's signature does not say.
     return cast("sa.CursorResult[Any]", result).rowcount or 0
 

@@ -25,7 +25,7 @@ def page_url(page: int) -> str:
 def url_prefix(endpoint: str, key: str, **values: Any) -> str:
     """The URL of ``endpoint`` without the id that ends its path (``key``): a long list links
     its rows as ``prefix ~ row.id`` instead of building one URL per row."""
-    url = url_for(endpoint, **values, **{key: 0})
+    url = url_for(endpoint, **{**values, key: 0})
     if not url.endswith("/0"):
         raise ValueError(f"{endpoint}: {key} does not end the path ({url})")
     return url[:-1]

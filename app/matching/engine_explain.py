@@ -75,7 +75,8 @@ def _explain(key: str, value: float, job: JobProfile, worker: WorkerProfile, tax
                           f"（{round(100 * cov)}%）")
                 lines_en.append(f"{need_en} level {level} <- {tax.skill_label(wcode, 'en')} "
                           f"level {wlevel} ({round(100 * cov)}%)")
-        return f"技能匹配{pct}%：" + "；".join(lines_zh), f"Skill fit {pct}%: " + "; ".join(lines_en)
+        return (f"技能匹配{pct}%：" + "；".join(lines_zh),
+                f"Skill fit {pct}%: " + "; ".join(lines_en))
     if key == "preferred":
         if not job.preferred_skills:
             return ("岗位无加分技能，按技能匹配计", "No preferred skills; counted as skill fit")

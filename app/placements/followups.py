@@ -73,7 +73,7 @@ def schedule_followups(placement: Placement, *, today: date | None = None) -> li
     follow-ups too (they show as overdue until recorded). Safe to call twice.
     """
     today = today or date.today()
-    base = {"placement_id": placement.id, "worker_id": placement.worker_id,
+    base: dict[str, Any] = {"placement_id": placement.id, "worker_id": placement.worker_id,
             "employer_id": placement.employer_id, "area_code": placement.area_code,
             "status": FollowUpStatus.due.value, "failed_attempts": 0, "issues": [],
             "new_employer_name": "", "left_reason": "", "note": "", "created_at": utcnow()}

@@ -63,7 +63,18 @@ class Group:
         return self.curve.n_events
 
 
-def _observations(user: User | None, as_of: date) -> dict[str, np.ndarray | list]:
+@dataclass
+class _Observations:
+    """One entry per placement: days observed, whether lost, and its key (and the keys'
+    labels) under each breakdown."""
+
+    durations: np.ndarray
+    events: np.ndarray
+    keys: dict[str, list]
+    labels: dict[str, dict[str, str]]
+
+
+def _observations(user: User | None, as_of: date) -> _Observations:
     """One row per placement started by ``as_of``: duration, event and group keys."""
     stmt = (
         sa.select(Placement.start_date, Placement.end_date, Placement.end_kind,
@@ -104,7 +115,7 @@ def _observations(user: User | None, as_of: date) -> dict[str, np.ndarray | list
             keys[kind].append(key)
             if label:
                 labels[kind][key] = label
-    return {"durations": durations, "events": events, "keys": keys, "labels": labels}
+    return _Observations(durations, events, keys, labels)
 
 
 def _label(kind: str, key: str, known: dict[str, str]) -> str:
@@ -187,17 +198,17 @@ def by_area(as_of: date) -> list[Group]:
 
 
 def breakdown(user: User | None, kind: str, as_of: date, *, limit: int | None = None,
-              obs: dict | None = None) -> list[Group]:
+              obs: _Observations | None = None) -> list[Group]:
     """Retention per group of ``kind`` (largest groups first; months in order)."""
     if kind not in BREAKDOWNS:
         raise ValueError(f"unknown breakdown {kind!r}")
     obs = obs or _observations(user, as_of)
-    keys = np.asarray(obs["keys"][kind], dtype=object)
+    keys = np.asarray(obs.keys[kind], dtype=object)
     groups = []
-    for key in dict.fromkeys(obs["keys"][kind]):
+    for key in dict.fromkeys(obs.keys[kind]):
         mask = keys == key
-        curve = kaplan_meier(obs["durations"][mask], obs["events"][mask])
-        groups.append(Group(str(key), _label(kind, str(key), obs["labels"][kind]), curve,
+        curve = kaplan_meier(obs.durations[mask], obs.events[mask])
+        groups.append(Group(str(key), _label(kind, str(key), obs.labels[kind]), curve,
                             retention_figures(curve, CHECKPOINTS)))
     if kind == "month":
         groups.sort(key=lambda g: g.key)

@@ -168,6 +168,7 @@ def save_site(data: Mapping[str, Any], by: User | None,
             errors["name"] = _("This county already has a site with this name.")
     if errors:
         raise RegisterInvalid(errors)
+    assert code is not None  # a missing county was reported above
     site = site or RelocationSite()
     site.name = name[:128]
     site.county_code = code

@@ -112,7 +112,7 @@ def _waitlist(session_id: int, limit: int = 20) -> list[int]:
 
 
 def _promoted(enrolment_id: int, by: User | None) -> Enrolment:
-    enrolment = db.session.get(Enrolment, enrolment_id)
+    enrolment = db.session.get_one(Enrolment, enrolment_id)
     db.session.refresh(enrolment)
     worker = enrolment.worker
     if worker.status == "seeking":
@@ -338,9 +338,7 @@ def rematch(worker: Worker) -> int | None:
         from app.matching.service import recommend_for_worker
     except ImportError:
         return None
-    result = recommend_for_worker(worker, 10)
-    matches = getattr(result, "matches", result)
-    return len(matches) if matches is not None else None
+    return len(recommend_for_worker(worker, 10).matches)
 
 
 def _refer_graduate(result: Completion, worker: Worker, course: Course, by: User | None,
@@ -348,7 +346,7 @@ def _refer_graduate(result: Completion, worker: Worker, course: Course, by: User
     from app.employers.models import Job
     from app.placements.service import refer
 
-    job = db.session.get(Job, course.job_id)
+    job = db.session.get_one(Job, course.job_id)
     try:
         with db.session.begin_nested():
             result.referral = refer(worker, job, by=by, source="course",
