@@ -73,16 +73,17 @@ class DataVersion(Model):
 
 def columns(model: type, *, but: Iterable[str] = ()) -> tuple[InstrumentedAttribute[Any], ...]:
     """Every column attribute of ``model`` except ``but``: to depend on a table while
-    ignoring its volatile columns (a login time)."""
+    ignoring its volatile columns (a login time). Read from the table, so that declaring a
+    cache does not configure the mappers before every model is imported."""
     skip = set(but)
-    return tuple(getattr(model, a.key) for a in class_mapper(model).column_attrs
-                 if a.key not in skip)
+    mapper: Mapper[Any] = class_mapper(model, configure=False)
+    return tuple(getattr(model, c.key) for c in _table(mapper).c if c.key not in skip)
 
 
-def _table_name(mapper: Mapper[Any]) -> str:
+def _table(mapper: Mapper[Any]) -> sa.Table:
     table = mapper.local_table
     assert isinstance(table, sa.Table), "a cache depends on models mapped to tables"
-    return table.name
+    return table
 
 
 def _watch(depends_on: Iterable[Dependency]) -> frozenset[str]:
@@ -90,12 +91,12 @@ def _watch(depends_on: Iterable[Dependency]) -> frozenset[str]:
     tables: set[str] = set()
     for dep in depends_on:
         if isinstance(dep, InstrumentedAttribute):
-            name = _table_name(dep.parent.mapper)
+            name = _table(dep.parent.mapper).name
             known = _watched.get(name, frozenset())
             if known is not None:
                 _watched[name] = known | {dep.key}
         else:
-            name = _table_name(class_mapper(dep))
+            name = _table(class_mapper(dep, configure=False)).name
             _watched[name] = None
         tables.add(name)
     return frozenset(tables)

@@ -1,6 +1,6 @@
 """Per-process caches (app.freshness): reused between requests, but never across a write
-this process made, a rolled-back transaction or their max age; over shared tables, never
-across another process's committed write either. The dashboard's register figures are a
+this process made, a rolled-back transaction or their max age, nor across another
+process's committed write to what they depend on. The dashboard's register figures are a
 snapshot of at most FIGURES_CACHE_SECONDS."""
 from __future__ import annotations
 
@@ -138,7 +138,7 @@ def test_area_figures_add_up_the_counties_of_each_scope(app, db, factory):
     assert area_figures(admin)[0]["monitored"] == 1
 
 
-# --- shared tables: a commit by any process is seen by every process's caches --------------
+# --- a commit by any process is seen by every process's caches ----------------------------
 
 def _version(db, name: str) -> int:
     return db.session.connection().execute(
