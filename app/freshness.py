@@ -82,7 +82,8 @@ def columns(model: type, *, but: Iterable[str] = ()) -> tuple[InstrumentedAttrib
 
 def _table(mapper: Mapper[Any]) -> sa.Table:
     table = mapper.local_table
-    assert isinstance(table, sa.Table), "a cache depends on models mapped to tables"
+    if not isinstance(table, sa.Table):
+        raise TypeError(f"{mapper.class_.__name__}: a cache depends on models mapped to tables")
     return table
 
 

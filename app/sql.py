@@ -16,7 +16,8 @@ from app.extensions import db
 def table_of(model: type) -> sa.Table:
     """The table a model is mapped to (typed as such: ``Model.__table__`` is any FROM)."""
     table = class_mapper(model).local_table
-    assert isinstance(table, sa.Table), f"{model.__name__} is not mapped to a table"
+    if not isinstance(table, sa.Table):
+        raise TypeError(f"{model.__name__} is not mapped to a table")
     return table
 
 

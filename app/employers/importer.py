@@ -280,7 +280,8 @@ class JobsImporter:
 
     def _place(self, value: Any, data: JobData, errors: RowErrors) -> None:
         try:
-            assert self.index is not None, "begin() builds the place index"
+            if self.index is None:
+                raise RuntimeError("begin() builds the place index before rows are read")
             place = parse_place(value, self.index)
         except ParseError as exc:
             errors.add("place", value, _parse_reason(exc))

@@ -116,7 +116,8 @@ class _Run:
         job = self.job
         limits = Limits.from_config(current_app.config)
         good = 0
-        assert job.stored_path is not None, "a job is checked while its upload is kept"
+        if job.stored_path is None:
+            raise RuntimeError(f"import job {job.id} has no stored upload to check")
         table = open_table(job.stored_path, job.filename, self.importer.columns,
                            limits=limits, mapping=(job.options or {}).get("mapping"))
         with table:

@@ -166,9 +166,8 @@ def save_site(data: Mapping[str, Any], by: User | None,
             RelocationSite.county_code == code, RelocationSite.name == name))
         if clash is not None and (site is None or clash != site.id):
             errors["name"] = _("This county already has a site with this name.")
-    if errors:
+    if errors or code is None:  # a missing county is among the errors
         raise RegisterInvalid(errors)
-    assert code is not None  # a missing county was reported above
     site = site or RelocationSite()
     site.name = name[:128]
     site.county_code = code

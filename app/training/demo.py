@@ -25,7 +25,8 @@ def _order_employer(course: Course) -> Employer:
     from app.auth.models import Area
     from app.employers.service import locate
 
-    assert course.order_credit_code, "an order course names its employer's credit code"
+    if not course.order_credit_code:
+        raise ValueError(f"order course {course.code} names no employer credit code")
     area = course.order_credit_code[2:8]
     place = locate(area if db.session.get(Area, area) else area[:2] + "0000")
     employer = Employer(name=course.order_employer_name, credit_code=course.order_credit_code,

@@ -161,7 +161,7 @@ def test_overall_counted_in_sql_agrees_with_the_per_placement_rule(db, factory):
     add_placement(db, factory.worker(), days=-5, lost=False)  # starts after AS_OF: not counted
     db.session.flush()
     obs = _observations(None, AS_OF)
-    expected = kaplan_meier(obs["durations"], obs["events"])
+    expected = kaplan_meier(obs.durations, obs.events)
     total = overall(None, AS_OF)
     assert total.n == expected.n == 11 and total.events == expected.n_events == 6
     for day in (5, 12, 33, 45, 50, 200):
