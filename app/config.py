@@ -74,6 +74,8 @@ def load_config(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", 20)) * 1024 * 1024,
         "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", 5)),
         "LOGIN_WINDOW_SECONDS": int(os.environ.get("LOGIN_WINDOW_SECONDS", 900)),
+        "ARGON2_TIME_COST": int(os.environ.get("ARGON2_TIME_COST", 3)),
+        "ARGON2_MEMORY_KIB": int(os.environ.get("ARGON2_MEMORY_KIB", 65536)),
         "SCHEDULER_IN_APP": _bool("SCHEDULER_IN_APP", False),
         "SMS_GATEWAY_URL": os.environ.get("SMS_GATEWAY_URL", ""),
         "SMS_GATEWAY_TOKEN": os.environ.get("SMS_GATEWAY_TOKEN", ""),
@@ -89,4 +91,5 @@ def load_config(instance_path: str) -> dict:
         "FIGURES_CACHE_SECONDS": float(os.environ.get("FIGURES_CACHE_SECONDS", 300)),
         "BOARD_CACHE_SECONDS": float(os.environ.get("BOARD_CACHE_SECONDS", 600)),
         "MATCH_INDEX_RECHECK_SECONDS": float(os.environ.get("MATCH_INDEX_RECHECK_SECONDS", 300)),
+        "MATCH_RETENTION_SECONDS": float(os.environ.get("MATCH_RETENTION_SECONDS", 900)),
     }

@@ -1,11 +1,15 @@
 """Engine tuning per backend (SQLite pragmas and transaction behaviour)."""
 from __future__ import annotations
 
+import weakref
+
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from .extensions import db
+
+_SET_UP: weakref.WeakSet[Engine] = weakref.WeakSet()  # engines whose events are set
 
 
 def configure_engine_events(app: Flask) -> None:
@@ -18,9 +22,9 @@ def configure_engine_events(app: Flask) -> None:
 
 
 def _sqlite_events(engine: Engine) -> None:
-    if getattr(engine, "_qianlu_events", False):
+    if engine in _SET_UP:
         return
-    engine._qianlu_events = True
+    _SET_UP.add(engine)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record) -> None:

@@ -1,7 +1,10 @@
 """Extension objects, created unbound and initialised in create_app()."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import sqlalchemy as sa
+from flask import Flask, current_app
 from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -26,7 +29,20 @@ class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def real_app() -> Flask:
+    """The app behind ``current_app`` (to hand to a thread or keep): Flask types the proxy
+    as the app itself, so its ``_get_current_object`` is unknown to the checker."""
+    return current_app._get_current_object()  # type: ignore[attr-defined]
+
+
 db = SQLAlchemy(model_class=Base)
+
+# The base class of every model: ``db.Model`` (Base with Flask-SQLAlchemy's additions),
+# under a name the type checker can follow (it cannot see through ``db.Model``).
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()

@@ -1,20 +1,31 @@
-"""What this process — and, for shared tables, any process — has written, and caches
-that respect it.
+"""What this process — and any process — has written, and the one cache class that
+respects it.
 
 Some figures are expensive at province scale and asked for on every page (the matching
-index of open openings, the job board's results). They are cached per process, and a
-cached value is used only while (a) this process has not written any of the tables it
-depends on since it was computed — tracked here through the session events for ORM
-flushes and bulk statements alike —, (b) for a cache over *shared* tables, no other
-process has committed a write to them either, and (c) it is younger than its
-``max_age``, which bounds how long a change made outside the sessions (raw SQL) takes to
-show.
+index of open openings, the job board's results, the signed-in account). They are kept
+per process in a :class:`Cache`, which declares once, where it is defined, the models (or
+columns) its values are computed from::
 
-Shared tables are those written rarely and read on every page (openings, employers,
-areas). A transaction that wrote one adds 1 to the table's row in ``data_version`` as its
-last statement before COMMIT, so the new number becomes visible together with the change
-(never before it), and the row is locked only for the commit itself. A cache reads the
-numbers once per request (one primary-key query) before it computes anything.
+    _COUNTS: Cache[int] = Cache(depends_on=(Job, Employer), max_age="BOARD_CACHE_SECONDS")
+
+A cached value is used only while (a) no transaction of this process has written what the
+cache depends on since it was computed — tracked here through the session events for ORM
+flushes and bulk statements alike —, (b) no other process has committed such a write
+either, and (c) it is younger than its ``max_age``, which bounds how long a change made
+outside the sessions (raw SQL) takes to show.
+
+Other processes learn of a commit through ``data_version``: a transaction that wrote a
+table some cache depends on adds 1 to the table's row as its last statement before
+COMMIT, so the new number becomes visible together with the change (never before it), and
+the row is locked only for the commit itself. A cache reads the numbers once per request
+(one primary-key query) before it computes anything. Depend only on tables written rarely
+(openings, employers, areas, accounts): every commit that writes one also writes its row.
+A dependency on columns (``User.password_hash``) counts only writes that change one of
+them: a login time or a language switch does not throw away every cached account.
+
+The set of watched tables is the union of every cache's declaration; every process builds
+the whole app (``create_app`` imports every feature, and with it every cache), so every
+process announces the commits every other one watches.
 """
 from __future__ import annotations
 
@@ -22,26 +33,74 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
-from typing import Generic, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 from flask import current_app, g, has_app_context, has_request_context
-from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import (
+    InstrumentedAttribute,
+    Mapped,
+    Mapper,
+    ORMExecuteState,
+    Session,
+    class_mapper,
+    mapped_column,
+)
+from sqlalchemy.orm.attributes import instance_state
 
-from app.extensions import db
+from app.extensions import Model, db
 
 T = TypeVar("T")
+# What a cache may depend on: a model class (any change to its rows) or one of its
+# columns (``User.role``: only a change to that column).
+Dependency = type | InstrumentedAttribute[Any]
+
 _writes: Counter[str] = Counter()
-# Tables whose committed writes every process is told of (see ``shared_version``).
-SHARED: set[str] = set()
+# Table name -> the columns whose change counts (None: any change); the union of every
+# cache's ``depends_on`` (see the module's docstring).
+_watched: dict[str, frozenset[str] | None] = {}
 
 
-class DataVersion(db.Model):
-    """How many committed transactions have written a shared table (any process)."""
+class DataVersion(Model):
+    """How many committed transactions have written a watched table (any process)."""
 
     __tablename__ = "data_version"
     name: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     version: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
+def columns(model: type, *, but: Iterable[str] = ()) -> tuple[InstrumentedAttribute[Any], ...]:
+    """Every column attribute of ``model`` except ``but``: to depend on a table while
+    ignoring its volatile columns (a login time). Read from the table, so that declaring a
+    cache does not configure the mappers before every model is imported."""
+    skip = set(but)
+    mapper: Mapper[Any] = class_mapper(model, configure=False)
+    return tuple(getattr(model, c.key) for c in _table(mapper).c if c.key not in skip)
+
+
+def _table(mapper: Mapper[Any]) -> sa.Table:
+    table = mapper.local_table
+    if not isinstance(table, sa.Table):
+        raise TypeError(f"{mapper.class_.__name__}: a cache depends on models mapped to tables")
+    return table
+
+
+def _watch(depends_on: Iterable[Dependency]) -> frozenset[str]:
+    """Add the dependencies to the watched tables; the names of their tables."""
+    tables: set[str] = set()
+    for dep in depends_on:
+        if isinstance(dep, InstrumentedAttribute):
+            name = _table(dep.parent.mapper).name
+            known = _watched.get(name, frozenset())
+            if known is not None:
+                _watched[name] = known | {dep.key}
+        else:
+            name = _table(class_mapper(dep, configure=False)).name
+            _watched[name] = None
+        tables.add(name)
+    return frozenset(tables)
 
 
 def _note(table: str | None) -> None:
@@ -55,11 +114,27 @@ def _written(session: Session, table: str | None) -> None:
         session.info.setdefault("qianlu_written", set()).add(table)
 
 
+def _changes_count(obj: object, table: str | None) -> bool:
+    """Whether an updated row's changes count for the caches watching its table: any
+    change, unless they watch only some columns and none of those changed."""
+    watched = _watched.get(table) if table else None
+    if watched is None:
+        return True
+    attrs = instance_state(obj).attrs
+    return any(attrs[key].history.has_changes() for key in watched)
+
+
 @sa.event.listens_for(Session, "after_flush")
 def _watch_flush(session: Session, _context: object) -> None:
-    # After a flush the session still lists what it flushed as new/dirty/deleted.
-    for table in {getattr(type(obj), "__tablename__", None)
-                  for obj in (*session.new, *session.dirty, *session.deleted)}:
+    # After a flush the session still lists what it flushed as new/dirty/deleted, with
+    # each attribute's history.
+    tables = {getattr(type(obj), "__tablename__", None)
+              for obj in (*session.new, *session.deleted)}
+    for obj in session.dirty:
+        table = getattr(type(obj), "__tablename__", None)
+        if table not in tables and _changes_count(obj, table):
+            tables.add(table)
+    for table in tables:
         _written(session, table)
 
 
@@ -79,23 +154,19 @@ def _watch_transaction_end(session: Session, transaction: object) -> None:
 
 
 @sa.event.listens_for(Session, "before_commit")
-def _bump_shared(session: Session) -> None:
+def _bump_versions(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a savepoint: the enclosing transaction's commit counts
     session.flush()  # the last changes are recorded by the flush watch
-    written = sorted(SHARED & session.info.get("qianlu_written", set()))
+    written = sorted(_watched.keys() & session.info.get("qianlu_written", set()))
     if not written:
         return
-    table = DataVersion.__table__
     dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     for name in written:  # one order for every process: no deadlock between bumpers
-        stmt = insert(table).values(name=name, version=1)
+        stmt = insert(DataVersion).values(name=name, version=1)
         session.execute(stmt.on_conflict_do_update(
-            index_elements=[table.c.name], set_={"version": table.c.version + 1}))
+            index_elements=[DataVersion.name], set_={"version": DataVersion.version + 1}))
     if has_app_context():
         g.pop("_qianlu_versions", None)
 
@@ -115,26 +186,13 @@ def per_request(name: str, compute: Callable[[], T]) -> T:
 
 
 def shared_version(tables: Iterable[str]) -> int:
-    """The committed-write count of shared ``tables`` (any process); it only grows. The
+    """The committed-write count of watched ``tables`` (any process); it only grows. The
     few rows of ``data_version`` are read once per request."""
     if not has_app_context():
         return 0
-    versions = per_request("versions", lambda: dict(db.session.execute(_VERSIONS).all()))
+    versions: dict[str, int] = per_request(
+        "versions", lambda: dict(db.session.execute(_VERSIONS).tuples().all()))
     return sum(versions.get(t, 0) for t in tables)
-
-
-def max_age(setting: str, default: float) -> Callable[[], float]:
-    """A ``max_age`` for ``RecentCache`` (or any per-process cache) read from a setting at
-    each use, so settings and tests can change it; outside an app, nothing is reused."""
-    def seconds() -> float:
-        if has_app_context():
-            return float(current_app.config.get(setting, default))
-        return 0.0
-
-    return seconds
-
-
-figures_max_age = max_age("FIGURES_CACHE_SECONDS", 300)
 
 
 def writes(tables: Iterable[str]) -> int:
@@ -142,60 +200,97 @@ def writes(tables: Iterable[str]) -> int:
     return sum(_writes[t] for t in tables)
 
 
-class RecentCache(Generic[T]):
-    """Values computed from ``tables``, reused while unchanged here (``shared``: and
-    everywhere) and younger than ``max_age()`` seconds (a callable, so tests and settings
-    can change it).
+@dataclass
+class _Entry(Generic[T]):
+    value: T
+    seen: tuple[int, int]  # this process's and every process's write counts it was made at
+    at: float  # clock time it was computed (or last found unchanged by ``check``)
+    tag: Hashable = None  # what ``check`` returned then
+
+
+class Cache(Generic[T]):
+    """Values computed from ``depends_on`` (model classes or columns), reused while no
+    process has written them and younger than ``max_age`` seconds: a number, or the name
+    of a setting read at each use (outside an app, nothing is then reused).
 
     One thread computes a missing value while the others asking for the same key wait for
     it (a slow figure is not computed by every thread at once). ``serve_stale``: once a
     value exists, a value that is only too old is still served to the others while one
-    thread recomputes it (nobody waits for a refresh)."""
+    thread recomputes it (nobody waits for a refresh). ``clock`` is for tests."""
 
-    def __init__(self, tables: Iterable[str], max_age: Callable[[], float],
-                 max_entries: int = 1024, *, shared: bool = False,
-                 serve_stale: bool = False) -> None:
-        self.tables = frozenset(tables)
-        self.shared = shared
-        if shared:
-            SHARED.update(self.tables)
-        self.max_age = max_age
+    def __init__(self, depends_on: Iterable[Dependency] = (), *, max_age: str | float,
+                 max_entries: int = 1024, serve_stale: bool = False,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.tables = _watch(depends_on)
+        self._max_age = max_age
         self.max_entries = max_entries
         self.serve_stale = serve_stale
+        self.clock = clock
         self._lock = threading.Lock()
-        self._entries: dict[Hashable, tuple[T, tuple[int, int], float]] = {}
+        self._entries: dict[Hashable, _Entry[T]] = {}
         self._computing: dict[Hashable, threading.RLock] = {}
 
-    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+    def max_age(self) -> float:
+        """Seconds a value is reused at most."""
+        if not isinstance(self._max_age, str):
+            return float(self._max_age)
+        return float(current_app.config[self._max_age]) if has_app_context() else 0.0
+
+    @staticmethod
+    def _key(key: Hashable) -> Hashable:
+        return (db.engine, key) if has_app_context() else key  # one app's database is not another's
+
+    def _seen(self) -> tuple[int, int]:
+        if not self.tables:
+            return (0, 0)
+        return (writes(self.tables), shared_version(self.tables))
+
+    def _fresh(self, hit: _Entry[T] | None, seen: tuple[int, int]) -> bool:
+        return hit is not None and hit.seen == seen and \
+            self.clock() - hit.at < self.max_age()
+
+    def peek(self, key: Hashable) -> T | None:
+        """The value kept for ``key`` however old (None if none): the base of an
+        incremental refresh."""
+        with self._lock:
+            hit = self._entries.get(self._key(key))
+        return hit.value if hit is not None else None
+
+    def get(self, key: Hashable, compute: Callable[[], T], *,
+            check: Callable[[], Hashable] | None = None) -> T:
         """The cached value for ``key`` (in the current database), or ``compute()`` stored
-        under it."""
-        if has_app_context():
-            key = (db.engine, key)  # one app's database is not another's
-        seen = (writes(self.tables), shared_version(self.tables) if self.shared else 0)
+        under it. ``check``: a cheap summary of the value's sources; when a value is out
+        of date but ``check()`` returns what it did when the value was made, the value is
+        kept (and counts as fresh again) instead of computed afresh."""
+        key = self._key(key)
+        seen = self._seen()
         with self._lock:
             hit = self._entries.get(key)
             flight = self._computing.setdefault(key, threading.RLock())
-        if hit is not None and hit[1] == seen and time.monotonic() - hit[2] < self.max_age():
-            return hit[0]
-        if self.serve_stale and hit is not None and hit[1] == seen:
+        if hit is not None and self._fresh(hit, seen):
+            return hit.value
+        if self.serve_stale and hit is not None and hit.seen == seen:
             if not flight.acquire(blocking=False):
-                return hit[0]  # another thread is refreshing it
+                return hit.value  # another thread is refreshing it
         else:
             flight.acquire()
         try:
             with self._lock:
                 hit = self._entries.get(key)
-            if hit is not None and hit[1] == seen and \
-                    time.monotonic() - hit[2] < self.max_age():
-                return hit[0]  # computed by the thread we waited for
-            now = time.monotonic()
-            value = compute()
+            if hit is not None and self._fresh(hit, seen):
+                return hit.value  # computed by the thread we waited for
+            now = self.clock()
+            tag = check() if check is not None else None
+            if hit is not None and check is not None and hit.tag == tag:
+                value = hit.value  # its sources are unchanged
+            else:
+                value = compute()
             with self._lock:
                 if len(self._entries) >= self.max_entries and key not in self._entries:
                     oldest = next(iter(self._entries))
                     self._entries.pop(oldest)
                     self._computing.pop(oldest, None)
-                self._entries[key] = (value, seen, now)
+                self._entries[key] = _Entry(value, seen, now, tag)
             return value
         finally:
             flight.release()

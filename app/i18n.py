@@ -18,7 +18,7 @@ def select_locale() -> str:
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = getattr(g, "lang", None)
-    if chosen in languages:
+    if isinstance(chosen, str) and chosen in languages:
         return chosen
     if session.get("lang") in languages:
         return session["lang"]
@@ -31,7 +31,7 @@ def _remember_lang() -> None:
     """?lang= switches the language for this session and, signed in, for the account (its
     notifications and SMS are written in it, and the next session starts in it)."""
     lang = request.args.get("lang")
-    if lang in current_app.config["LANGUAGES"]:
+    if lang and lang in current_app.config["LANGUAGES"]:
         g.lang = lang
         session["lang"] = lang
         if current_user.is_authenticated and current_user.locale != lang:

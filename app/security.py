@@ -112,4 +112,6 @@ def init_security(app: Flask) -> None:
     app.before_request(refuse_unreadable_input)
     app.after_request(_headers)
     if app.config.get("PROXY_FIX"):
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+        # Flask's documented way to wrap the WSGI app (mypy sees a method replaced).
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=1, x_proto=1, x_host=1)

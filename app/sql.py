@@ -2,14 +2,39 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import class_mapper
 from sqlalchemy.sql.expression import FunctionElement
 
 from app.extensions import db
+
+
+def table_of(model: type) -> sa.Table:
+    """The table a model is mapped to (typed as such: ``Model.__table__`` is any FROM)."""
+    table = class_mapper(model).local_table
+    if not isinstance(table, sa.Table):
+        raise TypeError(f"{model.__name__} is not mapped to a table")
+    return table
+
+
+def affected(stmt: sa.Executable, **execution_options: Any) -> int:
+    """Execute an UPDATE, DELETE or INSERT … SELECT in the session; the rows it changed
+    (0 when the driver cannot tell). A conditional UPDATE that changed no row lost a race."""
+    result = db.session.execute(stmt, execution_options=execution_options)
+    # DML returns a CursorResult, which the session's signature does not say.
+    return cast("sa.CursorResult[Any]", result).rowcount or 0
+
+
+def show_capped(listing: Pagination, total: int, cap: int) -> Pagination:
+    """Give a page the total counted by ``count_up_to(…, cap)``: the lists' templates then
+    say "more than ``cap``" when it is ``cap + 1``."""
+    listing.total = total
+    listing.__dict__.update(cap=cap, capped=total > cap)  # read by the templates only
+    return listing
 
 
 def lock_row(model: type, ident: object) -> None:
@@ -22,11 +47,11 @@ def lock_row(model: type, ident: object) -> None:
     """
     if db.session.get_bind().dialect.name == "sqlite":
         return
-    pk = sa.inspect(model).primary_key[0]
+    pk = class_mapper(model).primary_key[0]
     db.session.execute(sa.select(pk).where(pk == ident).with_for_update())
 
 
-def count_up_to(stmt: sa.Select, column: sa.ColumnElement, cap: int) -> int:
+def count_up_to(stmt: sa.Select, column: sa.SQLColumnExpression[Any], cap: int) -> int:
     """Rows ``stmt`` selects, counted up to ``cap + 1`` (more than ``cap`` shows as
     ``cap + 1``): the database stops at the cap instead of reading every matching row."""
     limited = stmt.with_only_columns(column).order_by(None).limit(cap + 1).subquery()

@@ -13,22 +13,22 @@ from app.vocabulary import OFFICERS
 
 def url_with_lang(lang: str) -> str:
     """The current page's URL with ?lang= set (keeps other query arguments)."""
-    args = request.args.to_dict(flat=False)
+    args: dict[str, Any] = request.args.to_dict(flat=False)
     args["lang"] = [lang]
     return url_for(request.endpoint or "dashboard.index", **(request.view_args or {}), **args)
 
 
 def page_url(page: int) -> str:
     """The current page's URL with ?page= set."""
-    args = request.args.to_dict(flat=False)
+    args: dict[str, Any] = request.args.to_dict(flat=False)
     args["page"] = [str(page)]
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    return url_for(request.endpoint or "dashboard.index", **(request.view_args or {}), **args)
 
 
-def url_prefix(endpoint: str, key: str, **values: object) -> str:
+def url_prefix(endpoint: str, key: str, **values: Any) -> str:
     """The URL of ``endpoint`` without the id that ends its path (``key``): a long list links
     its rows as ``prefix ~ row.id`` instead of building one URL per row."""
-    url = url_for(endpoint, **values, **{key: 0})
+    url = url_for(endpoint, **{**values, key: 0})
     if not url.endswith("/0"):
         raise ValueError(f"{endpoint}: {key} does not end the path ({url})")
     return url[:-1]

@@ -5,10 +5,11 @@ from collections.abc import Callable
 from functools import partial, wraps
 from typing import Any
 
-from flask import abort, current_app, g, request
+from flask import abort, g, request
 from flask_login import current_user
 
 from app.auth.tokens import mark_used, needs_marking, valid_token
+from app.extensions import login_manager
 from app.unit_of_work import write_after_request
 
 PUBLIC_ENDPOINTS = {"tokens.TokenCollection", "api-docs.openapi_json", "api_docs.docs"}
@@ -26,7 +27,7 @@ def authenticate_api_request() -> None:
     """Before each API request: the token's user becomes current_user; sessions do not count."""
     if not request.path.startswith("/api/v1/"):
         return
-    g._login_user = current_app.login_manager.anonymous_user()  # never the session's user
+    g._login_user = login_manager.anonymous_user()  # never the session's user
     plain = _bearer()
     if plain is None:
         return
@@ -49,7 +50,7 @@ def api_roles(*roles: str) -> Callable:
                 abort(403)
             return fn(*args, **kwargs)
 
-        wrapped.allowed_roles = roles
+        wrapped.__dict__["allowed_roles"] = roles  # read by the API role sweep
         return wrapped
 
     return decorator

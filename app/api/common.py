@@ -27,7 +27,8 @@ class ErrorBody(Schema):
 
     code = fields.String(required=True)
     message = fields.String(required=True)
-    fields = fields.Dict(keys=fields.String(), values=fields.Raw())
+    # "fields" in JSON; under another name here (a schema's ``fields`` is its field list)
+    field_errors = fields.Dict(keys=fields.String(), values=fields.Raw(), data_key="fields")
 
 
 class ErrorResponseSchema(Schema):

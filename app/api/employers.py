@@ -134,8 +134,8 @@ EMPLOYER_DATA = ("name", "credit_code", "industry", "area_code", "address", "con
 
 
 def _employer_data(values: dict[str, Any]) -> service.EmployerData:
-    return service.EmployerData(**{k: values.get(k) for k in EMPLOYER_DATA
-                                   if values.get(k) is not None})
+    data: dict[str, Any] = {k: values[k] for k in EMPLOYER_DATA if values.get(k) is not None}
+    return service.EmployerData(**data)
 
 
 def _current_employer_data(employer: Employer) -> dict[str, Any]:

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask_babel import get_locale
 
 from app.extensions import db
-from app.freshness import RecentCache, per_request
+from app.freshness import Cache, per_request
 
 from .areas_data import read_areas, validate_areas
 from .models import Area, User
@@ -67,8 +67,7 @@ def county_choices(user: User | None = None, *, blank: str = "—", named_blank:
 
 # Area names change only with `flask areas load`: read once per process (and again at once
 # after any process committed a change to the table, at the latest after an hour).
-_NAMES: RecentCache[dict[str, tuple[str, str]]] = RecentCache(("area",), lambda: 3600.0,
-                                                               shared=True)
+_NAMES: Cache[dict[str, tuple[str, str]]] = Cache(depends_on=(Area,), max_age=3600.0)
 
 
 def area_names() -> dict[str, tuple[str, str]]:

@@ -12,7 +12,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
-from app.extensions import db
+from app.extensions import Model
 
 
 class Role(enum.StrEnum):
@@ -29,7 +29,7 @@ ROLE_LABELS = {Role.officer.value: _l("Employment officer"), Role.employer.value
                Role.trainee.value: _l("Trainee"), Role.admin.value: _l("Administrator")}
 
 
-class Area(db.Model):
+class Area(Model):
     """An administrative division with its GB/T 2260 code."""
 
     code: Mapped[str] = mapped_column(sa.String(6), primary_key=True)
@@ -58,7 +58,7 @@ def code_prefix(code: str, level: str) -> str:
     return {"province": code[:2], "prefecture": code[:4]}.get(level, code)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A login: officer, employer, trainee or admin."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -105,7 +105,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.username} {self.role}>"
 
 
-class AuditLog(db.Model):
+class AuditLog(Model):
     """Who did what to which record, when and from where."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -121,7 +121,7 @@ class AuditLog(db.Model):
     __table_args__ = (sa.Index("ix_audit_log_target", "target_type", "target_id"),)
 
 
-class LoginAttempt(db.Model):
+class LoginAttempt(Model):
     """One try at logging in; failures within a window trip the rate limit."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -136,7 +136,7 @@ class LoginAttempt(db.Model):
     )
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token; only its SHA-256 is stored (tokens are long random strings)."""
 
     __scope__ = {"area": "*"}

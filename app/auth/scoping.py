@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user, login_required
+from sqlalchemy.orm import class_mapper
 
 from app.extensions import db
 
@@ -39,7 +40,7 @@ def common_area_code(a: str, b: str) -> str:
     return "000000"
 
 
-def area_filter(column: sa.ColumnElement, area: Area) -> sa.ColumnElement[bool]:
+def area_filter(column: sa.SQLColumnExpression[Any], area: Area) -> sa.ColumnElement[bool]:
     """SQL condition: the area code in ``column`` lies inside ``area``."""
     low, high = area_bounds(area.code, area.level)
     # A county is one code: equality lets the planner read (area_code, …) indexes in order.
@@ -132,7 +133,7 @@ def get_visible_or_404(model: type[T], ident: Any, user: User | None = None) -> 
     Out-of-scope records answer 404, not 403, so that their existence is not disclosed.
     """
     user = user or current_user
-    pk = sa.inspect(model).primary_key[0]
+    pk = class_mapper(model).primary_key[0]
     stmt = visible(sa.select(model).where(pk == ident), model, user)
     obj = db.session.scalars(stmt).first()
     if obj is None:
@@ -151,7 +152,7 @@ def roles_required(*roles: str) -> Callable:
                 abort(403)
             return view(*args, **kwargs)
 
-        wrapped.allowed_roles = roles  # read by the route access sweep
+        wrapped.__dict__["allowed_roles"] = roles  # read by the route access sweep
         return wrapped
 
     return decorator

@@ -5,24 +5,40 @@ import functools
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TypeVar
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm import class_mapper, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.clock import utcnow
 from app.extensions import db
-from app.freshness import RecentCache
+from app.freshness import Cache, columns
+from app.sql import affected
 
 from .audit import audit
 from .models import ApiToken, Area, LoginAttempt, Role, User
 
-_hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
+M = TypeVar("M")
+
+
+@functools.cache
+def _hasher_with(time_cost: int, memory_kib: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
+
+
+def _hasher() -> PasswordHasher:
+    """Argon2id at the configured cost (``ARGON2_TIME_COST``, ``ARGON2_MEMORY_KIB``:
+    production's by default, a cheap one in the tests); a hash made at another cost is
+    redone at the next login."""
+    config = current_app.config if has_app_context() else {}
+    return _hasher_with(int(config.get("ARGON2_TIME_COST", 3)),
+                        int(config.get("ARGON2_MEMORY_KIB", 65536)))
 
 
 class AccountError(ValueError):
@@ -31,16 +47,16 @@ class AccountError(ValueError):
 
 def hash_password(password: str) -> str:
     """Argon2id hash of a password."""
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(user: User, password: str) -> bool:
     """Check a password; rehash transparently when parameters have changed."""
     try:
-        _hasher.verify(user.password_hash, password)
+        _hasher().verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-    if _hasher.check_needs_rehash(user.password_hash):
+    if _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return True
 
@@ -112,12 +128,11 @@ def set_password(user: User, password: str, *, by: User | None = None) -> int:
         raise AccountError(problem)
     user.password_hash = hash_password(password)
     end_sessions(user)
-    revoked = db.session.execute(
+    revoked = affected(
         sa.update(ApiToken)
         .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
-        .execution_options(synchronize_session="fetch")
-    ).rowcount
+        .execution_options(synchronize_session="fetch"))
     audit("password_change", user, user=by or user,
           detail={"api_tokens_revoked": revoked} if revoked else None)
     return revoked
@@ -169,16 +184,16 @@ def _take_turns(*keys: str) -> None:
 
 
 @functools.cache
-def _dummy_hash(parameters: tuple) -> str:
-    return _hasher.hash(secrets.token_hex(16))
+def _dummy_hash(time_cost: int, memory_kib: int) -> str:
+    return _hasher_with(time_cost, memory_kib).hash(secrets.token_hex(16))
 
 
 def _spend_a_verification(password: str) -> None:
     """Verify against a throw-away hash: an unknown or inactive user costs what a known one
     does, so the answer's timing does not tell which usernames exist."""
-    cost = (_hasher.time_cost, _hasher.memory_cost, _hasher.parallelism)
+    hasher = _hasher()
     try:
-        _hasher.verify(_dummy_hash(cost), password)
+        hasher.verify(_dummy_hash(hasher.time_cost, hasher.memory_cost), password)
     except (VerificationError, InvalidHashError):
         pass
 
@@ -204,7 +219,7 @@ def authenticate(username: str, password: str, ip: str) -> LoginResult:
         _spend_a_verification(password)
         ok = False
     db.session.add(LoginAttempt(username=username, ip=ip, success=ok, at=now))
-    if not ok:
+    if user is None or not ok:
         audit("login_failed", target_type="User", target_id=username)
         return LoginResult(None)
     user.last_login_at = now
@@ -212,15 +227,16 @@ def authenticate(username: str, password: str, ip: str) -> LoginResult:
     return LoginResult(user)
 
 
-def _row_values(obj: object) -> dict:
-    return {c.key: getattr(obj, c.key) for c in sa.inspect(type(obj)).column_attrs}
+def _row_values(obj: object, skip: tuple[str, ...] = ()) -> dict:
+    return {c.key: getattr(obj, c.key) for c in class_mapper(type(obj)).column_attrs
+            if c.key not in skip}
 
 
-def _attached(model: type, values: dict) -> object:
+def _attached(model: type[M], values: dict) -> M:
     """A persistent instance in this request's session, rebuilt from cached column values
     without a query (the identity map's copy when the session holds one already)."""
     session = db.session()
-    identity = tuple(values[c.key] for c in sa.inspect(model).primary_key)
+    identity = tuple(values[c.key] for c in class_mapper(model).primary_key)
     existing = session.identity_map.get(session.identity_key(model, identity))
     if existing is not None:
         return existing
@@ -231,10 +247,14 @@ def _attached(model: type, values: dict) -> object:
 
 
 # Signed-in users and their areas, as column values: every request needs them, and they
-# change rarely (a password, a role, a deactivation, a login time). Reused until any
-# process commits a change to users or areas (app.freshness), at most five minutes.
-_ACCOUNTS: RecentCache[tuple[dict, dict | None] | None] = RecentCache(
-    ("user", "area"), lambda: 300.0, max_entries=4096, shared=True)
+# change rarely (a password, a role, a deactivation). Reused until any process commits a
+# change to an account column that matters or to areas (app.freshness), at most five
+# minutes. A login time and a language choice do not count: the login time is not kept
+# here (it is read from the database when shown), and the account's language (after the
+# session's own choice) reaches the account's other sessions within the five minutes.
+_VOLATILE = ("last_login_at", "locale")
+_ACCOUNTS: Cache[tuple[dict, dict | None] | None] = Cache(
+    depends_on=(*columns(User, but=_VOLATILE), Area), max_age=300.0, max_entries=4096)
 
 
 def load_user_from_session(ident: str) -> User | None:
@@ -247,7 +267,8 @@ def load_user_from_session(ident: str) -> User | None:
         user = db.session.get(User, int(user_id))
         if user is None:
             return None
-        return _row_values(user), (_row_values(user.area) if user.area else None)
+        return (_row_values(user, skip=("last_login_at",)),
+                _row_values(user.area) if user.area else None)
 
     cached = _ACCOUNTS.get(int(user_id), read)
     if cached is None:

@@ -17,8 +17,8 @@ from app.employers.search import search_condition
 from app.employers.service import listed_jobs
 from app.employers.skills import occupation_choices
 from app.extensions import db
-from app.freshness import RecentCache, max_age
-from app.sql import count_up_to
+from app.freshness import Cache
+from app.sql import count_up_to, show_capped
 from app.vocabulary import JOB_KINDS, REGIONS
 
 bp = Blueprint("board", __name__, url_prefix="/jobs", template_folder="templates")
@@ -82,14 +82,13 @@ def count_of(stmt: sa.Select) -> int:
     return db.session.scalar(count.order_by(None)) or 0
 
 
-_board_max_age = max_age("BOARD_CACHE_SECONDS", 600)
 # "N open openings" for each filter set: a count over every listed opening (~100 ms with
 # 50,000 open at province scale) that every page of the same filters repeats; and each
-# page of results, rendered (the same for every visitor). Reused until any process commits
-# a change to openings or employers (app.freshness), at most BOARD_CACHE_SECONDS.
-_COUNTS: RecentCache[int] = RecentCache(("job", "employer"), _board_max_age, shared=True)
-_BODIES: RecentCache[Markup] = RecentCache(("job", "employer"), _board_max_age,
-                                            max_entries=512, shared=True)
+# page of results, rendered (the same for every visitor; it names areas). Reused until any
+# process commits a change to what they show (app.freshness), at most BOARD_CACHE_SECONDS.
+_COUNTS: Cache[int] = Cache(depends_on=(Job, Employer), max_age="BOARD_CACHE_SECONDS")
+_BODIES: Cache[Markup] = Cache(depends_on=(Job, Employer, Area),
+                               max_age="BOARD_CACHE_SECONDS", max_entries=512)
 
 
 COUNT_CAP = 1000  # the board counts this many, then says "more than"
@@ -109,8 +108,7 @@ def board_total(f: BoardFilters, stmt: sa.Select, *, capped: bool = True) -> int
     return _COUNTS.get((today(), f, cap), compute)
 
 
-_CITIES: RecentCache[list[tuple[str, str]]] = RecentCache(("area",), lambda: 3600.0,
-                                                          shared=True)
+_CITIES: Cache[list[tuple[str, str]]] = Cache(depends_on=(Area,), max_age=3600.0)
 
 
 def city_choices() -> list[tuple[str, str, str]]:
@@ -132,8 +130,7 @@ def index():
         stmt = board_query(f)
         listing = db.paginate(stmt, page=request.args.get("page", 1, type=int),
                               per_page=PER_PAGE, error_out=False, count=False)
-        listing.total = board_total(f, stmt)
-        listing.cap, listing.capped = COUNT_CAP, listing.total > COUNT_CAP
+        show_capped(listing, board_total(f, stmt), COUNT_CAP)
         # Jinja rendered it with autoescaping: already-safe HTML, kept as such
         return Markup(render_template(  # noqa: S704
             "board/_body.html", listing=listing, f=f, cities=city_choices(),

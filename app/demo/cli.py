@@ -24,7 +24,7 @@ def demo() -> None:
 @click.option("--seed", "random_seed", default=2025, show_default=True)
 def seed(reset: bool, if_empty: bool, random_seed: int) -> None:
     """Create demo users and data; refuses to run twice unless --reset."""
-    has_users = db.session.scalar(sa.select(sa.func.count(User.id))) > 0
+    has_users = (db.session.scalar(sa.select(sa.func.count(User.id))) or 0) > 0
     if has_users and if_empty:
         click.echo("demo: database already has data, nothing seeded")
         return

@@ -3,14 +3,19 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from faker import Faker
 from flask import current_app
 
-from app.auth.models import Area
+from app.auth.models import Area, User
 from app.auth.service import create_user
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.employers.models import Employer
+    from app.registry.models import Worker
 
 Echo = Callable[[str], None]
 Login = tuple[str, str, str, str]
@@ -30,7 +35,11 @@ class SeedContext:
         self.faker.seed_instance(seed)
         self.echo = echo
         self.logins: list[Login] = []
-        self.data: dict[str, object] = {}
+        # What later steps build on: officers by level ("province", "prefecture", "county",
+        # "other_county"), the demo employer, the trainee's worker.
+        self.officers: dict[str, User] = {}
+        self.demo_employer: Employer | None = None
+        self.trainee_worker: Worker | None = None
         production = current_app.config["QIANLU_ENV"] == "production"
         self._random_passwords = production
 
@@ -41,7 +50,7 @@ class SeedContext:
                                     for _ in range(10))
         return DEMO_PASSWORD
 
-    def user(self, username: str, role: str, note: str, **kwargs: object):
+    def user(self, username: str, role: str, note: str, **kwargs: Any) -> User:
         """Create a demo user and remember its login for printing."""
         password = self.password()
         user = create_user(username, password, role, **kwargs)
@@ -54,16 +63,16 @@ def seed_users(ctx: SeedContext) -> None:
     if db.session.get(Area, "520000") is None:
         raise RuntimeError("areas are not loaded: run `flask areas load` first")
     ctx.user("admin", "admin", "系统管理员 / administrator", display_name="系统管理员")
-    ctx.data["officer_province"] = ctx.user(
+    ctx.officers["province"] = ctx.user(
         "officer", "officer", "贵州省 / Guizhou province", area_code="520000",
         display_name=ctx.faker.name())
-    ctx.data["officer_prefecture"] = ctx.user(
+    ctx.officers["prefecture"] = ctx.user(
         "officer_bj", "officer", "毕节市 / Bijie prefecture", area_code="520500",
         display_name=ctx.faker.name())
-    ctx.data["officer_county"] = ctx.user(
+    ctx.officers["county"] = ctx.user(
         "officer_wn", "officer", "威宁县 / Weining county", area_code="520526",
         display_name=ctx.faker.name())
-    ctx.data["officer_other_county"] = ctx.user(
+    ctx.officers["other_county"] = ctx.user(
         "officer_gs", "officer", "观山湖区 / Guanshanhu district", area_code="520115",
         display_name=ctx.faker.name())
 

@@ -18,7 +18,7 @@ from app.extensions import db
 
 from .models import Employer, Job
 from .search import build_search_text
-from .service import locate
+from .service import Placement, locate
 
 # (industry, [job templates]); a template: title, occupation code, required skills
 # [(code, level)], certificates, (wage low, high) as a share of the regional factory band,
@@ -208,7 +208,7 @@ def _job(ctx: SeedContext, employer: Employer, tpl: tuple, place, day) -> Job:
 def seed_employers(ctx: SeedContext) -> None:
     """~60 employers and ~300 openings; the 'employer' login belongs to a verified PRD one."""
     day = today()
-    officer = ctx.data.get("officer_province")
+    officer = ctx.officers.get("province")
     verified_at = utcnow() - timedelta(days=30)
     employers: list[Employer] = []
 
@@ -220,7 +220,7 @@ def seed_employers(ctx: SeedContext) -> None:
         verified_at=verified_at, verified_by_id=getattr(officer, "id", None))
     db.session.add(demo)
     employers.append(demo)
-    places: dict[str, object] = {}
+    places: dict[str, Placement] = {}
     used_names = {demo.name}
     for p, (code, city, brands, industries) in enumerate(_PLACES):
         places[code] = place = locate(code)
@@ -249,7 +249,7 @@ def seed_employers(ctx: SeedContext) -> None:
     # County public-welfare employers (人社局 / 乡镇) for the safety-net posts.
     for county in ("520526", "522633", "520627", "520521"):
         place = places.setdefault(county, locate(county))
-        county_name = db.session.get(Area, county).name
+        county_name = db.session.get_one(Area, county).name
         employers.append(Employer(
             name=f"{county_name}乡村公益性岗位管理办公室", credit_code=_credit_code(ctx, county),
             industry="公共服务", province_code=place.province_code, city_code=place.city_code,
@@ -266,7 +266,7 @@ def seed_employers(ctx: SeedContext) -> None:
 
     jobs: list[Job] = []
     for e in employers:
-        place = places.get(e.county_code or e.city_code) or locate(
+        place = places.get(e.county_code or e.city_code or "") or locate(
             e.county_code or e.city_code or e.province_code)
         if e.industry == "公共服务":
             for title, occ, kind in _WELFARE:
@@ -306,7 +306,7 @@ def seed_employers(ctx: SeedContext) -> None:
     for job in jobs:
         job.search_text = build_search_text(job, names[job.employer_id])
     db.session.flush()
-    ctx.data["demo_employer"] = demo
+    ctx.demo_employer = demo
     ctx.user("employer", "employer", "东莞长安精密电子 / employer", employer_id=demo.id,
              display_name="陈经理")
     ctx.echo(f"employers: {len(employers)} employers, {len(jobs)} openings")

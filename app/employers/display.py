@@ -33,7 +33,7 @@ def _monthly_wage(job: Job) -> str:
             return _("Piece rate")
         if lo is not None and hi is not None and lo != hi:
             return _("Piece rate (about %(low)s–%(high)s CNY a month)", low=_n(lo), high=_n(hi))
-        return _("Piece rate (about %(amount)s CNY a month)", amount=_n(lo or hi))
+        return _("Piece rate (about %(amount)s CNY a month)", amount=_n(lo or hi or 0))
     if lo is None and hi is None:
         return job.wage_note or _("Negotiable")
     if lo is not None and hi is not None:
@@ -42,7 +42,7 @@ def _monthly_wage(job: Job) -> str:
         return _("%(low)s–%(high)s CNY/month", low=_n(lo), high=_n(hi))
     if lo is not None:
         return _("from %(amount)s CNY/month", amount=_n(lo))
-    return _("up to %(amount)s CNY/month", amount=_n(hi))
+    return _("up to %(amount)s CNY/month", amount=_n(hi or 0))
 
 
 def format_places(n: int | None) -> str:
@@ -72,7 +72,7 @@ def init_display(bp: Blueprint) -> None:
     bp.add_app_template_filter(status_label, "job_status")
     bp.add_app_template_filter(skill_label, "skill_label")
     bp.add_app_template_filter(cert_label, "cert_label")
-    bp.add_app_template_global(LABELS, "employer_labels")
-    bp.add_app_template_global(REGISTRY_LABELS["education"], "education_labels")
     bp.add_app_template_global(today, "today_cn")
-    bp.add_app_template_global(LEVELS, "skill_levels")
+    bp.record_once(lambda state: state.app.jinja_env.globals.update(
+        employer_labels=LABELS, education_labels=REGISTRY_LABELS["education"],
+        skill_levels=LEVELS))

@@ -313,7 +313,7 @@ class JobsImporter:
             if _text(row.get(key)) == "" and key != "benefits":
                 continue
             try:
-                value = reader(row.get(key))
+                value: Any = reader(row.get(key))
             except ValueError as exc:
                 errors.add(key, row.get(key), exc)
                 continue
@@ -394,7 +394,10 @@ class JobsImporter:
 
     def _place(self, value: Any, data: JobData, errors: RowErrors) -> None:
         try:
-            place = self._memo("place", lambda v: parse_place(v, self.index), value)
+            index = self.index
+            if index is None:
+                raise RuntimeError("begin() builds the place index before rows are read")
+            place = self._memo("place", lambda v: parse_place(v, index), value)
         except ParseError as exc:
             errors.add("place", value, _parse_reason(exc))
             return
@@ -479,7 +482,7 @@ class JobsImporter:
                     code=registered))
                 return errors
             if code and not registered:  # the sheet gives the code it was registered without
-                db.session.get(Employer, ids[0]).credit_code = code
+                db.session.get_one(Employer, ids[0]).credit_code = code
                 known.add(ids[0], name, code)
             return ids[0]
         employer = service.register_from_sheet(name, code, self.source, user,

@@ -17,7 +17,7 @@ from app.clock import today, utcnow
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db
 from app.registry.models import Education
-from app.sql import lock_row
+from app.sql import affected, lock_row
 from app.vocabulary import JobKind
 
 from .models import Employer, EmployerStatus, Job, JobStatus
@@ -165,7 +165,7 @@ def _apply(job: Job, data: JobData, place: Placement | None = None) -> None:
                                    if data.kind != JobKind.market.value else None)
 
 
-def create_job(employer: Employer, data: JobData, by: User) -> Job:
+def create_job(employer: Employer, data: JobData, by: User | None) -> Job:
     """Prepare an opening as a draft (pending employers may do this too) (flushes)."""
     (job,) = create_jobs([(employer, data)], by)
     if isinstance(job, DomainError):
@@ -232,7 +232,7 @@ def update_job(job: Job, data: JobData, by: User) -> Job:
     return job
 
 
-def publish_job(job: Job, by: User, day: date | None = None) -> Job:
+def publish_job(job: Job, by: User | None, day: date | None = None) -> Job:
     """Put an opening on the board: the employer must be verified and the opening in date
     with places left (flushes)."""
     day = day or today()
@@ -290,12 +290,12 @@ def expire_openings(day: date | None = None) -> int:
     """Set-based sweep for the scheduler: open → expired where the closing date has passed.
     Idempotent; the board and matching never depend on it (they use ``open_clause``)."""
     day = day or today()
-    result = db.session.execute(
+    expired = affected(
         sa.update(Job).where(Job.status == JobStatus.open.value, Job.closing_date < day)
         .values(status=JobStatus.expired.value, updated_at=utcnow())
         .execution_options(synchronize_session=False))
     db.session.expire_all()
-    return result.rowcount or 0
+    return expired
 
 
 def take_place(job_id: int, today: date) -> Job:
@@ -303,7 +303,7 @@ def take_place(job_id: int, today: date) -> Job:
     head-count (a ConflictError ``headcount_full``). One conditional UPDATE, so two officers
     confirming the last place at the same time cannot overfill it (the CHECK constraint backs
     this up); the last place taken marks the opening filled. Returns the refreshed opening."""
-    result = db.session.execute(
+    taken = affected(
         sa.update(Job)
         .where(Job.id == job_id, Job.open_clause(today))
         .values(
@@ -314,10 +314,10 @@ def take_place(job_id: int, today: date) -> Job:
         )
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if taken != 1:
         raise ConflictError(_("All places of this opening are already filled."),
                             code="headcount_full")
-    job = db.session.get(Job, job_id)
+    job = db.session.get_one(Job, job_id)
     db.session.refresh(job)
     return job
 

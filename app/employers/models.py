@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
-from app.extensions import db
+from app.extensions import Model
 
 
 class EmployerStatus(enum.StrEnum):
@@ -71,7 +71,7 @@ LABELS = {
 NO_FIXED_LIMIT = 100_000
 
 
-class Employer(db.Model):
+class Employer(Model):
     """用人单位: a company, verified by an officer before it may publish openings."""
 
     __scope__ = {"area": "*", "employer": "id"}
@@ -109,7 +109,7 @@ class Employer(db.Model):
     jobs: Mapped[list[Job]] = relationship(back_populates="employer")
 
 
-class Job(db.Model):
+class Job(Model):
     """岗位: an opening with a head-count."""
 
     __scope__ = {"area": "*", "employer": "employer_id"}
@@ -239,7 +239,7 @@ class Job(db.Model):
         )
 
 
-class PartnerMapping(db.Model):
+class PartnerMapping(Model):
     """A labour-cooperation partner's remembered column mapping for opening imports
     (for example 苏州市人社局, whose lists always have the same headers)."""
 

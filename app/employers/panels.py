@@ -9,22 +9,22 @@ from app.auth.models import User
 from app.clock import today
 from app.dashboard.panels import Panel, register_panel
 from app.extensions import db
-from app.freshness import RecentCache, figures_max_age
+from app.freshness import Cache
 from app.vocabulary import OFFICERS
 
 from .models import Employer, Job
 
 # Employers per status, the same for every officer: reused until any process commits a
 # change to employers (app.freshness).
-_STATUS_COUNTS: RecentCache[dict[str, int]] = RecentCache(("employer",), figures_max_age,
-                                                          shared=True)
+_STATUS_COUNTS: Cache[dict[str, int]] = Cache(depends_on=(Employer,),
+                                              max_age="FIGURES_CACHE_SECONDS")
 
 
 @register_panel(OFFICERS)
 def employers_panel(user: User) -> Panel:
     """Employers to verify, suspended ones, and what the public board lists today."""
     counts = _STATUS_COUNTS.get("status", lambda: dict(db.session.execute(
-        sa.select(Employer.status, sa.func.count()).group_by(Employer.status)).all()))
+        sa.select(Employer.status, sa.func.count()).group_by(Employer.status)).tuples().all()))
     from app.board.views import BoardFilters, board_query, board_total
 
     listed = board_total(BoardFilters(), board_query(BoardFilters()), capped=False)

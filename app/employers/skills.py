@@ -116,7 +116,7 @@ def parse_skill_entries(text: str, field: str) -> list[dict]:
             level = int(m.group("num")) if m.group("num") else _LEVEL_WORDS[m.group("word")]
         parts = split_parts(name) or [name]
         hit = resolve(parts[0])
-        if len(parts) > 1 or not hit.resolved or hit.confidence < 0.5:
+        if len(parts) > 1 or not hit.resolved or hit.skill is None or hit.confidence < 0.5:
             raise DomainError(_("Unknown skill: %(s)s. Use a name from the skill list.", s=raw),
                               field=field, code="skill_unknown")
         if hit.skill in seen:

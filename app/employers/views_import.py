@@ -26,7 +26,7 @@ from wtforms.validators import Length, Optional
 
 from app.auth.audit import audit
 from app.auth.scoping import get_visible_or_404, roles_required, visible
-from app.extensions import db
+from app.extensions import db, real_app
 from app.imports.models import ImportJob
 from app.imports.reading import (
     FileProblem,
@@ -118,7 +118,7 @@ def _initial_mapping(job: ImportJob, employer: Employer | None,
     remembered = remembered_mapping((job.options or {}).get("partner"),
                                     employer.id if employer else None)
     auto = map_headers(headers, COLUMNS)
-    return [remembered.get(h) if h in remembered else (auto[i] or "")
+    return [remembered[h] if h in remembered else (auto[i] or "")
             for i, h in enumerate(headers)]
 
 
@@ -185,7 +185,7 @@ def _remember(job: ImportJob, employer: Employer | None, mapping: dict[str, str]
 def _run(job: ImportJob) -> None:
     size = Path(job.stored_path).stat().st_size if job.stored_path else 0
     if size > current_app.config.get("IMPORT_BACKGROUND_BYTES", 256 * 1024):
-        start_in_background(current_app._get_current_object(), job.id)
+        start_in_background(real_app(), job.id)
         flash(_("The file is being imported; you can leave this page and come back."), "info")
     else:
         run_job(job)

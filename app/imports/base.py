@@ -67,8 +67,13 @@ class ApplyResult:
 class Importer(Protocol):
     """The interface the runner drives. See the package docstring for the contract."""
 
-    kind: str
-    columns: Sequence[Column]
+    @property
+    def kind(self) -> str:
+        """The importer's name (the key it is registered under)."""
+
+    @property
+    def columns(self) -> Sequence[Column]:
+        """The columns it reads, in the template's order."""
 
     def begin(self, job: ImportJob) -> None:
         """Prepare before the first row (load lookups, read the job's user and options)."""

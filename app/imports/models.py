@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
-from app.extensions import db
+from app.extensions import Model
 
 
 class JobStatus(enum.StrEnum):
@@ -20,7 +20,7 @@ class JobStatus(enum.StrEnum):
     failed = "failed"
 
 
-class ImportJob(db.Model):
+class ImportJob(Model):
     """An import of one file: progress, counts, the bad rows and how it ended."""
 
     __scope__ = {"area": "area_code", "employer": "employer_id"}

@@ -117,6 +117,8 @@ class _Run:
         job = self.job
         limits = Limits.from_config(current_app.config)
         good = 0
+        if job.stored_path is None:
+            raise RuntimeError(f"import job {job.id} has no stored upload to check")
         table = open_table(job.stored_path, job.filename, self.importer.columns,
                            limits=limits, mapping=(job.options or {}).get("mapping"))
         with table:
@@ -228,7 +230,7 @@ def _summary(job: ImportJob) -> str:
 
 
 def _fail(job_id: int, message: str) -> ImportJob:
-    job = db.session.get(ImportJob, job_id)
+    job = db.session.get_one(ImportJob, job_id)
     job.status = JobStatus.failed.value
     job.phase = ""
     job.added = job.updated = job.unchanged = 0

@@ -20,6 +20,13 @@ def _url() -> sa.engine.URL:
     return db.engine.url
 
 
+def _sqlite_file(url: sa.engine.URL) -> str:
+    """The database file of a SQLite URL (an in-memory database has none to copy)."""
+    if not url.database or url.database == ":memory:":
+        raise BackupError("an in-memory SQLite database has no file to back up or restore")
+    return url.database
+
+
 def _libpq_url(url: sa.engine.URL) -> str:
     """The URL pg_dump understands (no SQLAlchemy driver suffix)."""
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
@@ -44,7 +51,7 @@ def backup(target: Path) -> Path:
     url = _url()
     target.parent.mkdir(parents=True, exist_ok=True)
     if url.get_backend_name() == "sqlite":
-        source = sqlite3.connect(url.database)
+        source = sqlite3.connect(_sqlite_file(url))
         dest = sqlite3.connect(str(target))
         try:
             with dest:
@@ -78,7 +85,7 @@ def restore(source: Path) -> None:
             src.execute("PRAGMA schema_version").fetchone()
         except sqlite3.DatabaseError as exc:
             raise BackupError(f"not a SQLite backup: {source}") from exc
-        dest = sqlite3.connect(url.database)
+        dest = sqlite3.connect(_sqlite_file(url))
         try:
             with dest:
                 src.backup(dest)

@@ -22,8 +22,8 @@ def seed_matching(ctx: SeedContext) -> None:
         resolve_worker_skills(worker)
     run = batch_rematch(k=10)
     ctx.echo(f"matching: {run.results} stored matches for {run.workers} workers")
-    employer = ctx.data.get("demo_employer")
-    officer = ctx.data.get("officer_county")
+    employer = ctx.demo_employer
+    officer = ctx.officers.get("county")
     if employer is None or officer is None:
         return
     jobs = db.session.scalars(sa.select(Job).where(Job.employer_id == employer.id,

@@ -10,6 +10,7 @@ all into referrals with source "dispatch", or none of them.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -57,7 +58,7 @@ class Proposal:
     jobs: list[Job]
     pairs: list[Pair]
     pool_size: int
-    capacity: dict[int, int | None]  # job id → places left (None: no fixed head-count)
+    capacity: dict[int | str, int | None]  # job id → places left (None: no fixed head-count)
     unassigned: int = 0
     notes: list[str] = field(default_factory=list)
 
@@ -101,7 +102,8 @@ def _open_jobs(job_ids: list[int], today: date) -> list[Job]:
     return [j for j in jobs if j.is_open_on(today) and j.employer.status == "verified"]
 
 
-def _taken(worker_ids: list[int], job_ids: list[int]) -> set[tuple[int, int]]:
+def _taken(worker_ids: Sequence[int | str], job_ids: Sequence[int | str]
+           ) -> set[tuple[int, int]]:
     """Pairs already referred (active or hired): not proposed again."""
     if not worker_ids or not job_ids:
         return set()
@@ -139,9 +141,9 @@ def propose(job_ids: list[int], worker_ids: list[int], user: User,
                 scores[r, c] = -1.0
     caps = [j.openings_left for j in jprofiles]
     chosen = engine.assign(scores, caps, min_score)
-    workers = {w.id: w for w in db.session.scalars(
+    workers: dict[int | str, Worker] = {w.id: w for w in db.session.scalars(
         sa.select(Worker).where(Worker.id.in_([profiles[r].id for r, _, _ in chosen])))}
-    by_id = {j.id: j for j in jobs}
+    by_id: dict[int | str, Job] = {j.id: j for j in jobs}
     pairs = [Pair(workers[profiles[r].id], by_id[jprofiles[c].id], round(s, 2))
              for r, c, s in chosen]
     pairs.sort(key=lambda p: (p.job.id, -p.score))
@@ -175,7 +177,7 @@ def accept(pairs: list[tuple[int, int]], user: User, today: date | None = None
         raise DomainError(_("No pair was accepted."), field="pairs")
     worker_ids = [w for w, _ in pairs]
     job_ids = sorted({j for _, j in pairs})
-    workers = {w.id: w for w in db.session.scalars(
+    workers: dict[int | str, Worker] = {w.id: w for w in db.session.scalars(
         visible(sa.select(Worker).where(Worker.id.in_(worker_ids)), Worker, user))}
     jobs = {j.id: j for j in _open_jobs(job_ids, today)}
     jprofiles = {p.id: p for p in job_profiles(today, list(jobs))}

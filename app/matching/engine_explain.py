@@ -63,18 +63,20 @@ def _explain(key: str, value: float, job: JobProfile, worker: WorkerProfile, tax
         if not job.required_skills:
             return (f"技能匹配{pct}%：岗位不要求特定技能",
                     f"Skill fit {pct}%: the opening asks for no particular skill")
-        zh, en = [], []
+        lines_zh: list[str] = []
+        lines_en: list[str] = []
         for code, level, wcode, wlevel, cov in _skill_detail(job, worker, tax, cfg):
             need_zh, need_en = tax.skill_label(code), tax.skill_label(code, "en")
             if wcode is None:
-                zh.append(f"{need_zh}{level}级：无相关技能")
-                en.append(f"{need_en} level {level}: no related skill")
+                lines_zh.append(f"{need_zh}{level}级：无相关技能")
+                lines_en.append(f"{need_en} level {level}: no related skill")
             else:
-                zh.append(f"{need_zh}{level}级←{tax.skill_label(wcode)}{wlevel}级"
+                lines_zh.append(f"{need_zh}{level}级←{tax.skill_label(wcode)}{wlevel}级"
                           f"（{round(100 * cov)}%）")
-                en.append(f"{need_en} level {level} <- {tax.skill_label(wcode, 'en')} "
+                lines_en.append(f"{need_en} level {level} <- {tax.skill_label(wcode, 'en')} "
                           f"level {wlevel} ({round(100 * cov)}%)")
-        return f"技能匹配{pct}%：" + "；".join(zh), f"Skill fit {pct}%: " + "; ".join(en)
+        return (f"技能匹配{pct}%：" + "；".join(lines_zh),
+                f"Skill fit {pct}%: " + "; ".join(lines_en))
     if key == "preferred":
         if not job.preferred_skills:
             return ("岗位无加分技能，按技能匹配计", "No preferred skills; counted as skill fit")
@@ -166,7 +168,7 @@ def _reasons(bits: int, job: JobProfile, worker: WorkerProfile, tax: Taxonomy,
                               f"Available from {worker.available_from}, after the start "
                               f"date {job.start_date}"))
         elif code in ("cert_missing", "cert_expired"):
-            held = {}
+            held: dict[str, date] = {}
             for c in worker.certificates:
                 held[c.code] = max(held.get(c.code, c.expires) or date.max, c.expires or date.max)
             for cert in job.required_certificates:

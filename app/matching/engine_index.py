@@ -79,7 +79,7 @@ def _level_factor(cfg: MatchConfig) -> np.ndarray:
 
 def _pad(rows: Sequence[Sequence[int]], fill: int, dtype: type) -> np.ndarray:
     width = max((len(r) for r in rows), default=0) or 1
-    out = np.full((len(rows), width), fill, dtype)
+    out: np.ndarray = np.full((len(rows), width), fill, dtype)
     for i, r in enumerate(rows):
         out[i, : len(r)] = r
     return out
@@ -133,7 +133,7 @@ class JobIndex:
             slots = sorted({bits.get(c, _UNKNOWN_CERT_BIT) for c in j.required_certificates})
             cert_rows.append(slots)
             self.cert_mask[i] = sum(1 << b for b in slots)
-            req = {}
+            req: dict[int, int] = {}
             for code, level in j.required_skills:
                 col = tax.index_of(code) if code in tax else v
                 req[col] = max(req.get(col, 1), min(max(int(level), 1), 5))
@@ -219,7 +219,7 @@ class WorkerIndex:
                 self.cert_mask[i] |= np.uint64(1 << b)
                 exp = c.expires.toordinal() if c.expires else _NO_EXPIRY
                 self.cert_exp[i, b] = max(self.cert_exp[i, b], exp)
-            skills = {}
+            skills: dict[int, int] = {}
             for code, level in w.skills:
                 if code in tax:
                     col = tax.index_of(code)

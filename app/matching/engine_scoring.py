@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal, overload
 
 import numpy as np
 
@@ -101,6 +102,10 @@ def _grid(jobs: JobIndex, workers: WorkerIndex, w: slice, cfg: MatchConfig) -> _
     return _Grid(jobs, workers, w, cfg, is_local, rval, fit, cov)
 
 
+@overload
+def _rules(g: _Grid, with_reasons: Literal[True]) -> tuple[np.ndarray, np.ndarray]: ...
+@overload
+def _rules(g: _Grid, with_reasons: bool) -> tuple[np.ndarray, np.ndarray | None]: ...
 def _rules(g: _Grid, with_reasons: bool) -> tuple[np.ndarray, np.ndarray | None]:
     """Hard rules: (eligible mask, reason bits or None), both (jobs x workers)."""
     J, W, w = g.jobs, g.workers, g.w

@@ -7,10 +7,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.clock import utcnow
-from app.extensions import db
+from app.extensions import Model
 
 
-class WorkerSkill(db.Model):
+class WorkerSkill(Model):
     """One part of a worker's typed skills and what it resolved to.
 
     ``skill_code`` is NULL when the text could not be resolved: the text is kept and shown
@@ -37,7 +37,7 @@ class WorkerSkill(db.Model):
         return self.skill_code is not None
 
 
-class MatchRun(db.Model):
+class MatchRun(Model):
     """One batch run: every seeking worker against every open opening."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,7 +51,7 @@ class MatchRun(db.Model):
     seconds: Mapped[float] = mapped_column(default=0.0)
 
 
-class MatchResult(db.Model):
+class MatchResult(Model):
     """A stored top-k opening of a worker from the latest batch run."""
 
     __scope__ = {"area": "area_code", "worker": "worker_id"}

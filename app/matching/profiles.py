@@ -15,7 +15,6 @@ opening's places in its own transaction.
 """
 from __future__ import annotations
 
-import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -23,10 +22,11 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
-from app import freshness
 from app.employers.models import NO_FIXED_LIMIT, Employer, Job
 from app.extensions import db
+from app.freshness import Cache
 from app.matching.engine import JOB_KINDS, HeldCertificate, JobIndex, JobProfile, WorkerProfile
 from app.matching.models import WorkerSkill
 from app.matching.text import split_parts
@@ -37,7 +37,6 @@ from app.vocabulary import WORKER_REGIONS
 POOL_STATUSES = ("seeking", "training")  # workers matching looks for
 RETENTION_MIN_PLACEMENTS = 3  # fewer placements: retention unknown (engine default)
 RETENTION_AFTER_DAYS = 30  # placements younger than this do not count yet
-CACHE_SECONDS = 900  # retention figures are at most this old; openings are never stale
 
 
 # ---- openings -------------------------------------------------------------------------
@@ -154,29 +153,16 @@ def fingerprint(today: date) -> tuple:
     return (*tuple(open_jobs), *tuple(employers), newest_placement)
 
 
-# The tables the index is compiled from: a committed write to them by any process
-# (app.freshness) has the next call check the fingerprint.
-WATCHED = ("job", "employer")
-freshness.SHARED.update(WATCHED)
-
-
-# How long a change made outside the sessions may take to reach this process's index.
-recheck_seconds = freshness.max_age("MATCH_INDEX_RECHECK_SECONDS", 300)
-
-
 @dataclass
 class _Cached:
-    key: tuple  # (today, fingerprint)
     index: JobIndex
     stamps: dict[int, tuple]  # job id -> (updated_at, employer status, arrears)
     retention: dict[int, float]
     retention_at: float
     seconds: float  # time the last (re)build took
-    checked_at: float = 0.0  # monotonic time of the last fingerprint match
-    writes_seen: tuple = ()  # this process's and the shared write counts at that check
 
 
-def _stamp_rows(today: date) -> list[sa.Row]:
+def _stamp_rows(today: date) -> Sequence[sa.Row]:
     """Light rows of every open opening: what tells a changed opening from an unchanged one."""
     return db.session.execute(
         sa.select(Job.id, Job.updated_at, Employer.status, Employer.arrears_open)
@@ -190,73 +176,49 @@ def _same_but_places(a: JobProfile, b: JobProfile) -> bool:
 
 
 class JobIndexCache:
-    """The compiled index of open openings, refreshed when the fingerprint changes.
+    """The compiled index of open openings (a :class:`~app.freshness.Cache` over openings
+    and employers), checked against the fingerprint whenever any process has committed a
+    write to them, or ``MATCH_INDEX_RECHECK_SECONDS`` have passed.
 
     A refresh reads one light row per open opening (id, last change, employer flags) and
     the full row only of openings that are new or changed; when only places left changed,
     the compiled index is kept (the count never decides anything but "closed", and a
-    closed opening leaves the open set).
+    closed opening leaves the open set). Employers' retention is recounted at most every
+    ``MATCH_RETENTION_SECONDS``.
     """
 
     def __init__(self, max_entries: int = 4) -> None:
-        self._lock = threading.Lock()
-        self._refreshing = threading.Lock()
-        self._entries: dict[str, _Cached] = {}
-        self._max = max_entries
+        self._cache: Cache[_Cached] = Cache(depends_on=(Job, Employer),
+                                            max_age="MATCH_INDEX_RECHECK_SECONDS",
+                                            max_entries=max_entries)
         self.builds = 0  # full JobIndex compilations (for tests and benchmarks)
         self.refreshes = 0  # fingerprint changes handled
 
     def get(self, today: date) -> JobIndex:
         """The index of openings open on ``today``, current as of this call."""
-        bind = db.session.get_bind()
-        url = str(getattr(bind, "engine", bind).url)
-        with self._lock:
-            hit = self._entries.get(url)
-        writes = (freshness.writes(WATCHED), freshness.shared_version(WATCHED))
-        if (hit is not None and hit.key[0] == today and hit.writes_seen == writes
-                and time.monotonic() - hit.checked_at < recheck_seconds()):
-            return hit.index
-        key = (today, fingerprint(today))
-        if hit is not None and hit.key == key:
-            hit.checked_at, hit.writes_seen = time.monotonic(), writes
-            return hit.index
-        # One refresh at a time: a full build takes seconds at province scale, and the
-        # threads that find the index out of date together wait for it instead of each
-        # building their own copy.
-        with self._refreshing:
-            with self._lock:
-                hit = self._entries.get(url)
-            if hit is not None and hit.key == key:  # another thread just refreshed it
-                return hit.index
-            entry = self._refresh(today, key, hit if hit is not None and hit.key[0] == today
-                                  else None)
-        entry.checked_at, entry.writes_seen = time.monotonic(), writes
-        with self._lock:
-            if len(self._entries) >= self._max and url not in self._entries:
-                self._entries.pop(next(iter(self._entries)))
-            self._entries[url] = entry
-        return entry.index
+        return self._cache.get(today, lambda: self._refresh(today, self._cache.peek(today)),
+                               check=lambda: fingerprint(today)).index
 
-    def _refresh(self, today: date, key: tuple, old: _Cached | None) -> _Cached:
+    def _refresh(self, today: date, old: _Cached | None) -> _Cached:
         started = time.perf_counter()
         self.refreshes += 1
         now = time.time()
-        if old is None or now - old.retention_at > CACHE_SECONDS:
+        if old is None or now - old.retention_at > current_app.config["MATCH_RETENTION_SECONDS"]:
             retention, retention_at, old = employer_retention(today), now, None
         else:
             retention, retention_at = old.retention, old.retention_at
         stamps = {r.id: (r.updated_at, r.status, r.arrears_open) for r in _stamp_rows(today)}
         previous = {j.id: j for j in old.index.jobs} if old is not None else {}
         changed = [i for i, st in stamps.items()
-                   if i not in previous or old.stamps.get(i) != st]
+                   if old is None or i not in previous or old.stamps.get(i) != st]
         fresh: dict[int, JobProfile] = {}
         for chunk in _chunks(changed, 900):
             stmt = open_jobs_stmt(today).where(Job.id.in_(chunk))
             for row in db.session.execute(stmt):
                 fresh[row.id] = job_profile_from_row(row, today, retention)
         # A row that closed between the two reads is simply left out.
-        profiles = [fresh.get(i) or previous.get(i) for i in stamps]
-        profiles = [p for p in profiles if p is not None]
+        profiles = [p for p in (fresh.get(i) or previous.get(i) for i in stamps)
+                    if p is not None]
         if old is not None and list(previous) == [p.id for p in profiles] and all(
                 _same_but_places(previous[i], p) for i, p in fresh.items()):
             index = old.index
@@ -265,13 +227,11 @@ class JobIndexCache:
         else:
             index = JobIndex(profiles)
             self.builds += 1
-        return _Cached(key, index, stamps, retention, retention_at,
-                       time.perf_counter() - started)
+        return _Cached(index, stamps, retention, retention_at, time.perf_counter() - started)
 
     def clear(self) -> None:
         """Forget every cached index."""
-        with self._lock:
-            self._entries.clear()
+        self._cache.clear()
 
 
 JOB_INDEX = JobIndexCache()

@@ -284,7 +284,7 @@ class Recommendations:
         return gaps
 
 
-def _jobs_by_id(ids: Sequence[int]) -> dict[int, Job]:
+def _jobs_by_id(ids: Sequence[int | str]) -> dict[int | str, Job]:
     if not ids:
         return {}
     # One joined query (the employer comes with its opening); places are named from the
@@ -295,7 +295,8 @@ def _jobs_by_id(ids: Sequence[int]) -> dict[int, Job]:
     return {j.id: j for j in rows}
 
 
-def _referrals(worker_ids: Sequence[int], job_ids: Sequence[int]) -> dict[tuple, Referral]:
+def _referrals(worker_ids: Sequence[int | str], job_ids: Sequence[int | str]
+               ) -> dict[tuple, Referral]:
     if not worker_ids or not job_ids:
         return {}
     rows = db.session.scalars(sa.select(Referral).where(
@@ -498,8 +499,8 @@ def batch_rematch(today: date | None = None, progress: Callable[[int, int], None
     cfg = match_config()
     ids_areas = db.session.execute(
         sa.select(Worker.id, Worker.area_code).where(pool_condition())
-        .order_by(Worker.id)).all()
-    area_of = dict(ids_areas)
+        .order_by(Worker.id)).tuples().all()
+    area_of: dict[int | str, str] = dict(ids_areas)
     total = len(ids_areas)
     done = stored = 0
     if progress:

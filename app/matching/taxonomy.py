@@ -350,7 +350,8 @@ def validate_files(skills_path: Path = SKILLS_FILE,
     problems += sproblems
     if cdata:
         problems += validate_certificates(cdata, Path(certificates_path).name)
-    cert_codes = {c.get("code") for c in cdata.get("certificate", []) if isinstance(c, dict)}
+    cert_codes = {str(c["code"]) for c in cdata.get("certificate", [])
+                  if isinstance(c, dict) and c.get("code")}
     if sdata:
         problems += validate_skills(sdata, cert_codes, Path(skills_path).name)
     return problems

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
-from app.extensions import db
+from app.extensions import Model
 
 
 class Channel(enum.StrEnum):
@@ -28,7 +28,7 @@ class NotificationStatus(enum.StrEnum):
     failed = "failed"
 
 
-class Notification(db.Model):
+class Notification(Model):
     """A queued message. ``dedupe_key`` is unique: queuing the same message twice is a no-op.
 
     ``text`` is rendered in ``locale`` when queued, or at delivery from ``kind`` and the

@@ -9,6 +9,7 @@ from app.auth.models import User
 from app.clock import utcnow
 from app.extensions import db
 from app.scheduler.sqlutil import insert_ignoring_conflicts
+from app.sql import affected
 
 from .messages import render
 from .models import Channel, Notification, NotificationStatus
@@ -60,6 +61,4 @@ def mark_read(user: User, notification_id: int | None = None) -> int:
         Notification.recipient_user_id == user.id, Notification.read_at.is_(None))
     if notification_id is not None:
         stmt = stmt.where(Notification.id == notification_id)
-    result = db.session.execute(stmt.values(read_at=utcnow())
-                                .execution_options(synchronize_session=False))
-    return result.rowcount
+    return affected(stmt.values(read_at=utcnow()).execution_options(synchronize_session=False))

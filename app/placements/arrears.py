@@ -13,6 +13,7 @@ from app.errors_domain import ConflictError, DomainError
 from app.extensions import db
 from app.registry.models import Worker
 from app.registry.timeline import add_event
+from app.sql import affected
 
 from .followup_models import WageArrearsCase
 from .people import officers_for_area
@@ -54,13 +55,13 @@ def resolve_case(case: WageArrearsCase, note: str, *, by: User) -> WageArrearsCa
     """Close a case with a resolution note; the employer's flag clears with its last case."""
     if not note.strip():
         raise DomainError(_("Describe how the case was resolved."), field="resolution_note")
-    result = db.session.execute(
+    resolved = affected(
         sa.update(WageArrearsCase)
         .where(WageArrearsCase.id == case.id, WageArrearsCase.status == "open")
         .values(status="resolved", resolution_note=note.strip(), resolved_by_id=by.id,
                 resolved_at=utcnow())
         .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    if resolved != 1:
         raise ConflictError(_("This case is already resolved."), code="case_resolved")
     db.session.refresh(case)
     if case.employer_id is not None:

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from app import clock
+from app.auth.models import User
 from app.demo.seed import SeedContext
 from app.employers.models import Employer, Job
 from app.errors_domain import DomainError
@@ -26,11 +27,11 @@ NEW_EMPLOYERS = ("惠州市仲恺区某电子厂", "贵阳经开区物流园", "
 MAX_PLACEMENTS = 140
 
 
-def _officer_for(ctx: SeedContext, worker: Worker):
-    county = ctx.data.get("officer_county")
+def _officer_for(ctx: SeedContext, worker: Worker) -> User:
+    county = ctx.officers.get("county")
     if county is not None and county.area_code == worker.area_code:
         return county
-    return ctx.data.get("officer_province")
+    return ctx.officers["province"]
 
 
 def _open_jobs(today: date) -> list[Job]:

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
-from app.extensions import db
+from app.extensions import Model
 
 
 class FollowUpKind(enum.StrEnum):
@@ -49,7 +49,7 @@ LABELS = {
 }
 
 
-class FollowUp(db.Model):
+class FollowUp(Model):
     """One scheduled follow-up of a placement; the outcome is recorded on the same row."""
 
     __tablename__ = "follow_up"
@@ -117,7 +117,7 @@ class FollowUp(db.Model):
         return self.status in OPEN_STATUSES
 
 
-class FollowUpAttempt(db.Model):
+class FollowUpAttempt(Model):
     """One try at reaching the worker (reached or not), kept as history."""
 
     __tablename__ = "follow_up_attempt"
@@ -134,7 +134,7 @@ class FollowUpAttempt(db.Model):
     by_user = relationship("User")
 
 
-class WageArrearsCase(db.Model):
+class WageArrearsCase(Model):
     """欠薪: a worker's report of unpaid wages, tracked until an officer resolves it."""
 
     __tablename__ = "wage_arrears_case"
@@ -165,7 +165,7 @@ class WageArrearsCase(db.Model):
     )
 
 
-class RetentionSnapshot(db.Model):
+class RetentionSnapshot(Model):
     """Nightly retention figures per group; (date, kind, key) is unique so reruns overwrite."""
 
     __tablename__ = "retention_snapshot"

@@ -19,7 +19,7 @@ from app.employers.models import Employer
 from app.extensions import db
 from app.registry.models import Household, Worker
 from app.scheduler.sqlutil import insert_ignoring_conflicts
-from app.sql import paginate_rows
+from app.sql import affected, paginate_rows
 
 from .followup_models import OPEN_STATUSES, FollowUp, FollowUpKind, FollowUpStatus
 from .models import Placement
@@ -74,7 +74,7 @@ def schedule_followups(placement: Placement, *, today: date | None = None) -> li
     follow-ups too (they show as overdue until recorded). Safe to call twice.
     """
     today = today or clock.today()
-    base = {"placement_id": placement.id, "worker_id": placement.worker_id,
+    base: dict[str, Any] = {"placement_id": placement.id, "worker_id": placement.worker_id,
             "employer_id": placement.employer_id, "area_code": placement.area_code,
             "status": FollowUpStatus.due.value, "failed_attempts": 0, "issues": [],
             "new_employer_name": "", "left_reason": "", "note": "", "created_at": clock.utcnow()}
@@ -120,8 +120,7 @@ def create_festival_followups(today: date, batch: int = SWEEP_BATCH) -> int:
                                FollowUp.slot == year),
         ).order_by(Placement.id).limit(max(batch - created, 0))
         stmt = insert_ignoring_conflicts(FollowUp, conflict=["placement_id", "kind", "slot"])
-        created += db.session.execute(stmt.from_select(_INSERT_COLUMNS, select),
-                                      execution_options=COUNT).rowcount or 0
+        created += affected(stmt.from_select(_INSERT_COLUMNS, select), **COUNT)
     return created
 
 
@@ -132,11 +131,10 @@ def mark_overdue(today: date, batch: int = SWEEP_BATCH) -> int:
     pending = (sa.select(FollowUp.id)
                .where(FollowUp.status == FollowUpStatus.due.value, FollowUp.due_date < today)
                .limit(batch).scalar_subquery())
-    result = db.session.execute(
+    return affected(
         sa.update(FollowUp).where(FollowUp.id.in_(pending))
         .values(status=FollowUpStatus.overdue.value)
         .execution_options(synchronize_session=False))
-    return result.rowcount or 0
 
 
 def queue_worker_reminders(today: date) -> int:
@@ -160,8 +158,7 @@ def queue_worker_reminders(today: date) -> int:
                "subject_id", "link", "text", "status", "attempts", "next_try_at",
                "last_error", "dedupe_key", "created_at"]
     stmt = insert_ignoring_conflicts(Notification, conflict=["dedupe_key"])
-    return db.session.execute(stmt.from_select(columns, select),
-                              execution_options=COUNT).rowcount or 0
+    return affected(stmt.from_select(columns, select), **COUNT)
 
 
 def queue_officer_digests(today: date) -> int:
@@ -226,8 +223,9 @@ def _tab_condition(tab: str, today: date) -> sa.ColumnElement[bool]:
     return FollowUp.due_date < today
 
 
-def _queue_order(due_date: sa.ColumnElement, monitored: sa.ColumnElement,
-                 failed_attempts: sa.ColumnElement, id_: sa.ColumnElement) -> tuple:
+def _queue_order(due_date: sa.SQLColumnExpression[Any], monitored: sa.SQLColumnExpression[Any],
+                 failed_attempts: sa.SQLColumnExpression[Any],
+                 id_: sa.SQLColumnExpression[Any]) -> tuple:
     """By due date, monitored households first, then the most failed attempts."""
     return (due_date, sa.case((monitored.is_(True), 0), else_=1), failed_attempts.desc(), id_)
 

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
-from app.extensions import db
+from app.extensions import Model
 
 
 class ReferralStatus(enum.StrEnum):
@@ -39,7 +39,7 @@ LABELS = {
 }
 
 
-class Referral(db.Model):
+class Referral(Model):
     """A worker put forward for an opening."""
 
     __scope__ = {"area": "area_code", "employer": "employer_id", "worker": "worker_id"}
@@ -68,7 +68,7 @@ class Referral(db.Model):
     )
 
 
-class Placement(db.Model):
+class Placement(Model):
     """A confirmed hire: the worker started work at an employer."""
 
     __scope__ = {"area": "area_code", "employer": "employer_id", "worker": "worker_id"}

@@ -18,7 +18,7 @@ from app.errors_domain import ConflictError, DomainError
 from app.extensions import db
 from app.registry.models import Household, HouseholdPlanEntry, Worker
 from app.registry.timeline import add_event
-from app.sql import lock_row
+from app.sql import affected, lock_row
 
 from .arrears import open_case
 from .followup_models import (
@@ -118,12 +118,12 @@ def record_outcome(fu: FollowUp, o: Outcome, *, by: User | None,
         audit("followup_attempt_failed", fu, user=by, detail={"attempts": fu.failed_attempts})
         return fu
     # conditional UPDATE: two officers recording at once cannot both close it
-    closed = db.session.execute(
+    closed = affected(
         sa.update(FollowUp).where(FollowUp.id == fu.id, FollowUp.status.in_(OPEN_STATUSES))
         .values(status=FollowUpStatus.done.value, done_at=clock.utcnow(),
                 recorded_by_id=by.id if by else None)
         .execution_options(synchronize_session=False))
-    if closed.rowcount != 1:
+    if closed != 1:
         raise ConflictError(_("This follow-up has already been recorded."),
                             code="followup_done")
     db.session.refresh(fu, ["status", "done_at", "recorded_by_id"])
@@ -136,10 +136,11 @@ def record_outcome(fu: FollowUp, o: Outcome, *, by: User | None,
            issues=fu.issues, wage=o.current_wage, satisfaction=o.satisfaction)
     if "wage_arrears" in fu.issues:
         open_case(worker=worker, placement=placement, follow_up=fu, by=by, note=fu.note)
-    if o.employment == "left" and placement.status == "active":
-        job_lost(placement, o.left_date, o.left_reason.strip(), by=by)
-    elif o.employment == "changed" and placement.status == "active":
-        successor = job_changed(placement, o.left_date, fu.new_employer_name, o.new_wage, by=by,
+    left = o.left_date  # required (and checked above) when the worker left or changed
+    if o.employment == "left" and placement.status == "active" and left is not None:
+        job_lost(placement, left, o.left_reason.strip(), by=by)
+    elif o.employment == "changed" and placement.status == "active" and left is not None:
+        successor = job_changed(placement, left, fu.new_employer_name, o.new_wage, by=by,
                                 today=today, credit_code=o.new_employer_credit_code)
         fu.new_employer_name = successor.employer.name if successor.employer \
             else fu.new_employer_name

@@ -8,6 +8,7 @@ its own). Placements still active are censored at the observation date.
 """
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,11 +17,12 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.auth.models import User
+from app.auth.models import Role, User, code_prefix
 from app.auth.scoping import visible
 from app.employers.models import LABELS as EMPLOYER_LABELS
 from app.employers.models import Employer
 from app.extensions import db
+from app.freshness import Cache
 from app.registry.models import LABELS as REGISTER_LABELS
 from app.registry.models import Household, RelocationSite, Worker
 from app.sql import days_between
@@ -61,7 +63,18 @@ class Group:
         return self.curve.n_events
 
 
-def _observations(user: User | None, as_of: date) -> dict[str, np.ndarray | list]:
+@dataclass
+class _Observations:
+    """One entry per placement: days observed, whether lost, and its key (and the keys'
+    labels) under each breakdown."""
+
+    durations: np.ndarray
+    events: np.ndarray
+    keys: dict[str, list]
+    labels: dict[str, dict[str, str]]
+
+
+def _observations(user: User | None, as_of: date) -> _Observations:
     """One row per placement started by ``as_of``: duration, event and group keys."""
     stmt = (
         sa.select(Placement.start_date, Placement.end_date, Placement.end_kind,
@@ -102,7 +115,7 @@ def _observations(user: User | None, as_of: date) -> dict[str, np.ndarray | list
             keys[kind].append(key)
             if label:
                 labels[kind][key] = label
-    return {"durations": durations, "events": events, "keys": keys, "labels": labels}
+    return _Observations(durations, events, keys, labels)
 
 
 def _label(kind: str, key: str, known: dict[str, str]) -> str:
@@ -139,18 +152,23 @@ def _lost(as_of: date) -> tuple[sa.ColumnElement[bool], sa.ColumnElement[bool]]:
     return ended, lost
 
 
+def _duration_lost(as_of: date) -> tuple[sa.ColumnElement[int], sa.ColumnElement[int]]:
+    """(days observed, 1 if lost else 0) of a placement by ``as_of``, as SQL."""
+    as_of_d = sa.literal(as_of, sa.Date)
+    ended, lost = _lost(as_of)
+    duration = days_between(Placement.start_date,
+                            sa.case((ended, Placement.end_date), else_=as_of_d))
+    return duration, sa.case((lost, 1), else_=0)
+
+
 def overall(user: User | None, as_of: date) -> Group:
     """Retention of every placement the user may see.
 
     Counted in the database by (duration, lost): at most a few thousand groups instead of
     one row per placement, and no join (the placement carries its area)."""
-    as_of_d = sa.literal(as_of, sa.Date)
-    ended, lost = _lost(as_of)
-    duration = days_between(Placement.start_date,
-                            sa.case((ended, Placement.end_date), else_=as_of_d))
-    event = sa.case((lost, 1), else_=0)
+    duration, event = _duration_lost(as_of)
     stmt = (sa.select(duration, event, sa.func.count())
-            .where(Placement.start_date <= as_of_d).group_by(duration, event))
+            .where(Placement.start_date <= as_of).group_by(duration, event))
     if user is not None:
         stmt = visible(stmt, Placement, user)
     rows = db.session.execute(stmt).all()
@@ -159,18 +177,38 @@ def overall(user: User | None, as_of: date) -> Group:
     return Group("all", _("All placements"), curve, retention_figures(curve, CHECKPOINTS))
 
 
+def by_area(as_of: date) -> list[Group]:
+    """Retention of the placements inside each area an officer's scope can be, keyed by
+    the area's code prefix (``code_prefix``: province 2 digits, prefecture 4, county 6);
+    one grouped statement, added up per prefix."""
+    duration, event = _duration_lost(as_of)
+    stmt = (sa.select(Placement.area_code, duration, event, sa.func.count())
+            .where(Placement.start_date <= as_of)
+            .group_by(Placement.area_code, duration, event))
+    counts: dict[str, Counter[tuple[int, bool]]] = defaultdict(Counter)
+    for code, days, lost, n in db.session.execute(stmt):
+        for prefix in {code[:2], code[:4], code}:
+            counts[prefix][(days, bool(lost))] += n
+    groups = []
+    for prefix, seen in sorted(counts.items()):
+        curve = kaplan_meier([d for d, _ in seen], [e for _, e in seen],
+                             counts=list(seen.values()))
+        groups.append(Group(prefix, prefix, curve, retention_figures(curve, CHECKPOINTS)))
+    return groups
+
+
 def breakdown(user: User | None, kind: str, as_of: date, *, limit: int | None = None,
-              obs: dict | None = None) -> list[Group]:
+              obs: _Observations | None = None) -> list[Group]:
     """Retention per group of ``kind`` (largest groups first; months in order)."""
     if kind not in BREAKDOWNS:
         raise ValueError(f"unknown breakdown {kind!r}")
     obs = obs or _observations(user, as_of)
-    keys = np.asarray(obs["keys"][kind], dtype=object)
+    keys = np.asarray(obs.keys[kind], dtype=object)
     groups = []
-    for key in dict.fromkeys(obs["keys"][kind]):
+    for key in dict.fromkeys(obs.keys[kind]):
         mask = keys == key
-        curve = kaplan_meier(obs["durations"][mask], obs["events"][mask])
-        groups.append(Group(str(key), _label(kind, str(key), obs["labels"][kind]), curve,
+        curve = kaplan_meier(obs.durations[mask], obs.events[mask])
+        groups.append(Group(str(key), _label(kind, str(key), obs.labels[kind]), curve,
                             retention_figures(curve, CHECKPOINTS)))
     if kind == "month":
         groups.sort(key=lambda g: g.key)
@@ -180,11 +218,13 @@ def breakdown(user: User | None, kind: str, as_of: date, *, limit: int | None = 
 
 
 def snapshot(as_of: date) -> int:
-    """Write today's retention figures for every group (replacing a rerun's rows); flushes."""
+    """Write today's retention figures for every group and every area an officer's scope
+    can be (replacing a rerun's rows); flushes."""
     obs = _observations(None, as_of)
     groups = [("all", overall(None, as_of))]
     for kind in BREAKDOWNS:
         groups.extend((kind, g) for g in breakdown(None, kind, as_of, obs=obs))
+    groups.extend(("area", g) for g in by_area(as_of))
     db.session.execute(sa.delete(RetentionSnapshot).where(
         RetentionSnapshot.snapshot_date == as_of))
     rows = []
@@ -199,3 +239,43 @@ def snapshot(as_of: date) -> int:
         db.session.execute(sa.insert(RetentionSnapshot), rows)
     db.session.flush()
     return len(rows)
+
+
+Figure = tuple[float | None, float | None, float | None]  # survival, lower, upper
+
+
+# The latest snapshot's figures, read once per process until the scheduler (any process)
+# commits a new snapshot.
+_SNAPSHOT_FIGURES: Cache[Figure | None] = Cache(depends_on=(RetentionSnapshot,),
+                                                max_age="FIGURES_CACHE_SECONDS")
+
+
+def snapshot_figure(user: User, day: int) -> Figure | None:
+    """Retention at ``day`` (one of ``CHECKPOINTS``) of the placements ``user`` may see,
+    from the latest nightly snapshot (the dashboard reads it instead of counting); None
+    when the scheduler has written no snapshot with areas yet."""
+    if user.role == Role.admin.value:
+        kind, key = "all", "all"
+    elif user.role == Role.officer.value and user.area is not None:
+        kind, key = "area", code_prefix(user.area.code, user.area.level)
+    else:
+        return (None, None, None)
+    return _SNAPSHOT_FIGURES.get((kind, key, day), lambda: _read_figure(kind, key, day))
+
+
+def _read_figure(kind: str, key: str, day: int) -> Figure | None:
+    latest = db.session.scalar(sa.select(sa.func.max(RetentionSnapshot.snapshot_date)))
+    if latest is None:
+        return None
+    columns = (getattr(RetentionSnapshot, f"{c}{day}") for c in "slu")
+    row = db.session.execute(sa.select(*columns).where(
+        RetentionSnapshot.snapshot_date == latest, RetentionSnapshot.group_kind == kind,
+        RetentionSnapshot.group_key == key)).first()
+    if row is not None:
+        return (row[0], row[1], row[2])
+    has_areas = db.session.scalar(sa.select(sa.literal(1)).where(
+        RetentionSnapshot.snapshot_date == latest, RetentionSnapshot.group_kind == "area"
+    ).limit(1))
+    # An area without placements has no row; a snapshot written before areas were
+    # snapshotted has none at all.
+    return (None, None, None) if has_areas else None

@@ -15,7 +15,7 @@ from app.errors_domain import ConflictError, DomainError
 from app.extensions import db
 from app.registry.models import Worker
 from app.registry.timeline import add_event
-from app.sql import lock_row
+from app.sql import affected, lock_row
 
 from .followups import schedule_followups
 from .models import ACTIVE_REFERRAL, Placement, Referral, ReferralStatus
@@ -71,13 +71,13 @@ def refer(worker: Worker, job: Job, *, by: User | None, source: str = "officer",
 
 def _set_status(referral: Referral, new: str, allowed_from: tuple[str, ...], **values) -> None:
     """Move a referral between states with a conditional UPDATE (safe against races)."""
-    result = db.session.execute(
+    moved = affected(
         sa.update(Referral)
         .where(Referral.id == referral.id, Referral.status.in_(allowed_from))
         .values(status=new, updated_at=clock.utcnow(), **values)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if moved != 1:
         raise ConflictError(_("This referral has already been decided."),
                             code="referral_decided")
     db.session.refresh(referral)

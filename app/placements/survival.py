@@ -201,7 +201,7 @@ def kaplan_meier(durations: ArrayLike, events: ArrayLike, confidence: float = 0.
 
     with np.errstate(divide="ignore", invalid="ignore"):
         hazard = n_events / at_risk
-        survival = np.cumprod(1.0 - hazard)
+        survival = np.cumprod(1.0 - hazard, dtype=np.float64)
         survivors = at_risk - n_events
         term = np.where(
             n_events > 0,

@@ -6,6 +6,7 @@ real person's), names come from Faker zh_CN, skills are written the way people s
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from stdnum.cn import ric
@@ -134,7 +135,7 @@ def seed_register(ctx: SeedContext) -> None:
     """Sites, households (some monitored, with plans), workers and the trainee's record."""
     today, now = clock.today(), clock.utcnow()
     rng, fake = ctx.rng, ctx.faker
-    officer = ctx.data.get("officer_county")
+    officer = ctx.officers.get("county")
     sites = []
     for county, name, address, households, people in SITES:
         site = RelocationSite(name=name, county_code=county, address=address,
@@ -146,18 +147,19 @@ def seed_register(ctx: SeedContext) -> None:
     db.session.flush()
 
     counters: dict[str, int] = {}
-    household_rows, surnames = [], []
+    household_rows: list[dict[str, Any]] = []
+    surnames: list[str] = []
     for i in range(HOUSEHOLDS):
-        site = sites[i % len(sites)] if i < HOUSEHOLDS - 100 else None
-        county = site.county_code if site else HOME_COUNTIES[i % len(HOME_COUNTIES)]
+        home = sites[i % len(sites)] if i < HOUSEHOLDS - 100 else None
+        county = home.county_code if home else HOME_COUNTIES[i % len(HOME_COUNTIES)]
         counters[county] = counters.get(county, 0) + 1
         monitored = rng.random() < 0.18
         surname = fake.last_name()
         surnames.append(surname)
         household_rows.append({
             "number": f"{county}-{counters[county]:06d}", "area_code": county,
-            "site_id": site.id if site else None,
-            "village": rng.choice(VILLAGES) if site is None else "",
+            "site_id": home.id if home else None,
+            "village": rng.choice(VILLAGES) if home is None else "",
             "head_name": surname + fake.first_name(), "monitored": monitored,
             "risk_causes": rng.sample(RISKS, rng.randint(1, 2)) if monitored else [],
             "per_capita_income": rng.randint(6000, 18000), "at_risk": False,
@@ -239,12 +241,12 @@ def seed_register(ctx: SeedContext) -> None:
         skills_text="家政服务、做饭", regions_acceptable=["local", "guizhou"], min_wage=3000,
         job_kinds_wanted=["market"])
     worker.id_number_rev = worker.id_number[::-1]
-    worker.phone_rev = worker.phone[::-1]
+    worker.phone_rev = (worker.phone or "")[::-1]
     db.session.add(worker)
     db.session.flush()
     db.session.add(WorkerStatusChange(worker_id=worker.id, status="seeking", reason="演示数据"))
     add_event(worker, "registered", {"status": "seeking"}, area_code="520526")
-    ctx.data["trainee_worker"] = worker
+    ctx.trainee_worker = worker
     ctx.user("trainee", "trainee", "王小芳 / trainee", worker_id=worker.id,
              display_name=worker.name)
     ctx.echo(f"register: {len(sites)} sites, {len(household_ids)} households, "

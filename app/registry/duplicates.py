@@ -74,7 +74,7 @@ def flag_likely_duplicates(worker_ids: Iterable[int]) -> int:
     if not new:
         return 0
     areas = dict(db.session.execute(sa.select(Worker.id, Worker.area_code).where(
-        Worker.id.in_({w for x, y, _r in new for w in (x, y)}))).all())
+        Worker.id.in_({w for x, y, _r in new for w in (x, y)}))).tuples().all())
     # A pair belongs to the smallest area holding both people: two counties' pair goes to
     # their prefecture, so no county officer is shown a person of another county.
     db.session.execute(sa.insert(DuplicateFlag), [

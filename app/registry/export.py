@@ -21,9 +21,9 @@ from .queries import WorkerFilters, employed_member_exists, worker_select
 from .roster import WORDS
 
 # The Chinese word the roster importer reads back for each stored value.
-_BACK = {kind: {} for kind in WORDS}
-for _kind, _words in WORDS.items():
-    for _word, _value in _words.items():
+_BACK: dict[str, dict[str, str]] = {kind: {} for kind in WORDS}
+for _kind, _pairs in WORDS.items():
+    for _word, _value in _pairs.items():
         _BACK[_kind].setdefault(_value, _word)
 
 
@@ -41,7 +41,7 @@ def _words(kind: str, values: list[str] | None) -> str:
 def rows(user: User, filters: WorkerFilters, full: bool) -> Iterator[list[Any]]:
     """One list of cells per worker; ID numbers and phones masked unless ``full``."""
     counties = dict(db.session.execute(sa.select(Area.code, Area.name).where(
-        Area.level == "county")).all())
+        Area.level == "county")).tuples().all())
     base = worker_select(user, filters).subquery()
     w = sa.orm.aliased(Worker, base)
     stmt = (sa.select(w, Household.number, Household.monitored, RelocationSite.name,

@@ -19,7 +19,7 @@ from app import clock
 from app.auth.models import User
 from app.auth.scoping import visible_codes
 from app.extensions import db
-from app.freshness import RecentCache, figures_max_age, per_request
+from app.freshness import Cache, per_request
 
 from .models import Household, Worker, WorkerStatus
 
@@ -34,10 +34,10 @@ class Snapshot:
     at: datetime
 
 
-# No tables to watch: a snapshot is replaced when it is older than its max age only, and
+# No dependencies: a snapshot is replaced when it is older than its max age only, and
 # while one thread of the process counts afresh the others show the one they have.
-_SNAPSHOT: RecentCache[Snapshot] = RecentCache((), figures_max_age, max_entries=8,
-                                               serve_stale=True)
+_SNAPSHOT: Cache[Snapshot] = Cache(max_age="FIGURES_CACHE_SECONDS", max_entries=8,
+                                   serve_stale=True)
 
 
 def _count() -> Snapshot:

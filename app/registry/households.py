@@ -171,7 +171,7 @@ def save_site(data: Mapping[str, Any], by: User | None,
             RelocationSite.county_code == code, RelocationSite.name == name))
         if clash is not None and (site is None or clash != site.id):
             errors["name"] = _("This county already has a site with this name.")
-    if errors:
+    if errors or code is None:  # a missing county is among the errors
         raise RegisterInvalid(errors)
     site = site or RelocationSite()
     site.name = name[:128]

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
-from app.extensions import db
+from app.extensions import Model
 
 
 class WorkerStatus(enum.StrEnum):
@@ -91,7 +91,7 @@ LABELS = {
 }
 
 
-class RelocationSite(db.Model):
+class RelocationSite(Model):
     """易地扶贫搬迁安置点: a resettlement site in a county."""
 
     __scope__ = {"area": "county_code"}
@@ -111,7 +111,7 @@ class RelocationSite(db.Model):
     __table_args__ = (sa.UniqueConstraint("county_code", "name", name="uq_site_county_name"),)
 
 
-class Household(db.Model):
+class Household(Model):
     """户: a household, possibly monitored against falling back into poverty."""
 
     __scope__ = {"area": "area_code"}
@@ -141,7 +141,7 @@ class Household(db.Model):
     )
 
 
-class Dependant(db.Model):
+class Dependant(Model):
     """A household member who is not a worker (child, elder, student…)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -154,7 +154,7 @@ class Dependant(db.Model):
     household: Mapped[Household] = relationship(back_populates="dependants")
 
 
-class HouseholdPlanEntry(db.Model):
+class HouseholdPlanEntry(Model):
     """一户一策: one dated entry of a household's plan; entries are kept as history."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -168,7 +168,7 @@ class HouseholdPlanEntry(db.Model):
     author = relationship("User")
 
 
-class Worker(db.Model):
+class Worker(Model):
     """劳动力: a labourer on the register."""
 
     __scope__ = {"area": "area_code", "worker": "id"}
@@ -251,7 +251,7 @@ class Worker(db.Model):
         return years - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
 
 
-class WorkerCertificate(db.Model):
+class WorkerCertificate(Model):
     """A certificate a worker holds (特种作业操作证, 职业技能等级证书…)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -264,7 +264,7 @@ class WorkerCertificate(db.Model):
     worker: Mapped[Worker] = relationship(back_populates="certificates")
 
 
-class WorkHistory(db.Model):
+class WorkHistory(Model):
     """A past job of a worker."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -278,7 +278,7 @@ class WorkHistory(db.Model):
     worker: Mapped[Worker] = relationship(back_populates="work_history")
 
 
-class WorkerStatusChange(db.Model):
+class WorkerStatusChange(Model):
     """One dated change of a worker's status."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -291,7 +291,7 @@ class WorkerStatusChange(db.Model):
     worker: Mapped[Worker] = relationship(back_populates="status_history")
 
 
-class WorkerEvent(db.Model):
+class WorkerEvent(Model):
     """One line of a worker's activity timeline; every feature adds to it."""
 
     __scope__ = {"area": "area_code", "worker": "worker_id"}
@@ -307,7 +307,7 @@ class WorkerEvent(db.Model):
     __table_args__ = (sa.Index("ix_worker_event_worker_at", "worker_id", "at"),)
 
 
-class DuplicateFlag(db.Model):
+class DuplicateFlag(Model):
     """A pair of workers who look like the same person, for an officer to review."""
 
     __scope__ = {"area": "area_code"}

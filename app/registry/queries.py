@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased
 from app.auth.models import User
 from app.auth.scoping import scope_condition, visible
 from app.extensions import db
-from app.sql import count_up_to, paginate_rows
+from app.sql import count_up_to, paginate_rows, show_capped
 
 from .models import Household, RelocationSite, Worker, WorkerStatus
 from .validation import clean_text, name_keys, prefix_bounds
@@ -95,7 +95,8 @@ def search_condition(query: str) -> sa.ColumnElement[bool] | None:
             return Worker.id_number == upper
         tail = upper[::-1]
         id_low, id_high = prefix_bounds(tail, 18)
-        conditions = [Worker.id_number_rev.between(id_low, id_high)]
+        conditions: list[sa.ColumnElement[bool]] = [
+            Worker.id_number_rev.between(id_low, id_high)]
         if upper.isdigit() and len(upper) <= 11:
             ph_low, ph_high = prefix_bounds(tail, 20)
             conditions.append(Worker.phone_rev.between(ph_low, ph_high))
@@ -228,11 +229,8 @@ def list_workers(user: User, filters: WorkerFilters, page: int = 1, per_page: in
     counted = worker_select(user, filters, hint=needs_rows).order_by(None)
     # Counted up to a cap: a prefecture or the province holds hundreds of thousands of
     # workers, and nobody pages through thousands of pages (they narrow the search).
-    listing.cap = LIST_COUNT_CAP
-    total = count_up_to(counted, Worker.id, LIST_COUNT_CAP)
-    listing.capped = total > LIST_COUNT_CAP
-    listing.total = total
-    return listing
+    return show_capped(listing, count_up_to(counted, Worker.id, LIST_COUNT_CAP),
+                       LIST_COUNT_CAP)
 
 
 @dataclass
@@ -278,7 +276,7 @@ def status_counts(user: User, extra: sa.ColumnElement[bool] | None = None) -> di
     if extra is not None:
         stmt = stmt.where(extra)
     counts = {s.value: 0 for s in WorkerStatus}
-    counts.update(dict(db.session.execute(stmt.group_by(Worker.status)).all()))
+    counts.update(db.session.execute(stmt.group_by(Worker.status)).tuples().all())
     return counts
 
 

@@ -24,6 +24,7 @@ from app.clock import utcnow
 from app.extensions import db
 from app.imports.base import ApplyResult, Column, RowErrors, register_importer
 from app.imports.models import ImportJob
+from app.sql import table_of
 from app.vocabulary import JOB_KINDS, WORKER_REGIONS
 
 from .duplicates import flag_likely_duplicates
@@ -393,7 +394,7 @@ class RosterImporter:
         if updates:
             db.session.execute(sa.update(Worker), updates)
         if inserts:
-            ids = _insert_ids(Worker.__table__, inserts, "id_number")
+            ids = _insert_ids(table_of(Worker), inserts, "id_number")
             for worker_id, values in zip(ids, inserts, strict=True):
                 status_changes.append(status_change_values(
                     worker_id, values["status"], reason=reason, by_user_id=self.user_id,
@@ -404,9 +405,9 @@ class RosterImporter:
             self.touched.extend(ids)
             result.added += len(ids)
         if status_changes:
-            db.session.execute(WorkerStatusChange.__table__.insert(), status_changes)
+            db.session.execute(table_of(WorkerStatusChange).insert(), status_changes)
         if events:
-            db.session.execute(WorkerEvent.__table__.insert(), events)
+            db.session.execute(table_of(WorkerEvent).insert(), events)
         db.session.flush()
         return result
 
@@ -460,7 +461,7 @@ class RosterImporter:
             # else: refused in apply(): no county to create the household in
         if new:
             rows = list(new.values())
-            ids = _insert_ids(Household.__table__, rows, "number")
+            ids = _insert_ids(table_of(Household), rows, "number")
             for household_id, row in zip(ids, rows, strict=True):
                 found[row["number"]] = (household_id, row["area_code"], row["site_id"])
             for rec in records:

@@ -149,7 +149,8 @@ WORKER_COLUMNS = ("name", "name_pinyin", "name_initials", "id_number", "id_numbe
                   "birth_date", "sex", "phone", "phone_rev", "area_code", "household_id",
                   "category", "education", "skills_text", "regions_acceptable", "min_wage",
                   "job_kinds_wanted", "available_from", "care_duties", "health_notes")
-_NEW_WORKER = {"phone": None, "phone_rev": None, "household_id": None, "category": "general",
+_NEW_WORKER: dict[str, Any] = {
+               "phone": None, "phone_rev": None, "household_id": None, "category": "general",
                "education": "junior", "skills_text": "", "regions_acceptable": [],
                "min_wage": None, "job_kinds_wanted": [], "available_from": None,
                "care_duties": False, "health_notes": "", "preferred_language": "zh"}

@@ -51,8 +51,8 @@ def register_event_kind(kind: str, title: Any, describe: Describer | None = None
 
 def _status(event: WorkerEvent) -> str:
     d = event.detail or {}
-    before = LABELS["status"].get(d.get("from"), d.get("from") or "—")
-    text = f"{before} → {LABELS['status'].get(d.get('to'), d.get('to'))}"
+    before = LABELS["status"].get(d.get("from") or "", d.get("from") or "—")
+    text = f"{before} → {LABELS['status'].get(d.get('to') or '', d.get('to'))}"
     return text + (f" ({d['reason']})" if d.get("reason") else "")
 
 

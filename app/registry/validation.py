@@ -180,7 +180,9 @@ def name_keys(name: str) -> tuple[str, str]:
     get one stable reading, so the same name always gives the same key); Latin letters
     and digits are kept, everything else is dropped.
     """
-    syllables = lazy_pinyin(name, style=Style.NORMAL, errors=lambda s: s.split(),
+    # pypinyin documents that ``errors`` may return a list; its annotation says a str.
+    syllables = lazy_pinyin(name, style=Style.NORMAL,
+                            errors=lambda s: s.split(),  # type: ignore[arg-type,return-value]
                             v_to_u=False)
     parts = [re.sub(r"[^a-z0-9]", "", s.lower()) for s in syllables]
     parts = [p for p in parts if p]

@@ -190,8 +190,9 @@ def site(site_id: int):
 
 def _officer_choices(site: RelocationSite | None) -> list[tuple[str, str]]:
     stmt = sa.select(User).where(User.role == "officer", User.active.is_(True))
-    if me().role == "officer" and me().area is not None:
-        stmt = stmt.where(area_filter(User.area_code, me().area))
+    area = me().area
+    if me().role == "officer" and area is not None:
+        stmt = stmt.where(area_filter(User.area_code, area))
     return [("", "—")] + [(str(u.id), u.display_name or u.username)
                           for u in db.session.scalars(stmt.order_by(User.username).limit(500))]
 

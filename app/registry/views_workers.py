@@ -124,9 +124,9 @@ def _worker_page(worker: Worker, reveal: bool = False, status_form: StatusForm |
     household = worker.household
     members: list[Worker] = []
     if household is not None:
-        members = db.session.scalars(sa.select(Worker).where(
+        members = list(db.session.scalars(sa.select(Worker).where(
             Worker.household_id == household.id, Worker.merged_into_id.is_(None))
-            .order_by(Worker.birth_date)).all()
+            .order_by(Worker.birth_date)))
     events = db.session.scalars(
         visible(sa.select(WorkerEvent).where(WorkerEvent.worker_id == worker.id), WorkerEvent,
                 me()).order_by(WorkerEvent.at.desc(), WorkerEvent.id.desc()).limit(200)).all()
@@ -220,4 +220,4 @@ def site_names(site_ids: set[int]) -> dict[int, str]:
     if not site_ids:
         return {}
     return dict(db.session.execute(sa.select(RelocationSite.id, RelocationSite.name).where(
-        RelocationSite.id.in_(site_ids))).all())
+        RelocationSite.id.in_(site_ids))).tuples().all())

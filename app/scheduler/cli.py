@@ -7,9 +7,9 @@ from datetime import datetime
 
 import click
 import sqlalchemy as sa
-from flask import Blueprint, current_app
+from flask import Blueprint
 
-from app.extensions import db
+from app.extensions import db, real_app
 
 from .jobs import RUNNERS
 from .lock import lease
@@ -28,7 +28,7 @@ def run() -> None:
     from .runner import build_scheduler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    app = current_app._get_current_object()
+    app = real_app()
     click.echo("scheduler: starting (Ctrl-C to stop)")
     try:
         build_scheduler(app, blocking=True).start()

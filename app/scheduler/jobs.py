@@ -12,10 +12,10 @@ from contextlib import contextmanager, nullcontext
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import Flask, current_app, has_app_context
+from flask import Flask, has_app_context
 
 from app.clock import local_date, utcnow
-from app.extensions import db
+from app.extensions import db, real_app
 
 from .lock import ensure_row, job_lock, lease
 
@@ -24,7 +24,7 @@ log = logging.getLogger("qianlu.scheduler")
 
 @contextmanager
 def _context(app: Flask | None) -> Iterator[None]:
-    if app is None or (has_app_context() and current_app._get_current_object() is app):
+    if app is None or (has_app_context() and real_app() is app):
         with nullcontext():
             yield
         return

@@ -22,12 +22,13 @@ from sqlalchemy.engine import Connection
 
 from app.clock import utcnow
 from app.extensions import db
+from app.sql import table_of
 
 from .models import SchedulerLease
 
 log = logging.getLogger("qianlu.scheduler")
 DEFAULT_TTL = timedelta(minutes=30)
-lease = SchedulerLease.__table__
+lease = table_of(SchedulerLease)
 
 
 def advisory_key(name: str) -> int:

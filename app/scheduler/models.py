@@ -6,10 +6,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 
 
-class SchedulerLease(db.Model):
+class SchedulerLease(Model):
     """One row per job: who holds it until when (SQLite lock) and how its last run went."""
 
     __tablename__ = "scheduler_lease"

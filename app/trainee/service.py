@@ -23,6 +23,7 @@ from app.errors_domain import ConflictError, DomainError
 from app.extensions import db
 from app.registry.models import Worker
 from app.registry.timeline import add_event
+from app.sql import affected
 from app.training.models import ChangeReport, TraineeCode
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out over the phone
@@ -130,14 +131,14 @@ def activate_with_code(code: str, password: str, ip: str) -> Activation:
         _attempt(key, ip, False)
         raise DomainError(_("This code is not valid or has expired. Ask your officer for "
                             "a new one."), field="code", code="bad_code")
-    worker = db.session.get(Worker, row.worker_id)
+    worker = db.session.get_one(Worker, row.worker_id)
     if trainee_user(worker) is not None:
         raise ConflictError(_("This worker already has an account: log in, or ask your "
                               "officer to reset the password."), code="has_account")
-    result = db.session.execute(sa.update(TraineeCode).where(
+    used = affected(sa.update(TraineeCode).where(
         TraineeCode.id == row.id, TraineeCode.used_at.is_(None)).values(used_at=now)
         .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    if used != 1:
         raise DomainError(_("This code is not valid or has expired. Ask your officer for "
                             "a new one."), field="code", code="bad_code")
     user = _create_account(worker, password)
@@ -203,11 +204,11 @@ def report_change(worker: Worker, kind: str, *, by: User | None, employer_name: 
 
 def handle_report(report: ChangeReport, *, confirmed: bool, by: User) -> ChangeReport:
     """The officer marks a report confirmed (and acts on it in the register) or dismissed."""
-    result = db.session.execute(sa.update(ChangeReport).where(
+    handled = affected(sa.update(ChangeReport).where(
         ChangeReport.id == report.id, ChangeReport.status == "new").values(
         status="confirmed" if confirmed else "dismissed", handled_by_id=by.id,
         handled_at=utcnow()).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    if handled != 1:
         raise ConflictError(_("This report has already been handled."), code="handled")
     db.session.refresh(report)
     audit("trainee_report_" + report.status, report, user=by)

@@ -155,7 +155,7 @@ def _check_sessions(chk: _Checker, entry: str, raw: dict, county: str, days: int
         where_county = s.get("county", county)
         if not isinstance(where_county, str) or (areas is not None and where_county not in areas):
             chk.add(entry, f"{where}.county", f"unknown Guizhou county {where_county!r}")
-        if not ok:
+        if not ok or not isinstance(start, date) or not isinstance(end, date):
             continue
         if end < start:
             chk.add(entry, f"{where}.end", "ends before it starts")
@@ -409,7 +409,9 @@ def _write(data: dict, file: str, report: LoadReport, strict_links: bool) -> Non
 
     problems: list[Problem] = []
     by_code = {c.code: c for c in db.session.scalars(sa.select(Course))}
-    touched, grown, day = [], [], today()
+    touched: list[Course] = []
+    grown: list[int] = []  # sessions that gained places (their waiting lists move up)
+    day = today()
     for raw in data["course"]:
         values = _course_values(raw)
         course = by_code.get(raw["code"])

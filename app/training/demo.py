@@ -26,6 +26,8 @@ def _order_employer(course: Course) -> Employer:
     from app.auth.models import Area
     from app.employers.service import locate
 
+    if not course.order_credit_code:
+        raise ValueError(f"order course {course.code} names no employer credit code")
     area = course.order_credit_code[2:8]
     place = locate(area if db.session.get(Area, area) else area[:2] + "0000")
     employer = Employer(name=course.order_employer_name, credit_code=course.order_credit_code,
@@ -74,9 +76,9 @@ def seed_training(ctx: SeedContext) -> None:
     for course in db.session.scalars(sa.select(Course).where(Course.mode == "order")):
         _order_job(course, _order_employer(course))
     resolve_order_links()
-    officer = ctx.data.get("officer_county")
+    officer = ctx.officers.get("county")
     day = today()
-    trainee = ctx.data.get("trainee_worker")
+    trainee = ctx.trainee_worker
     seekers = [w for w in db.session.scalars(
         sa.select(Worker).where(Worker.status == "seeking").order_by(Worker.id))
         if w is not trainee]
@@ -101,9 +103,9 @@ def seed_training(ctx: SeedContext) -> None:
     # The demo trainee: enrolled in the maternity-nurse order class.
     if trainee is not None:
         for code in ("GZ-MAT-01", "GZ-HK-02", "GZ-HK-01"):
-            course = db.session.scalar(sa.select(Course).where(Course.code == code))
-            session = course and next((s for s in course.sessions if s.open_on(day)
-                                       and _eligible(trainee, s)), None)
+            found = db.session.scalar(sa.select(Course).where(Course.code == code))
+            session = None if found is None else next(
+                (s for s in found.sessions if s.open_on(day) and _eligible(trainee, s)), None)
             if session is not None:
                 enrol(trainee, session, by=officer, source="officer", day=day)
                 break

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
-from app.extensions import db
+from app.extensions import Model
 
 EVERYONE = {"area": "*", "employer": "*", "worker": "*"}
 
@@ -49,7 +49,7 @@ LABELS = {
 }
 
 
-class Course(db.Model):
+class Course(Model):
     """A course of the catalogue (training_catalog/courses.toml), upserted by code."""
 
     __scope__ = EVERYONE
@@ -115,7 +115,7 @@ class Course(db.Model):
         return self.name_en if locale == "en" and self.name_en else self.name
 
 
-class CourseSession(db.Model):
+class CourseSession(Model):
     """One run of a course: dates and places; ``enrolled`` only moves by conditional UPDATE."""
 
     __scope__ = EVERYONE
@@ -150,7 +150,7 @@ class CourseSession(db.Model):
         return self.start_date > day
 
 
-class Enrolment(db.Model):
+class Enrolment(Model):
     """A worker in a session: enrolled, waitlisted, withdrawn, completed or failed."""
 
     __scope__ = {"area": "area_code", "worker": "worker_id"}
@@ -184,7 +184,7 @@ class Enrolment(db.Model):
     )
 
 
-class TraineeCode(db.Model):
+class TraineeCode(Model):
     """A one-time activation code an officer gives a worker (stored hashed, expiring)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -196,7 +196,7 @@ class TraineeCode(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class ChangeReport(db.Model):
+class ChangeReport(Model):
     """A trainee's own report (found a job, left a job, moved) for the officer to confirm."""
 
     __scope__ = {"area": "area_code", "worker": "worker_id"}

@@ -28,7 +28,7 @@ from app.registry.models import (
     LABELS as REGISTRY_LABELS,
 )
 from app.registry.timeline import add_event
-from app.sql import lock_row
+from app.sql import affected, lock_row
 
 from .models import ACTIVE_ENROLMENT, Course, CourseSession, Enrolment, EnrolmentStatus
 
@@ -73,12 +73,11 @@ def eligibility_problems(worker: Worker, course: Course, start: date) -> list[st
 
 def _take_place(session_id: int) -> bool:
     """Atomically take a place if one is left (never passes ``places``)."""
-    result = db.session.execute(
+    return affected(
         sa.update(CourseSession)
         .where(CourseSession.id == session_id, CourseSession.enrolled < CourseSession.places)
         .values(enrolled=CourseSession.enrolled + 1)
-        .execution_options(synchronize_session=False))
-    return result.rowcount == 1
+        .execution_options(synchronize_session=False)) == 1
 
 
 def _release_place(session_id: int) -> None:
@@ -91,12 +90,11 @@ def _release_place(session_id: int) -> None:
 
 def _move(enrolment_id: int, old: str, new: str, **values: object) -> bool:
     """Conditional state change: True when this call made it."""
-    result = db.session.execute(
+    return affected(
         sa.update(Enrolment)
         .where(Enrolment.id == enrolment_id, Enrolment.status == old)
         .values(status=new, updated_at=utcnow(), **values)
-        .execution_options(synchronize_session=False))
-    return result.rowcount == 1
+        .execution_options(synchronize_session=False)) == 1
 
 
 def _waitlist(session_id: int, limit: int = 20) -> list[int]:
@@ -107,7 +105,7 @@ def _waitlist(session_id: int, limit: int = 20) -> list[int]:
 
 
 def _promoted(enrolment_id: int, by: User | None) -> Enrolment:
-    enrolment = db.session.get(Enrolment, enrolment_id)
+    enrolment = db.session.get_one(Enrolment, enrolment_id)
     db.session.refresh(enrolment)
     worker = enrolment.worker
     if worker.status == "seeking":
@@ -344,9 +342,7 @@ def rematch(worker: Worker) -> int | None:
         from app.matching.service import recommend_for_worker
     except ImportError:
         return None
-    result = recommend_for_worker(worker, 10)
-    matches = getattr(result, "matches", result)
-    return len(matches) if matches is not None else None
+    return len(recommend_for_worker(worker, 10).matches)
 
 
 def _refer_graduate(result: Completion, worker: Worker, course: Course, by: User | None,
@@ -354,7 +350,7 @@ def _refer_graduate(result: Completion, worker: Worker, course: Course, by: User
     from app.employers.models import Job
     from app.placements.service import refer
 
-    job = db.session.get(Job, course.job_id)
+    job = db.session.get_one(Job, course.job_id)
     try:
         with db.session.begin_nested():
             result.referral = refer(worker, job, by=by, source="course",

@@ -56,7 +56,7 @@ def _waitlists(session_ids: list[int]) -> dict[int, int]:
     return dict(db.session.execute(
         sa.select(Enrolment.session_id, sa.func.count(Enrolment.id))
         .where(Enrolment.session_id.in_(session_ids), Enrolment.status == "waitlisted")
-        .group_by(Enrolment.session_id)).all())
+        .group_by(Enrolment.session_id)).tuples().all())
 
 
 @bp.route("/")

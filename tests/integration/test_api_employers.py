@@ -6,10 +6,7 @@ from datetime import timedelta
 from stdnum.cn import uscc
 
 from app import clock
-from tests.integration import test_api_support
-from tests.integration.test_api_support import error_of, ok
-
-api = test_api_support.api  # the fixture
+from tests.support.api import error_of, ok
 
 
 def _credit_code(n: int) -> str:

@@ -6,10 +6,7 @@ from datetime import timedelta
 
 from app import clock
 from app.placements.service import refer
-from tests.integration import test_api_support
-from tests.integration.test_api_support import error_of, ok
-
-api = test_api_support.api  # the fixture
+from tests.support.api import error_of, ok
 
 
 def test_matches_rank_and_explain_and_rule_out_with_reasons(api, factory):

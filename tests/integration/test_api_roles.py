@@ -7,10 +7,7 @@ import re
 
 import pytest
 
-from tests.integration import test_api_support
-from tests.integration.test_api_support import error_of
-
-api = test_api_support.api  # the fixture
+from tests.support.api import error_of
 
 ROLES = ("officer", "admin", "employer", "trainee")
 ALL = set(ROLES)

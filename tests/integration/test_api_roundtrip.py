@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from app import clock
 from tests.conftest import PASSWORD
-from tests.integration.test_api_support import Caller, error_of, ok
+from tests.support.api import Caller, error_of, ok
 
 
 def _login(client, username: str, password: str = PASSWORD) -> Caller:

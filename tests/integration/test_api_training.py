@@ -4,11 +4,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from app import clock
-from tests.integration import test_api_support
-from tests.integration.test_api_support import error_of, ok
-from tests.integration.test_enrolment import make_course
-
-api = test_api_support.api  # the fixture
+from tests.factories.training import make_course
+from tests.support.api import error_of, ok
 
 
 def test_catalogue_lists_and_filters(api, factory, db):

@@ -7,10 +7,7 @@ import sqlalchemy as sa
 
 from app.auth.models import AuditLog
 from app.registry.demo import demo_id_number
-from tests.integration import test_api_support
-from tests.integration.test_api_support import error_of, ok
-
-api = test_api_support.api  # the fixture
+from tests.support.api import error_of, ok
 
 
 def _new_worker(**kw) -> dict:

@@ -209,6 +209,19 @@ def test_officer_outside_the_area_cannot_reset(client, factory, login):
     assert client.post(f"/auth/users/{trainee.id}/reset-password").status_code == 404
 
 
+def test_passwords_are_hashed_at_the_configured_cost_and_redone_at_login(app, db, factory):
+    from argon2 import PasswordHasher
+
+    from app.auth.service import verify_password
+
+    user = factory.user("officer")
+    assert "m=64,t=1," in user.password_hash  # the tests' cheap cost (ARGON2_*)
+    user.password_hash = PasswordHasher().hash(PASSWORD)  # made at production cost
+    assert "m=65536,t=3," in user.password_hash
+    assert verify_password(user, PASSWORD) and not verify_password(user, "wrong-pass-1")
+    assert "m=64,t=1," in user.password_hash  # redone at the configured cost
+
+
 def test_logging_out_ends_a_copied_session_cookie(app, client, factory, db):
     user = factory.user("officer")
     client.post("/auth/login", data={"username": user.username, "password": PASSWORD})
@@ -224,15 +237,17 @@ def test_unknown_and_known_usernames_cost_the_same_verification(client, factory,
     from app.auth import service
 
     calls: list[str] = []
-    real = service._hasher
+    with client.application.app_context():
+        real = service._hasher()
 
     class Counting(type(real)):
         def verify(self, hash_, password):
             calls.append(hash_)
             return super().verify(hash_, password)
 
-    monkeypatch.setattr(service, "_hasher", Counting(
-        time_cost=real.time_cost, memory_cost=real.memory_cost, parallelism=real.parallelism))
+    counting = Counting(time_cost=real.time_cost, memory_cost=real.memory_cost,
+                        parallelism=real.parallelism)
+    monkeypatch.setattr(service, "_hasher", lambda: counting)
     user = factory.user("officer")
     client.post("/auth/login", data={"username": user.username, "password": "bad-pass-1"})
     client.post("/auth/login", data={"username": "nobody-here", "password": "bad-pass-1"})

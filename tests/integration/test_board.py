@@ -9,7 +9,7 @@ import pytest
 from app import clock
 from app.employers import jobs as job_service
 from tests.conftest import text_of
-from tests.integration.test_employers import make_employer, make_job
+from tests.factories.employers import make_employer, make_job
 
 
 @pytest.fixture

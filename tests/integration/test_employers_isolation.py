@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from app.auth.models import AuditLog
 from app.employers.models import Employer, Job
 from app.registry.models import Worker
-from tests.integration.test_employers import make_employer, make_job
+from tests.factories.employers import make_employer, make_job
 
 # Keyword values used to fill URL rules: every id points at employer A's records.
 PUBLIC = {"board.index", "board.detail", "employers.signup"}

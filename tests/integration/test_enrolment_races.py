@@ -15,7 +15,7 @@ from app.extensions import db as _db
 from app.training.models import CourseSession, Enrolment
 from app.training.service import enrol
 from tests.conftest import BACKENDS, Factory, backend_url, make_app
-from tests.integration.test_enrolment import make_course
+from tests.factories.training import make_course
 
 pytestmark = pytest.mark.concurrency
 

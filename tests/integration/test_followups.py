@@ -16,20 +16,9 @@ from app.placements.followup_models import FollowUp, WageArrearsCase
 from app.placements.followups import mark_overdue, queue, queue_counts, schedule_followups, sweep
 from app.placements.models import Placement
 from app.placements.outcomes import Outcome, record_outcome
-from app.placements.service import confirm_hire, refer
 from app.registry.models import Household, HouseholdPlanEntry, WorkerEvent
 from tests.conftest import text_of
-
-START = date(2025, 9, 24)  # a Wednesday; day 7 is National Day
-
-
-def place(factory, *, start=START, today=None, worker=None, job=None, officer=None, **kw):
-    """A confirmed placement through the real referral path."""
-    worker = worker or factory.worker(**kw)
-    job = job or factory.job(headcount=50)
-    referral = refer(worker, job, by=officer)
-    return confirm_hire(referral, start_date=start, monthly_wage=5000, by=officer,
-                        today=today or start)
+from tests.factories.placements import START, place
 
 
 def followups(db, placement):

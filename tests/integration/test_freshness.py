@@ -1,6 +1,6 @@
 """Per-process caches (app.freshness): reused between requests, but never across a write
-this process made, a rolled-back transaction or their max age; over shared tables, never
-across another process's committed write either. The dashboard's register figures are a
+this process made, a rolled-back transaction or their max age, nor across another
+process's committed write to what they depend on. The dashboard's register figures are a
 snapshot of at most FIGURES_CACHE_SECONDS."""
 from __future__ import annotations
 
@@ -8,16 +8,27 @@ import re
 
 import sqlalchemy as sa
 
+from app.auth.models import User
+from app.employers.models import Job
+from app.freshness import Cache
 from app.registry.models import Worker
 from app.registry.queries import household_counts, status_counts
-from tests.integration.test_query_counts import count_queries
+from tests.support.queries import count_queries
 
 
-def _seeking_cache(max_age: dict):
-    """A per-process cache of seeking workers (watching the worker table), and its use."""
-    from app.freshness import RecentCache
+class _Clock:
+    """A clock the test moves by hand."""
 
-    cache: RecentCache[int] = RecentCache(("worker",), lambda: max_age["s"])
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _seeking_cache(clock: _Clock | None = None):
+    """A per-process cache of seeking workers (depending on workers), and its use."""
+    cache: Cache[int] = Cache(depends_on=(Worker,), max_age=3600.0, clock=clock or _Clock())
 
     def seeking() -> int:
         return cache.get("seeking", lambda: db_count_seeking())
@@ -33,19 +44,21 @@ def db_count_seeking() -> int:
 
 
 def test_a_value_is_reused_until_this_process_writes_its_table(app, db, factory):
-    seeking = _seeking_cache({"s": 3600.0})
+    seeking = _seeking_cache()
     factory.worker(status="seeking")
     first = seeking()
     with count_queries() as reused:
         assert seeking() == first
-    assert reused["n"] == 0
+    # nothing counted again (the write counts of every process are read: once per
+    # request in a request, here at each use)
+    assert [s for s in reused["statements"] if "data_version" not in s] == []
     factory.worker(status="seeking")  # a flush: recounted at once
     assert seeking() == first + 1
 
 
 def test_a_bulk_update_and_the_max_age_both_invalidate(app, db, factory):
-    age = {"s": 3600.0}
-    seeking = _seeking_cache(age)
+    clock = _Clock()
+    seeking = _seeking_cache(clock)
     worker = factory.worker(status="seeking")
     before = seeking()
     db.session.execute(sa.update(Worker).where(Worker.id == worker.id).values(
@@ -56,12 +69,12 @@ def test_a_bulk_update_and_the_max_age_both_invalidate(app, db, factory):
     db.session.connection().execute(sa.text("UPDATE worker SET status = 'seeking' WHERE id = :i"),
                                     {"i": worker.id})
     assert seeking() == after
-    age["s"] = 0.0
+    clock.now += 3600
     assert seeking() == before
 
 
 def test_counts_seen_inside_a_rolled_back_transaction_are_not_kept(app, db, factory):
-    seeking = _seeking_cache({"s": 3600.0})
+    seeking = _seeking_cache()
     base = seeking()
     nested = db.session.begin_nested()
     factory.worker(status="seeking")
@@ -125,7 +138,7 @@ def test_area_figures_add_up_the_counties_of_each_scope(app, db, factory):
     assert area_figures(admin)[0]["monitored"] == 1
 
 
-# --- shared tables: a commit by any process is seen by every process's caches --------------
+# --- a commit by any process is seen by every process's caches ----------------------------
 
 def _version(db, name: str) -> int:
     return db.session.connection().execute(
@@ -148,30 +161,28 @@ def test_a_commit_writing_a_shared_table_counts_once_and_a_savepoint_or_rollback
     db.session.flush()
     db.session.rollback()  # rolled back: nothing to tell anyone
     assert _version(db, "job") == before + 1
-    factory.worker()  # not a shared table: no write to data_version
+    factory.worker()  # not a table of openings: no write to its version
     db.session.commit()
     assert _version(db, "job") == before + 1
 
 
 def test_another_process_commit_to_a_shared_table_invalidates_at_once(app, db, factory):
-    from app.freshness import RecentCache
-
     computed = []
-    cache: RecentCache[int] = RecentCache(("job",), lambda: 3600.0, shared=True)
-    local: RecentCache[int] = RecentCache(("job",), lambda: 3600.0)
+    cache: Cache[int] = Cache(depends_on=(Job,), max_age=3600.0)
+    areas: Cache[int] = Cache(max_age=3600.0)  # depends on nothing
 
     def compute() -> int:
         computed.append(1)
         return len(computed)
 
     assert cache.get("k", compute) == 1 and cache.get("k", compute) == 1
-    assert local.get("k", compute) == 2
+    assert areas.get("k", compute) == 2
     # Another process commits a change to openings: its transaction adds 1 to the row.
     db.session.connection().execute(sa.text(
         "INSERT INTO data_version (name, version) VALUES ('job', 1) "
         "ON CONFLICT (name) DO UPDATE SET version = data_version.version + 1"))
     assert cache.get("k", compute) == 3  # recomputed at once
-    assert local.get("k", compute) == 2  # a per-process cache only sees its own writes
+    assert areas.get("k", compute) == 2  # a cache that does not depend on openings
 
 
 def test_matching_index_sees_another_process_committed_opening_at_once(app, db, factory):
@@ -231,3 +242,38 @@ def test_a_deactivation_by_another_process_ends_the_session_at_once(client, db, 
     _bump(db, "user")
     db.session.expire_all()
     assert client.get("/").status_code == 302
+
+
+def test_a_login_or_a_language_switch_keeps_cached_accounts_but_a_role_change_not(
+        client, db, login_as, factory):
+    officer = login_as("officer", area_code="520526")
+    other = factory.user("officer", area_code="520526")
+    db.session.commit()
+    before = _version(db, "user")
+    other.last_login_at = other.created_at  # what a login writes
+    other.locale = "en"  # what a language switch writes
+    db.session.commit()
+    assert _version(db, "user") == before  # no process drops its cached accounts
+    client.get("/?lang=en")  # this account switches its language: the same
+    assert _version(db, "user") == before
+    assert db.session.get(User, officer.id).locale == "en"
+    other.role = "admin"
+    db.session.commit()
+    assert _version(db, "user") == before + 1  # every process reads accounts afresh
+
+
+def test_the_board_page_is_rendered_again_when_an_area_is_renamed(client, db, factory):
+    from app.auth.models import Area
+
+    factory.job(title="焊工")
+    db.session.commit()
+    area = db.session.get(Area, "441900")  # a city the board's filter names
+    assert area.name in client.get("/jobs").text
+    old = area.name
+    area.name = "测试新区"
+    db.session.commit()
+    try:
+        assert "测试新区" in client.get("/jobs").text
+    finally:
+        area.name = old
+        db.session.commit()

@@ -11,10 +11,8 @@ from app.employers.service import listed_jobs
 from app.matching.profiles import job_profiles
 from app.placements.service import confirm_hire, refer
 from tests.conftest import PASSWORD
-from tests.integration import test_api_support
-from tests.integration.test_api_support import ok
-
-api = test_api_support.api  # the fixture
+from tests.factories.employers import job_data, make_employer
+from tests.support.api import ok
 
 
 def test_hires_never_fill_an_opening_without_a_fixed_headcount(db, factory):
@@ -38,8 +36,6 @@ def test_hires_never_fill_an_opening_without_a_fixed_headcount(db, factory):
 
 
 def test_an_unspecified_headcount_can_be_saved_published_and_edited(db, factory):
-    from tests.integration.test_employers import job_data, make_employer
-
     employer, user = make_employer(factory)
     job = job_service.create_job(employer, job_data(headcount=None), user)
     job_service.publish_job(job, user)
@@ -81,8 +77,6 @@ def test_the_employer_panel_counts_fixed_places_and_says_若干(client, db, fact
 
 
 def test_editing_an_imported_hourly_opening_keeps_its_wording(db, factory):
-    from tests.integration.test_employers import job_data, make_employer
-
     employer, user = make_employer(factory)
     job = job_service.create_job(employer, job_data(
         wage_min=4872, wage_max=4872, wage_note="1小时28元", wage_unit="hour"), user)

@@ -12,7 +12,7 @@ from app.employers.models import Job
 from app.employers.service import today as china_today  # the app asks in China time
 from app.errors_domain import ConflictError, DomainError
 from tests.conftest import text_of
-from tests.integration.test_employers import job_data, make_employer, make_job
+from tests.factories.employers import job_data, make_employer, make_job
 
 TODAY = china_today()
 

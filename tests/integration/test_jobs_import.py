@@ -13,7 +13,8 @@ from app.employers.importer import JobsImporter, read_age, read_benefits, read_h
 from app.employers.models import Employer, Job, PartnerMapping
 from app.imports.base import RowErrors
 from app.imports.models import ImportJob
-from tests.integration.test_employers import make_employer
+from tests.factories.employers import make_employer
+from tests.support.imports import map_and_run
 
 HEADER = ["序号", "岗位", "人数", "工资待遇", "工作地址", "年龄", "学历", "福利", "备注"]
 ROWS = [
@@ -41,19 +42,6 @@ def csv_bytes(header=HEADER, rows=ROWS, encoding="gbk") -> bytes:
 def upload(client, employer, data: bytes, name: str = "协作岗位.csv", **form):
     return client.post(f"/employers/{employer.id}/import", data={
         "file": (io.BytesIO(data), name), **form}, content_type="multipart/form-data")
-
-
-def map_and_run(client, location: str, mapping: dict[int, str] | None = None):
-    page = client.get(location)
-    assert page.status_code == 200
-    body = page.get_data(as_text=True)
-    chosen = {}
-    for i in range(len(re.findall(r'name="map_(\d+)"', body))):
-        m = re.search(rf'name="map_{i}".*?</select>', body, re.S)
-        sel = re.search(r'<option value="([^"]*)" selected', m.group(0))
-        chosen[i] = sel.group(1) if sel else ""
-    chosen.update(mapping or {})
-    return client.post(location, data={f"map_{i}": k for i, k in chosen.items()})
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from stdnum.cn import uscc
 from app.auth.models import AuditLog
 from app.employers.models import Employer, Job, PartnerMapping
 from app.imports.models import ImportJob
-from tests.integration.test_jobs_import import map_and_run
+from tests.support.imports import map_and_run
 
 
 def code(n: int, area: str = "320583") -> str:

@@ -1,30 +1,12 @@
 """Pages run a bounded number of queries however many rows they show (no N+1)."""
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import sqlalchemy as sa
 from sqlalchemy import event
 
 from app import clock
 from app.extensions import db as _db
-
-
-@contextmanager
-def count_queries():
-    """Count (and keep) the SQL statements executed inside the block."""
-    counter = {"n": 0, "statements": []}
-
-    def before(_conn, _cursor, statement, *_args, **_kwargs):
-        counter["n"] += 1
-        counter["statements"].append(statement)
-
-    engine = _db.engine
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield counter
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
+from tests.support.queries import count_queries
 
 
 def _openings(factory, n: int) -> None:
@@ -78,7 +60,7 @@ def _placements(factory, officer, n: int) -> None:
     """Placements started ten days ago: their day-7 follow-ups are overdue today."""
     from datetime import timedelta
 
-    from tests.integration.test_followups import place
+    from tests.factories.placements import place
 
     for _ in range(n):
         place(factory, officer=officer, start=clock.today() - timedelta(days=10),

@@ -26,6 +26,6 @@ def test_seed_register(app, db):
     assert db.session.scalar(sa.select(sa.func.count(Household.id)).where(
         Household.monitored.is_(True))) > 50
     assert db.session.scalar(sa.select(sa.func.count(HouseholdPlanEntry.id))) > 50
-    trainee = ctx.data["trainee_worker"]
+    trainee = ctx.trainee_worker
     assert trainee.name == "王小芳" and trainee.household_id is not None
     assert any(login[0] == "trainee" for login in ctx.logins)

@@ -161,8 +161,39 @@ def test_overall_counted_in_sql_agrees_with_the_per_placement_rule(db, factory):
     add_placement(db, factory.worker(), days=-5, lost=False)  # starts after AS_OF: not counted
     db.session.flush()
     obs = _observations(None, AS_OF)
-    expected = kaplan_meier(obs["durations"], obs["events"])
+    expected = kaplan_meier(obs.durations, obs.events)
     total = overall(None, AS_OF)
     assert total.n == expected.n == 11 and total.events == expected.n_events == 6
     for day in (5, 12, 33, 45, 50, 200):
         assert total.curve.at(day).survival == pytest.approx(expected.at(day).survival)
+
+
+def test_the_snapshot_holds_each_scope_and_the_dashboard_reads_it(db, factory):
+    """Every area an officer's scope can be gets the figures counting within the scope
+    would give; the dashboard shows the latest snapshot's, not a recount."""
+    from app.placements.panels import figures
+    from app.placements.retention import snapshot_figure
+
+    officers = [factory.user("officer", area_code=code)
+                for code in ("520526", "520500", "520000", "520103")]
+    admin = factory.user("admin")
+    before = [snapshot_figure(u, 90) for u in (*officers, admin)]
+    assert before == [None] * 5  # no snapshot yet: the dashboard counts for itself
+    for county, days, lost in [("520526", 120, False), ("520526", 100, True),
+                               ("520502", 200, False), ("520502", 95, False),
+                               ("520103", 150, True), ("520103", 130, False)]:
+        add_placement(db, factory.worker(area_code=county), days=days, lost=lost)
+    snapshot(AS_OF)
+    db.session.commit()
+    for user in (*officers, admin):
+        live = overall(user, AS_OF).figures[90]
+        assert snapshot_figure(user, 90) == pytest.approx(
+            (live.survival, live.lower, live.upper)), user.area_code
+    # a placement lost after the snapshot shows on the dashboard with the next snapshot
+    shown = figures(officers[0], AS_OF)["retention_90"]
+    add_placement(db, factory.worker(area_code="520526"), days=60, lost=True)
+    db.session.commit()
+    assert figures(officers[0], AS_OF)["retention_90"] == shown
+    snapshot(AS_OF)
+    db.session.commit()
+    assert figures(officers[0], AS_OF)["retention_90"] != shown

@@ -15,7 +15,7 @@ from app.trainee.service import issue_code
 from app.training.models import ChangeReport, Enrolment
 from app.training.service import complete, enrol
 from tests.conftest import text_of
-from tests.integration.test_enrolment import make_course
+from tests.factories.training import make_course
 
 NEW_PASSWORD = "fang2025abc"
 

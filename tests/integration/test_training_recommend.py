@@ -10,7 +10,7 @@ from app.training.recommend import (
     rank_courses,
     recommend_courses,
 )
-from tests.integration.test_enrolment import make_course
+from tests.factories.training import make_course
 
 
 def test_rank_courses_pure():

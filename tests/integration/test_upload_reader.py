@@ -11,8 +11,8 @@ from openpyxl import Workbook
 from app.registry.households import save_site
 from app.registry.models import Worker
 from tests.conftest import text_of
-from tests.integration.test_employers import make_employer
-from tests.integration.test_imports_roster import HEAD, good_rows, pid
+from tests.factories.employers import make_employer
+from tests.factories.roster import HEAD, good_rows, pid
 
 
 def _upload_openings(client, employer, data: bytes, name: str):

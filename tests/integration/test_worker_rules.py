@@ -15,10 +15,7 @@ from app.registry.forms import WorkerForm
 from app.registry.models import Worker
 from app.registry.roster import RosterImporter
 from app.registry.validation import check_worker_fields
-from tests.integration import test_api_support
-from tests.integration.test_api_support import error_of, ok
-
-api = test_api_support.api  # the fixture
+from tests.support.api import error_of, ok
 
 GOOD_ID = demo_id_number("520526", date(1990, 5, 17), 7, "M")
 BAD_ID = GOOD_ID[:-1] + ("0" if GOOD_ID[-1] != "0" else "1")  # wrong check digit

@@ -76,7 +76,7 @@ def world(factory, db):
     worker = factory.worker()
     job = factory.job(employer=employer, headcount=50)
     from app.placements.service import refer
-    from tests.integration.test_enrolment import make_course
+    from tests.factories.training import make_course
 
     referral = refer(factory.worker(), job, by=None)
     _course, session = make_course(db, places=100)

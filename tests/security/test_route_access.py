@@ -13,69 +13,7 @@ import pytest
 
 from app.auth.service import create_user
 from tests.conftest import PASSWORD
-
-ANON, OFFICER, EMPLOYER, TRAINEE, ADMIN = "anon", "officer", "employer", "trainee", "admin"
-ALL = {ANON, OFFICER, EMPLOYER, TRAINEE, ADMIN}
-USERS = {OFFICER, EMPLOYER, TRAINEE, ADMIN}
-STAFF = {OFFICER, ADMIN}
-
-ACCESS: dict[str, set[str]] = {
-    # public
-    "static": ALL, "bootstrap.static": ALL, "dashboard.healthz": ALL, "auth.login": ALL,
-    "board.index": ALL, "board.detail": ALL, "employers.signup": ALL,
-    "trainee.activate": ALL, "imports.static": ALL,
-    "api_docs.docs": ALL, "api_docs.static": ALL, "api_docs.ui_asset": ALL,
-    # any logged-in user
-    "dashboard.index": USERS, "auth.logout": USERS, "auth.password": USERS,
-    "auth.tokens": USERS, "auth.reset_user_password": STAFF,
-    # administration
-    "admin.users": {ADMIN},
-    # register
-    "registry.workers": STAFF, "registry.worker": STAFF | {TRAINEE},
-    "registry.worker_new": STAFF, "registry.worker_edit": STAFF,
-    "registry.worker_status": STAFF, "registry.worker_certificate": STAFF,
-    "registry.worker_history": STAFF, "registry.worker_reveal": STAFF | {TRAINEE},
-    "registry.export_workers": STAFF, "registry.households": STAFF,
-    "registry.household": STAFF, "registry.household_new": STAFF,
-    "registry.household_edit": STAFF, "registry.household_plan": STAFF,
-    "registry.household_dependant": STAFF, "registry.sites": STAFF, "registry.site": STAFF,
-    "registry.site_new": STAFF, "registry.site_edit": STAFF, "registry.duplicates": STAFF,
-    "registry.duplicate_resolve": STAFF, "registry.import_roster": STAFF,
-    "registry.import_template": STAFF,
-    "imports.job": STAFF | {EMPLOYER}, "imports.job_status": STAFF | {EMPLOYER},
-    "imports.report": STAFF | {EMPLOYER},
-    # employers and openings
-    "employers.officer_list": STAFF, "employers.create": STAFF,
-    "employers.detail": STAFF | {EMPLOYER}, "employers.edit": STAFF | {EMPLOYER},
-    "employers.verify": STAFF, "employers.suspend": STAFF, "employers.reinstate": STAFF,
-    "employers.import_jobs": STAFF, "employers.import_mapping": STAFF,
-    "employers.import_partner_sheet": STAFF, "employers.to_verify": STAFF,
-    "employers.my_jobs": {EMPLOYER}, "employers.new_job": STAFF | {EMPLOYER},
-    "employers.job_detail": STAFF | {EMPLOYER}, "employers.edit_job": STAFF | {EMPLOYER},
-    "employers.publish_job": STAFF | {EMPLOYER}, "employers.close_job": STAFF | {EMPLOYER},
-    "employers.copy_job": STAFF | {EMPLOYER},
-    # matching and referrals
-    "matching.worker_matches": STAFF | {TRAINEE}, "matching.refer_from_worker": STAFF | {TRAINEE},
-    "matching.record_worker_placement": STAFF, "matching.job_candidates": STAFF | {EMPLOYER},
-    "matching.refer_from_job": STAFF, "matching.dispatch": STAFF,
-    "matching.dispatch_accept": STAFF, "matching.employer_referrals": STAFF | {EMPLOYER},
-    "matching.referral_respond": STAFF | {EMPLOYER}, "matching.referral_hire": STAFF | {EMPLOYER},
-    "matching.referral_withdraw": STAFF | {TRAINEE},
-    # training and trainee self-service
-    "training.courses": STAFF | {TRAINEE}, "training.course": STAFF | {TRAINEE},
-    "training.session": STAFF, "training.enrol_view": {OFFICER, TRAINEE},
-    "training.withdraw": {OFFICER, TRAINEE}, "training.complete_view": {OFFICER},
-    "training.invite": {OFFICER}, "training.issue_code": {OFFICER},
-    "training.outcomes": STAFF, "training.outcomes_xlsx": STAFF, "training.reports": STAFF,
-    "training.handle_report": {OFFICER},
-    "trainee.me": {TRAINEE}, "trainee.report": {TRAINEE},
-    # follow-ups, retention, notifications
-    "placements.queue": STAFF, "placements.record": STAFF, "placements.arrears": STAFF,
-    "placements.resolve": STAFF, "placements.retention_view": STAFF,
-    "placements.retention_export": STAFF,
-    "notifications.inbox": STAFF, "notifications.open_one": STAFF,
-    "notifications.read_all": STAFF,
-}
+from tests.support.routes import ACCESS, ADMIN, ALL, ANON, EMPLOYER, OFFICER, TRAINEE
 
 
 def _is_api(endpoint: str, rule: str) -> bool:

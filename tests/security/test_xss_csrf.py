@@ -7,7 +7,7 @@ import pytest
 
 from app.placements.service import refer
 from tests.conftest import PASSWORD, make_app
-from tests.security.test_route_access import ACCESS, ANON
+from tests.support.routes import ACCESS, ANON
 
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 

@@ -1,12 +1,8 @@
-"""Helpers for the API tests: a bearer-token caller per user, and the error-shape check.
-
-Other API test modules import ``api`` from here; this module has no tests of its own.
-"""
+"""Helpers for the API tests: a bearer-token caller per user (the ``api`` fixture in
+tests/integration/conftest.py), and the error-shape check."""
 from __future__ import annotations
 
 from typing import Any
-
-import pytest
 
 
 class Caller:
@@ -39,12 +35,6 @@ class Api:
 
         plain, _token = issue_token(user)
         return Caller(self.client, plain)
-
-
-@pytest.fixture
-def api(client, db) -> Api:
-    """Bearer-token callers bound to the test's client and transaction."""
-    return Api(client)
 
 
 def error_of(resp: Any, status: int) -> dict:
