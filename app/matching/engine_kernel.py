@@ -1,0 +1,169 @@
+"""Compiled scoring kernel: hard rules and the seven score components in one fused pass.
+
+numba compiles these functions (``cache=True``: once per machine, then loaded from the
+on-disk cache); :func:`warm_up` loads them when the first index is built, so no request
+pays the compilation. Every value is float32 with the same operations in the same order
+as the numpy engine it replaced, so scores are bit-for-bit the same.
+
+Data layout (built by :mod:`app.matching.engine_index`):
+
+- openings: ``ji`` int32 (openings x J_*), ``jf`` float32 (openings x JF_*), ``emp``
+  float32 employer value per opening; required and preferred skills (columns of the
+  worker's coverage vector, and weights) and required certificate slots as fixed-width
+  rows padded with entries that change nothing;
+- workers: ``wi`` int32 (workers x W_*), ``wf`` float32 (workers x F_*), ``wexp`` int32
+  certificate expiry per certificate slot (0 = not held), ``sk``/``lv`` skills and levels;
+- threshold rules: ``ji[:, J_THR + r] > wi[:, W_THR + r]`` rules a pair out with bit
+  ``thr_bit[r]`` (age, availability, ...; the table is ``THRESHOLD_RULES`` in
+  :mod:`app.matching.engine_index`);
+- pair rules with their own logic take their bit from ``pb[P_*]``.
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+
+J_STATIC, J_REGION, J_COUNTY, J_KIND, J_ELIG, J_START, J_THR = range(7)
+W_COUNTY, W_KINDS, W_CARE, W_PRIORITY, W_THR = range(5)
+F_MIN_WAGE, F_POLICY, F_RV = 0, 1, 2  # F_RV + JOB_REGIONS index; F_RV + 4 = own county
+JF_WAGE, JF_AMENITY = 0, 1
+P_REGION, P_CARE, P_KIND_INELIGIBLE, P_KIND_UNWANTED, P_CERT_MISSING, P_CERT_EXPIRED, \
+    P_SKILL_GAP = range(7)
+PAIR_RULES = ("region", "care_duties", "kind_ineligible", "kind_unwanted", "cert_missing",
+              "cert_expired", "skill_gap")  # index = P_*
+COMPONENTS = ("skill", "preferred", "wage", "region", "amenities", "policy", "employer")
+
+_opts = {"cache": True, "nogil": True, "error_model": "numpy", "boundscheck": False}
+
+
+@nb.njit(**_opts)
+def scan(jobs, workers, ji, jf, emp, req_col, req_val, pref_col, pref_val, cert_slot,
+         col_skill, col_level, thr_bit, pb, wi, wf, wexp, sk, lv,
+         sim, lf, no_req_fit, gap, comp_idx, comp_w, total, bits, counts, comps_out,
+         ok_pos, ok_val, out_pos, out_val, pos, scores):
+    """Score every (opening in ``jobs``, worker in ``workers``) pair in one fused pass.
+
+    Grid mode (``pos`` has no columns): ``total`` and ``bits`` (openings x workers) get every
+    pair, ``counts[r]`` adds the pairs with reason bit r, and ``comps_out`` (pairs x 7) the
+    component values when it has a row per pair (explanations), else it is ignored.
+    ``ok_pos``/``ok_val`` get the best eligible pairs (flat positions in the grid, best
+    first, ties by position) and ``out_pos``/``out_val`` the best ruled-out ones; all four
+    are prefilled with -1 and may be empty.
+
+    Top mode (``pos``/``scores`` have k columns, prefilled with -1): row w gets worker w's
+    k best eligible openings, best first, ties by position; a pair stops at its first
+    rule-out, and nothing else is written.
+    """
+    k = pos.shape[1]
+    top = k > 0
+    inf = np.float32(np.inf)
+    big = np.int64(1) << 62
+    # Best-first lists: a candidate must beat (worst, wpos); -inf until a list is full.
+    ok_n, ok_worst, ok_wpos = 0, (-inf if ok_pos.size else inf), big
+    out_n, out_worst, out_wpos = 0, (-inf if out_pos.size else inf), big
+    keep = comps_out.shape[0] == jobs.size * workers.size
+    cov = np.zeros(col_skill.size + 1, np.float32)  # the last column stays 0 (padding)
+    n_thr = thr_bit.size
+    n_req, n_pref, n_cert = req_col.shape[1], pref_col.shape[1], cert_slot.shape[1]
+    for b in range(workers.size):
+        w = workers[b]
+        # Coverage of each used (level, skill) column by this worker's skills.
+        for c in range(col_skill.size):
+            s, lvl = col_skill[c], col_level[c]
+            best = np.float32(0.0)
+            for t in range(sk.shape[1]):
+                v = sim[s, sk[w, t]] * lf[lv[w, t], lvl]
+                if v > best:
+                    best = v
+            cov[c] = best
+        w_county, w_kinds, w_priority = wi[w, W_COUNTY], wi[w, W_KINDS], wi[w, W_PRIORITY]
+        away_bit = pb[P_CARE] if wi[w, W_CARE] else pb[P_REGION]
+        w_policy, w_wage = wf[w, F_POLICY], wf[w, F_MIN_WAGE]
+        filled, worst, wpos = 0, -inf, big
+        # Branch-free where the data are unpredictable: a mispredicted branch costs more
+        # than computing both sides.
+        for a in range(jobs.size):
+            j = jobs[a]
+            # ---- hard rules
+            bb = ji[j, J_STATIC]
+            for r in range(n_thr):
+                bb |= thr_bit[r] * (ji[j, J_THR + r] > wi[w, W_THR + r])
+            is_local = ji[j, J_COUNTY] == w_county
+            region = ji[j, J_REGION]
+            rval = wf[w, F_RV + region + (4 - region) * is_local]
+            bb |= away_bit * (rval < 0)
+            kind = ji[j, J_KIND]
+            bb |= pb[P_KIND_INELIGIBLE] * ((kind != 0) & ~((w_priority != 0)
+                                                         & (ji[j, J_ELIG] == w_county)))
+            bb |= pb[P_KIND_UNWANTED] * (((w_kinds >> kind) & 1) == 0)
+            start = ji[j, J_START]
+            for t in range(n_cert):
+                e = wexp[w, cert_slot[j, t]]
+                bb |= pb[P_CERT_MISSING] * (e == 0) | pb[P_CERT_EXPIRED] * ((e != 0) & (e < start))
+            if top and bb != 0:
+                continue
+            # ---- components (a row without entries has value 0 in its first slot)
+            fit = np.float32(0.0)
+            for t in range(n_req):
+                c = cov[req_col[j, t]]
+                v = req_val[j, t]
+                fit += v * c
+                bb |= pb[P_SKILL_GAP] * (gap & (v > 0) & (c <= 1e-6))
+            if req_val[j, 0] == 0:
+                fit = no_req_fit
+            if top and bb != 0:
+                continue
+            pref = np.float32(0.0)
+            for t in range(n_pref):
+                pref += pref_val[j, t] * cov[pref_col[j, t]]
+            if pref_val[j, 0] == 0:
+                pref = fit
+            wage = np.float32(0.5) + np.float32(1.5) * (jf[j, JF_WAGE] / w_wage
+                                                        - np.float32(1.0))
+            wage = min(max(wage, np.float32(0.0)), np.float32(1.0))
+            comps = (fit, pref, wage, max(rval, np.float32(0.0)),
+                     np.float32(1.0) if is_local else jf[j, JF_AMENITY], w_policy, emp[j])
+            tot = np.float32(0.0)
+            for q in range(comp_idx.size):
+                tot += comp_w[q] * comps[comp_idx[q]]
+            if not top:
+                total[a, b] = tot
+                bits[a, b] = bb
+                if keep:
+                    for q in range(7):
+                        comps_out[a * workers.size + b, q] = comps[q]
+                for r in range(counts.size):
+                    counts[r] += (bb >> r) & 1
+                p = a * workers.size + b
+                if bb == 0:
+                    if tot > ok_worst or (tot == ok_worst and p < ok_wpos):
+                        ok_n = _insert(ok_pos, ok_val, ok_n, p, tot)
+                        if ok_n == ok_pos.size:
+                            ok_worst, ok_wpos = ok_val[ok_n - 1], ok_pos[ok_n - 1]
+                elif tot > out_worst or (tot == out_worst and p < out_wpos):
+                    out_n = _insert(out_pos, out_val, out_n, p, tot)
+                    if out_n == out_pos.size:
+                        out_worst, out_wpos = out_val[out_n - 1], out_pos[out_n - 1]
+                continue
+            if tot > worst or (tot == worst and j < wpos):
+                filled = _insert(pos[w], scores[w], filled, j, tot)
+                if filled == k:
+                    worst, wpos = scores[w, k - 1], pos[w, k - 1]
+
+
+@nb.njit(**_opts)
+def _insert(ps, sc, filled, p, t):
+    """Put (p, t) into best-first lists holding ``filled`` entries (ties: lower p first).
+
+    The caller checked that it belongs there; returns the new number of entries.
+    """
+    k = ps.size
+    i = filled if filled < k else k - 1
+    while i > 0 and (sc[i - 1] < t or (sc[i - 1] == t and ps[i - 1] > p)):
+        sc[i] = sc[i - 1]
+        ps[i] = ps[i - 1]
+        i -= 1
+    sc[i] = t
+    ps[i] = p
+    return filled + 1 if filled < k else k
