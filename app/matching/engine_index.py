@@ -138,6 +138,11 @@ def _padded(rows: list[list[tuple[int, float]]], fill: int,
     return cols.astype(col_dtype), vals
 
 
+def _small_int(size: int) -> type:
+    """The narrowest integer type that indexes ``size`` entries (less memory to stream)."""
+    return np.int8 if size <= 127 else np.int16 if size <= 32767 else np.int32
+
+
 # ---- hard rules known at index build -------------------------------------------------------
 # Rules that need only the opening: (reason code, predicate on the JobProfile).
 OPENING_RULES: tuple[tuple[str, Callable[[JobProfile], bool]], ...] = (
@@ -191,7 +196,10 @@ class JobIndex:
         self.arrears = np.zeros(n, bool)
         req_rows: list[list[tuple[int, float]]] = []
         pref_rows: list[list[tuple[int, float]]] = []
-        cert_rows: list[list[tuple[int, float]]] = []
+        if ncert > 62:
+            raise ValueError("the engine keeps certificates in a 63-bit mask; "
+                             f"the taxonomy has {ncert}")
+        cert_mask = np.zeros(n, np.int64)
         opening_rules = [(BIT[code], rule) for code, rule in OPENING_RULES]
         thresholds = [(J_THR + r, rule.job_value) for r, rule in enumerate(THRESHOLD_RULES)]
         for i, j in enumerate(self.jobs):
@@ -211,8 +219,9 @@ class JobIndex:
             self.arrears[i] = j.employer_wage_arrears
             # Certificate slots index a worker's expiry row; unknown codes share the last
             # slot, which no worker holds.
-            slots = sorted({min(bits.get(c, ncert), ncert) for c in j.required_certificates})
-            cert_rows.append([(s, 0.0) for s in slots])
+            # Unknown codes share bit ncert, which no worker holds.
+            cert_mask[i] = sum(1 << b for b in {bits.get(c, ncert) for c in
+                                                j.required_certificates})
             req: dict[int, int] = {}
             for code, level in j.required_skills:
                 col = tax.index_of(code) if code in tax else v
@@ -223,18 +232,20 @@ class JobIndex:
             pref = {tax.index_of(c) if c in tax else v for c in j.preferred_skills}
             pref_rows.append(sorted((1 * (v + 1) + col, 1.0 / len(pref)) for col in pref))
         self.ji, self.jf = ji, jf
-        # Padding slot ncert + 1 is held without expiry by every worker: it never rules out.
-        self.cert_slot, _ = _padded(cert_rows, ncert + 1, np.int16)
+        self.cert_mask = cert_mask
         # Skill columns used by these jobs, renumbered 0..; cov is computed for these only,
-        # plus one last column that is always 0, where padding entries point.
-        req_flat, self.req_val = _padded(req_rows, -1, np.int64)
-        pref_flat, self.pref_val = _padded(pref_rows, -1, np.int64)
+        # plus one last column that is always 0, where padding entries point. All entries
+        # of a row have the same weight (1 / entries), kept once per row.
+        req_flat, req_val = _padded(req_rows, -1, np.int64)
+        pref_flat, pref_val = _padded(pref_rows, -1, np.int64)
+        self.req_w, self.pref_w = req_val[:, 0].copy(), pref_val[:, 0].copy()
         used = np.unique(np.concatenate([req_flat.ravel(), pref_flat.ravel()]))
         used = used[used >= 0]
+        col_type = _small_int(used.size + 1)
         self.req_col = np.where(req_flat >= 0, np.searchsorted(used, req_flat),
-                                used.size).astype(np.int32)
+                                used.size).astype(col_type)
         self.pref_col = np.where(pref_flat >= 0, np.searchsorted(used, pref_flat),
-                                 used.size).astype(np.int32)
+                                 used.size).astype(col_type)
         level, skill = np.divmod(used, v + 1)
         self.col_skill, self.col_level = skill.astype(np.int32), level.astype(np.int8)
         self.all_pos = np.arange(n, dtype=np.int64)
@@ -263,13 +274,10 @@ class WorkerIndex:
         self.pos = {w.id: i for i, w in enumerate(self.workers)}
         n, v = len(self.workers), len(tax)
         bits = _cert_bits(tax)
-        ncert = len(bits)
         wi = np.zeros((n, W_THR + len(THRESHOLD_RULES)), np.int32)
         wf = np.zeros((n, F_RV + 5), np.float32)
-        # Expiry by certificate slot; 0 = not held. Slot ncert stands for unknown codes (never
-        # held), slot ncert + 1 for padding (always held).
-        self.wexp = np.zeros((n, ncert + 2), np.int32)
-        self.wexp[:, ncert + 1] = _NO_EXPIRY
+        held = np.zeros(n, np.int64)  # bit per certificate held
+        expiring: list[list[tuple[int, float]]] = []  # (bit, last valid day) of term ones
         sk_rows, lv_rows = [], []
         pv = cfg.policy_values
         thresholds = [(W_THR + r, rule.worker_value) for r, rule in enumerate(THRESHOLD_RULES)]
@@ -284,11 +292,14 @@ class WorkerIndex:
             wf[i, F_MIN_WAGE] = w.min_wage or cfg.wage_floor
             wf[i, F_POLICY] = _policy_value(w, pv)
             wf[i, F_RV:] = _region_values(w, cfg.region_step)
+            until: dict[int, int] = {}
             for c in w.certificates:
                 b = bits.get(c.code)
                 if b is not None:
-                    exp = c.expires.toordinal() if c.expires else _NO_EXPIRY
-                    self.wexp[i, b] = max(self.wexp[i, b], exp)
+                    until[b] = max(until.get(b, 0), c.expires.toordinal() if c.expires
+                                   else _NO_EXPIRY)
+                    held[i] |= 1 << b
+            expiring.append(sorted((b, d) for b, d in until.items() if d != _NO_EXPIRY))
             skills: dict[int, int] = {}
             for code, level in w.skills:
                 if code in tax:
@@ -296,7 +307,15 @@ class WorkerIndex:
                     skills[col] = max(skills.get(col, 0), min(max(int(level), 1), 5))
             sk_rows.append(list(skills))
             lv_rows.append(list(skills.values()))
-        self.wi, self.wf = wi, wf
+        self.wi, self.wf, self.held = wi, wf, held
+        # A certificate with a term: (bit, expiry day); padding (bit 0, never expires) is
+        # never before a start date.
+        width = max((len(r) for r in expiring), default=0) or 1
+        self.exp_bit = np.zeros((n, width), np.int64)
+        self.exp_day = np.full((n, width), _NO_EXPIRY, np.int32)
+        for i, row in enumerate(expiring):
+            for t, (b, d) in enumerate(row):
+                self.exp_bit[i, t], self.exp_day[i, t] = b, d
         self.skills = _pad(sk_rows, v, np.int16)
         self.levels = _pad(lv_rows, 0, np.int8)
         _warm_up()

@@ -9,10 +9,12 @@ Data layout (built by :mod:`app.matching.engine_index`):
 
 - openings: ``ji`` int32 (openings x J_*), ``jf`` float32 (openings x JF_*), ``emp``
   float32 employer value per opening; required and preferred skills (columns of the
-  worker's coverage vector, and weights) and required certificate slots as fixed-width
-  rows padded with entries that change nothing;
-- workers: ``wi`` int32 (workers x W_*), ``wf`` float32 (workers x F_*), ``wexp`` int32
-  certificate expiry per certificate slot (0 = not held), ``sk``/``lv`` skills and levels;
+  worker's coverage vector, and one weight per row) as fixed-width rows padded with
+  entries that change nothing;
+- workers: ``wi`` int32 (workers x W_*), ``wf`` float32 (workers x F_*), ``held`` the bit
+  mask of certificates held (openings have ``cert_mask`` of those required), and for the
+  certificates with a term their bit and last day (``exp_bit``, ``exp_day``: expiry is
+  checked once per such certificate, not per required one); ``sk``/``lv`` skills, levels;
 - threshold rules: ``ji[:, J_THR + r] > wi[:, W_THR + r]`` rules a pair out with bit
   ``thr_bit[r]`` (age, availability, ...; the table is ``THRESHOLD_RULES`` in
   :mod:`app.matching.engine_index`);
@@ -38,11 +40,17 @@ _opts = {"cache": True, "nogil": True, "error_model": "numpy", "boundscheck": Fa
 
 
 @nb.njit(**_opts)
-def scan(jobs, workers, ji, jf, emp, req_col, req_val, pref_col, pref_val, cert_slot,
-         col_skill, col_level, thr_bit, pb, wi, wf, wexp, sk, lv,
-         sim, lf, no_req_fit, gap, comp_idx, comp_w, total, bits, counts, comps_out,
+def scan(jobs, all_jobs, workers, ji, jf, emp, req_col, req_w, pref_col, pref_w, cert_mask,
+         col_skill, col_level, thr_bit, pb, wi, wf, held, exp_bit, exp_day, sk, lv,
+         sim, lf, no_req_fit, gap, comp_idx, comp_w, by_comp, in_order, total, bits, counts,
+         comps_out,
          ok_pos, ok_val, out_pos, out_val, pos, scores):
     """Score every (opening in ``jobs``, worker in ``workers``) pair in one fused pass.
+
+    ``all_jobs``: ``jobs`` is every opening in order (read as a range). The total adds
+    ``comp_w[q] * component[comp_idx[q]]`` in the config's order (the float32 sum depends
+    on it); ``in_order`` says that order is the kernel's, so the straight sum with
+    ``by_comp`` (0 for unused components) gives the same total.
 
     Grid mode (``pos`` has no columns): ``total`` and ``bits`` (openings x workers) get every
     pair, ``counts[r]`` adds the pairs with reason bit r, and ``comps_out`` (pairs x 7) the
@@ -65,7 +73,10 @@ def scan(jobs, workers, ji, jf, emp, req_col, req_val, pref_col, pref_val, cert_
     keep = comps_out.shape[0] == jobs.size * workers.size
     cov = np.zeros(col_skill.size + 1, np.float32)  # the last column stays 0 (padding)
     n_thr = thr_bit.size
-    n_req, n_pref, n_cert = req_col.shape[1], pref_col.shape[1], cert_slot.shape[1]
+    n_req, n_pref, n_exp = req_col.shape[1], pref_col.shape[1], exp_bit.shape[1]
+    hist = np.zeros(1 << counts.size, np.int64)  # pairs per reason-bit pattern
+    w0, w1, w2, w3, w4, w5, w6 = (by_comp[0], by_comp[1], by_comp[2], by_comp[3], by_comp[4],
+                                  by_comp[5], by_comp[6])
     for b in range(workers.size):
         w = workers[b]
         # Coverage of each used (level, skill) column by this worker's skills.
@@ -79,12 +90,12 @@ def scan(jobs, workers, ji, jf, emp, req_col, req_val, pref_col, pref_val, cert_
             cov[c] = best
         w_county, w_kinds, w_priority = wi[w, W_COUNTY], wi[w, W_KINDS], wi[w, W_PRIORITY]
         away_bit = pb[P_CARE] if wi[w, W_CARE] else pb[P_REGION]
-        w_policy, w_wage = wf[w, F_POLICY], wf[w, F_MIN_WAGE]
+        w_policy, w_wage, w_held = wf[w, F_POLICY], wf[w, F_MIN_WAGE], held[w]
         filled, worst, wpos = 0, -inf, big
         # Branch-free where the data are unpredictable: a mispredicted branch costs more
         # than computing both sides.
         for a in range(jobs.size):
-            j = jobs[a]
+            j = a if all_jobs else jobs[a]
             # ---- hard rules
             bb = ji[j, J_STATIC]
             for r in range(n_thr):
@@ -98,43 +109,59 @@ def scan(jobs, workers, ji, jf, emp, req_col, req_val, pref_col, pref_val, cert_
                                                          & (ji[j, J_ELIG] == w_county)))
             bb |= pb[P_KIND_UNWANTED] * (((w_kinds >> kind) & 1) == 0)
             start = ji[j, J_START]
-            for t in range(n_cert):
-                e = wexp[w, cert_slot[j, t]]
-                bb |= pb[P_CERT_MISSING] * (e == 0) | pb[P_CERT_EXPIRED] * ((e != 0) & (e < start))
+            needs = cert_mask[j]
+            bb |= pb[P_CERT_MISSING] * ((needs & ~w_held) != 0)
+            for t in range(n_exp):  # only the worker's certificates with a term
+                bb |= pb[P_CERT_EXPIRED] * ((((needs >> exp_bit[w, t]) & 1) != 0)
+                                           & (exp_day[w, t] < start))
             if top and bb != 0:
                 continue
             # ---- components (a row without entries has value 0 in its first slot)
             fit = np.float32(0.0)
+            rw = req_w[j]
             for t in range(n_req):
                 c = cov[req_col[j, t]]
-                v = req_val[j, t]
-                fit += v * c
-                bb |= pb[P_SKILL_GAP] * (gap & (v > 0) & (c <= 1e-6))
-            if req_val[j, 0] == 0:
+                fit += rw * c
+                bb |= pb[P_SKILL_GAP] * (gap & (c <= 1e-6) & (req_col[j, t] < col_skill.size))
+            if rw == 0:
                 fit = no_req_fit
             if top and bb != 0:
                 continue
             pref = np.float32(0.0)
+            pw = pref_w[j]
             for t in range(n_pref):
-                pref += pref_val[j, t] * cov[pref_col[j, t]]
-            if pref_val[j, 0] == 0:
+                pref += pw * cov[pref_col[j, t]]
+            if pw == 0:
                 pref = fit
             wage = np.float32(0.5) + np.float32(1.5) * (jf[j, JF_WAGE] / w_wage
                                                         - np.float32(1.0))
             wage = min(max(wage, np.float32(0.0)), np.float32(1.0))
-            comps = (fit, pref, wage, max(rval, np.float32(0.0)),
-                     np.float32(1.0) if is_local else jf[j, JF_AMENITY], w_policy, emp[j])
-            tot = np.float32(0.0)
-            for q in range(comp_idx.size):
-                tot += comp_w[q] * comps[comp_idx[q]]
+            region_v = max(rval, np.float32(0.0))
+            amenity = np.float32(1.0) if is_local else jf[j, JF_AMENITY]
+            employer = emp[j]
+            if in_order:
+                tot = np.float32(0.0)
+                tot += w0 * fit
+                tot += w1 * pref
+                tot += w2 * wage
+                tot += w3 * region_v
+                tot += w4 * amenity
+                tot += w5 * w_policy
+                tot += w6 * employer
+            else:
+                comps = (fit, pref, wage, region_v, amenity, w_policy, employer)
+                tot = np.float32(0.0)
+                for q in range(comp_idx.size):
+                    tot += comp_w[q] * comps[comp_idx[q]]
             if not top:
                 total[a, b] = tot
                 bits[a, b] = bb
                 if keep:
-                    for q in range(7):
-                        comps_out[a * workers.size + b, q] = comps[q]
-                for r in range(counts.size):
-                    counts[r] += (bb >> r) & 1
+                    row = a * workers.size + b
+                    comps_out[row, 0], comps_out[row, 1], comps_out[row, 2] = fit, pref, wage
+                    comps_out[row, 3], comps_out[row, 4] = region_v, amenity
+                    comps_out[row, 5], comps_out[row, 6] = w_policy, employer
+                hist[bb] += 1
                 p = a * workers.size + b
                 if bb == 0:
                     if tot > ok_worst or (tot == ok_worst and p < ok_wpos):
@@ -150,6 +177,10 @@ def scan(jobs, workers, ji, jf, emp, req_col, req_val, pref_col, pref_val, cert_
                 filled = _insert(pos[w], scores[w], filled, j, tot)
                 if filled == k:
                     worst, wpos = scores[w, k - 1], pos[w, k - 1]
+    for pattern in range(1, hist.size):
+        if hist[pattern]:
+            for r in range(counts.size):
+                counts[r] += hist[pattern] * ((pattern >> r) & 1)
 
 
 @nb.njit(**_opts)

@@ -46,7 +46,7 @@ class _Plan:
 
     weights: dict[str, float]
     job_args: tuple
-    rule_args: tuple  # (sim, lf, no_req_fit, gap, comp_idx, comp_w)
+    rule_args: tuple  # (sim, lf, no_req_fit, gap, comp_idx, comp_w, by_comp, in_order)
 
 
 def _plan(jobs: JobIndex, cfg: MatchConfig) -> _Plan:
@@ -58,11 +58,17 @@ def _plan(jobs: JobIndex, cfg: MatchConfig) -> _Plan:
         weights = _weights(cfg)
         idx = np.array([SCORERS.index(k) for k in weights], np.int64)
         w = np.array([np.float32(x) for x in weights.values()], np.float32)
-        job_args = (jobs.ji, jobs.jf, _employer_value(jobs, cfg), jobs.req_col, jobs.req_val,
-                    jobs.pref_col, jobs.pref_val, jobs.cert_slot, jobs.col_skill,
-                    jobs.col_level, _THR_BIT, _PAIR_BIT)
+        job_args = (jobs.ji, jobs.jf, _employer_value(jobs, cfg), jobs.req_col, jobs.req_w,
+                    jobs.pref_col, jobs.pref_w, jobs.cert_mask,
+                    jobs.col_skill, jobs.col_level, _THR_BIT, _PAIR_BIT)
+        # Weights by component (0 = unused) for the straight sum when the config lists its
+        # components in the kernel's order; adding 0 x value changes no float32 total.
+        by_comp = np.zeros(len(SCORERS), np.float32)
+        by_comp[idx] = w
+        in_order = bool(np.all(np.diff(idx) > 0))
         rule_args = (similarity_matrix(jobs.taxonomy, cfg), _level_factor(cfg),
-                     np.float32(cfg.no_requirement_fit), bool(cfg.skill_gap_rules_out), idx, w)
+                     np.float32(cfg.no_requirement_fit), bool(cfg.skill_gap_rules_out), idx, w,
+                     by_comp, in_order)
         plan = _Plan(weights, job_args, rule_args)
         if len(jobs._plans) > 8:
             jobs._plans.clear()
@@ -71,7 +77,8 @@ def _plan(jobs: JobIndex, cfg: MatchConfig) -> _Plan:
 
 
 def _worker_args(workers: WorkerIndex) -> tuple:
-    return workers.wi, workers.wf, workers.wexp, workers.skills, workers.levels
+    return (workers.wi, workers.wf, workers.held, workers.exp_bit, workers.exp_day,
+            workers.skills, workers.levels)
 
 
 @dataclass(frozen=True)
@@ -101,7 +108,7 @@ def score_pairs(jobs: JobIndex, workers: WorkerIndex, job_pos: np.ndarray,
     (by total; ties: the lower flat position, i.e. the earlier pair, first).
     """
     plan = _plan(jobs, cfg)
-    job_pos = np.asarray(job_pos, np.int64)
+    job_pos = job_pos if job_pos is jobs.all_pos else np.asarray(job_pos, np.int64)
     worker_pos = np.asarray(worker_pos, np.int64)
     shape = (job_pos.size, worker_pos.size)
     total = np.empty(shape, np.float32)
@@ -110,9 +117,9 @@ def score_pairs(jobs: JobIndex, workers: WorkerIndex, job_pos: np.ndarray,
     comps = np.empty((total.size, len(SCORERS)), np.float32) if components else _NO_COMPS
     ok_pos, out_pos = np.full(max(best, 0), -1, np.int64), np.full(max(best_out, 0), -1, np.int64)
     ok_val, out_val = np.full(ok_pos.size, -1, np.float32), np.full(out_pos.size, -1, np.float32)
-    K.scan(job_pos, worker_pos, *plan.job_args, *_worker_args(workers), *plan.rule_args,
-           total, bits, counts, comps, ok_pos, ok_val, out_pos, out_val, _NO_TOP,
-           _NO_TOP_SCORES)
+    K.scan(job_pos, job_pos is jobs.all_pos, worker_pos, *plan.job_args,
+           *_worker_args(workers), *plan.rule_args, total, bits, counts, comps, ok_pos,
+           ok_val, out_pos, out_val, _NO_TOP, _NO_TOP_SCORES)
     return Scored(total, bits, {c: int(n) for c, n in zip(RULES, counts, strict=True) if n},
                   comps, plan.weights, ok_pos[ok_pos >= 0], out_pos[out_pos >= 0])
 
@@ -127,7 +134,7 @@ def top_rows(jobs: JobIndex, workers: WorkerIndex, cfg: MatchConfig, w0: int, w1
     Rows are best first; ties: the earlier opening first.
     """
     plan = _plan(jobs, cfg)
-    K.scan(jobs.all_pos, np.arange(w0, w1, dtype=np.int64), *plan.job_args,
+    K.scan(jobs.all_pos, True, np.arange(w0, w1, dtype=np.int64), *plan.job_args,
            *_worker_args(workers), *plan.rule_args, _NO_GRID, _NO_BITS,
            np.zeros(len(RULES), np.int64), _NO_COMPS, _NO_LIST, _NO_LIST_VAL, _NO_LIST,
            _NO_LIST_VAL, pos, scores)
