@@ -6,6 +6,7 @@ reasons are a table, :data:`REASON_TEXT`: one text builder per reason code.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from datetime import date
 
@@ -109,20 +110,8 @@ def _explain(key: str, value: float, job: JobProfile, worker: WorkerProfile, tax
             "meals" if job.meals else "no meals")
         return f"外出务工：{zh}", f"Work away from home: {en}"
     if key == "policy":
-        tags = [t for t, on in (("监测户", worker.monitored_household),
-                                ("零就业家庭", worker.zero_employment_household),
-                                ("搬迁劳动力", worker.category == "relocated"),
-                                ("脱贫家庭毕业生", worker.category == "graduate"),
-                                ("返乡人员", worker.category == "returnee")) if on]
-        tags_en = [t for t, on in (("monitored household", worker.monitored_household),
-                                   ("zero-employment household",
-                                    worker.zero_employment_household),
-                                   ("relocated", worker.category == "relocated"),
-                                   ("graduate", worker.category == "graduate"),
-                                   ("returnee", worker.category == "returnee")) if on]
-        if not tags:
-            return "一般劳动力，无政策优先", "General worker, no policy priority"
-        return (f"政策优先：{'、'.join(tags)}", f"Policy priority: {', '.join(tags_en)}")
+        return _policy_text(worker.monitored_household, worker.zero_employment_household,
+                            worker.category)
     if key == "employer":
         ret = job.employer_retention
         zh = f"企业留工率{round(100 * ret)}%" if ret is not None else "企业留工率未知"
@@ -228,18 +217,44 @@ REASON_TEXT: dict[str, ReasonText] = {
 }
 
 
+@functools.lru_cache(maxsize=64)
+def _policy_text(monitored: bool, zero_employment: bool, category: str) -> tuple[str, str]:
+    tags = [t for t, on in (("监测户", monitored), ("零就业家庭", zero_employment),
+                            ("搬迁劳动力", category == "relocated"),
+                            ("脱贫家庭毕业生", category == "graduate"),
+                            ("返乡人员", category == "returnee")) if on]
+    tags_en = [t for t, on in (("monitored household", monitored),
+                               ("zero-employment household", zero_employment),
+                               ("relocated", category == "relocated"),
+                               ("graduate", category == "graduate"),
+                               ("returnee", category == "returnee")) if on]
+    if not tags:
+        return "一般劳动力，无政策优先", "General worker, no policy priority"
+    return f"政策优先：{'、'.join(tags)}", f"Policy priority: {', '.join(tags_en)}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _texts_of(bits: int) -> tuple[ReasonText, ...]:
+    return tuple(REASON_TEXT[code] for code in decode_bits(bits))
+
+
 def _reasons(bits: int, job: JobProfile, worker: WorkerProfile, tax: Taxonomy,
              cfg: MatchConfig) -> tuple[Reason, ...]:
-    return tuple(r for code in decode_bits(bits) for r in REASON_TEXT[code](job, worker, tax, cfg))
+    return tuple(r for text in _texts_of(bits) for r in text(job, worker, tax, cfg))
 
 
 def _match(job: JobProfile, worker: WorkerProfile, values: np.ndarray, weights: dict[str, float],
            is_local: bool, tax: Taxonomy, cfg: MatchConfig) -> Match:
     """The explained Match of one pair from its kernel component values (SCORERS order)."""
+    vals = values.tolist()
     comps = []
-    for key, weight in weights.items():
-        value = float(values[_COMPONENT[key]])
+    for key, weight, shown in _weight_list(tuple(weights.items())):
+        value = vals[_COMPONENT[key]]
         zh, en = _explain(key, value, job, worker, tax, cfg, is_local)
-        comps.append(Component(key, round(value, 4), round(weight, 2),
-                               round(weight * value, 2), zh, en))
+        comps.append(Component(key, round(value, 4), shown, round(weight * value, 2), zh, en))
     return Match(job.id, worker.id, round(sum(c.points for c in comps), 2), tuple(comps))
+
+
+@functools.lru_cache(maxsize=16)
+def _weight_list(weights: tuple[tuple[str, float], ...]) -> tuple[tuple[str, float, float], ...]:
+    return tuple((key, weight, round(weight, 2)) for key, weight in weights)

@@ -249,6 +249,11 @@ class JobIndex:
         level, skill = np.divmod(used, v + 1)
         self.col_skill, self.col_level = skill.astype(np.int32), level.astype(np.int8)
         self.all_pos = np.arange(n, dtype=np.int64)
+        # Positions by region then county, for the batch to skip regions a worker rules out.
+        self.by_region = np.lexsort((ji[:, J_COUNTY], ji[:, J_REGION])).astype(np.int64)
+        self.region_ends = np.searchsorted(ji[self.by_region, J_REGION],
+                                           np.arange(1, len(JOB_REGIONS) + 1)).astype(np.int64)
+        self.region_county = np.ascontiguousarray(ji[self.by_region, J_COUNTY])
         self._plans: dict[tuple, object] = {}  # per-config constants, see engine_scoring
         _warm_up()
 

@@ -41,7 +41,7 @@ def _rank(jobs: JobIndex, workers: WorkerIndex, job_pos: np.ndarray, worker_pos:
           k: int, cfg: MatchConfig) -> RankResult:
     """Score every listed pair (one side has one entry), explain the top k and rule-outs."""
     sc = score_pairs(jobs, workers, job_pos, worker_pos, cfg, best=k,
-                     best_out=cfg.max_ruled_out)
+                     best_out=cfg.max_ruled_out, totals=False)
     flat_bits = sc.bits.ravel()
     by_job = worker_pos.size == 1
 

@@ -58,7 +58,8 @@ def _plan(jobs: JobIndex, cfg: MatchConfig) -> _Plan:
         weights = _weights(cfg)
         idx = np.array([SCORERS.index(k) for k in weights], np.int64)
         w = np.array([np.float32(x) for x in weights.values()], np.float32)
-        job_args = (jobs.ji, jobs.jf, _employer_value(jobs, cfg), jobs.req_col, jobs.req_w,
+        job_args = (jobs.by_region, jobs.region_ends, jobs.region_county, jobs.ji, jobs.jf,
+                    _employer_value(jobs, cfg), jobs.req_col, jobs.req_w,
                     jobs.pref_col, jobs.pref_w, jobs.cert_mask,
                     jobs.col_skill, jobs.col_level, _THR_BIT, _PAIR_BIT)
         # Weights by component (0 = unused) for the straight sum when the config lists its
@@ -101,20 +102,21 @@ _NO_TOP, _NO_TOP_SCORES = np.zeros((0, 0), np.int32), np.zeros((0, 0), np.float3
 
 def score_pairs(jobs: JobIndex, workers: WorkerIndex, job_pos: np.ndarray,
                 worker_pos: np.ndarray, cfg: MatchConfig, components: bool = False,
-                best: int = 0, best_out: int = 0) -> Scored:
+                best: int = 0, best_out: int = 0, totals: bool = True) -> Scored:
     """Every (opening, worker) pair of the listed index positions, scored in one pass.
 
     ``best`` and ``best_out``: how many of the best eligible and ruled-out pairs to pick
-    (by total; ties: the lower flat position, i.e. the earlier pair, first).
+    (by total; ties: the lower flat position, i.e. the earlier pair, first). Without
+    ``totals`` the totals are not kept (``total`` is empty), which saves a write per pair.
     """
     plan = _plan(jobs, cfg)
     job_pos = job_pos if job_pos is jobs.all_pos else np.asarray(job_pos, np.int64)
     worker_pos = np.asarray(worker_pos, np.int64)
     shape = (job_pos.size, worker_pos.size)
-    total = np.empty(shape, np.float32)
+    total = np.empty(shape if totals else (0, 0), np.float32)
     bits = np.empty(shape, np.int16)
     counts = np.zeros(len(RULES), np.int64)
-    comps = np.empty((total.size, len(SCORERS)), np.float32) if components else _NO_COMPS
+    comps = np.empty((bits.size, len(SCORERS)), np.float32) if components else _NO_COMPS
     ok_pos, out_pos = np.full(max(best, 0), -1, np.int64), np.full(max(best_out, 0), -1, np.int64)
     ok_val, out_val = np.full(ok_pos.size, -1, np.float32), np.full(out_pos.size, -1, np.float32)
     K.scan(job_pos, job_pos is jobs.all_pos, worker_pos, *plan.job_args,
