@@ -36,6 +36,8 @@ TINY = {
         r"pinyin 'zhang' \(province officer\) +\{'median_ms': [\d.]+",
         r"HTTP GET /registry/workers\?q=zhang \(render included\) +\{'median_ms'"]),
     "quality.py": ([], [r"\| 68 \| \d+ \| [\d.]+ \| [\d.]+ \|"]),
+    "soak_integrity.py": (["--seconds", "2", "--clients", "4"], [
+        r"actions: \d+ in [\d.]+ s", r"broken invariants: 0"]),
     "bench_followups.py": (["--followups", "2000"], [
         r"sweep over 2,000 follow-ups: ordinary day [\d.]+ s"]),
 }
