@@ -129,18 +129,28 @@ def _padded(rows: list[list[tuple[int, float]]], fill: int,
     Fixed-width rows keep the kernel's loops free of unpredictable branches; a padding
     entry adds 0 to a sum, so results equal those of the unpadded rows.
     """
-    width = max((len(r) for r in rows), default=0) or 1
+    lengths = np.fromiter((len(r) for r in rows), np.int64, len(rows))
+    width = int(lengths.max(initial=0)) or 1
     cols = np.full((len(rows), width), fill, np.int64)
     vals = np.zeros((len(rows), width), np.float32)
-    for i, r in enumerate(rows):
-        for t, (c, v) in enumerate(r):
-            cols[i, t], vals[i, t] = c, v
+    total = int(lengths.sum())
+    if total:
+        at = np.repeat(np.arange(len(rows)), lengths)
+        slot = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        cols[at, slot] = np.fromiter((c for r in rows for c, _ in r), np.int64, total)
+        vals[at, slot] = np.fromiter((v for r in rows for _, v in r), np.float64, total)
     return cols.astype(col_dtype), vals
 
 
 def _small_int(size: int) -> type:
     """The narrowest integer type that indexes ``size`` entries (less memory to stream)."""
     return np.int8 if size <= 127 else np.int16 if size <= 32767 else np.int32
+
+
+# Columns of JobIndex.ji and JobIndex.jf as the build loop writes them.
+_JI_COLUMNS = (J_STATIC, J_REGION, J_COUNTY, J_KIND, J_ELIG, J_START, J_THR)
+_JF_COLUMNS = (JF_WAGE, JF_AMENITY)
+assert _JI_COLUMNS == tuple(range(J_THR + 1)) and _JF_COLUMNS == (0, 1)  # noqa: S101
 
 
 # ---- hard rules known at index build -------------------------------------------------------
@@ -190,38 +200,28 @@ class JobIndex:
         n, v = len(self.jobs), len(tax)
         bits = _cert_bits(tax)
         ncert = len(bits)
-        ji = np.zeros((n, J_THR + len(THRESHOLD_RULES)), np.int32)
-        jf = np.zeros((n, 2), np.float32)
-        self.retention = np.full(n, np.nan, np.float32)
-        self.arrears = np.zeros(n, bool)
         req_rows: list[list[tuple[int, float]]] = []
         pref_rows: list[list[tuple[int, float]]] = []
         if ncert > 62:
             raise ValueError("the engine keeps certificates in a 63-bit mask; "
                              f"the taxonomy has {ncert}")
-        cert_mask = np.zeros(n, np.int64)
         opening_rules = [(BIT[code], rule) for code, rule in OPENING_RULES]
-        thresholds = [(J_THR + r, rule.job_value) for r, rule in enumerate(THRESHOLD_RULES)]
-        for i, j in enumerate(self.jobs):
-            row = ji[i]
-            row[J_STATIC] = sum(bit for bit, rule in opening_rules if rule(j))
-            row[J_REGION] = JOB_REGIONS.index(j.region) if j.region in JOB_REGIONS else 3
-            row[J_COUNTY] = _area(j.county, -2)
-            row[J_KIND] = JOB_KINDS.index(j.kind) if j.kind in JOB_KINDS else 0
-            row[J_ELIG] = _area(j.eligible_county or j.county, -2)
-            row[J_START] = j.start_date.toordinal()
-            for col, value in thresholds:
-                row[col] = value(j)
-            jf[i, JF_WAGE] = (j.wage_min + (j.wage_max or j.wage_min)) / 2
-            jf[i, JF_AMENITY] = 0.5 * j.housing + 0.5 * j.meals
-            if j.employer_retention is not None:
-                self.retention[i] = j.employer_retention
-            self.arrears[i] = j.employer_wage_arrears
-            # Certificate slots index a worker's expiry row; unknown codes share the last
-            # slot, which no worker holds.
+        thresholds = [rule.job_value for rule in THRESHOLD_RULES]
+        ji_rows, jf_rows, retention, masks = [], [], [], []
+        for j in self.jobs:
+            ji_rows.append([  # in the kernel's column order: _JI_COLUMNS
+
+                sum(bit for bit, rule in opening_rules if rule(j)),
+                JOB_REGIONS.index(j.region) if j.region in JOB_REGIONS else 3,
+                _area(j.county, -2), JOB_KINDS.index(j.kind) if j.kind in JOB_KINDS else 0,
+                _area(j.eligible_county or j.county, -2), j.start_date.toordinal(),
+                *(value(j) for value in thresholds)])
+            jf_rows.append(((j.wage_min + (j.wage_max or j.wage_min)) / 2,
+                            0.5 * j.housing + 0.5 * j.meals))
+            retention.append(np.nan if j.employer_retention is None else j.employer_retention)
             # Unknown codes share bit ncert, which no worker holds.
-            cert_mask[i] = sum(1 << b for b in {bits.get(c, ncert) for c in
-                                                j.required_certificates})
+            masks.append(sum(1 << b for b in {bits.get(c, ncert) for c in
+                                              j.required_certificates}))
             req: dict[int, int] = {}
             for code, level in j.required_skills:
                 col = tax.index_of(code) if code in tax else v
@@ -231,8 +231,11 @@ class JobIndex:
                                    for col, level in req.items()))
             pref = {tax.index_of(c) if c in tax else v for c in j.preferred_skills}
             pref_rows.append(sorted((1 * (v + 1) + col, 1.0 / len(pref)) for col in pref))
-        self.ji, self.jf = ji, jf
-        self.cert_mask = cert_mask
+        ji = np.array(ji_rows, np.int32).reshape(n, J_THR + len(THRESHOLD_RULES))
+        self.ji, self.jf = ji, np.array(jf_rows, np.float32).reshape(n, 2)
+        self.retention = np.array(retention, np.float32)
+        self.arrears = np.array([j.employer_wage_arrears for j in self.jobs], bool)
+        self.cert_mask = np.array(masks, np.int64)
         # Skill columns used by these jobs, renumbered 0..; cov is computed for these only,
         # plus one last column that is always 0, where padding entries point. All entries
         # of a row have the same weight (1 / entries), kept once per row.
