@@ -1,24 +1,43 @@
 """Benchmark the matching engine on synthetic Guizhou-like data; prints figures.
 
-Usage: .venv/bin/python bench/bench_matching.py [--quick] [--workers N] [--jobs N]
+Usage: .venv/bin/python bench/bench_matching.py [--tiny] [--runs 5] [--baseline DIR]
+           [--workers 100000] [--jobs 20000] [--big 100000] [--huge 1000000] [--skip-batch]
+
+Every figure is a median over ``--runs`` repetitions with wall time beside CPU time
+(time.process_time; the machine is shared, so CPU time travels better), and the load
+average is printed with each section. ``--baseline DIR`` runs the same measurements in a
+child process on another checkout (e.g. the engine before a change:
+``mkdir /tmp/old && git archive 9129685 | tar -x -C /tmp/old``) and prints both side by
+side with the ratio. ``--tiny`` runs every step at toy sizes (the smoke test does).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import random
 import resource
 import statistics
+import subprocess
 import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from rapidfuzz import fuzz
+def _root() -> Path:
+    """The checkout whose engine is measured: --root DIR, else this one."""
+    if "--root" in sys.argv:
+        return Path(sys.argv[sys.argv.index("--root") + 1]).resolve()
+    return Path(__file__).resolve().parents[1]
 
-from app.matching.engine import (
+
+sys.path.insert(0, str(_root()))
+
+from rapidfuzz import fuzz  # noqa: E402
+
+from app.matching.engine import (  # noqa: E402
     JOB_KINDS,
     HeldCertificate,
     JobIndex,
@@ -29,7 +48,7 @@ from app.matching.engine import (
     rank_jobs,
     rank_workers,
 )
-from app.matching.taxonomy import Taxonomy, default_taxonomy
+from app.matching.taxonomy import Taxonomy, default_taxonomy  # noqa: E402
 
 PREFECTURES = ["5201", "5202", "5203", "5204", "5205", "5206", "5223", "5226", "5227"]
 COUNTIES = [f"{p}{c:02d}" for p in PREFECTURES for c in range(1, 11)]
@@ -101,15 +120,70 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def time_rank_jobs(workers: list[WorkerProfile], index: JobIndex, k: int = 20) -> list[float]:
-    """Milliseconds per rank_jobs call (with explanations of the top k)."""
-    rank_jobs(workers[0], index, k)  # warm caches (similarity matrix, text index)
-    out = []
+def load() -> str:
+    """The 1-, 5- and 15-minute load averages, for the figures' context."""
+    return "load {:.1f} / {:.1f} / {:.1f} on {} CPUs".format(*os.getloadavg(), os.cpu_count())
+
+
+def timed(fn, runs: int) -> dict:
+    """Median and p95 wall and CPU milliseconds of ``runs`` calls of fn()."""
+    wall, cpu = [], []
+    for _ in range(runs):
+        w, c = time.perf_counter(), time.process_time()
+        fn()
+        cpu.append(1000 * (time.process_time() - c))
+        wall.append(1000 * (time.perf_counter() - w))
+    p95 = sorted(wall)[max(0, int(0.95 * len(wall)) - 1)]
+    return {"wall_ms": statistics.median(wall), "cpu_ms": statistics.median(cpu),
+            "p95_ms": p95, "runs": runs}
+
+
+def time_rank_jobs(workers: list[WorkerProfile], index: JobIndex, runs: int,
+                   k: int = 20) -> dict:
+    """rank_jobs with the top k explained, one call per worker, ``runs`` calls."""
+    rank_jobs(workers[0], index, k)  # warm caches (similarity matrix, kernels)
+    it = iter(workers * (runs // len(workers) + 1))
+    return timed(lambda: rank_jobs(next(it), index, k), runs)
+
+
+def rank_phases(workers: list[WorkerProfile], index: JobIndex, k: int = 20) -> dict | None:
+    """CPU share of each phase of rank_jobs (this engine's internals; None if absent)."""
+    try:
+        import numpy as np
+
+        from app.matching.engine import MatchConfig, WorkerIndex
+        from app.matching.engine_explain import _match, _reasons
+        from app.matching.engine_kernel import J_COUNTY, W_COUNTY
+        from app.matching.engine_scoring import score_pairs
+    except ImportError:
+        return None
+    cfg, one = MatchConfig(), np.zeros(1, np.int64)
+    spent = dict.fromkeys(("worker profile compiled", "fused kernel (rules, scores, top k)",
+                           "components of the shown 20", "explained matches (text)",
+                           "explained rule-outs (text)"), 0.0)
+    names = list(spent)
     for w in workers:
-        t = time.perf_counter()
-        rank_jobs(w, index, k)
-        out.append(1000 * (time.perf_counter() - t))
-    return out
+        marks = [time.process_time()]
+        widx = WorkerIndex([w], index.taxonomy, cfg)
+        marks.append(time.process_time())
+        sc = score_pairs(index, widx, index.all_pos, one, cfg, best=k,
+                         best_out=cfg.max_ruled_out, totals=False)
+        marks.append(time.process_time())
+        shown = score_pairs(index, widx, sc.best, one, cfg, components=True)
+        marks.append(time.process_time())
+        local = index.ji[sc.best, J_COUNTY] == widx.wi[0, W_COUNTY]
+        for i, p in enumerate(sc.best.tolist()):
+            _match(index.jobs[p], w, shown.comps[i], shown.weights, bool(local[i]),
+                   index.taxonomy, cfg)
+        marks.append(time.process_time())
+        bits = sc.bits.ravel()
+        for p in sc.best_out.tolist():
+            _reasons(int(bits[p]), index.jobs[p], w, index.taxonomy, cfg)
+        marks.append(time.process_time())
+        for name, a, b in zip(names, marks, marks[1:], strict=False):
+            spent[name] += b - a
+    total = sum(spent.values())
+    return {name: round(100 * t / total, 1) for name, t in spent.items()}
 
 
 def naive_fit(worker: WorkerProfile, job: JobProfile, tax: Taxonomy) -> float:
@@ -168,78 +242,131 @@ def naive_pair(worker: WorkerProfile, job: JobProfile, tax: Taxonomy,
     return 45 * fit + 20 * wage + 15 * region + 5 * amen + 10 * (job.employer_retention or 0.6)
 
 
-def main() -> None:
-    """Run every benchmark and print the figures as markdown-ready lines."""
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--quick", action="store_true", help="small sizes for a smoke run")
-    ap.add_argument("--workers", type=int, default=100_000)
-    ap.add_argument("--jobs", type=int, default=20_000)
-    ap.add_argument("--threads", type=int, default=2)
-    args = ap.parse_args()
-    if args.quick:
-        args.workers, args.jobs = 5_000, 2_000
+def measure(args: argparse.Namespace) -> dict:
+    """Every measurement of this engine, as a dict of figures (also printed)."""
     tax = default_taxonomy()
-    big = 10_000 if args.quick else 100_000
-
+    out: dict = {"engine": str(_root())}
     t = time.perf_counter()
-    all_jobs = make_jobs(big, tax)
+    all_jobs = make_jobs(args.huge, tax)
     workers = make_workers(args.workers, tax)
-    print(f"generated {len(all_jobs)} openings and {len(workers)} workers "
-          f"in {time.perf_counter() - t:.1f} s")
-
-    print("\n## rank_jobs: one worker vs N openings, top 20 with explanations")
-    print("| openings | index build (s) | median (ms) | p95 (ms) |")
-    print("| ---: | ---: | ---: | ---: |")
-    sizes = [1_000, 10_000, big] if not args.quick else [1_000, big]
-    for n in sizes:
+    print(f"generated {len(all_jobs):,} openings and {len(workers):,} workers "
+          f"in {time.perf_counter() - t:.1f} s", flush=True)
+    sample = workers[:40]
+    for n in sorted({args.big, args.huge}):
         t = time.perf_counter()
         index = JobIndex(all_jobs[:n], tax)
         build = time.perf_counter() - t
-        ms = time_rank_jobs(workers[:60], index)
-        p95 = sorted(ms)[int(0.95 * len(ms)) - 1]
-        print(f"| {n:,} | {build:.2f} | {statistics.median(ms):.1f} | {p95:.1f} |")
-
+        fig = time_rank_jobs(sample, index, max(args.runs, 5 if n > args.big else 40))
+        fig["index_build_s"] = round(build, 2)
+        fig["load"] = load()
+        out[f"rank_jobs/{n}"] = fig
+        print(f"rank_jobs, one worker x {n:,} openings, top 20 explained: "
+              f"median {fig['wall_ms']:.2f} ms wall, {fig['cpu_ms']:.2f} ms CPU "
+              f"(p95 {fig['p95_ms']:.2f} ms; index build {build:.2f} s; {fig['load']})",
+              flush=True)
+        if n == args.big:
+            phases = rank_phases(sample, index)
+            if phases:
+                out["phases"] = phases
+                print("  CPU share per phase: " + "; ".join(
+                    f"{k} {v:.1f} %" for k, v in phases.items()), flush=True)
+        del index
     t = time.perf_counter()
     widx = WorkerIndex(workers, tax)
     wbuild = time.perf_counter() - t
-    ms = []
-    for job in all_jobs[:20]:
-        t = time.perf_counter()
-        rank_workers(job, widx, 20)
-        ms.append(1000 * (time.perf_counter() - t))
-    print(f"\nrank_workers: one opening vs {len(workers):,} workers: median "
-          f"{statistics.median(ms[1:]):.1f} ms (worker index build {wbuild:.1f} s)")
-
+    jobs_iter = iter(all_jobs)
+    fig = timed(lambda: rank_workers(next(jobs_iter), widx, 20), max(args.runs, 5))
+    out["rank_workers"] = fig
+    print(f"rank_workers, one opening x {len(workers):,} workers: median "
+          f"{fig['wall_ms']:.1f} ms wall, {fig['cpu_ms']:.1f} ms CPU (worker index build "
+          f"{wbuild:.1f} s; {load()})", flush=True)
+    if args.skip_batch:
+        return out
     index = JobIndex(all_jobs[: args.jobs], tax)
+    del all_jobs
     pairs = len(workers) * len(index)
-    print(f"\n## batch: {len(workers):,} workers x {len(index):,} openings, top 10")
-    last = [0.0]
-
-    def progress(done: int, total: int) -> None:
-        now = time.perf_counter()
-        if now - last[0] > 15:
-            last[0] = now
-            print(f"  ... {done:,}/{total:,} workers", flush=True)
-
-    t = time.perf_counter()
-    result = batch(widx, index, k=10, progress=progress, threads=args.threads)
-    engine_s = time.perf_counter() - t
+    walls, cpus = [], []
+    for _ in range(args.batch_runs):
+        w, c = time.perf_counter(), time.process_time()
+        result = batch(widx, index, k=10, threads=args.threads)
+        walls.append(time.perf_counter() - w)
+        cpus.append(time.process_time() - c)
+    engine_s = statistics.median(walls)
     found = int((result.job_pos[:, 0] >= 0).sum())
-    print(f"batch time {engine_s:.1f} s ({pairs / engine_s / 1e6:.0f} M pairs/s), "
-          f"{found:,} workers with at least one opening, peak RSS {peak_rss_mb():.0f} MB")
-
-    sample_w, sample_j = workers[:200], list(index.jobs[:1000])
+    out["batch"] = {"wall_s": engine_s, "cpu_s": statistics.median(cpus), "pairs": pairs,
+                    "runs": len(walls), "peak_rss_mb": peak_rss_mb(), "load": load()}
+    print(f"batch, {len(workers):,} workers x {len(index):,} openings, top 10, "
+          f"{args.threads} threads: median {engine_s:.2f} s wall, {statistics.median(cpus):.2f}"
+          f" s CPU over {len(walls)} runs ({pairs / engine_s / 1e6:.0f} M pairs/s), "
+          f"{found:,} workers with an opening, peak RSS {peak_rss_mb():.0f} MB ({load()})",
+          flush=True)
+    sample_w, sample_j = workers[: args.naive_workers], list(index.jobs[:1000])
     for label, score_first in (("naive, rapidfuzz on every pair", True),
                                ("naive, rules first then rapidfuzz", False)):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         for w in sample_w:
             for j in sample_j:
                 naive_pair(w, j, tax, score_first)
         per_pair = (time.perf_counter() - t) / (len(sample_w) * len(sample_j))
+        cpu_pair = (time.process_time() - c) / (len(sample_w) * len(sample_j))
         naive_s = per_pair * pairs
-        print(f"{label}: {1e6 * per_pair:.2f} us per pair on a 200 x 1,000 sample; "
-              f"extrapolated {naive_s:,.0f} s ({naive_s / 3600:.1f} h) for the batch; "
-              f"engine is {naive_s / engine_s:,.0f}x faster")
+        # CPU against CPU travels across loads; wall is the one-thread loop against the
+        # batch on --threads cores, as a user would wait.
+        cpu_ratio = cpu_pair * pairs / statistics.median(cpus)
+        out[f"naive/{'score_first' if score_first else 'rules_first'}"] = {
+            "us_per_pair": 1e6 * per_pair, "cpu_us_per_pair": 1e6 * cpu_pair,
+            "extrapolated_s": naive_s, "speedup": naive_s / engine_s, "cpu_speedup": cpu_ratio}
+        print(f"{label}: {1e6 * per_pair:.2f} us wall, {1e6 * cpu_pair:.2f} us CPU per pair "
+              f"on a {len(sample_w)} x {len(sample_j):,} sample, extrapolated "
+              f"{naive_s:,.0f} s for the batch (time the loop, extrapolated): the batch is "
+              f"{naive_s / engine_s:,.0f}x faster in wall time, {cpu_ratio:,.0f}x in CPU time "
+              f"({load()})", flush=True)
+    return out
+
+
+def main() -> None:
+    """Run every benchmark and print the figures (with --baseline, both engines)."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tiny", action="store_true", help="toy sizes, for the smoke test")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--batch-runs", type=int, default=5)
+    ap.add_argument("--workers", type=int, default=100_000)
+    ap.add_argument("--jobs", type=int, default=20_000)
+    ap.add_argument("--big", type=int, default=100_000)
+    ap.add_argument("--huge", type=int, default=1_000_000)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--naive-workers", type=int, default=200)
+    ap.add_argument("--skip-batch", action="store_true")
+    ap.add_argument("--baseline", default="", help="another checkout to measure too")
+    ap.add_argument("--root", default="", help=argparse.SUPPRESS)
+    ap.add_argument("--json", default="", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.tiny:
+        args.workers, args.jobs, args.big, args.huge = 300, 200, 1_000, 2_000
+        args.runs, args.batch_runs, args.naive_workers = 3, 1, 5
+    print(f"matching engine benchmark ({load()})", flush=True)
+    base = None
+    if args.baseline:
+        own = [a for a in sys.argv[1:] if a != "--baseline" and a != args.baseline]
+        path = Path(args.json or "/tmp") / f"bench_matching_baseline_{os.getpid()}.json"
+        print(f"\n# baseline: {args.baseline}", flush=True)
+        subprocess.run([sys.executable, __file__, *own, "--root", args.baseline,
+                        "--json", str(path)], check=True)
+        base = json.loads(path.read_text())
+        path.unlink()
+        print(f"\n# this engine: {_root()}", flush=True)
+    figures = measure(args)
+    if args.root and args.json:
+        Path(args.json).write_text(json.dumps(figures))
+    if base:
+        print("\n| figure | baseline | this engine | ratio |\n| --- | ---: | ---: | ---: |")
+        for key, fig in figures.items():
+            if key in base and isinstance(fig, dict):
+                for unit in ("wall_ms", "cpu_ms", "wall_s", "cpu_s", "speedup", "cpu_speedup"):
+                    if unit in fig and unit in base[key]:
+                        b, n = base[key][unit], fig[unit]
+                        print(f"| {key} {unit} | {b:,.2f} | {n:,.2f} | "
+                              f"{(n / b if 'speedup' in unit else b / n):.1f}x |")
 
 
 if __name__ == "__main__":

@@ -1,16 +1,20 @@
 """Pure matching engine: frozen profiles in, ranked and explained matches out.
 
 Jobs and workers are compiled once into column arrays (:class:`JobIndex`,
-:class:`WorkerIndex`). Scoring a block of workers against a block of jobs is vectorised
-numpy over a (jobs x workers) grid; Python only runs for the few pairs that get explained.
-Skill fit uses a skill-to-skill similarity matrix built once per taxonomy.
+:class:`WorkerIndex`). Scoring is one fused pass per worker over the openings' columns,
+compiled by numba (hard rules, the seven components, reason counts and the best k in one
+loop); Python only runs for the few pairs that get explained. Skill fit uses a
+skill-to-skill similarity matrix built once per taxonomy.
 
 This module is the public facade; import from here. The implementation lives in:
 
 - :mod:`app.matching.engine_types`: vocabularies, rule bits, profiles, config, outputs
-- :mod:`app.matching.engine_index`: JobIndex, WorkerIndex and the similarity matrix
-- :mod:`app.matching.engine_scoring`: vectorised hard rules, scorers (SCORERS) and totals
-- :mod:`app.matching.engine_explain`: score components and rule-out reasons, zh and en
+- :mod:`app.matching.engine_index`: JobIndex, WorkerIndex, the similarity matrix and the
+  hard-rule tables known at build (OPENING_RULES, THRESHOLD_RULES)
+- :mod:`app.matching.engine_kernel`: the compiled pass (rules, components, totals, top k)
+- :mod:`app.matching.engine_scoring`: per-config constants and the calls into the kernel
+- :mod:`app.matching.engine_explain`: score components and rule-out reasons (REASON_TEXT),
+  zh and en
 - :mod:`app.matching.engine_rank`: rank_jobs, rank_workers, explain, trainable_openings, batch
 - :mod:`app.matching.engine_dispatch`: score_matrix, assign and group dispatch
 """

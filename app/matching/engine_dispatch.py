@@ -9,7 +9,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from app.matching.engine_index import JobIndex, WorkerIndex
-from app.matching.engine_scoring import _eligible_fast, _grid, _total_fast
+from app.matching.engine_scoring import score_pairs
 from app.matching.engine_types import MatchConfig
 
 
@@ -19,10 +19,8 @@ def score_matrix(workers: WorkerIndex, index: JobIndex,
     cfg = cfg or MatchConfig()
     if len(workers) * len(index) > 50_000_000:
         raise ValueError("score_matrix is for group dispatch; use batch() for large sets")
-    g = _grid(index, workers, slice(0, len(workers)), cfg)
-    total = _total_fast(g)
-    total[~_eligible_fast(g)] = -1.0
-    return np.ascontiguousarray(total.T)
+    sc = score_pairs(index, workers, index.all_pos, np.arange(len(workers), dtype=np.int64), cfg)
+    return np.ascontiguousarray(np.where(sc.bits == 0, sc.total, np.float32(-1.0)).T)
 
 
 def assign(scores: np.ndarray, capacity: Sequence[int],

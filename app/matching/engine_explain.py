@@ -1,16 +1,19 @@
 """Explanations in Chinese and English: score components and rule-out reasons.
 
-Python runs here only for the few pairs that are shown, never for the whole grid.
+Python runs here only for the few pairs that are shown, never for the whole grid. Rule-out
+reasons are a table, :data:`REASON_TEXT`: one text builder per reason code.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Sequence
 from datetime import date
 
 import numpy as np
 
 from app.matching.engine_index import _level_factor, similarity_matrix
-from app.matching.engine_scoring import _Grid, _weights
+from app.matching.engine_kernel import COMPONENTS
 from app.matching.engine_types import (
     Component,
     JobProfile,
@@ -28,6 +31,7 @@ _REGION_EN = {"yrd": "the Yangtze River Delta", "prd": "the Pearl River Delta",
               "guizhou": "Guizhou", "other": "another region", "local": "the own county",
               "any": "anywhere"}
 _KIND_ZH = {"market": "市场岗位", "public_welfare": "公益性岗位", "work_relief": "以工代赈"}
+_COMPONENT = {key: i for i, key in enumerate(COMPONENTS)}
 _KIND_EN = {"market": "market job", "public_welfare": "public-welfare post",
             "work_relief": "work-relief project"}
 
@@ -63,20 +67,18 @@ def _explain(key: str, value: float, job: JobProfile, worker: WorkerProfile, tax
         if not job.required_skills:
             return (f"技能匹配{pct}%：岗位不要求特定技能",
                     f"Skill fit {pct}%: the opening asks for no particular skill")
-        lines_zh: list[str] = []
-        lines_en: list[str] = []
+        zh, en = [], []
         for code, level, wcode, wlevel, cov in _skill_detail(job, worker, tax, cfg):
             need_zh, need_en = tax.skill_label(code), tax.skill_label(code, "en")
             if wcode is None:
-                lines_zh.append(f"{need_zh}{level}级：无相关技能")
-                lines_en.append(f"{need_en} level {level}: no related skill")
+                zh.append(f"{need_zh}{level}级：无相关技能")
+                en.append(f"{need_en} level {level}: no related skill")
             else:
-                lines_zh.append(f"{need_zh}{level}级←{tax.skill_label(wcode)}{wlevel}级"
+                zh.append(f"{need_zh}{level}级←{tax.skill_label(wcode)}{wlevel}级"
                           f"（{round(100 * cov)}%）")
-                lines_en.append(f"{need_en} level {level} <- {tax.skill_label(wcode, 'en')} "
+                en.append(f"{need_en} level {level} <- {tax.skill_label(wcode, 'en')} "
                           f"level {wlevel} ({round(100 * cov)}%)")
-        return (f"技能匹配{pct}%：" + "；".join(lines_zh),
-                f"Skill fit {pct}%: " + "; ".join(lines_en))
+        return f"技能匹配{pct}%：" + "；".join(zh), f"Skill fit {pct}%: " + "; ".join(en)
     if key == "preferred":
         if not job.preferred_skills:
             return ("岗位无加分技能，按技能匹配计", "No preferred skills; counted as skill fit")
@@ -103,98 +105,157 @@ def _explain(key: str, value: float, job: JobProfile, worker: WorkerProfile, tax
     if key == "amenities":
         if is_local:
             return "在本县工作，无需食宿", "Work in the own county; board and lodging not needed"
-        zh = ("包住" if job.housing else "不包住") + "、" + ("包吃" if job.meals else "不包吃")
-        en = ("housing" if job.housing else "no housing") + ", " + (
+        board_zh = (("包住" if job.housing else "不包住") + "、"
+                    + ("包吃" if job.meals else "不包吃"))
+        board_en = ("housing" if job.housing else "no housing") + ", " + (
             "meals" if job.meals else "no meals")
-        return f"外出务工：{zh}", f"Work away from home: {en}"
+        return f"外出务工：{board_zh}", f"Work away from home: {board_en}"
     if key == "policy":
-        tags = [t for t, on in (("监测户", worker.monitored_household),
-                                ("零就业家庭", worker.zero_employment_household),
-                                ("搬迁劳动力", worker.category == "relocated"),
-                                ("脱贫家庭毕业生", worker.category == "graduate"),
-                                ("返乡人员", worker.category == "returnee")) if on]
-        tags_en = [t for t, on in (("monitored household", worker.monitored_household),
-                                   ("zero-employment household",
-                                    worker.zero_employment_household),
-                                   ("relocated", worker.category == "relocated"),
-                                   ("graduate", worker.category == "graduate"),
-                                   ("returnee", worker.category == "returnee")) if on]
-        if not tags:
-            return "一般劳动力，无政策优先", "General worker, no policy priority"
-        return (f"政策优先：{'、'.join(tags)}", f"Policy priority: {', '.join(tags_en)}")
+        return _policy_text(worker.monitored_household, worker.zero_employment_household,
+                            worker.category)
     if key == "employer":
         ret = job.employer_retention
-        zh = f"企业留工率{round(100 * ret)}%" if ret is not None else "企业留工率未知"
-        en = f"employer retention {round(100 * ret)}%" if ret is not None \
+        kept_zh = f"企业留工率{round(100 * ret)}%" if ret is not None else "企业留工率未知"
+        kept_en = f"employer retention {round(100 * ret)}%" if ret is not None \
             else "employer retention unknown"
         if job.employer_wage_arrears:
-            return (zh + "；有欠薪记录，降低排序",
-                    en.capitalize() + "; wage arrears on record, demoted")
-        return zh, en.capitalize()
+            return (kept_zh + "；有欠薪记录，降低排序",
+                    kept_en.capitalize() + "; wage arrears on record, demoted")
+        return kept_zh, kept_en.capitalize()
     return key, key
+
+
+def _held_until(worker: WorkerProfile) -> dict[str, date]:
+    held: dict[str, date] = {}
+    for c in worker.certificates:
+        held[c.code] = max(held.get(c.code, c.expires) or date.max, c.expires or date.max)
+    return held
+
+
+def _cert_missing(job: JobProfile, worker: WorkerProfile, tax: Taxonomy,
+                  cfg: MatchConfig) -> list[Reason]:
+    held = _held_until(worker)
+    return [Reason("cert_missing", f"缺少{tax.cert_label(cert)}",
+                   f"Missing {tax.cert_label(cert, 'en')}", cert)
+            for cert in job.required_certificates if cert not in held]
+
+
+def _cert_expired(job: JobProfile, worker: WorkerProfile, tax: Taxonomy,
+                  cfg: MatchConfig) -> list[Reason]:
+    held = _held_until(worker)
+    return [Reason("cert_expired", f"{tax.cert_label(cert)}将于开工前过期（{held[cert]}）",
+                   f"{tax.cert_label(cert, 'en').capitalize()} expires {held[cert]}, "
+                   "before the start date", cert)
+            for cert in job.required_certificates
+            if cert in held and held[cert] < job.start_date]
+
+
+def _skill_gap(job: JobProfile, worker: WorkerProfile, tax: Taxonomy,
+               cfg: MatchConfig) -> list[Reason]:
+    return [Reason("skill_gap", f"缺少技能：{tax.skill_label(scode)}（{level}级）",
+                   f"Missing skill: {tax.skill_label(scode, 'en')} (level {level})", scode)
+            for scode, level, _, _, cov in _skill_detail(job, worker, tax, cfg) if cov <= 1e-6]
+
+
+def _age(job: JobProfile, worker: WorkerProfile, tax: Taxonomy,
+         cfg: MatchConfig) -> list[Reason]:
+    age = _age_at(worker.birth_date, job.start_date)
+    lo, hi = job.age_min or 16, job.age_max or 99
+    return [Reason("age", f"开工时{age}岁，不在{lo}-{hi}岁要求内",
+                   f"Aged {age} at start, outside {lo}-{hi}")]
+
+
+def _region(job: JobProfile, worker: WorkerProfile, tax: Taxonomy,
+            cfg: MatchConfig) -> list[Reason]:
+    place = _REGION_ZH.get(job.region, job.region)
+    return [Reason("region", f"工作地（{place}）不在求职意向内",
+                   f"Workplace in {_REGION_EN.get(job.region, job.region)} "
+                   "is not among the worker's regions")]
+
+
+def _kind_ineligible(job: JobProfile, worker: WorkerProfile, tax: Taxonomy,
+                     cfg: MatchConfig) -> list[Reason]:
+    return [Reason("kind_ineligible", f"{_KIND_ZH[job.kind]}仅限本县监测户或零就业家庭成员",
+                   f"The {_KIND_EN[job.kind]} is only for members of monitored or "
+                   "zero-employment households living in its county")]
+
+
+def _kind_unwanted(job: JobProfile, worker: WorkerProfile, tax: Taxonomy,
+                   cfg: MatchConfig) -> list[Reason]:
+    return [Reason("kind_unwanted", f"本人不考虑{_KIND_ZH.get(job.kind, job.kind)}",
+                   f"The worker does not want a {_KIND_EN.get(job.kind, job.kind)}")]
+
+
+def _not_available(job: JobProfile, worker: WorkerProfile, tax: Taxonomy,
+                   cfg: MatchConfig) -> list[Reason]:
+    return [Reason("not_available",
+                   f"{worker.available_from}才能到岗，晚于开工日期{job.start_date}",
+                   f"Available from {worker.available_from}, after the start "
+                   f"date {job.start_date}")]
+
+
+def _fixed(code: str, zh: str, en: str) -> ReasonText:
+    reason = (Reason(code, zh, en),)
+    return lambda job, worker, tax, cfg: reason
+
+
+ReasonText = Callable[[JobProfile, WorkerProfile, Taxonomy, MatchConfig], Sequence[Reason]]
+# Every reason code in RULES has its explained text here (checked by a unit test).
+REASON_TEXT: dict[str, ReasonText] = {
+    "closed": _fixed("closed", "岗位已招满或已关闭", "The opening is filled or closed"),
+    "employer_suspended": _fixed("employer_suspended", "用人单位已被暂停",
+                                 "The employer is suspended"),
+    "age": _age,
+    "region": _region,
+    "care_duties": _fixed("care_duties", "需照顾家庭，只能在本县工作",
+                          "Care duties: work in the own county only"),
+    "kind_ineligible": _kind_ineligible,
+    "kind_unwanted": _kind_unwanted,
+    "not_available": _not_available,
+    "cert_missing": _cert_missing,
+    "cert_expired": _cert_expired,
+    "skill_gap": _skill_gap,
+}
+
+
+@functools.lru_cache(maxsize=64)
+def _policy_text(monitored: bool, zero_employment: bool, category: str) -> tuple[str, str]:
+    tags = [t for t, on in (("监测户", monitored), ("零就业家庭", zero_employment),
+                            ("搬迁劳动力", category == "relocated"),
+                            ("脱贫家庭毕业生", category == "graduate"),
+                            ("返乡人员", category == "returnee")) if on]
+    tags_en = [t for t, on in (("monitored household", monitored),
+                               ("zero-employment household", zero_employment),
+                               ("relocated", category == "relocated"),
+                               ("graduate", category == "graduate"),
+                               ("returnee", category == "returnee")) if on]
+    if not tags:
+        return "一般劳动力，无政策优先", "General worker, no policy priority"
+    return f"政策优先：{'、'.join(tags)}", f"Policy priority: {', '.join(tags_en)}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _texts_of(bits: int) -> tuple[ReasonText, ...]:
+    return tuple(REASON_TEXT[code] for code in decode_bits(bits))
 
 
 def _reasons(bits: int, job: JobProfile, worker: WorkerProfile, tax: Taxonomy,
              cfg: MatchConfig) -> tuple[Reason, ...]:
-    out: list[Reason] = []
-    for code in decode_bits(bits):
-        if code == "closed":
-            out.append(Reason(code, "岗位已招满或已关闭", "The opening is filled or closed"))
-        elif code == "employer_suspended":
-            out.append(Reason(code, "用人单位已被暂停", "The employer is suspended"))
-        elif code == "age":
-            age = _age_at(worker.birth_date, job.start_date)
-            lo, hi = job.age_min or 16, job.age_max or 99
-            out.append(Reason(code, f"开工时{age}岁，不在{lo}-{hi}岁要求内",
-                              f"Aged {age} at start, outside {lo}-{hi}"))
-        elif code == "region":
-            place = _REGION_ZH.get(job.region, job.region)
-            out.append(Reason(code, f"工作地（{place}）不在求职意向内",
-                              f"Workplace in {_REGION_EN.get(job.region, job.region)} "
-                              "is not among the worker's regions"))
-        elif code == "care_duties":
-            out.append(Reason(code, "需照顾家庭，只能在本县工作",
-                              "Care duties: work in the own county only"))
-        elif code == "kind_ineligible":
-            out.append(Reason(code, f"{_KIND_ZH[job.kind]}仅限本县监测户或零就业家庭成员",
-                              f"The {_KIND_EN[job.kind]} is only for members of monitored or "
-                              "zero-employment households living in its county"))
-        elif code == "kind_unwanted":
-            out.append(Reason(code, f"本人不考虑{_KIND_ZH.get(job.kind, job.kind)}",
-                              f"The worker does not want a {_KIND_EN.get(job.kind, job.kind)}"))
-        elif code == "not_available":
-            out.append(Reason(code, f"{worker.available_from}才能到岗，"
-                                    f"晚于开工日期{job.start_date}",
-                              f"Available from {worker.available_from}, after the start "
-                              f"date {job.start_date}"))
-        elif code in ("cert_missing", "cert_expired"):
-            held: dict[str, date] = {}
-            for c in worker.certificates:
-                held[c.code] = max(held.get(c.code, c.expires) or date.max, c.expires or date.max)
-            for cert in job.required_certificates:
-                if cert not in held and code == "cert_missing":
-                    out.append(Reason(code, f"缺少{tax.cert_label(cert)}",
-                                      f"Missing {tax.cert_label(cert, 'en')}", cert))
-                elif cert in held and held[cert] < job.start_date and code == "cert_expired":
-                    out.append(Reason(code, f"{tax.cert_label(cert)}将于开工前过期（{held[cert]}）",
-                                      f"{tax.cert_label(cert, 'en').capitalize()} expires "
-                                      f"{held[cert]}, before the start date", cert))
-        elif code == "skill_gap":
-            for scode, level, _, _, cov in _skill_detail(job, worker, tax, cfg):
-                if cov <= 1e-6:
-                    out.append(Reason(code, f"缺少技能：{tax.skill_label(scode)}（{level}级）",
-                                      f"Missing skill: {tax.skill_label(scode, 'en')} "
-                                      f"(level {level})", scode))
-    return tuple(out)
+    return tuple(r for text in _texts_of(bits) for r in text(job, worker, tax, cfg))
 
 
-def _match(g: _Grid, parts: dict[str, np.ndarray], n: int, b: int) -> Match:
-    job, worker = g.jobs.jobs[n], g.workers.workers[g.w.start + b]
-    tax, cfg = g.jobs.taxonomy, g.cfg
+def _match(job: JobProfile, worker: WorkerProfile, values: np.ndarray, weights: dict[str, float],
+           is_local: bool, tax: Taxonomy, cfg: MatchConfig) -> Match:
+    """The explained Match of one pair from its kernel component values (SCORERS order)."""
+    vals = values.tolist()
     comps = []
-    for key, weight in _weights(cfg).items():
-        value = float(parts[key][n, b])
-        zh, en = _explain(key, value, job, worker, tax, cfg, bool(g.is_local[n, b]))
-        comps.append(Component(key, round(value, 4), round(weight, 2),
-                               round(weight * value, 2), zh, en))
+    for key, weight, shown in _weight_list(tuple(weights.items())):
+        value = vals[_COMPONENT[key]]
+        zh, en = _explain(key, value, job, worker, tax, cfg, is_local)
+        comps.append(Component(key, round(value, 4), shown, round(weight * value, 2), zh, en))
     return Match(job.id, worker.id, round(sum(c.points for c in comps), 2), tuple(comps))
+
+
+@functools.lru_cache(maxsize=16)
+def _weight_list(weights: tuple[tuple[str, float], ...]) -> tuple[tuple[str, float, float], ...]:
+    return tuple((key, weight, round(weight, 2)) for key, weight in weights)

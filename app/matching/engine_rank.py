@@ -7,23 +7,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 
 from app.matching.engine_explain import _match, _reasons
 from app.matching.engine_index import JobIndex, WorkerIndex
-from app.matching.engine_scoring import (
-    _eligible_fast,
-    _Grid,
-    _grid,
-    _rules,
-    _score,
-    _total_fast,
-)
+from app.matching.engine_kernel import J_COUNTY, W_COUNTY
+from app.matching.engine_scoring import score_pairs, top_rows
 from app.matching.engine_types import (
     BIT,
     FIXABLE_BY_TRAINING,
-    RULES,
     JobProfile,
     Match,
     MatchConfig,
@@ -43,54 +37,39 @@ def _top(values: np.ndarray, k: int) -> np.ndarray:
     return part[np.argsort(-values[part], kind="stable")]
 
 
-def _rank(g: _Grid, k: int, by_job: bool) -> RankResult:
-    ok, bits = _rules(g, with_reasons=True)
-    total, parts = _score(g, keep=True)
-    flat_ok, flat_total, flat_bits = ok.ravel(), total.ravel(), bits.ravel()
+def _rank(jobs: JobIndex, workers: WorkerIndex, job_pos: np.ndarray, worker_pos: np.ndarray,
+          k: int, cfg: MatchConfig) -> RankResult:
+    """Score every listed pair (one side has one entry), explain the top k and rule-outs."""
+    sc = score_pairs(jobs, workers, job_pos, worker_pos, cfg, best=k,
+                     best_out=cfg.max_ruled_out, totals=False)
+    flat_bits = sc.bits.ravel()
+    by_job = worker_pos.size == 1
 
-    def pair(p: int) -> tuple[int, int]:
-        return (p, 0) if by_job else (0, p)
+    def pair(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return (job_pos[p], worker_pos[np.zeros_like(p)]) if by_job else (
+            job_pos[np.zeros_like(p)], worker_pos[p])
 
-    best = _top(np.where(flat_ok, flat_total, -1.0), k)
-    matches = tuple(_match(g, parts, *pair(int(p))) for p in best if flat_ok[p])
-    out_pos = np.flatnonzero(~flat_ok)
-    shown = out_pos[_top(flat_total[out_pos], g.cfg.max_ruled_out)]
-    ruled = []
-    for p in shown:
-        n, b = pair(int(p))
-        job, worker = g.jobs.jobs[n], g.workers.workers[g.w.start + b]
-        ruled.append(RuledOut(job.id, worker.id, _reasons(int(flat_bits[p]), job, worker,
-                                                          g.jobs.taxonomy, g.cfg)))
-    counts = {code: int(np.count_nonzero(flat_bits & BIT[code])) for code in RULES}
-    return RankResult(matches, tuple(ruled), {c: n for c, n in counts.items() if n},
-                      flat_ok.size, int(flat_ok.sum()), flat_bits)
-
-
-def _topk_columns(total: np.ndarray, k: int, chunk: int = 64) -> tuple[np.ndarray, np.ndarray]:
-    """Top k rows of every column of (jobs x workers), best first: (positions, values).
-
-    Rows are grouped in chunks; only the k chunks with the highest maxima can hold a
-    column's top k, so the exact selection runs on k*chunk candidates instead of all jobs.
-    """
-    n, b = total.shape
-    n_chunks = -(-n // chunk)
-    full = n // chunk
-    maxima = np.empty((n_chunks, b), np.float32)
-    if full:
-        total[: full * chunk].reshape(full, chunk, b).max(axis=1, out=maxima[:full])
-    if n_chunks > full:
-        maxima[full] = total[full * chunk:].max(axis=0)
-    kc = min(k, n_chunks)
-    best_chunks = np.argpartition(-maxima.T, kc - 1, axis=1)[:, :kc]  # (workers, kc)
-    rows = (best_chunks[:, :, None] * chunk + np.arange(chunk)).reshape(b, -1)
-    inside = rows < n
-    cand = total[np.minimum(rows, n - 1), np.arange(b)[:, None]]
-    cand = np.where(inside, cand, -np.inf).astype(np.float32)
-    top = np.argpartition(-cand, k - 1, axis=1)[:, :k]
-    vals = np.take_along_axis(cand, top, axis=1)
-    order = np.argsort(-vals, axis=1, kind="stable")
-    pos = np.take_along_axis(np.take_along_axis(rows, top, axis=1), order, axis=1)
-    return pos, np.take_along_axis(vals, order, axis=1)
+    best = sc.best
+    shown_j, shown_w = pair(best)
+    tax = jobs.taxonomy
+    matches: tuple[Match, ...] = ()
+    if best.size:
+        # Components of the shown pairs only: the same kernel on those pairs.
+        one = score_pairs(jobs, workers, shown_j, shown_w[:1], cfg, components=True) if by_job \
+            else score_pairs(jobs, workers, shown_j[:1], shown_w, cfg, components=True)
+        local = jobs.ji[shown_j, J_COUNTY] == workers.wi[shown_w, W_COUNTY]
+        matches = tuple(_match(jobs.jobs[n], workers.workers[w], one.comps[i], one.weights,
+                               bool(local[i]), tax, cfg)
+                        for i, (n, w) in enumerate(zip(shown_j.tolist(), shown_w.tolist(),
+                                                       strict=True)))
+    shown = sc.best_out
+    out_j, out_w = pair(shown)
+    ruled = tuple(
+        RuledOut(jobs.jobs[n].id, workers.workers[w].id,
+                 _reasons(int(flat_bits[p]), jobs.jobs[n], workers.workers[w], tax, cfg))
+        for p, n, w in zip(shown.tolist(), out_j.tolist(), out_w.tolist(), strict=True))
+    return RankResult(matches, ruled, sc.counts, flat_bits.size,
+                      flat_bits.size - int(np.count_nonzero(flat_bits)), flat_bits)
 
 
 def rank_jobs(worker: WorkerProfile, index: JobIndex, k: int = 20,
@@ -98,7 +77,7 @@ def rank_jobs(worker: WorkerProfile, index: JobIndex, k: int = 20,
     """Rank all openings of ``index`` for one worker; explain the top k and rule-outs."""
     cfg = cfg or MatchConfig()
     workers = WorkerIndex([worker], index.taxonomy, cfg)
-    return _rank(_grid(index, workers, slice(0, 1), cfg), k, by_job=True)
+    return _rank(index, workers, index.all_pos, _ONE, k, cfg)
 
 
 def rank_workers(job: JobProfile, workers: WorkerIndex, k: int = 20,
@@ -106,7 +85,7 @@ def rank_workers(job: JobProfile, workers: WorkerIndex, k: int = 20,
     """Rank all workers of ``workers`` for one opening; explain the top k and rule-outs."""
     cfg = cfg or MatchConfig()
     jobs = JobIndex([job], workers.taxonomy)
-    return _rank(_grid(jobs, workers, slice(0, len(workers)), cfg), k, by_job=False)
+    return _rank(jobs, workers, _ONE, np.arange(len(workers), dtype=np.int64), k, cfg)
 
 
 def explain(worker: WorkerProfile, job: JobProfile, taxonomy: Taxonomy | None = None,
@@ -122,13 +101,11 @@ def trainable_openings(worker: WorkerProfile, index: JobIndex, limit: int = 50,
     base = cfg or MatchConfig()
     cfg = MatchConfig(**{**base.__dict__, "skill_gap_rules_out": True, "max_ruled_out": 0})
     workers = WorkerIndex([worker], index.taxonomy, cfg)
-    g = _grid(index, workers, slice(0, 1), cfg)
-    ok, bits = _rules(g, with_reasons=True)
-    total, _ = _score(g, keep=False)
+    sc = score_pairs(index, workers, index.all_pos, _ONE, cfg)
     fixable = sum(BIT[c] for c in FIXABLE_BY_TRAINING)
-    flat_bits = bits.ravel()
+    flat_bits = sc.bits.ravel()
     cand = np.flatnonzero((flat_bits != 0) & ((flat_bits & ~fixable) == 0))
-    chosen = cand[_top(total.ravel()[cand], limit)]
+    chosen = cand[_top(sc.total.ravel()[cand], limit)]
     return [RuledOut(index.jobs[p].id, worker.id,
                      _reasons(int(flat_bits[p]), index.jobs[p], worker, index.taxonomy, cfg))
             for p in chosen]
@@ -152,31 +129,48 @@ class BatchResult:
 def batch(workers: Sequence[WorkerProfile] | WorkerIndex, index: JobIndex, k: int = 10,
           cfg: MatchConfig | None = None,
           progress: Callable[[int, int], None] | None = None, threads: int = 2) -> BatchResult:
-    """Top-k openings for every worker, in memory-bounded blocks (no explanations)."""
+    """Top-k openings for every worker (no explanations), ``threads`` blocks at a time.
+
+    Memory is the (workers x k) result only: each worker's openings are scored in one
+    compiled pass that keeps its k best (ties: the earlier opening first).
+    """
     cfg = cfg or MatchConfig()
     widx = workers if isinstance(workers, WorkerIndex) else WorkerIndex(
         workers, index.taxonomy, cfg)
     n_w, n_j = len(widx), len(index)
     kk = min(k, n_j)
-    pos = np.full((n_w, k), -1, np.int32)
-    scores = np.full((n_w, k), -1.0, np.float32)
-    step = max(1, cfg.block_pairs // max(n_j, 1))
+    pos = np.full((n_w, kk), -1, np.int32)
+    scores = np.full((n_w, kk), -1.0, np.float32)
+    step = max(1, min(cfg.block_pairs // max(n_j, 1), -(-n_w // max(1, threads))))
 
     def run(start: int) -> int:
-        w = slice(start, min(start + step, n_w))
-        g = _grid(index, widx, w, cfg)
-        total = _total_fast(g)
-        total[~_eligible_fast(g)] = -1.0
-        part, vals = _topk_columns(total, kk)
-        pos[w, :kk] = np.where(vals >= 0, part, -1)
-        scores[w, :kk] = np.where(vals >= 0, vals, -1.0)
-        return w.stop - w.start
+        stop = min(start + step, n_w)
+        top_rows(index, widx, cfg, start, stop, pos, scores)
+        return stop - start
 
     done = 0
-    if n_j and n_w:
+    if kk and n_w:
         with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
             for count in pool.map(run, range(0, n_w, step)):
                 done += count
                 if progress:
                     progress(done, n_w)
+    if kk < k:
+        pos = np.hstack([pos, np.full((n_w, k - kk), -1, np.int32)])
+        scores = np.hstack([scores, np.full((n_w, k - kk), -1.0, np.float32)])
     return BatchResult([w.id for w in widx.workers], pos, scores, index)
+
+
+_ONE = np.zeros(1, np.int64)
+
+
+def warm_up() -> None:
+    """Run every kernel once on a one-opening, one-worker index (loads numba's cache)."""
+    job = JobProfile(id=0, employer_id=0, start_date=date(2026, 1, 1),
+                     required_skills=(("x", 1),), preferred_skills=("x",),
+                     required_certificates=("x",))
+    worker = WorkerProfile(id=0, birth_date=date(1990, 1, 1), county="520102")
+    index = JobIndex([job])
+    rank_jobs(worker, index, 1)
+    trainable_openings(worker, index)
+    batch([worker], index, 1, threads=1)

@@ -1,34 +1,39 @@
-"""Vectorised scoring of a (jobs x workers) block: hard rules, scorers and totals.
+"""Scoring a block of (openings x workers) with the compiled kernel: hard rules and totals.
 
-Each scorer in :data:`SCORERS` maps a :class:`_Grid` to a 0..1 array; weights from
-:class:`~app.matching.engine_types.MatchConfig` turn them into a 0..100 score. The ``_fast``
-variants give the same verdicts and totals in fewer array passes for batch work.
+The kernel (:mod:`app.matching.engine_kernel`) computes the seven components of
+:data:`SCORERS` for each pair; weights from
+:class:`~app.matching.engine_types.MatchConfig` turn them into a 0..100 score. Constants
+that depend only on the index and the config (weights, employer values, the similarity
+matrix, level factors) are made once per (index, config) in a :class:`_Plan`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal, overload
+from typing import cast
 
 import numpy as np
 
-from app.matching.engine_index import JobIndex, WorkerIndex, _level_factor, similarity_matrix
-from app.matching.engine_types import BIT, JOB_KINDS, MatchConfig
+from app.matching import engine_kernel as K
+from app.matching.engine_index import (
+    THRESHOLD_RULES,
+    JobIndex,
+    WorkerIndex,
+    _level_factor,
+    similarity_matrix,
+)
+from app.matching.engine_types import BIT, RULES, MatchConfig
+
+SCORERS: tuple[str, ...] = K.COMPONENTS  # score components, in the kernel's order
+_THR_BIT = np.array([BIT[r.code] for r in THRESHOLD_RULES], np.int16)
+_PAIR_BIT = np.array([BIT[code] for code in K.PAIR_RULES], np.int16)
 
 
-@dataclass
-class _Grid:
-    """Intermediate arrays of one (jobs x workers) block, shared by scorers and explainers."""
-
-    jobs: JobIndex
-    workers: WorkerIndex
-    w: slice
-    cfg: MatchConfig
-    is_local: np.ndarray
-    rval: np.ndarray
-    fit: np.ndarray
-    cov: np.ndarray  # (used skill columns x workers)
+def _weights(cfg: MatchConfig) -> dict[str, float]:
+    """Weights normalised to shares of 100 points, for known components only."""
+    raw = {k: float(v) for k, v in cfg.weights.items() if k in SCORERS and v > 0}
+    total = sum(raw.values()) or 1.0
+    return {k: 100.0 * v / total for k, v in raw.items()}
 
 
 def _employer_value(jobs: JobIndex, cfg: MatchConfig) -> np.ndarray:
@@ -36,194 +41,103 @@ def _employer_value(jobs: JobIndex, cfg: MatchConfig) -> np.ndarray:
     return np.where(jobs.arrears, ret * cfg.arrears_factor, ret).astype(np.float32)
 
 
-def _score_skill(g: _Grid) -> np.ndarray:
-    return g.fit
+@dataclass(frozen=True)
+class _Plan:
+    """Per (index, config) constants, in the kernel's argument order."""
+
+    weights: dict[str, float]
+    job_args: tuple
+    rule_args: tuple  # (sim, lf, no_req_fit, gap, comp_idx, comp_w, by_comp, in_order)
 
 
-def _score_preferred(g: _Grid) -> np.ndarray:
-    if g.jobs.pref.nnz == 0:
-        return g.fit
-    pref = np.asarray(g.jobs.pref @ g.cov)
-    return np.where((g.jobs.pref_count > 0)[:, None], pref, g.fit)
+def _plan(jobs: JobIndex, cfg: MatchConfig) -> _Plan:
+    key = (tuple(cfg.weights.items()), cfg.retention_default, cfg.arrears_factor,
+           cfg.level_penalty, cfg.name_sim_weight, cfg.name_sim_cutoff,
+           cfg.no_requirement_fit, cfg.skill_gap_rules_out)
+    plan = cast("_Plan | None", jobs._plans.get(key))
+    if plan is None:
+        weights = _weights(cfg)
+        idx = np.array([SCORERS.index(k) for k in weights], np.int64)
+        w = np.array([np.float32(x) for x in weights.values()], np.float32)
+        job_args = (jobs.by_region, jobs.region_ends, jobs.region_county, jobs.ji, jobs.jf,
+                    _employer_value(jobs, cfg), jobs.req_col, jobs.req_w,
+                    jobs.pref_col, jobs.pref_w, jobs.cert_mask,
+                    jobs.col_skill, jobs.col_level, _THR_BIT, _PAIR_BIT)
+        # Weights by component (0 = unused) for the straight sum when the config lists its
+        # components in the kernel's order; adding 0 x value changes no float32 total.
+        by_comp = np.zeros(len(SCORERS), np.float32)
+        by_comp[idx] = w
+        in_order = bool(np.all(np.diff(idx) > 0))
+        rule_args = (similarity_matrix(jobs.taxonomy, cfg), _level_factor(cfg),
+                     np.float32(cfg.no_requirement_fit), bool(cfg.skill_gap_rules_out), idx, w,
+                     by_comp, in_order)
+        plan = _Plan(weights, job_args, rule_args)
+        if len(jobs._plans) > 8:
+            jobs._plans.clear()
+        jobs._plans[key] = plan
+    return plan
 
 
-def _score_wage(g: _Grid) -> np.ndarray:
-    ratio = g.jobs.wage_mid[:, None] / g.workers.min_wage[None, g.w]
-    return np.clip(0.5 + 1.5 * (ratio - 1.0), 0.0, 1.0)
+def _worker_args(workers: WorkerIndex) -> tuple:
+    return (workers.wi, workers.wf, workers.held, workers.exp_bit, workers.exp_day,
+            workers.skills, workers.levels)
 
 
-def _score_region(g: _Grid) -> np.ndarray:
-    return np.maximum(g.rval, 0.0)
+@dataclass(frozen=True)
+class Scored:
+    """Totals and reason bits of (openings x workers) pairs, with complete reason counts."""
+
+    total: np.ndarray  # float32
+    bits: np.ndarray  # int16, OR of BIT[code]; 0 = eligible
+    counts: dict[str, int]  # pairs per reason code (codes with none left out)
+    comps: np.ndarray  # (pairs x 7) component values when asked for, else empty
+    weights: dict[str, float]
+    best: np.ndarray  # flat positions of the best eligible pairs, best first
+    best_out: np.ndarray  # flat positions of the best ruled-out pairs, best first
 
 
-def _score_amenities(g: _Grid) -> np.ndarray:
-    return np.where(g.is_local, np.float32(1.0), g.jobs.amenity[:, None])
+_NO_COMPS = np.zeros((0, len(SCORERS)), np.float32)
+_NO_GRID, _NO_BITS = np.zeros((0, 0), np.float32), np.zeros((0, 0), np.int16)
+_NO_TOP, _NO_TOP_SCORES = np.zeros((0, 0), np.int32), np.zeros((0, 0), np.float32)
 
 
-def _score_policy(g: _Grid) -> np.ndarray:
-    return g.workers.policy[None, g.w]
+def score_pairs(jobs: JobIndex, workers: WorkerIndex, job_pos: np.ndarray,
+                worker_pos: np.ndarray, cfg: MatchConfig, components: bool = False,
+                best: int = 0, best_out: int = 0, totals: bool = True) -> Scored:
+    """Every (opening, worker) pair of the listed index positions, scored in one pass.
+
+    ``best`` and ``best_out``: how many of the best eligible and ruled-out pairs to pick
+    (by total; ties: the lower flat position, i.e. the earlier pair, first). Without
+    ``totals`` the totals are not kept (``total`` is empty), which saves a write per pair.
+    """
+    plan = _plan(jobs, cfg)
+    job_pos = job_pos if job_pos is jobs.all_pos else np.asarray(job_pos, np.int64)
+    worker_pos = np.asarray(worker_pos, np.int64)
+    shape = (job_pos.size, worker_pos.size)
+    total = np.empty(shape if totals else (0, 0), np.float32)
+    bits = np.empty(shape, np.int16)
+    counts = np.zeros(len(RULES), np.int64)
+    comps = np.empty((bits.size, len(SCORERS)), np.float32) if components else _NO_COMPS
+    ok_pos, out_pos = np.full(max(best, 0), -1, np.int64), np.full(max(best_out, 0), -1, np.int64)
+    ok_val, out_val = np.full(ok_pos.size, -1, np.float32), np.full(out_pos.size, -1, np.float32)
+    K.scan(job_pos, job_pos is jobs.all_pos, worker_pos, *plan.job_args,
+           *_worker_args(workers), *plan.rule_args, total, bits, counts, comps, ok_pos,
+           ok_val, out_pos, out_val, _NO_TOP, _NO_TOP_SCORES)
+    return Scored(total, bits, {c: int(n) for c, n in zip(RULES, counts, strict=True) if n},
+                  comps, plan.weights, ok_pos[ok_pos >= 0], out_pos[out_pos >= 0])
 
 
-def _score_employer(g: _Grid) -> np.ndarray:
-    return _employer_value(g.jobs, g.cfg)[:, None]
+_NO_LIST, _NO_LIST_VAL = np.zeros(0, np.int64), np.zeros(0, np.float32)
 
 
-SCORERS: dict[str, Callable[[_Grid], np.ndarray]] = {
-    "skill": _score_skill, "preferred": _score_preferred, "wage": _score_wage,
-    "region": _score_region, "amenities": _score_amenities, "policy": _score_policy,
-    "employer": _score_employer,
-}
+def top_rows(jobs: JobIndex, workers: WorkerIndex, cfg: MatchConfig, w0: int, w1: int,
+             pos: np.ndarray, scores: np.ndarray) -> None:
+    """Best eligible openings of workers w0..w1 into rows of ``pos``/``scores`` (k columns).
 
-
-def _coverage(jobs: JobIndex, workers: WorkerIndex, w: slice, cfg: MatchConfig) -> np.ndarray:
-    """Best coverage of each used (level, skill) column by each worker: (columns x workers)."""
-    tax = jobs.taxonomy
-    sim = similarity_matrix(tax, cfg)
-    lf = _level_factor(cfg)
-    level, skill = np.divmod(jobs.cols, len(tax) + 1)
-    sk, lv = workers.skills[w], workers.levels[w]
-    cov = np.zeros((len(jobs.cols), sk.shape[0]), np.float32)
-    for s in range(sk.shape[1]):
-        # sim[skill, worker skill] is symmetric, so rows can index the job side directly.
-        np.maximum(cov, sim[skill[:, None], sk[None, :, s]] * lf[lv[None, :, s], level[:, None]],
-                   out=cov)
-    return cov
-
-
-def _grid(jobs: JobIndex, workers: WorkerIndex, w: slice, cfg: MatchConfig) -> _Grid:
-    is_local = jobs.county[:, None] == workers.county[None, w]
-    rval = np.where(is_local, workers.rv[4, None, w], workers.rv[:4, w][jobs.region])
-    cov = _coverage(jobs, workers, w, cfg)
-    fit = np.asarray(jobs.req @ cov) if jobs.req.nnz else np.zeros(
-        (len(jobs), cov.shape[1]), np.float32)
-    no_req = jobs.req_count == 0
-    if no_req.any():
-        fit[no_req] = cfg.no_requirement_fit
-    return _Grid(jobs, workers, w, cfg, is_local, rval, fit, cov)
-
-
-@overload
-def _rules(g: _Grid, with_reasons: Literal[True]) -> tuple[np.ndarray, np.ndarray]: ...
-@overload
-def _rules(g: _Grid, with_reasons: bool) -> tuple[np.ndarray, np.ndarray | None]: ...
-def _rules(g: _Grid, with_reasons: bool) -> tuple[np.ndarray, np.ndarray | None]:
-    """Hard rules: (eligible mask, reason bits or None), both (jobs x workers)."""
-    J, W, w = g.jobs, g.workers, g.w
-    checks: list[tuple[str, np.ndarray]] = [
-        ("closed", J.closed[:, None]),
-        ("employer_suspended", J.suspended[:, None]),
-        ("age", (W.birth[None, w] <= J.born_after[:, None])
-         | (W.birth[None, w] > J.born_by[:, None])),
-    ]
-    region_bad = g.rval < 0
-    care = W.care[None, w]
-    checks += [("region", region_bad & ~care), ("care_duties", region_bad & care)]
-    if J.any_nonmarket:
-        nonmarket = (J.kind != 0)[:, None]
-        eligible = W.priority[None, w] & (J.elig_county[:, None] == W.county[None, w])
-        checks.append(("kind_ineligible", nonmarket & ~eligible))
-    kind_bit = (np.int8(1) << J.kind)[:, None]
-    checks.append(("kind_unwanted", (W.kinds[None, w] & kind_bit) == 0))
-    checks.append(("not_available", W.available[None, w] > J.start[:, None]))
-    if J.any_certs:
-        missing = (J.cert_mask[:, None] & ~W.cert_mask[None, w]) != 0
-        checks.append(("cert_missing", missing))
-        expired = np.zeros_like(missing)
-        rows = np.flatnonzero(J.cert_mask)
-        exp_block = W.cert_exp[w]
-        for k in range(J.cert_slots.shape[1]):
-            slot = J.cert_slots[rows, k]
-            exp = exp_block[:, np.where(slot >= 0, np.minimum(slot, exp_block.shape[1] - 1), 0)].T
-            bad = (slot >= 0)[:, None] & (exp > 0) & (exp < J.start[rows, None])
-            expired[rows] |= bad
-        checks.append(("cert_expired", expired))
-    if g.cfg.skill_gap_rules_out and J.req.nnz:
-        zero = (g.cov <= 1e-6).astype(np.float32)
-        checks.append(("skill_gap", np.asarray(J.req_ind @ zero) > 0.5))
-    shape = g.fit.shape
-    bad = np.zeros(shape, bool)
-    bits = np.zeros(shape, np.int16) if with_reasons else None
-    for code, arr in checks:
-        bad |= arr
-        if bits is not None:
-            bits |= (arr * BIT[code]).astype(np.int16)
-    return ~bad, bits
-
-
-def _weights(cfg: MatchConfig) -> dict[str, float]:
-    """Weights normalised to shares of 100 points, for registered scorers only."""
-    raw = {k: float(v) for k, v in cfg.weights.items() if k in SCORERS and v > 0}
-    total = sum(raw.values()) or 1.0
-    return {k: 100.0 * v / total for k, v in raw.items()}
-
-
-def _score(g: _Grid, keep: bool) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    total = np.zeros(g.fit.shape, np.float32)
-    parts: dict[str, np.ndarray] = {}
-    for key, weight in _weights(g.cfg).items():
-        value = SCORERS[key](g)
-        total += np.float32(weight) * value
-        if keep:
-            parts[key] = np.broadcast_to(value, total.shape)
-    return total, parts
-
-
-
-def _eligible_fast(g: _Grid) -> np.ndarray:
-    """Same verdict as _rules, fewer passes: row/column subsets where a rule can bite."""
-    J, W, w = g.jobs, g.workers, g.w
-    birth = W.birth[None, w]
-    bad = birth <= J.born_after[:, None]
-    bad |= birth > J.born_by[:, None]
-    bad |= g.rval < 0
-    bad |= W.available[None, w] > J.start[:, None]
-    bad[~J.ok] = True
-    kinds = W.kinds[w]
-    for k in range(len(JOB_KINDS)):
-        rows = np.flatnonzero(J.kind == k)
-        lacking = np.flatnonzero((kinds & (1 << k)) == 0)
-        if rows.size and lacking.size:
-            bad[np.ix_(rows, lacking)] = True
-    rows = np.flatnonzero(J.kind != 0)
-    if rows.size:
-        ok = W.priority[None, w] & (J.elig_county[rows, None] == W.county[None, w])
-        bad[rows] |= ~ok
-    rows = np.flatnonzero(J.cert_mask)
-    if rows.size:
-        sub = (J.cert_mask[rows, None] & ~W.cert_mask[None, w]) != 0
-        exp_block = W.cert_exp[w]
-        start = J.start[rows, None]
-        for k in range(J.cert_slots.shape[1]):
-            slot = J.cert_slots[rows, k]
-            exp = exp_block[:, np.where(slot >= 0, np.minimum(slot, exp_block.shape[1] - 1), 0)].T
-            sub |= (slot >= 0)[:, None] & (exp > 0) & (exp < start)
-        bad[rows] |= sub
-    if g.cfg.skill_gap_rules_out and J.req.nnz:
-        bad |= np.asarray(J.req_ind @ (g.cov <= 1e-6).astype(np.float32)) > 0.5
-    return ~bad
-
-
-def _total_fast(g: _Grid) -> np.ndarray:
-    """Same total as _score for the built-in scorers, fused to fewer array passes."""
-    J, W, w, cfg = g.jobs, g.workers, g.w, g.cfg
-    wt = _weights(cfg)
-    if set(wt) - {"skill", "preferred", "wage", "region", "amenities", "policy", "employer"}:
-        return _score(g, keep=False)[0]
-    ws, wp, wg, wr, wa = (np.float32(wt.get(k, 0.0)) for k in
-                          ("skill", "preferred", "wage", "region", "amenities"))
-    total = (wt.get("employer", 0.0) * _employer_value(J, cfg))[:, None].astype(np.float32) \
-        + (np.float32(wt.get("policy", 0.0)) * W.policy[None, w])
-    total += (ws + wp) * g.fit
-    rows = np.flatnonzero(J.pref_count)
-    if wp and rows.size:
-        pref = np.asarray(J.pref[rows] @ g.cov)
-        total[rows] += wp * (pref - g.fit[rows])
-    tmp = (wg * 1.5 * J.wage_mid)[:, None] * (1.0 / W.min_wage[None, w])
-    tmp -= wg
-    np.clip(tmp, 0.0, wg, out=tmp)
-    total += tmp
-    local = wr * np.maximum(W.rv[4, w], 0) + wa
-    away = (wr * np.maximum(W.rv[:4, w], 0))[J.region]
-    away += (wa * J.amenity)[:, None]
-    total += np.where(g.is_local, local[None, :], away)
-    return total
+    Rows are best first; ties: the earlier opening first.
+    """
+    plan = _plan(jobs, cfg)
+    K.scan(jobs.all_pos, True, np.arange(w0, w1, dtype=np.int64), *plan.job_args,
+           *_worker_args(workers), *plan.rule_args, _NO_GRID, _NO_BITS,
+           np.zeros(len(RULES), np.int64), _NO_COMPS, _NO_LIST, _NO_LIST_VAL, _NO_LIST,
+           _NO_LIST_VAL, pos, scores)

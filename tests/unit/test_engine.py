@@ -8,6 +8,7 @@ import pytest
 
 from app.matching.engine import (
     BIT,
+    RULES,
     HeldCertificate,
     JobIndex,
     JobProfile,
@@ -289,3 +290,14 @@ def test_profiles_are_frozen():
     with pytest.raises(AttributeError):
         worker().county = "x"  # type: ignore[misc]
     assert replace(job(), id="k").id == "k"
+
+
+def test_every_rule_has_its_reason_text_and_fits_the_reason_bits():
+    from app.matching.engine_explain import REASON_TEXT
+    from app.matching.engine_index import OPENING_RULES, THRESHOLD_RULES
+    from app.matching.engine_kernel import PAIR_RULES
+
+    assert set(REASON_TEXT) == set(RULES)
+    assert {c for c, _ in OPENING_RULES} | {r.code for r in THRESHOLD_RULES} \
+        | set(PAIR_RULES) == set(RULES)
+    assert len(RULES) <= 15  # reason bits are int16
