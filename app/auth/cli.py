@@ -1,4 +1,4 @@
-"""flask users … and flask areas … commands."""
+"""flask users … commands."""
 from __future__ import annotations
 
 import click
@@ -6,7 +6,6 @@ from flask import Blueprint
 
 from app.extensions import db
 
-from .areas import load_areas
 from .service import AccountError, create_user
 
 bp = Blueprint("auth_cli", __name__, cli_group=None)
@@ -37,18 +36,3 @@ def users_create(username: str, role: str, area_code: str | None, display_name: 
     db.session.commit()
     click.echo(f"created {user.username} ({user.role})")
 
-
-@bp.cli.group("areas")
-def areas() -> None:
-    """Administrative areas (GB/T 2260)."""
-
-
-@areas.command("load")
-def areas_load() -> None:
-    """Load or update the areas from the shipped data file."""
-    try:
-        added, changed = load_areas()
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
-    db.session.commit()
-    click.echo(f"areas: {added} added, {changed} changed")

@@ -5,7 +5,7 @@ from flask import Blueprint
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
-from app.auth.areas import area_name
+from app.areas.service import area_name
 from app.registry.models import LABELS as REGISTRY_LABELS
 
 from .models import LABELS, Job

@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp
 
-from app.auth.areas import area_name
+from app.areas.service import area_name
 from app.auth.models import Area
 from app.extensions import db
 from app.forms import MultiCheckboxField

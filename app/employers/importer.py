@@ -19,7 +19,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.auth.areas_data import AreaRow
+from app.areas.records import AreaRow
 from app.auth.models import Area, User
 from app.errors_domain import DomainError
 from app.extensions import db

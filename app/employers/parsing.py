@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from app.auth.areas_data import AreaRow, ancestors, areas_by_code
+from app.areas.records import AreaRow, ancestors, areas_by_code
 
 __all__ = [
     "DAYS_PER_MONTH",

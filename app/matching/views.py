@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from werkzeug.routing import BuildError
 
-from app.auth.areas import area_name
+from app.areas.service import area_name
 from app.auth.models import Area
 from app.auth.scoping import get_visible_or_404, roles_required, visible
 from app.employers.models import Employer, Job

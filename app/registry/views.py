@@ -12,7 +12,7 @@ from flask import Blueprint, Flask, flash
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from app.auth.areas import area_name
+from app.areas.service import area_name
 from app.auth.models import Area, User
 from app.auth.scoping import area_bounds
 from app.errors_domain import DomainError

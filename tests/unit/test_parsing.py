@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.auth.areas_data import AreaRow, read_areas
+from app.areas.records import AreaRow, read_areas
 from app.employers.parsing import ParseError, Place, PlaceIndex, Wage, parse_place, parse_wage
 
 # --------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.auth.areas_data import (
+from app.areas.records import (
     DEFAULT_AREAS_PATH,
     AreaRow,
     ancestors,

@@ -4,11 +4,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import get_locale
 
+from app.auth.models import Area
 from app.extensions import db
 from app.freshness import RecentCache, per_request
 
-from .areas_data import read_areas, validate_areas
-from .models import Area
+from .records import read_areas, validate_areas
 
 _FIELDS = ("name", "name_en", "level", "parent_code", "region")
 
