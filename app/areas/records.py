@@ -220,3 +220,43 @@ def ancestors(row: AreaRow, by_code: dict[str, AreaRow]) -> list[AreaRow]:
         seen.add(current.code)
         chain.append(current)
     return chain
+
+
+DEFAULT_CHANGES_PATH = DEFAULT_AREAS_PATH.with_name("area_changes.csv")
+DEFAULT_TOWNS_PATH = DEFAULT_AREAS_PATH.with_name("towns.csv")
+
+
+@dataclass(frozen=True, slots=True)
+class AreaChange:
+    """A name (and code) retired since 2000 and the current code it became (盘县 -> 520281)."""
+
+    old_code: str
+    old_name: str
+    code: str
+    year: int
+    kind: str  # 撤县设区, 撤县设市, 更名, …
+
+
+@dataclass(frozen=True, slots=True)
+class Town:
+    """A town or street partners name alone (长安镇 -> 东莞市 441900)."""
+
+    name: str
+    area_code: str
+
+
+def _records(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return [{k: (v or "").strip() for k, v in r.items() if k} for r in csv.DictReader(handle)]
+
+
+def read_changes(path: str | Path | None = None) -> list[AreaChange]:
+    """The retired names and codes shipped with the map (``data/area_changes.csv``)."""
+    return [AreaChange(r["old_code"], r["old_name"], r["code"], int(r["year"]), r["kind"])
+            for r in _records(Path(path) if path else DEFAULT_CHANGES_PATH)]
+
+
+def read_towns(path: str | Path | None = None) -> list[Town]:
+    """The well-known towns shipped with the map (``data/towns.csv``)."""
+    return [Town(r["name"], r["area_code"])
+            for r in _records(Path(path) if path else DEFAULT_TOWNS_PATH)]

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.areas.records import AreaRow
+from app.areas.resolver import PlaceIndex, parse_place
 from app.auth.models import Area, User
 from app.errors_domain import DomainError
 from app.extensions import db
@@ -30,7 +31,7 @@ from app.matching.taxonomy import fold
 from . import jobs as job_service
 from .jobs import JobData
 from .models import Employer, EmployerStatus, Job, JobKind, JobStatus
-from .parsing import ParseError, PlaceIndex, parse_place, parse_wage
+from .parsing import ParseError, parse_wage
 from .skills import parse_skill_entries, resolve_occupation, taxonomy
 
 KIND = "jobs"
@@ -284,13 +285,9 @@ class JobsImporter:
         except ParseError as exc:
             errors.add("place", value, _parse_reason(exc))
             return
-        if place.code is None:
-            errors.add("place", value, _("“Recruiting elsewhere” does not say where the job "
-                                         "is; give the workplace, e.g. 东莞市长安镇."))
-            return
-        data.area_code = place.code
-        if place.note and not data.description:
-            data.description = place.note
+        data.area_code = place.code  # None for 异地招聘 / 全国: the place is to be confirmed
+        data.place_to_confirm = place.to_be_confirmed
+        data.place_detail = place.detail
 
     def _county_of(self, code: str | None) -> str | None:
         area = db.session.get(Area, code) if code else None
@@ -306,8 +303,8 @@ class JobsImporter:
             Job.employer_id == employer.id,
             Job.status.in_((JobStatus.draft.value, JobStatus.open.value))))}
         for line, data in batch:
-            key = (data.title.strip(), data.area_code, data.wage_min, data.wage_max,
-                   bool(data.piece_rate), data.headcount)
+            key = (data.title.strip(), data.area_code, data.place_detail, data.wage_min,
+                   data.wage_max, bool(data.piece_rate), data.headcount)
             if key in existing or key in self.seen:
                 result.unchanged += 1  # the same opening is already there
                 continue
@@ -328,7 +325,7 @@ class JobsImporter:
     @staticmethod
     def _key_of(job: Job) -> tuple:
         return (job.title, job.county_code or job.city_code or job.province_code,
-                job.wage_min, job.wage_max, job.piece_rate, job.headcount)
+                job.place_detail, job.wage_min, job.wage_max, job.piece_rate, job.headcount)
 
     def finish(self) -> None:
         """Nothing to do after the last batch."""

@@ -18,7 +18,7 @@ from app.registry.models import Education
 
 from .models import Employer, EmployerStatus, Job, JobKind, JobStatus
 from .search import refresh_search_text
-from .service import guizhou_county, locate, today
+from .service import Placement, guizhou_county, locate, today
 from .skills import check_certificates, check_occupation, check_skills
 
 MIN_AGE, MAX_AGE = 16, 70
@@ -33,6 +33,8 @@ class JobData:
 
     title: str
     area_code: str | None = None  # most specific workplace area (county, city or province)
+    place_detail: str = ""  # below that area: town, street, industrial park ("长安镇")
+    place_to_confirm: bool = False  # 异地招聘 / 全国: no area yet (imports only)
     occupation_code: str | None = None
     occupation_text: str = ""
     description: str = ""
@@ -61,6 +63,8 @@ class JobData:
         """The data of an existing opening (for editing and copying)."""
         return cls(
             title=job.title, area_code=job.county_code or job.city_code or job.province_code,
+            place_detail=job.place_detail or "",
+            place_to_confirm=not (job.county_code or job.city_code or job.province_code),
             occupation_code=job.occupation_code, occupation_text=job.occupation_text,
             description=job.description, required_skills=list(job.required_skills or []),
             preferred_skills=list(job.preferred_skills or []),
@@ -131,7 +135,8 @@ def validate(data: JobData, *, filled: int = 0) -> None:
 
 def _apply(job: Job, data: JobData) -> None:
     validate(data, filled=job.filled or 0)
-    place = locate(data.area_code)
+    place = Placement(None, None, None, "other") if data.place_to_confirm and \
+        not data.area_code else locate(data.area_code)
     job.title = data.title.strip()
     job.occupation_code = data.occupation_code or None
     job.occupation_text = (data.occupation_text or "").strip()[:128]
@@ -147,6 +152,7 @@ def _apply(job: Job, data: JobData) -> None:
     job.min_education = data.min_education
     job.province_code, job.city_code = place.province_code, place.city_code
     job.county_code, job.region = place.county_code, place.region
+    job.place_detail = (data.place_detail or "").strip()[:128]
     job.housing, job.meals = bool(data.housing), bool(data.meals)
     job.shifts = (data.shifts or "").strip()[:64]
     job.contract_months = data.contract_months
