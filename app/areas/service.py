@@ -1,14 +1,17 @@
-"""Loading the administrative areas into the database."""
+"""The areas in the database: loading the national map, names, choices, and the place
+resolver over them."""
 from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import get_locale
 
 from app.auth.models import Area
+from app.errors_domain import DomainError, ParseError
 from app.extensions import db
 from app.freshness import RecentCache, per_request
 
-from .records import read_areas, validate_areas
+from .records import AreaRow, read_areas, validate_areas
+from .resolver import Place, PlaceIndex, parse_place
 
 _FIELDS = ("name", "name_en", "level", "parent_code", "region")
 
@@ -68,3 +71,31 @@ def area_name(code: str | None) -> str:
     zh, en = names
     locale = get_locale()
     return en if en and locale is not None and locale.language == "en" else zh
+
+
+# The resolver's name index over the areas in the database, built once per process (and again
+# after any process changed the table).
+_INDEX: RecentCache[PlaceIndex] = RecentCache(("area",), lambda: 3600.0, shared=True)
+
+
+def place_index() -> PlaceIndex:
+    """The place resolver's index over the loaded areas (with the shipped retired names and
+    towns)."""
+    return _INDEX.get("index", lambda: PlaceIndex([
+        AreaRow(a.code, a.name, a.name_en, a.level, a.parent_code, a.region)
+        for a in db.session.scalars(sa.select(Area))]))
+
+
+def parse_reason(exc: ParseError) -> str:
+    """A resolver's or parser's reason in the current language."""
+    locale = get_locale()
+    return exc.reason_en if locale is not None and locale.language == "en" else exc.reason_zh
+
+
+def resolve_place(text: str | None, *, field: str = "place") -> Place:
+    """Resolve a place written as text (forms, API); DomainError naming the candidates when it
+    is unknown, contradictory or ambiguous."""
+    try:
+        return parse_place(text, place_index())
+    except ParseError as exc:
+        raise DomainError(parse_reason(exc), field=field, code=f"place_{exc.kind}") from exc

@@ -156,6 +156,8 @@ class JobForm(FlaskForm):
         _l("Minimum education"),
         choices=[(e.value, REGISTRY_LABELS["education"][e.value]) for e in Education])
     area_code = SelectField(_l("Workplace"), validators=[DataRequired()], choices=[])
+    place_detail = StringField(_l("Town, street or park"), validators=[Optional(), Length(max=128)],
+                               description=_l("Below the workplace, e.g. 长安镇 or 沙头工业区"))
     housing = BooleanField(_l("Housing provided"))
     meals = BooleanField(_l("Meals provided"))
     shifts = StringField(_l("Shifts"), validators=[Optional(), Length(max=64)],

@@ -19,8 +19,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.areas.records import AreaRow
 from app.areas.resolver import PlaceIndex, parse_place
+from app.areas.service import place_index
 from app.auth.models import Area, User
 from app.errors_domain import DomainError
 from app.extensions import db
@@ -181,13 +181,6 @@ def read_certificates(value: Any) -> list[str]:
             raise ValueError(_("Unknown certificate: %(c)s", c=part))
         codes.append(code)
     return list(dict.fromkeys(codes))
-
-
-def place_index() -> PlaceIndex:
-    """A name index over the areas in the database (built once per import)."""
-    rows = [AreaRow(a.code, a.name, a.name_en, a.level, a.parent_code, a.region)
-            for a in db.session.scalars(sa.select(Area))]
-    return PlaceIndex(rows)
 
 
 class JobsImporter:
