@@ -234,3 +234,15 @@ def test_bom_and_blank_lines_are_tolerated(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert read_areas(path) == [AreaRow("520000", "贵州省", "Guizhou", "province", None, "guizhou")]
+
+
+def test_officer_scoping_by_code_prefix_holds_on_the_national_map(
+    rows: list[AreaRow], by_code: dict[str, AreaRow]
+) -> None:
+    # app.auth.scoping limits an officer to the codes starting with the area's prefix
+    # (province 2 digits, prefecture 4): everything inside an area must share it.
+    from app.auth.models import code_prefix
+
+    for row in rows:
+        for above in ancestors(row, by_code)[1:]:
+            assert row.code.startswith(code_prefix(above.code, above.level)), (row, above)
