@@ -254,6 +254,23 @@ def _leaves(tokens: Sequence[_Token], index: PlaceIndex) -> list[str]:
     return sorted(climbed)
 
 
+def _inside(tokens: list[_Token], within: str, index: PlaceIndex,
+            original: str) -> list[_Token]:
+    """The tokens with only their candidates inside ``within`` (or containing it)."""
+    above = index.chain(within)
+    kept = []
+    for token in tokens:
+        codes = frozenset(c for c in token.name.codes
+                          if c in above or within in index.chain(c))
+        if not codes:
+            where = index.path(within)
+            raise ParseError(original, "outside", f"{token.text}不在{where}",
+                             f"{token.text} is not in {index.by_code[within].name_en}")
+        token.name = _Name(codes, token.name.full, token.name.towns, token.name.zone)
+        kept.append(token)
+    return kept
+
+
 _LEVEL_RANK = {"province": 0, "other": 0, "prefecture": 1, "county": 2}
 
 
@@ -266,9 +283,11 @@ def _choose(leaves: list[str], index: PlaceIndex) -> str | None:
     return ranks[0][1] if ranks[0][0] < ranks[1][0] else None
 
 
-def parse_place(text: str | None, areas: Sequence[AreaRow] | PlaceIndex) -> Place:
-    """Resolve a work place as written in a sheet, form or API call; raise ParseError when it
-    names no place, contradicts itself or fits several places."""
+def parse_place(text: str | None, areas: Sequence[AreaRow] | PlaceIndex, *,
+                within: str | None = None) -> Place:
+    """Resolve a place as written in a sheet, form or API call; raise ParseError when it
+    names no place, contradicts itself or fits several places. ``within``: only areas inside
+    this one count (a Guizhou roster's 白云区 is 贵阳's, and 南山区 is no place there)."""
     original = "" if text is None else str(text)
     index = areas if isinstance(areas, PlaceIndex) else PlaceIndex(areas)
     s = _PREFIX_RE.sub("", normalise(original))
@@ -281,6 +300,8 @@ def parse_place(text: str | None, areas: Sequence[AreaRow] | PlaceIndex) -> Plac
             return Place(None, None, None, None, True, original)
 
     tokens, gaps = _scan(s, index)
+    if within is not None:
+        tokens = _inside(tokens, within, index, original)
     if not tokens:
         raise ParseError(original, "unknown", "无法识别的地名（不在全国行政区划中）",
                          "unknown place name (not a division of China)")

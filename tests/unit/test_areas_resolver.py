@@ -178,3 +178,13 @@ def test_changes_and_towns_can_be_given() -> None:
     assert (place.code, place.detail) == ("441900", "塘厦镇")
     with pytest.raises(ParseError):
         parse_place("虎门", index)  # not a town this index knows
+
+
+def test_within_an_area_only_its_places_count(index: PlaceIndex) -> None:
+    # A Guizhou roster: 白云区 is 贵阳's (not ambiguous with 广州's), 南山区 is no place there.
+    assert parse_place("白云区", index, within="520000").code == "520113"
+    assert parse_place("毕节市威宁彝族回族苗族自治县", index, within="520000").code == "520526"
+    assert parse_place("威宁", index, within="520000").code == "520526"
+    with pytest.raises(ParseError) as info:
+        parse_place("南山区", index, within="520000")
+    assert info.value.kind == "outside"
