@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import get_locale
+from markupsafe import Markup
 
 from app.auth.models import Area
 from app.errors_domain import DomainError, ParseError
@@ -45,6 +46,50 @@ def area_choices(levels: tuple[str, ...] = ("county",), region: str = "guizhou")
         Area.level.in_(levels), Area.region == region
     ).order_by(Area.code)
     return [(c, n) for c, n in db.session.execute(stmt)]
+
+
+# Every area as select options, per language: built once per process (3,000+ options, whose
+# markup WTForms would take about a second to render on every form).
+_CHOICES: RecentCache[tuple[Markup, frozenset[str]]] = RecentCache(
+    ("area",), lambda: 3600.0, shared=True)
+
+
+def place_options() -> tuple[Markup, frozenset[str]]:
+    """The ``<option>`` markup of every area (a blank first, then option groups per province:
+    each city, then its counties, named in the user's language) and the set of their codes."""
+    locale = get_locale()
+    english = locale is not None and locale.language == "en"
+
+    def build() -> tuple[Markup, frozenset[str]]:
+        html = [Markup('<option value="">—</option>')]
+        codes = set()
+        for group, options in _place_choices(english).items():
+            html.append(Markup('<optgroup label="{}">').format(group))
+            for code, label in options:
+                html.append(Markup('<option value="{}">{}</option>').format(code, label))
+                codes.add(code)
+            html.append(Markup("</optgroup>"))
+        return Markup("").join(html), frozenset(codes)
+
+    return _CHOICES.get(("options", english), build)
+
+
+def _place_choices(english: bool) -> dict[str, list[tuple[str, str]]]:
+    rows = db.session.execute(sa.select(Area.code, Area.name, Area.name_en, Area.level,
+                                        Area.parent_code).order_by(Area.code)).all()
+    names = {code: (en if english and en else zh) for code, zh, en, _, _ in rows}
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for code, _zh, _en, level, parent in rows:
+        name = names[code]
+        if level in ("province", "other"):
+            groups.setdefault(name, []).append((code, name))
+            continue
+        top = code[:2] + "0000"
+        label = name if level == "prefecture" or parent == top else \
+            f"{names.get(parent, parent)} {name}"
+        groups.setdefault(names.get(top, top), []).append(
+            (code, ("　" if level == "county" else "") + label))
+    return groups
 
 
 # Area names change only with `flask areas load`: read once per process (and again at once
