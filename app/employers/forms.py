@@ -67,7 +67,7 @@ class PlaceField(SelectField):
 
     def pre_validate(self, form: FlaskForm) -> None:
         if self.data and self.data not in place_options()[1]:
-            raise ValidationError(self.gettext("Not a valid choice."))
+            raise ValidationError(_l("Choose a place from the list."))
 
 
 def guizhou_county_choices() -> list[tuple[str, str]]:
