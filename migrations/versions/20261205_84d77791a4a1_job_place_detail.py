@@ -2,7 +2,7 @@
 (东莞市 + 长安镇), kept apart from the description; empty for existing openings.
 
 Revision ID: 84d77791a4a1
-Revises: 242ac504c2da
+Revises: 5e2b9c4a7d10
 Create Date: 2026-12-05 03:07:56.893672
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '84d77791a4a1'
-down_revision = '242ac504c2da'
+down_revision = '5e2b9c4a7d10'
 branch_labels = None
 depends_on = None
 
