@@ -142,3 +142,35 @@ def test_two_employers_confirming_one_worker_at_once_hire_once(backend, tmp_path
         assert len(active) == len(set(active)) == 10
         _db.session.remove()
         _db.engine.dispose()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_two_follow_ups_of_one_placement_recorded_at_once_do_not_deadlock(backend, tmp_path):
+    # Day 7 and day 30 both answered "left" at the same moment: each held its own row and
+    # waited for the other's (to cancel it) — PostgreSQL killed one with a deadlock.
+    from app.employers.service import today
+    from app.placements.followup_models import FollowUp
+    from app.placements.outcomes import Outcome, record_outcome
+
+    app = _app(backend, tmp_path, "fudeadlock", 24)
+    with app.app_context():
+        factory = Factory(_db)
+        pairs = []
+        for _ in range(10):
+            placement = confirm_hire(refer(factory.worker(), factory.job(), by=None),
+                                     start_date=today(), monthly_wage=5000, by=None)
+            fus = _db.session.scalars(sa.select(FollowUp.id).where(
+                FollowUp.placement_id == placement.id).order_by(FollowUp.due_date)).all()
+            pairs += fus[:2]
+        _db.session.commit()
+        _db.session.remove()
+
+    def action(i: int) -> None:
+        fu = _db.session.get(FollowUp, pairs[i])
+        record_outcome(fu, Outcome("phone", True, "left", left_date=fu.placement.start_date,
+                                   left_reason="回家"), by=None, today=fu.placement.start_date)
+
+    outcomes = _race(app, 20, action)
+    assert sorted(set(outcomes)) == ["followup_done", "ok"]  # no deadlock, no other error
+    assert outcomes.count("ok") == 10
