@@ -67,13 +67,14 @@ def register_security(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Every feature's blueprint (views and CLI groups)."""
     from .admin.views import bp as admin_bp
+    from .areas.cli import bp as areas_cli
     from .auth.cli import bp as auth_cli
     from .auth.views import bp as auth_bp
     from .dashboard.views import bp as dashboard_bp
     from .demo.cli import bp as demo_cli
     from .maintenance.cli import bp as maintenance_cli
 
-    for bp in (auth_bp, auth_cli, admin_bp, dashboard_bp, demo_cli, maintenance_cli):
+    for bp in (auth_bp, auth_cli, areas_cli, admin_bp, dashboard_bp, demo_cli, maintenance_cli):
         app.register_blueprint(bp)
     from .registry.views import register_blueprints as register_registry  # + imports
     register_registry(app)

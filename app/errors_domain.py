@@ -26,3 +26,19 @@ class ConflictError(DomainError):
     """The operation conflicts with the current state (full head-count, already done…)."""
 
     status = 409
+
+
+class ParseError(ValueError):
+    """A value that could not be parsed, with the reason in Chinese and English."""
+
+    def __init__(self, text: object, kind: str, reason_zh: str, reason_en: str) -> None:
+        self.text = "" if text is None else str(text)
+        self.kind = kind
+        self.reason_zh = reason_zh
+        self.reason_en = reason_en
+        super().__init__(f"{reason_zh} / {reason_en}: {self.text!r}")
+
+    @property
+    def reason(self) -> str:
+        """Both reasons on one line, Chinese first."""
+        return f"{self.reason_zh} / {self.reason_en}"

@@ -44,7 +44,7 @@ WANTED = 20_000
 def build(app, n_jobs: int, seed: int = 7) -> dict:
     """Employers and openings straight into the tables (the search text as the service
     builds it); returns a few values the requests use."""
-    from app.auth.areas import load_areas
+    from app.areas.service import load_areas
     from app.employers.models import Employer, Job
     from app.employers.search import build_search_text
     from app.employers.service import locate

@@ -30,7 +30,7 @@ FESTIVAL_DAY = date(2026, 1, 19)  # first weekday of the window (2026 Spring Fes
 
 
 def _setup(url: str, n_followups: int):
-    from app.auth.areas import load_areas
+    from app.areas.service import load_areas
     from app.extensions import db
     from app.registry.models import Worker
     from tests.conftest import make_app

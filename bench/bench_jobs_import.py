@@ -119,7 +119,7 @@ def with_dimension(path: Path, ref: str) -> None:
 
 def prepare(app, companies: list[tuple[str, str]]) -> None:
     """Fresh tables, the areas, the officer, and 40 % of the employers registered."""
-    from app.auth.areas import load_areas
+    from app.areas.service import load_areas
     from app.auth.service import create_user
     from app.employers.models import Employer
     from app.extensions import db

@@ -119,7 +119,7 @@ def main() -> None:
     with app.app_context(), app.test_request_context():
         db.drop_all()
         db.create_all()
-        from app.auth.areas import load_areas
+        from app.areas.service import load_areas
 
         load_areas()
         db.session.commit()

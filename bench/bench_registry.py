@@ -118,7 +118,7 @@ def make_app(url: str, instance: Path):
 
 
 def setup_database(url: str, instance: Path) -> None:
-    from app.auth.areas import load_areas
+    from app.areas.service import load_areas
     from app.auth.service import create_user
     from app.extensions import db
 

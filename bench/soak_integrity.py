@@ -72,7 +72,7 @@ def build_app(url: str, folder: Path, clients: int):
 
 def seed(app, workers: int = 300, jobs: int = 25, sessions: int = 8) -> dict:
     """Workers, verified employers with small openings, course sessions and an officer."""
-    from app.auth.areas import load_areas
+    from app.areas.service import load_areas
     from app.auth.service import create_user
     from app.employers.models import Employer, Job
     from app.registry.demo import demo_id_number

@@ -149,7 +149,7 @@ def app(request, tmp_path_factory):
     application.config["BACKEND"] = backend
     with application.app_context():
         _db.create_all()
-        from app.auth.areas import load_areas
+        from app.areas.service import load_areas
 
         load_areas()
         _db.session.commit()

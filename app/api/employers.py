@@ -16,6 +16,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import selectinload
 
+from app.areas.service import resolve_place
 from app.auth.scoping import get_visible_or_404, visible
 from app.clock import today
 from app.employers import jobs as job_service
@@ -269,6 +270,15 @@ class JobPatch(Schema):
     title = fields.String(validate=validate.Length(min=1, max=128))
     area_code = fields.String(validate=AREA_CODE,
                               metadata={"description": "most specific workplace area"})
+    place = fields.String(
+        validate=validate.Length(min=1, max=128),
+        metadata={"description": "the workplace as written (东莞市长安镇, 苏州-昆山, 异地招聘), "
+                                 "instead of area_code: resolved to the area and the place "
+                                 "detail; unknown, contradictory or ambiguous text is a 422 "
+                                 "naming the candidates"})
+    place_detail = fields.String(
+        validate=validate.Length(max=128),
+        metadata={"description": "below the area: town, street, industrial park (长安镇)"})
     occupation_code = fields.String(allow_none=True, validate=validate.Length(max=48))
     occupation_text = fields.String(validate=validate.Length(max=128))
     description = fields.String(validate=validate.Length(max=10_000))
@@ -307,7 +317,6 @@ class JobIn(JobPatch):
     """A new opening (a draft unless ``publish``)."""
 
     title = fields.String(required=True, validate=validate.Length(min=1, max=128))
-    area_code = fields.String(required=True, validate=AREA_CODE)
     employer_id = fields.Integer(validate=ID_RANGE,
                                  metadata={"description": "officers: required; employers: "
                                                           "their own (may be left out)"})
@@ -356,6 +365,9 @@ class JobOut(Schema):
     city_code = fields.String(allow_none=True)
     county_code = fields.String(allow_none=True)
     region = fields.String(required=True)
+    place_detail = fields.String(required=True, metadata={
+        "description": "below the area: town, street, industrial park; with no area codes "
+                       "the place is to be confirmed (异地招聘)"})
     housing = fields.Boolean(required=True)
     meals = fields.Boolean(required=True)
     shifts = fields.String(required=True)
@@ -391,6 +403,10 @@ JOB_FIELDS = {f.name for f in dc_fields(JobData)}
 def _job_data(base: JobData, patch: dict[str, Any]) -> JobData:
     """Overlay API fields on an opening's data; skill strings go through the form's parser."""
     values = {k: v for k, v in patch.items() if k in JOB_FIELDS}
+    if "place" in patch:
+        place = resolve_place(patch["place"])
+        values["area_code"], values["place_to_confirm"] = place.code, place.to_be_confirmed
+        values.setdefault("place_detail", place.detail)
     for name in ("required_skills", "preferred_skills"):
         if name in patch:
             values[name] = parse_skill_entries("\n".join(patch[name]), name)

@@ -1,4 +1,4 @@
-"""flask users … and flask areas … commands."""
+"""flask users … commands."""
 from __future__ import annotations
 
 import click
@@ -6,7 +6,6 @@ from flask import Blueprint
 
 from app.unit_of_work import cli_action
 
-from .areas import load_areas
 from .service import AccountError, create_user
 
 bp = Blueprint("auth_cli", __name__, cli_group=None)
@@ -34,15 +33,3 @@ def users_create(username: str, role: str, area_code: str | None, display_name: 
                            display_name=display_name)
     click.echo(f"created {user.username} ({user.role})")
 
-
-@bp.cli.group("areas")
-def areas() -> None:
-    """Administrative areas (GB/T 2260)."""
-
-
-@areas.command("load")
-def areas_load() -> None:
-    """Load or update the areas from the shipped data file."""
-    with cli_action(errors=ValueError):
-        added, changed = load_areas()
-    click.echo(f"areas: {added} added, {changed} changed")

@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from markupsafe import Markup
 from sqlalchemy.orm import contains_eager
 
-from app.auth.areas import area_name
+from app.areas.service import area_name
 from app.auth.models import Area
 from app.clock import today
 from app.employers.models import Employer, EmployerStatus, Job, JobStatus

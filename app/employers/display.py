@@ -5,7 +5,7 @@ from flask import Blueprint
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
-from app.auth.areas import area_name
+from app.areas.service import area_name
 from app.clock import today
 from app.registry.models import LABELS as REGISTRY_LABELS
 
@@ -51,11 +51,15 @@ def format_places(n: int | None) -> str:
 
 
 def format_place(obj: object) -> str:
-    """"广东省 东莞市", "上海市 松江区", "贵州省 毕节市 威宁县" of a job or an employer."""
+    """"广东省 东莞市 长安镇", "上海市 松江区", "贵州省 毕节市 威宁县" of a job or an employer
+    (an opening's place detail last; "place to be confirmed" for an opening without a place)."""
     codes = [getattr(obj, "province_code", None), getattr(obj, "city_code", None),
              getattr(obj, "county_code", None)]
     names = [area_name(c) for c in dict.fromkeys(c for c in codes if c)]
-    return " ".join(n for n in names if n)
+    detail = getattr(obj, "place_detail", None)
+    if isinstance(obj, Job) and not names:
+        names = [_("Place to be confirmed")]
+    return " ".join(n for n in [*names, detail] if n)
 
 
 def status_label(job: Job) -> str:

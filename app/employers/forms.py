@@ -1,9 +1,9 @@
 """Forms: employer sign-up and details, suspension, openings."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
     DateField,
@@ -15,11 +15,18 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+from wtforms.widgets import Select, html_params
 
-from app.auth.areas import area_name, county_choices
-from app.auth.models import Area
-from app.extensions import db
+from app.areas.service import county_choices, place_options
 from app.forms import MultiCheckboxField
 from app.registry.models import LABELS as REGISTRY_LABELS
 from app.registry.models import Education
@@ -28,23 +35,36 @@ from .models import INDUSTRIES, LABELS
 from .skills import certificate_choices, occupation_choices
 
 
-def place_choices() -> dict[str, list[tuple[str, str]]]:
-    """Every area as option groups per province: the city itself, then its counties
-    (named in the user's language)."""
-    rows = db.session.execute(sa.select(Area.code, Area.level, Area.parent_code)
-                              .order_by(Area.code)).all()
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for code, level, parent in rows:
-        name = area_name(code)
-        if level in ("province", "other"):
-            groups.setdefault(name, []).append((code, name))
-            continue
-        top = code[:2] + "0000"
-        label = name if level == "prefecture" or parent == top else \
-            f"{area_name(parent)} {name}"
-        groups.setdefault(area_name(top), []).append((code, ("　" if level == "county"
-                                                             else "") + label))
-    return groups
+class PlaceSelect(Select):
+    """The national map as a select: the options' markup is built once per process and
+    language (``place_options``); only the chosen option is marked here."""
+
+    def __call__(self, field: SelectField, **kwargs: object) -> Markup:
+        kwargs.setdefault("id", field.id)
+        flags = getattr(field, "flags", {})
+        for k in dir(flags):
+            if k in self.validation_attrs and k not in kwargs:
+                kwargs[k] = getattr(flags, k)
+        options, _codes = place_options()
+        if field.data:
+            mark = f'<option value="{escape(field.data)}">'
+            options = options.replace(mark, mark[:-1] + " selected>", 1)
+        params = html_params(name=field.name, **kwargs)  # escapes its values
+        return Markup(f"<select {params}>{options}</select>")  # noqa: S704 - escaped parts
+
+
+class PlaceField(SelectField):
+    """An area of the national map (its code); blank is left to DataRequired/Optional."""
+
+    widget = PlaceSelect()
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("choices", [])
+        super().__init__(*args, **kwargs)
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        if self.data and self.data not in place_options()[1]:
+            raise ValidationError(_l("Choose a place from the list."))
 
 
 class EmployerForm(FlaskForm):
@@ -55,7 +75,7 @@ class EmployerForm(FlaskForm):
         _l("Unified social credit code"), validators=[DataRequired(), Length(max=24)],
         description=_l("18 characters, as on the business licence"))
     industry = SelectField(_l("Industry"), choices=list(INDUSTRIES.items()))
-    area_code = SelectField(_l("City / county"), validators=[DataRequired()], choices=[])
+    area_code = PlaceField(_l("City / county"), validators=[DataRequired()])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=256)])
     contact_name = StringField(_l("Contact person"), validators=[DataRequired(),
                                                                  Length(max=64)])
@@ -67,7 +87,6 @@ class EmployerForm(FlaskForm):
 
     def fill_choices(self) -> None:
         """Load the area choices (needs the database)."""
-        self.area_code.choices = {"": [("", "—")], **place_choices()}
         self.coop_county_code.choices = county_choices(with_prefecture=True)
 
 
@@ -147,7 +166,9 @@ class JobForm(FlaskForm):
     min_education = SelectField(
         _l("Minimum education"),
         choices=[(e.value, REGISTRY_LABELS["education"][e.value]) for e in Education])
-    area_code = SelectField(_l("Workplace"), validators=[DataRequired()], choices=[])
+    area_code = PlaceField(_l("Workplace"), validators=[DataRequired()])
+    place_detail = StringField(_l("Town, street or park"), validators=[Optional(), Length(max=128)],
+                               description=_l("Below the workplace, e.g. 长安镇 or 沙头工业区"))
     housing = BooleanField(_l("Housing provided"))
     meals = BooleanField(_l("Meals provided"))
     shifts = StringField(_l("Shifts"), validators=[Optional(), Length(max=64)],
@@ -167,5 +188,4 @@ class JobForm(FlaskForm):
         """Load the taxonomy and area choices."""
         self.occupation_code.choices = {"": [("", "—")], **dict(occupation_choices())}
         self.required_certificates.choices = certificate_choices()
-        self.area_code.choices = {"": [("", "—")], **place_choices()}
         self.eligibility_county_code.choices = county_choices(with_prefecture=True)

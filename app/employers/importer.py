@@ -28,9 +28,10 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.auth.areas_data import AreaRow
+from app.areas.resolver import PlaceIndex, parse_place
+from app.areas.service import place_index
 from app.auth.models import Area, User
-from app.errors_domain import DomainError
+from app.errors_domain import DomainError, ParseError
 from app.extensions import db
 from app.imports.base import ApplyResult, Column, RowErrors, register_importer
 from app.imports.models import ImportJob
@@ -41,7 +42,7 @@ from . import jobs as job_service
 from . import service
 from .jobs import JobData
 from .models import Employer, Job, JobStatus, PartnerMapping
-from .parsing import ParseError, PlaceIndex, parse_place, parse_wage
+from .parsing import parse_wage
 from .skills import parse_skill_entries, resolve_occupation, taxonomy
 
 KIND = "jobs"
@@ -202,13 +203,6 @@ def read_certificates(value: Any) -> list[str]:
             raise ValueError(_("Unknown certificate: %(c)s", c=part))
         codes.append(code)
     return list(dict.fromkeys(codes))
-
-
-def place_index() -> PlaceIndex:
-    """A name index over the areas in the database (built once per import)."""
-    rows = [AreaRow(a.code, a.name, a.name_en, a.level, a.parent_code, a.region)
-            for a in db.session.scalars(sa.select(Area))]
-    return PlaceIndex(rows)
 
 
 @dataclass
@@ -401,13 +395,9 @@ class JobsImporter:
         except ParseError as exc:
             errors.add("place", value, _parse_reason(exc))
             return
-        if place.code is None:
-            errors.add("place", value, _("“Recruiting elsewhere” does not say where the job "
-                                         "is; give the workplace, e.g. 东莞市长安镇."))
-            return
-        data.area_code = place.code
-        if place.note and not data.description:
-            data.description = place.note
+        data.area_code = place.code  # None for 异地招聘 / 全国: the place is to be confirmed
+        data.place_to_confirm = place.to_be_confirmed
+        data.place_detail = place.detail
 
     def _county_of(self, code: str | None) -> str | None:
         area = db.session.get(Area, code) if code else None
@@ -436,7 +426,8 @@ class JobsImporter:
             if line not in employer_of:
                 continue
             data = row.data
-            key = (employer_of[line], data.title.strip(), data.area_code, data.wage_min,
+            key = (employer_of[line], data.title.strip(), data.area_code, data.place_detail,
+                   data.wage_min,
                    data.wage_max, bool(data.piece_rate), data.headcount)
             if key in existing or key in self.seen:
                 result.unchanged += 1  # the same opening is already there
@@ -500,11 +491,12 @@ class JobsImporter:
             return self.existing
         rows = db.session.execute(sa.select(
             Job.employer_id, Job.title, Job.county_code, Job.city_code, Job.province_code,
-            Job.wage_min, Job.wage_max, Job.piece_rate, Job.headcount).where(
+            Job.place_detail, Job.wage_min, Job.wage_max, Job.piece_rate, Job.headcount).where(
             Job.employer_id.in_(missing),
             Job.status.in_((JobStatus.draft.value, JobStatus.open.value))))
         self.existing |= {(r.employer_id, r.title, r.county_code or r.city_code or r.province_code,
-                 r.wage_min, r.wage_max, r.piece_rate, r.headcount) for r in rows}
+                           r.place_detail, r.wage_min, r.wage_max, r.piece_rate, r.headcount)
+                          for r in rows}
         return self.existing
 
     def finish(self) -> None:

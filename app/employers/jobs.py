@@ -38,6 +38,8 @@ class JobData:
 
     title: str
     area_code: str | None = None  # most specific workplace area (county, city or province)
+    place_detail: str = ""  # below that area: town, street, industrial park ("长安镇")
+    place_to_confirm: bool = False  # 异地招聘 / 全国: no area yet (imports only)
     occupation_code: str | None = None
     occupation_text: str = ""
     description: str = ""
@@ -67,6 +69,8 @@ class JobData:
         """The data of an existing opening (for editing and copying)."""
         return cls(
             title=job.title, area_code=job.county_code or job.city_code or job.province_code,
+            place_detail=job.place_detail or "",
+            place_to_confirm=not (job.county_code or job.city_code or job.province_code),
             occupation_code=job.occupation_code, occupation_text=job.occupation_text,
             description=job.description, required_skills=list(job.required_skills or []),
             preferred_skills=list(job.preferred_skills or []),
@@ -108,6 +112,7 @@ def _check_age(data: JobData) -> None:
 def validate(data: JobData, *, filled: int = 0) -> None:
     """Check an opening's data against every rule; raise DomainError naming the field."""
     check_plain(data.title, "title")
+    check_plain(data.place_detail, "place_detail")
     if not (data.title or "").strip():
         raise DomainError(_("Enter a title."), field="title")
     if len(data.title.strip()) > 128:
@@ -139,7 +144,8 @@ def validate(data: JobData, *, filled: int = 0) -> None:
 
 def _apply(job: Job, data: JobData, place: Placement | None = None) -> None:
     validate(data, filled=job.filled or 0)
-    place = place or locate(data.area_code)
+    place = place or (Placement(None, None, None, "other")
+                      if data.place_to_confirm and not data.area_code else locate(data.area_code))
     job.title = data.title.strip()
     job.occupation_code = data.occupation_code or None
     job.occupation_text = (data.occupation_text or "").strip()[:128]
@@ -156,6 +162,7 @@ def _apply(job: Job, data: JobData, place: Placement | None = None) -> None:
     job.min_education = data.min_education
     job.province_code, job.city_code = place.province_code, place.city_code
     job.county_code, job.region = place.county_code, place.region
+    job.place_detail = (data.place_detail or "").strip()[:128]
     job.housing, job.meals = bool(data.housing), bool(data.meals)
     job.shifts = (data.shifts or "").strip()[:64]
     job.contract_months = data.contract_months
@@ -188,9 +195,9 @@ def create_jobs(items: Sequence[tuple[Employer, JobData]], by: User | None, *,
     for employer, data in items:
         job = Job(employer_id=employer.id, status=JobStatus.draft.value, filled=0)
         try:
-            if data.area_code not in places:
+            if data.area_code not in places and data.area_code:
                 places[data.area_code] = locate(data.area_code)
-            _apply(job, data, places[data.area_code])
+            _apply(job, data, places.get(data.area_code) if data.area_code else None)
             if publish and employer.status == EmployerStatus.verified.value:
                 _check_publishable(job, day)
                 job.status = JobStatus.open.value

@@ -141,6 +141,8 @@ class Job(Model):
     city_code: Mapped[str | None] = mapped_column(sa.ForeignKey("area.code"), index=True)
     county_code: Mapped[str | None] = mapped_column(sa.ForeignKey("area.code"))
     region: Mapped[str] = mapped_column(sa.String(8), default="other")
+    # Below the resolved area: town, street, industrial park, development zone ("长安镇").
+    place_detail: Mapped[str] = mapped_column(sa.String(128), default="", server_default="")
     housing: Mapped[bool] = mapped_column(default=False)
     meals: Mapped[bool] = mapped_column(default=False)
     shifts: Mapped[str] = mapped_column(sa.String(64), default="")

@@ -1,4 +1,4 @@
-"""Wage and place parsers for labour-cooperation imports (劳务协作岗位表).
+"""Wage parsers for labour-cooperation imports (劳务协作岗位表); places: app.areas.resolver.
 
 Partner cities send spreadsheets of openings with wages and places written the way people
 really write them ("6-8千/月", "12-30k·13薪", "东莞市长安镇", "遵义汇川"). These functions turn
@@ -11,12 +11,11 @@ Pure Python: no Flask, no database.
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from app.auth.areas_data import AreaRow, ancestors, areas_by_code
+from app.areas.resolver import normalise as _normalise
+from app.errors_domain import ParseError
 
 __all__ = [
     "DAYS_PER_MONTH",
@@ -24,10 +23,7 @@ __all__ = [
     "MAX_MONTHLY",
     "MIN_MONTHLY",
     "ParseError",
-    "Place",
-    "PlaceIndex",
     "Wage",
-    "parse_place",
     "parse_wage",
 ]
 
@@ -39,38 +35,6 @@ MIN_MONTHLY = 500
 MAX_MONTHLY = 200_000
 
 WAGE_BASES: tuple[str, ...] = ("month", "year", "day", "hour", "piece", "negotiable", "text")
-
-
-class ParseError(ValueError):
-    """A value that could not be parsed, with the reason in Chinese and English."""
-
-    def __init__(self, text: object, kind: str, reason_zh: str, reason_en: str) -> None:
-        self.text = "" if text is None else str(text)
-        self.kind = kind
-        self.reason_zh = reason_zh
-        self.reason_en = reason_en
-        super().__init__(f"{reason_zh} / {reason_en}: {self.text!r}")
-
-    @property
-    def reason(self) -> str:
-        """Both reasons on one line, Chinese first."""
-        return f"{self.reason_zh} / {self.reason_en}"
-
-
-# --------------------------------------------------------------------------------------------
-# Shared text normalisation
-# --------------------------------------------------------------------------------------------
-
-_DASHES = re.compile(r"[\u2010-\u2015\u2212\u2e3a\u2e3b\u301c\u3030\uff5e~\u2053]")
-_SPACES = re.compile(r"\s+")
-
-
-def _normalise(text: str) -> str:
-    """NFKC, unify dashes/tildes to '-', drop all whitespace, lower-case Latin letters."""
-    s = unicodedata.normalize("NFKC", text)
-    s = _DASHES.sub("-", s)
-    s = _SPACES.sub("", s)
-    return s.lower()
 
 
 # --------------------------------------------------------------------------------------------
@@ -361,241 +325,3 @@ def parse_wage(text: str | int | float | None) -> Wage:
         amount_unit=unit,
         notes=tuple(notes),
     )
-
-
-# --------------------------------------------------------------------------------------------
-# Places
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    """A parsed work place: the most specific GB/T 2260 codes that could be resolved."""
-
-    province_code: str | None
-    city_code: str | None
-    county_code: str | None
-    region: str | None  # guizhou | yrd | prd | other; None only for remote recruitment
-    remote_recruitment: bool
-    original: str
-    note: str = ""  # leftover text below the resolved level, e.g. a town: "长安镇"
-
-    @property
-    def code(self) -> str | None:
-        """The most specific resolved code (county, else city, else province)."""
-        return self.county_code or self.city_code or self.province_code
-
-
-OTHER_AREA_CODE = "990000"
-
-_ETHNIC = ("布依族|苗族|侗族|彝族|回族|仡佬族|土家族|水族|壮族|瑶族|畲族|黎族|蒙古族|满族|藏族"
-           "|羌族|白族|哈尼族|傣族|傈僳族|佤族|拉祜族|纳西族|毛南族|仫佬族|各族")
-_AUTONOMOUS_RE = re.compile(rf"(?:{_ETHNIC})+自治(?:州|县|旗)$")
-_NAME_SUFFIXES = ("特别行政区", "自治区", "新区", "特区", "省", "市", "区", "县", "州")
-_FOLLOW_SUFFIXES = ("自治州", "自治县", "特区", "新区", "省", "市", "区", "县", "州")
-# Historical names still seen in spreadsheets -> current code.
-_OLD_NAMES: dict[str, str] = {"盘县": "520281", "遵义县": "520304"}
-# Functional zones without a GB/T 2260 code -> the division that contains them.
-_ZONES: dict[str, str] = {
-    "贵安新区": "520000",
-    "大鹏新区": "440300",
-    "前海": "440300",
-    "横琴": "440400",
-    "松山湖": "441900",
-}
-# Provinces outside the shipped data: a place there resolves to 990000 (其他地区).
-_OTHER_PROVINCES = (
-    "北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "福建", "江西", "山东",
-    "河南", "湖北", "湖南", "广西", "海南", "重庆", "四川", "云南", "西藏", "陕西", "甘肃",
-    "青海", "宁夏", "新疆", "台湾", "香港", "澳门",
-)
-_REMOTE_RE = re.compile(r"异地招聘|异地招工|异地用工|异地")
-_PLACE_PREFIX_RE = re.compile(r"^(?:工作地点|工作地址|工作地|地点|地址|中国)[:]?")
-_PLACE_PUNCT = " ,;:.。，；：、/|()[]【】<>《》-·•_+&"
-
-
-def _short_name(name: str) -> str:
-    """Strip the administrative suffix from a name: 黔南布依族苗族自治州 -> 黔南, 南山区 -> 南山."""
-    m = _AUTONOMOUS_RE.search(name)
-    if m and m.start() >= 2:
-        return name[: m.start()]
-    for suffix in _NAME_SUFFIXES:
-        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            return name[: -len(suffix)]
-    return name
-
-
-class PlaceIndex:
-    """Name lookup over area rows; build once and reuse for a whole import."""
-
-    def __init__(self, areas: Sequence[AreaRow]) -> None:
-        self.by_code: dict[str, AreaRow] = areas_by_code(areas)
-        self.names: dict[str, set[str]] = {}
-        self.full_names: set[str] = set()
-        self.zones: set[str] = set()
-        for row in self.by_code.values():
-            self._add(row.name, row.code)
-            self.full_names.add(row.name)
-            if row.level == "other":
-                continue
-            short = _short_name(row.name)
-            if len(short) >= 2:
-                self._add(short, row.code)
-                if row.level == "prefecture" and row.name.endswith("自治州"):
-                    self._add(short + "州", row.code)  # 黔南州, 黔东南州, 黔西南州
-        for alias, code in _OLD_NAMES.items():
-            if code in self.by_code:
-                self._add(alias, code)
-                self.full_names.add(alias)
-        for zone, code in _ZONES.items():
-            if code in self.by_code:
-                self._add(zone, code)
-                self.full_names.add(zone)
-                self.zones.add(zone)
-        self.max_len = max((len(n) for n in self.names), default=0)
-
-    def _add(self, name: str, code: str) -> None:
-        self.names.setdefault(name, set()).add(code)
-
-    def longest_at(self, s: str, i: int) -> str | None:
-        """Return the longest known name starting at position i of s, if any."""
-        for length in range(min(self.max_len, len(s) - i), 1, -1):
-            candidate = s[i : i + length]
-            if candidate in self.names:
-                return candidate
-        return None
-
-
-@dataclass(frozen=True, slots=True)
-class _Token:
-    text: str
-    codes: frozenset[str]
-
-
-def _place_error(text: str, kind: str, zh: str, en: str) -> ParseError:
-    return ParseError(text, kind, zh, en)
-
-
-def _scan(s: str, index: PlaceIndex) -> tuple[list[_Token], list[str]]:
-    """Split s into known-name tokens and leftover segments."""
-    tokens: list[_Token] = []
-    leftovers: list[str] = []
-    buf = ""
-    i = 0
-    while i < len(s):
-        name = index.longest_at(s, i)
-        if name is None:
-            buf += s[i]
-            i += 1
-            continue
-        if buf:
-            leftovers.append(buf)
-            buf = ""
-        tokens.append(_Token(name, frozenset(index.names[name])))
-        if name in index.zones:
-            leftovers.append(name)
-        i += len(name)
-        if name not in index.full_names:
-            for suffix in _FOLLOW_SUFFIXES:
-                if s.startswith(suffix, i):
-                    i += len(suffix)
-                    break
-    if buf:
-        leftovers.append(buf)
-    return tokens, leftovers
-
-
-def _resolve(tokens: list[_Token], index: PlaceIndex, original: str) -> AreaRow:
-    """Pick the single deepest area consistent with every token, or raise ParseError."""
-    chains = {
-        code: {r.code for r in ancestors(index.by_code[code], index.by_code)}
-        for token in tokens
-        for code in token.codes
-    }
-    valid = [
-        code for code, chain in chains.items()
-        if all(token.codes & chain for token in tokens)
-    ]
-    leaves = [c for c in valid if not any(c != o and c in chains[o] for o in valid)]
-    if not leaves:
-        names = "、".join(dict.fromkeys(t.text for t in tokens))
-        raise _place_error(
-            original, "inconsistent",
-            f"地名互相矛盾或包含多个地点：{names}",
-            f"place names contradict each other or name several places: {names}",
-        )
-    if len(leaves) > 1:
-        options = "、".join(
-            "".join(r.name for r in reversed(ancestors(index.by_code[c], index.by_code)))
-            for c in sorted(leaves)
-        )
-        raise _place_error(
-            original, "ambiguous",
-            f"地名有歧义，可能是：{options}；请写明所属省市",
-            f"ambiguous place name, could be: {options}; add the province or city",
-        )
-    return index.by_code[leaves[0]]
-
-
-def _clean_note(leftovers: list[str]) -> str:
-    """Join leftover segments into a readable note, dropping separators and lone suffixes."""
-    parts = []
-    for part in leftovers:
-        part = part.strip(_PLACE_PUNCT)
-        if part and part not in _FOLLOW_SUFFIXES:
-            parts.append(part)
-    return " ".join(parts)
-
-
-def parse_place(text: str | None, areas: Sequence[AreaRow] | PlaceIndex) -> Place:
-    """Parse a work place as written in a job spreadsheet; raise ParseError when unknown."""
-    original = "" if text is None else str(text)
-    index = areas if isinstance(areas, PlaceIndex) else PlaceIndex(areas)
-    s = _normalise(original)
-    s = _PLACE_PREFIX_RE.sub("", s)
-    if not s.strip(_PLACE_PUNCT):
-        raise _place_error(original, "empty", "工作地点为空", "place is empty")
-
-    remote = bool(_REMOTE_RE.search(s))
-    if remote:
-        s = _REMOTE_RE.sub(",", s)
-        if not s.strip(_PLACE_PUNCT):
-            return Place(None, None, None, None, True, original)
-
-    tokens, leftovers = _scan(s, index)
-    outside = [
-        p for seg in leftovers for p in _OTHER_PROVINCES if seg.strip(_PLACE_PUNCT).startswith(p)
-    ]
-    if outside and tokens:
-        names = "、".join(dict.fromkeys(t.text for t in tokens))
-        raise _place_error(
-            original, "inconsistent",
-            f"地点提到{outside[0]}，但又匹配到{names}，无法判断",
-            f"the place mentions {outside[0]} but also matched {names}; cannot tell which",
-        )
-    if outside:
-        other = index.by_code.get(OTHER_AREA_CODE)
-        if other is None:
-            raise _place_error(
-                original, "unknown",
-                f"{outside[0]}不在地区数据中", f"{outside[0]} is not in the area data",
-            )
-        return Place(other.code, None, None, other.region, remote, original,
-                     _clean_note([s]))
-    if not tokens:
-        raise _place_error(
-            original, "unknown",
-            "无法识别的地名（不在地区数据中）",
-            "unknown place name (not in the area data)",
-        )
-
-    leaf = _resolve(tokens, index, original)
-    province = city = county = None
-    for row in ancestors(leaf, index.by_code):
-        if row.level in ("province", "other"):
-            province = row.code
-        elif row.level == "prefecture":
-            city = row.code
-        elif row.level == "county":
-            county = row.code
-    return Place(province, city, county, leaf.region, remote, original, _clean_note(leftovers))

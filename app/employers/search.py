@@ -1,9 +1,9 @@
 """Job-board search: the stored search text of an opening and the SQL condition for a query.
 
 ``Job.search_text`` holds, folded (NFKC, lower case, no punctuation or spaces): the title,
-the free-text occupation, the employer's name, the occupation's name and aliases, the
-pinyin of title and occupation, and every skill code as ``#code#``. A query matches an
-opening when
+the free-text occupation, the employer's name, the place detail (长安镇), the occupation's
+name and aliases, the pinyin of title and occupation, and every skill code as ``#code#``.
+A query matches an opening when
 
 - the resolver maps it to skill codes (焊工 from hangong, 电焊 or the homophone 汗工) and
   the opening's occupation is one of them (indexed) or requires one of them, or
@@ -41,7 +41,7 @@ def _fold(text: str) -> str:
 def build_search_text(job: Job, employer_name: str) -> str:
     """The folded text a board search looks through for one opening."""
     tax = taxonomy()
-    parts = [job.title, job.occupation_text, employer_name]
+    parts = [job.title, job.occupation_text, employer_name, job.place_detail]
     pinyin = [job.title]
     codes = [job.occupation_code] if job.occupation_code else []
     codes += [e.get("code") for e in (job.required_skills or []) if e.get("code")]

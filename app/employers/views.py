@@ -229,7 +229,8 @@ def _job_data(form: JobForm) -> JobData:
     occupation = form.occupation_code.data or resolve_occupation(form.occupation_text.data)
     return JobData(
         title=form.title.data or "", area_code=form.area_code.data or None,
-        occupation_code=occupation or None, occupation_text=form.occupation_text.data or "",
+        place_detail=form.place_detail.data or "", occupation_code=occupation or None,
+        occupation_text=form.occupation_text.data or "",
         description=form.description.data or "",
         required_skills=parse_skill_entries(form.required_skills.data, "required_skills"),
         preferred_skills=parse_skill_entries(form.preferred_skills.data, "preferred_skills"),
@@ -249,8 +250,8 @@ def _fill_form(form: JobForm, job: Job) -> None:
     data = JobData.from_job(job)
     for name in ("title", "occupation_code", "occupation_text", "description", "headcount",
                  "wage_min", "wage_max", "age_min", "age_max", "min_education", "area_code",
-                 "housing", "meals", "shifts", "contract_months", "start_date", "closing_date",
-                 "kind", "eligibility_county_code", "required_certificates"):
+                 "place_detail", "housing", "meals", "shifts", "contract_months", "start_date",
+                 "closing_date", "kind", "eligibility_county_code", "required_certificates"):
         getattr(form, name).data = getattr(data, name)
     form.occupation_code.data = data.occupation_code or ""
     form.required_skills.data = format_skill_entries(data.required_skills)

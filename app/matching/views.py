@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.routing import BuildError
 
 from app import clock
-from app.auth.areas import area_name, county_choices
+from app.areas.service import area_name, county_choices
 from app.auth.scoping import get_visible_or_404, roles_required, visible
 from app.employers.models import Employer, Job
 from app.extensions import db

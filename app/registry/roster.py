@@ -19,6 +19,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.areas.resolver import ParseError, PlaceIndex, parse_place
+from app.areas.service import parse_reason, place_index
 from app.auth.models import Area, User
 from app.clock import utcnow
 from app.extensions import db
@@ -114,17 +116,10 @@ ENUM_NAMES = {"category": ("relocated", "graduate", "returnee", "general"),
               "status": ("seeking", "training", "employed", "unavailable")}
 _SPLIT_RE = re.compile(r"[、,，;；/|\s]+")
 _DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-_SHORT_RE = re.compile(r"^(.{2,}?)(?:(?:[^族]{1,2}族)+自治县|特区|[县市区])$")
 # Fields a row may change on an existing worker (only when its cell is not empty).
 UPDATABLE = ("name", "name_pinyin", "name_initials", "phone", "phone_rev", "household_id",
              "area_code", "category", "education", "skills_text", "regions_acceptable",
              "min_wage", "job_kinds_wanted", "available_from", "care_duties", "health_notes")
-
-
-def short_county_name(name: str) -> str:
-    """威宁彝族回族苗族自治县 → 威宁, 六枝特区 → 六枝, 观山湖区 → 观山湖."""
-    match = _SHORT_RE.match(name)
-    return match.group(1) if match else name
 
 
 def _word(kind: str, value: Any) -> str:
@@ -235,7 +230,8 @@ class RosterImporter:
         self.job_id: int | None = None
         self.seen_ids: dict[str, int] = {}
         self.sites: dict[str, list[tuple[int, str]]] = {}
-        self.counties: dict[str, str] = {}
+        self.counties: set[str] = set()  # Guizhou's county codes
+        self.places: PlaceIndex | None = None
         self.own_county: str | None = None
         self.new_households: dict[str, int] = {}
         self.touched: list[int] = []
@@ -253,11 +249,9 @@ class RosterImporter:
                 sa.select(RelocationSite.id, RelocationSite.name, RelocationSite.county_code)):
             if self._allowed(county):
                 self.sites.setdefault(clean_text(name), []).append((site_id, county))
-        for code, name in db.session.execute(sa.select(Area.code, Area.name).where(
-                Area.level == "county", Area.region == "guizhou")):
-            short = short_county_name(name)
-            for key in (code, name, short, short + "县"):
-                self.counties.setdefault(key, code)
+        self.counties = set(db.session.scalars(sa.select(Area.code).where(
+            Area.level == "county", Area.region == "guizhou")))
+        self.places = place_index()
 
     def _allowed(self, code: str | None) -> bool:
         if self.user_id is None:
@@ -301,9 +295,18 @@ class RosterImporter:
         county = None
         county_text = clean_text(row.get("county"))
         if county_text:
-            county = self.counties.get(county_text) or self.counties.get(
-                short_county_name(county_text))
+            county = county_text if county_text in self.counties else None
             if county is None:
+                places = self.places
+                if places is None:
+                    raise RuntimeError("begin() builds the place index before rows are read")
+                try:  # 威宁, 威宁县, 毕节市威宁彝族回族苗族自治县: the one place resolver
+                    county = parse_place(county_text, places, within="520000").county_code
+                except ParseError as exc:
+                    if exc.kind == "ambiguous":
+                        errors.add("county", row.get("county"), parse_reason(exc))
+                        return
+            if county not in self.counties:
                 errors.add("county", row.get("county"),
                            _l("“%(value)s” is not a county of Guizhou.", value=county_text))
                 return

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, Flask
 from flask_login import current_user
 
-from app.auth.areas import area_name
+from app.areas.service import area_name
 from app.auth.models import User
 
 from .models import LABELS

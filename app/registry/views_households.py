@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from app.auth.areas import county_choices
+from app.areas.service import county_choices
 from app.auth.models import User
 from app.auth.scoping import area_filter, get_visible_or_404, roles_required, visible
 from app.extensions import db

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app.auth.areas import county_choices
+from app.areas.service import county_choices
 from app.auth.scoping import can_see, get_visible_or_404, roles_required, visible
 from app.extensions import db
 from app.unit_of_work import action

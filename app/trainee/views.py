@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
-from app.auth.areas import county_choices
+from app.areas.service import county_choices
 from app.auth.audit import audit
 from app.auth.scoping import roles_required, visible
 from app.clock import today

@@ -47,7 +47,7 @@ def live_app(tmp_path_factory):
                    SEND_FILE_MAX_AGE_DEFAULT=3600)
     with app.app_context():
         db.create_all()
-        from app.auth.areas import load_areas
+        from app.areas.service import load_areas
 
         load_areas()
         db.session.commit()

@@ -46,7 +46,7 @@ def _app_with_user(backend, tmp_path, name):
                                               "pool_timeout": 120})
     with app.app_context():
         _db.create_all()
-        from app.auth.areas import load_areas
+        from app.areas.service import load_areas
 
         load_areas()
         Factory(_db).user("officer", username="target")

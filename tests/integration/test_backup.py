@@ -16,7 +16,7 @@ def test_backup_then_restore_finds_every_record(backend, tmp_path):
     runner = app.test_cli_runner()
     with app.app_context():
         db.create_all()
-        from app.auth.areas import load_areas
+        from app.areas.service import load_areas
 
         load_areas()
         factory = Factory(db)

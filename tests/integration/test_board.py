@@ -1,7 +1,6 @@
 """The public job board: what is listed, filters, search, pages, an opening's page."""
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -10,6 +9,7 @@ from app import clock
 from app.employers import jobs as job_service
 from tests.conftest import text_of
 from tests.factories.employers import make_employer, make_job
+from tests.support.board import listed_titles
 
 
 @pytest.fixture
@@ -38,11 +38,6 @@ def board(db, factory):
     job_service.close_job(jobs["closed"], factory.user("officer"))
     make_job(pending, title="未审核单位的草稿", publish=False)
     return jobs
-
-
-def listed_titles(resp) -> list[str]:
-    """The titles on the board's cards (not in the filter drop-downs)."""
-    return re.findall(r'<h2 class="h6[^"]*">([^<]+)</h2>', resp.get_data(as_text=True))
 
 
 def titles(client, query: str = "") -> set[str]:

@@ -135,7 +135,7 @@ def test_thirty_concurrent_enrolments_fill_exactly_ten_places(backend, tmp_path)
                    SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 32, "max_overflow": 4})
     with app.app_context():
         _db.create_all()
-        from app.auth.areas import load_areas
+        from app.areas.service import load_areas
 
         load_areas()
         factory = Factory(_db)

@@ -63,7 +63,7 @@ def test_double_clicks_on_enrol_spend_one_place_each(backend, tmp_path):
     app = _app(backend, tmp_path, "dblclick")
     with app.app_context():
         _db.create_all()
-        from app.auth.areas import load_areas
+        from app.areas.service import load_areas
 
         load_areas()
         factory = Factory(_db)
@@ -95,7 +95,7 @@ def test_one_worker_cannot_enter_two_sessions_of_one_course_at_once(backend, tmp
     app = _app(backend, tmp_path, "twosessions")
     with app.app_context():
         _db.create_all()
-        from app.auth.areas import load_areas
+        from app.areas.service import load_areas
 
         load_areas()
         factory = Factory(_db)

@@ -79,7 +79,7 @@ def test_fifty_concurrent_confirmations_fill_exactly_ten_places(backend, tmp_pat
                                               "pool_timeout": 60})
     with app.app_context():
         _db.create_all()
-        from app.auth.areas import load_areas
+        from app.areas.service import load_areas
 
         load_areas()
         factory = Factory(_db)

@@ -86,7 +86,7 @@ def _app(backend, tmp_path, name, pool):
                                               "pool_timeout": 60})
     with app.app_context():
         _db.create_all()
-        from app.auth.areas import load_areas
+        from app.areas.service import load_areas
 
         load_areas()
         _db.session.commit()

@@ -317,7 +317,7 @@ def test_large_upload_runs_in_the_background(tmp_path):
     app = make_app(backend_url("sqlite", tmp_path, "bg"), tmp_path, IMPORT_BACKGROUND_BYTES=0)
     with app.app_context():
         _db.create_all()
-        from app.auth.areas import load_areas
+        from app.areas.service import load_areas
         from app.auth.service import create_user
 
         load_areas()

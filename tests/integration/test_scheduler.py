@@ -35,7 +35,7 @@ def fresh_app(backend, tmp_path, name, placements=6):
     app = make_app(backend_url(backend, tmp_path, name), tmp_path)
     with app.app_context():
         _db.create_all()
-        from app.auth.areas import load_areas
+        from app.areas.service import load_areas
 
         load_areas()
         factory = Factory(_db)

@@ -7,12 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from app.auth.areas_data import (
+from app.areas.records import (
     DEFAULT_AREAS_PATH,
     AreaRow,
     ancestors,
     areas_by_code,
     read_areas,
+    read_changes,
+    read_towns,
+    region_of,
     validate_areas,
 )
 
@@ -125,6 +128,39 @@ def test_yrd_contents(rows: list[AreaRow]) -> None:
         assert all(r.level == "prefecture" and r.region == "yrd" for r in cities)
 
 
+def test_the_national_map_is_complete(rows: list[AreaRow], by_code: dict[str, AreaRow]) -> None:
+    levels = Counter(r.level for r in rows)
+    assert levels["province"] == 34  # incl. Taiwan, Hong Kong, Macao (no divisions listed)
+    assert levels["prefecture"] >= 330
+    assert levels["county"] >= 2840
+    for code in ("110000", "120000", "310000", "500000"):  # the four municipalities
+        assert by_code[code].level == "province"
+        assert [r for r in rows if r.parent_code == code and r.level == "county"]
+    for code, name in (("420100", "武汉市"), ("510100", "成都市"), ("610100", "西安市"),
+                       ("350200", "厦门市"), ("350103", "台江区"), ("460106", "龙华区"),
+                       ("130205", "开平区"), ("511524", "长宁县"), ("320583", "昆山市"),
+                       ("330782", "义乌市"), ("429004", "仙桃市")):
+        assert by_code[code].name == name
+
+
+def test_regions_follow_from_the_code(rows: list[AreaRow]) -> None:
+    assert (region_of("520115"), region_of("320583"), region_of("441900"),
+            region_of("440500"), region_of("420100")) == ("guizhou", "yrd", "prd", "other",
+                                                          "other")
+    assert all(r.region == region_of(r.code) for r in rows if r.level != "other")
+
+
+def test_changes_and_towns_point_at_current_areas(by_code: dict[str, AreaRow]) -> None:
+    changes = read_changes()
+    assert {(c.old_name, c.code) for c in changes} >= {
+        ("盘县", "520281"), ("水城县", "520204"), ("郫县", "510117"), ("襄樊市", "420600")}
+    assert all(c.code in by_code for c in changes)
+    towns = read_towns()
+    assert {("长安镇", "441900"), ("虎门镇", "441900"), ("花桥镇", "320583")} <= {
+        (t.name, t.area_code) for t in towns}
+    assert all(t.area_code in by_code for t in towns)
+
+
 def test_catch_all_row(by_code: dict[str, AreaRow]) -> None:
     other = by_code["990000"]
     assert (other.name, other.level, other.parent_code, other.region) == (
@@ -198,3 +234,15 @@ def test_bom_and_blank_lines_are_tolerated(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert read_areas(path) == [AreaRow("520000", "贵州省", "Guizhou", "province", None, "guizhou")]
+
+
+def test_officer_scoping_by_code_prefix_holds_on_the_national_map(
+    rows: list[AreaRow], by_code: dict[str, AreaRow]
+) -> None:
+    # app.auth.scoping limits an officer to the codes starting with the area's prefix
+    # (province 2 digits, prefecture 4): everything inside an area must share it.
+    from app.auth.models import code_prefix
+
+    for row in rows:
+        for above in ancestors(row, by_code)[1:]:
+            assert row.code.startswith(code_prefix(above.code, above.level)), (row, above)
