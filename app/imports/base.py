@@ -53,6 +53,11 @@ class RowErrors:
         return bool(self.errors)
 
 
+# A good row may carry notes under this key: values a rule left out of the record (a bad
+# optional cell), reported on the row while the row itself is imported.
+NOTES_KEY = "_notes"
+
+
 @dataclass
 class ApplyResult:
     """What apply() did with a batch; ``rejected`` are rows refused at apply time

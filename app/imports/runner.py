@@ -30,7 +30,7 @@ from flask_babel import gettext as _
 from app.clock import utcnow
 from app.extensions import db
 
-from .base import ApplyResult, Importer, RowErrors, get_importer
+from .base import NOTES_KEY, ApplyResult, Importer, RowErrors, get_importer
 from .models import ImportJob, JobStatus
 from .reading import FileProblem, Limits, open_table
 
@@ -103,6 +103,17 @@ class _Run:
             self.errors.append({"row": line, "column": self.labels.get(error.column or "", ""),
                                 "value": _json_cell(error.value), "reason": error.reason})
 
+    def note(self, line: int, notes: RowErrors) -> None:
+        """A kept row whose listed values were left out: reported on the row, not counted
+        as bad and not in the rows to fix."""
+        if len(self.errors) >= MAX_REPORTED_ROWS * 4:
+            return
+        kept = _("The row was kept with this field left empty.")
+        for error in notes.errors:
+            self.errors.append({"row": line, "column": self.labels.get(error.column or "", ""),
+                                "value": _json_cell(error.value),
+                                "reason": f"{error.reason} {kept}", "kept": True})
+
     def tick(self, force: bool = False) -> None:
         job = self.job
         if self.progress:
@@ -136,6 +147,8 @@ class _Run:
                 if isinstance(result, RowErrors):
                     self.reject(line, values, result)
                 else:
+                    if isinstance(result, dict) and result.get(NOTES_KEY):
+                        self.note(line, result.pop(NOTES_KEY))
                     batch.append((line, result, [_json_cell(v) for v in values]))
                     good += 1
                     if len(batch) >= BATCH:

@@ -24,7 +24,7 @@ from app.areas.service import parse_reason, place_index
 from app.auth.models import Area, User
 from app.clock import utcnow
 from app.extensions import db
-from app.imports.base import ApplyResult, Column, RowErrors, register_importer
+from app.imports.base import NOTES_KEY, ApplyResult, Column, RowErrors, register_importer
 from app.imports.models import ImportJob
 from app.sql import table_of
 from app.vocabulary import JOB_KINDS, WORKER_REGIONS
@@ -274,10 +274,16 @@ class RosterImporter:
         data, problems = cell_values(row)
         check = check_worker_fields(data, partial=True)  # the register's one set of rules
         problems.update(check.problems)
+        notes = RowErrors()
         for key in CELL_ORDER:
             if key in problems:
-                errors.add(key, row.get(key), problems[key])
-        rec.update(check.values)
+                # A bad optional cell (a phone outside the allocated ranges) does not cost
+                # the worker: the value is left empty and reported on the row.
+                (errors if key in REQUIRED_CELLS else notes).add(key, row.get(key),
+                                                                 problems[key])
+        rec.update({k: v for k, v in check.values.items() if k not in problems})
+        if notes:
+            rec[NOTES_KEY] = notes
         if "status" in data:
             rec["status"] = data["status"]
         self._place(row, rec, errors)
@@ -289,7 +295,10 @@ class RosterImporter:
                               row=self.seen_ids[number]))
             else:
                 self.seen_ids[number] = line
-        return errors if errors else rec
+        if errors:  # refused anyway: its optional cells' problems are listed with the rest
+            errors.errors.extend(notes.errors)
+            return errors
+        return rec
 
     def _place(self, row: Mapping[str, Any], rec: dict[str, Any], errors: RowErrors) -> None:
         county = None

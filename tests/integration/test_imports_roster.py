@@ -121,6 +121,10 @@ def test_gbk_and_utf8_csv_with_english_headers(client, login, officer, db):
     assert worker.regions_acceptable == ["prd", "yrd"]  # the order written is kept
 
 
+# Optional cells a bad value does not cost the row: it is imported with the cell left empty.
+KEPT_COLUMNS = {"手机号", "人员类别", "可到岗日期", "最低月薪"}
+
+
 def bad_rows() -> list[tuple[list, str, str]]:
     """(row, column header at fault, fragment of the Chinese reason)."""
     ok = good_rows(1, start=90)[0]
@@ -159,23 +163,26 @@ def test_every_kind_of_bad_row_is_reported_and_good_rows_imported(client, login,
     upload(client, xlsx_bytes(rows))
     job = job_of(db)
     assert job.status == "done", job.message
-    assert (job.added, job.bad, job.blank) == (2, len(cases), 1)
+    kept = sum(1 for c in cases if c[1] in KEPT_COLUMNS)
+    refused = len(cases) - kept
+    assert (job.added, job.bad, job.blank) == (2 + kept, refused, 1)
     by_row = {e["row"]: e for e in job.errors}
     for index, (_row, column, fragment) in enumerate(cases):
         line = index + 3  # header is line 1, the good row line 2
         assert line in by_row, (line, column)
         assert by_row[line]["column"] == column, by_row[line]
         assert fragment in by_row[line]["reason"], by_row[line]
-    assert db.session.scalar(sa.select(sa.func.count(Worker.id))) == 2
+        assert bool(by_row[line].get("kept")) == (column in KEPT_COLUMNS), by_row[line]
+    assert db.session.scalar(sa.select(sa.func.count(Worker.id))) == 2 + kept
     page = text_of(client.get(f"/imports/{job.id}"))
-    assert "校验码" in page and "有问题 12" in page
+    assert "校验码" in page and f"有问题 {refused}" in page
 
     report = client.get(f"/imports/{job.id}/report.xlsx")
     assert report.status_code == 200
     sheet = load_workbook(io.BytesIO(report.data)).active
     lines = list(sheet.iter_rows(values_only=True))
     assert list(lines[0][:len(HEAD)]) == HEAD and lines[0][-3:] == ("原文件行号", "列", "问题")
-    assert len(lines) == len(cases) + 1
+    assert len(lines) == refused + 1  # the kept rows are not among the rows to fix
     assert db.session.scalar(sa.select(sa.func.count(AuditLog.id)).where(
         AuditLog.action == "import_report_download")) == 1
 
@@ -183,16 +190,16 @@ def test_every_kind_of_bad_row_is_reported_and_good_rows_imported(client, login,
     fixed = []
     for line in lines[1:]:
         cells = list(line[:len(HEAD)])
-        if line[-2] == "手机号":
-            cells[2] = "13885001111"
-        if line[-2] == "最低月薪":
-            cells[10] = "5000"
+        if line[-2] == "姓名":
+            cells[0] = "补上姓名"
+        if cells[4] == "不存在安置点":
+            cells[4] = "五里岗安置点"
         fixed.append(cells)
     again = upload(client, xlsx_bytes(fixed, head=list(lines[0])[:len(HEAD)]))
     assert again.status_code == 302
     second = job_of(db)
     # Two rows fixed; the repeated ID number now matches the worker imported the first time.
-    assert (second.added, second.bad) == (2, len(cases) - 3), second.errors
+    assert (second.added, second.bad) == (2, refused - 3), second.errors
     assert second.updated + second.unchanged == 1
 
 
@@ -367,3 +374,20 @@ def test_upload_over_the_size_limit_is_refused_clearly(client, login, officer, a
         app.config["MAX_CONTENT_LENGTH"] = 20 * 1024 * 1024
     assert resp.status_code == 413 and "文件太大" in resp.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(ImportJob.id))) == 0
+
+
+def test_a_bad_optional_cell_keeps_the_worker_and_is_reported(client, db, login, officer):
+    login(officer)
+    rows = good_rows(2)
+    rows[0][2] = "12345678901"  # a phone outside the allocated ranges
+    rows[1][10] = "很多"  # a wage that is no amount
+    upload(client, xlsx_bytes(rows))
+    job = job_of(db)
+    assert (job.added, job.bad) == (2, 0)  # both workers are in the register
+    first = db.session.scalar(sa.select(Worker).where(Worker.id_number == pid(1)))
+    second = db.session.scalar(sa.select(Worker).where(Worker.id_number == pid(2)))
+    assert first.phone is None and second.min_wage is None
+    kept = {(e["row"], e["column"]) for e in job.errors if e.get("kept")}
+    assert kept == {(2, "手机号"), (3, "最低月薪")}
+    page = text_of(client.get(f"/imports/{job.id}"))
+    assert "该行已导入，此项留空" in page

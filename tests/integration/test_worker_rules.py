@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
 from app.clock import today
+from app.imports.base import NOTES_KEY
 from app.imports.models import ImportJob
 from app.registry.demo import demo_id_number
 from app.registry.forms import WorkerForm
@@ -54,7 +55,10 @@ def _roster(officer, values: dict) -> tuple[dict, dict[str, str]]:
     row = {"county": "威宁县", **values}
     result = importer.validate(row, 2)
     if isinstance(result, dict):
-        return result, {}
+        # A kept row reports its bad optional cells (left empty) as notes: the same problems.
+        notes = result.pop(NOTES_KEY, None)
+        return result, {e.column: e.reason for e in (notes.errors if notes else [])
+                        if e.column in JUDGED}
     return {}, {e.column: e.reason for e in result.errors if e.column in JUDGED}
 
 
