@@ -185,9 +185,9 @@ def _contained(idx: _TextIndex, text: str, key: str,
     found: list[Resolution] = []
     non_trade = False
     for word, code in segment(text, tax):
-        if code == NON_TRADE:
+        if code in (NON_TRADE, QUALIFIER):
             non_trade = True
-        elif code != QUALIFIER and all(r.skill != code for r in found):
+        elif all(r.skill != code for r in found):
             conf = 0.75 + 0.2 * len(word) / max(len(key), len(word))
             found.append(Resolution(text, key, code, "contains", round(conf, 3), word))
     return found, non_trade
