@@ -344,7 +344,8 @@ def _worker_profile(r: sa.Row, skills: tuple, certs: tuple, zero: bool) -> Worke
         province=county[:2] + "0000", skills=skills, certificates=certs,
         min_wage=r.min_wage or 0, kinds=kinds, available_from=r.available_from,
         care_duties=bool(r.care_duties), category=r.category or "general",
-        education=r.education or "", monitored_household=bool(r.monitored), zero_employment_household=zero, **extra)
+        education=r.education or "", monitored_household=bool(r.monitored),
+        zero_employment_household=zero, **extra)
 
 
 def pool_condition() -> sa.ColumnElement[bool]:
