@@ -168,6 +168,12 @@ class Job(db.Model):
     )
 
     @property
+    def unclassified(self) -> bool:
+        """Names no occupation and no skill: waits for an officer to classify it."""
+        return not self.occupation_code and not self.required_skills \
+            and not self.preferred_skills
+
+    @property
     def remaining(self) -> int:
         """Places still open."""
         return max(0, self.headcount - self.filled)

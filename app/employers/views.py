@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from flask_wtf import FlaskForm
 
-from app.auth.scoping import get_visible_or_404, roles_required, visible
+from app.auth.scoping import get_visible_or_404, roles_required, visible, visible_codes
 from app.errors_domain import DomainError
 from app.extensions import db
 
@@ -16,6 +16,7 @@ from . import service
 from .display import init_display
 from .forms import (
     ActionForm,
+    ClassifyForm,
     EditEmployerForm,
     JobForm,
     OfficerEmployerForm,
@@ -24,7 +25,7 @@ from .forms import (
 )
 from .jobs import JobData
 from .models import Employer, EmployerStatus, Job, JobStatus
-from .skills import format_skill_entries, parse_skill_entries, resolve_occupation
+from .skills import format_skill_entries, parse_skill_entries, resolve_occupation, skill_label
 
 bp = Blueprint("employers", __name__, url_prefix="/employers", template_folder="templates")
 init_display(bp)
@@ -44,6 +45,12 @@ def form_error(form: FlaskForm, exc: DomainError) -> None:
 
 def _me():  # noqa: ANN202
     return current_user._get_current_object()
+
+
+def _my_area() -> tuple[str, str] | None:
+    """The officer's area as a code range; None for admins and officers of no area."""
+    me = _me()
+    return None if me.role != "officer" or me.area is None else visible_codes(me)
 
 
 def _employer_data(form) -> service.EmployerData:  # noqa: ANN001
@@ -104,8 +111,10 @@ def officer_list():
         sa.select(Job.employer_id, sa.func.count()).where(
             Job.employer_id.in_([e.id for e in listing.items]),
             Job.open_clause(service.today())).group_by(Job.employer_id)).all())
+    to_classify = len(job_service.unclassified_jobs(visible(sa.select(Job), Job, _me()),
+                                                    _my_area()))
     return render_template("employers/list.html", listing=listing, counts=counts,
-                           status=status, region=region, q=q)
+                           status=status, region=region, q=q, to_classify=to_classify)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -248,7 +257,7 @@ def my_jobs():
 def _job_data(form: JobForm) -> JobData:
     """Turn the form into JobData; unknown skills raise DomainError for their field."""
     basis = form.wage_basis.data
-    occupation = form.occupation_code.data or resolve_occupation(form.occupation_text.data)
+    occupation = form.occupation_code.data or None  # else resolved from the text and title
     return JobData(
         title=form.title.data or "", area_code=form.area_code.data or None,
         occupation_code=occupation or None, occupation_text=form.occupation_text.data or "",
@@ -372,6 +381,40 @@ def copy_job(job_id: int):
     return _job_action(job_id, lambda j: job_service.copy_job(j, _me()),
                        _("Copied into a new draft. Check the dates and publish it."),
                        to_new=True)
+
+
+@bp.route("/jobs/unclassified")
+@roles_required(*OFFICERS)
+def unclassified():
+    """Openings in the officer's area whose title named no skill, each with a picker."""
+    jobs = job_service.unclassified_jobs(visible(sa.select(Job), Job, _me()), _my_area())
+    form = ClassifyForm()
+    form.fill_choices()
+    suggestions = {j.id: resolve_occupation(j.occupation_text or "") for j in jobs}
+    return render_template("employers/unclassified.html", jobs=jobs, form=form,
+                           suggestions=suggestions, limit=job_service.UNCLASSIFIED_LIMIT)
+
+
+@bp.route("/jobs/<int:job_id>/classify", methods=["POST"])
+@roles_required(*OFFICERS)
+def classify(job_id: int):
+    """Classify one opening from the queue; it then matches normally."""
+    job = get_visible_or_404(Job, job_id)
+    form = ClassifyForm()
+    form.fill_choices()
+    if not form.validate_on_submit():
+        flash(_("Choose an occupation."), "danger")
+        return redirect(url_for(".unclassified"))
+    try:
+        job_service.classify_job(job, form.occupation_code.data, _me())
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("%(title)s is classified as %(occupation)s.", title=job.title,
+                occupation=skill_label(job.occupation_code)), "success")
+    return redirect(url_for(".unclassified"))
 
 
 def register_blueprints(app) -> None:  # noqa: ANN001

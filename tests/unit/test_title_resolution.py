@@ -124,3 +124,36 @@ def test_a_remark_in_brackets_does_not_become_the_trade():
 def test_typos_still_resolve_when_no_known_word_contradicts():
     assert resolve_occupation("汗工") == "welder"
     assert resolve_occupation("Java架构师") is None
+
+
+# The titles issue 14 found missing from the taxonomy, each with where it now goes.
+ISSUE_TITLES = {
+    "施工员": "construction_supervisor", "安全员": "safety_officer", "送餐员": "food_delivery",
+    "化验员": "lab_technician", "促销员": "promoter", "后厨": "kitchen_helper",
+    "迎宾": "greeter", "钣金工": "sheet_metal_worker", "配送员": "delivery_worker",
+    "杂工": "handyman", "厨工": "kitchen_helper", "配货员": "picker",
+    "机电维修工": "electromech_repair", "组装工": "assembler", "学徒": None,
+    "打磨工": "grinder_polisher", "抛光工": "grinder_polisher", "切割工": "cutting_operator",
+    "冲压工": "stamping_operator", "模具工": "mould_maker", "折弯工": "press_brake_operator",
+    "跟车员": "van_assistant", "安检员": "security_screener", "宿管": "dorm_keeper",
+    "物料员": "material_handler", "贴标员": "labeller", "小时工": None,
+}
+
+
+@pytest.mark.parametrize("title", sorted(ISSUE_TITLES))
+def test_the_titles_real_postings_use_are_in_the_taxonomy(title):
+    assert resolve_occupation(title) == ISSUE_TITLES[title]
+
+
+def test_title_words_are_validated_against_skill_names():
+    from app.matching.taxonomy import validate_skills
+
+    data = {"skill": [{"code": "welder", "name": "焊工", "name_en": "Welder",
+                       "category": "construction", "aliases": ["电焊"]}],
+            "words": {"non_trades": ["工程师", "电焊"], "qualifiers": ["工程师", "x"],
+                      "other": []}}
+    reasons = [p.reason for p in validate_skills(data, set())]
+    assert "'电焊' is a name or alias of 'welder'" in reasons
+    assert "'工程师' is already in 'non_trades'" in reasons
+    assert "'x' is shorter than two characters" in reasons
+    assert any(r.startswith("unknown list") for r in reasons)
