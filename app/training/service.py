@@ -28,6 +28,7 @@ from app.registry.models import (
 from app.registry.models import (
     LABELS as REGISTRY_LABELS,
 )
+from app.sql import lock_row
 
 from .models import ACTIVE_ENROLMENT, Course, CourseSession, Enrolment, EnrolmentStatus
 
@@ -171,6 +172,8 @@ def enrol(worker: Worker, session: CourseSession, *, by: User | None, source: st
     problems = eligibility_problems(worker, course, session.start_date)
     if problems:
         raise DomainError(" ".join(problems), code="not_eligible")
+    # A double click, or two sessions chosen at once: the second waits, then sees the first.
+    lock_row(Worker, worker.id)
     active = list(db.session.scalars(
         sa.select(Enrolment).join(CourseSession)
         .where(Enrolment.worker_id == worker.id, Enrolment.status.in_(ACTIVE_ENROLMENT))))
@@ -183,9 +186,11 @@ def enrol(worker: Worker, session: CourseSession, *, by: User | None, source: st
                 _("Already enrolled in %(course)s at the same time (%(start)s – %(end)s).",
                   course=other.course.name, start=s.start_date, end=s.end_date),
                 code="overlapping_enrolment")
-    status = ENROLLED if _take_place(session.id) else WAITLISTED
     enrolment = db.session.scalar(sa.select(Enrolment).where(
         Enrolment.worker_id == worker.id, Enrolment.session_id == session.id))
+    if enrolment is not None and enrolment.status in ACTIVE_ENROLMENT:
+        raise ConflictError(_("Already enrolled in this course."), code="already_enrolled")
+    status = ENROLLED if _take_place(session.id) else WAITLISTED
     if enrolment is None:
         enrolment = Enrolment(worker_id=worker.id, session_id=session.id, course_id=course.id,
                               area_code=worker.area_code, status=status, source=source,
