@@ -256,6 +256,26 @@ def _str_field(problems: list[Problem], file: str, entry: str, data: dict, name:
     return value
 
 
+def _check_names(problems: list[Problem], file: str, entry: str, code: str, own: list[str],
+                 aliases: object, owners: dict[str, str]) -> None:
+    """Names and aliases: a list of strings, each at least two characters after folding and
+    owned by one entry only (``owners`` maps folded names to the entry that has them)."""
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        problems.append(Problem(file, entry, "aliases", "must be a list of strings"))
+        aliases = []
+    for term in own + aliases:
+        key = fold(term)
+        if len(key) < 2:
+            problems.append(Problem(file, entry, "aliases",
+                                    f"{term!r} is shorter than two characters"))
+            continue
+        owner = owners.get(key)
+        if owner is not None and owner != code:
+            problems.append(Problem(file, entry, "aliases",
+                                    f"{term!r} is already a name or alias of {owner!r}"))
+        owners.setdefault(key, code)
+
+
 def validate_certificates(data: dict, file: str = "certificates.toml") -> list[Problem]:
     """Check the parsed certificates file; return problems (empty when clean)."""
     problems: list[Problem] = []
@@ -274,22 +294,8 @@ def validate_certificates(data: dict, file: str = "certificates.toml") -> list[P
         seen.add(code)
         for name in ("name", "name_en", "authority"):
             _str_field(problems, file, entry, raw, name)
-        aliases = raw.get("aliases", [])
-        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-            problems.append(Problem(file, entry, "aliases", "must be a list of strings"))
-            aliases = []
-        for term in [raw.get(k) for k in ("name", "short_name")
-                     if isinstance(raw.get(k), str)] + aliases:
-            key = fold(term)
-            if len(key) < 2:
-                problems.append(Problem(file, entry, "aliases",
-                                        f"{term!r} is shorter than two characters"))
-                continue
-            owner = names.get(key)
-            if owner is not None and owner != code:
-                problems.append(Problem(file, entry, "aliases",
-                                        f"{term!r} is already a name or alias of {owner!r}"))
-            names.setdefault(key, code)
+        own = [raw[k] for k in ("name", "short_name") if isinstance(raw.get(k), str)]
+        _check_names(problems, file, entry, code, own, raw.get("aliases", []), names)
         years = raw.get("validity_years")
         if not isinstance(years, int) or isinstance(years, bool) or years < 0:
             problems.append(Problem(file, entry, "validity_years",
@@ -335,21 +341,8 @@ def validate_skills(data: dict, cert_codes: set[str], file: str = "skills.toml")
             if isinstance(cert, dict) and not isinstance(cert.get("required", False), bool):
                 problems.append(Problem(file, entry, f"certificates[{j}]",
                                         "required must be true or false"))
-        aliases = raw.get("aliases", [])
-        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-            problems.append(Problem(file, entry, "aliases", "must be a list of strings"))
-            aliases = []
-        for term in ([name] if name else []) + aliases:
-            key = fold(term)
-            if len(key) < 2:
-                problems.append(Problem(file, entry, "aliases",
-                                        f"{term!r} is shorter than two characters"))
-                continue
-            owner = term_owner.get(key)
-            if owner is not None and owner != code:
-                problems.append(Problem(file, entry, "aliases",
-                                        f"{term!r} is already a name or alias of {owner!r}"))
-            term_owner.setdefault(key, code)
+        _check_names(problems, file, entry, code, [name] if name else [],
+                     raw.get("aliases", []), term_owner)
         for j, rel in enumerate(raw.get("related", [])):
             where = f"related[{j}]"
             other = rel.get("code") if isinstance(rel, dict) else None
