@@ -7,6 +7,8 @@ from typing import Any
 from flask import Flask, request, url_for
 from flask_babel import format_datetime, get_locale
 
+from app.auth.models import ROLE_LABELS
+
 
 def url_with_lang(lang: str) -> str:
     """The current page's URL with ?lang= set (keeps other query arguments)."""
@@ -53,6 +55,7 @@ def init_templating(app: Flask) -> None:
                                  url_prefix=url_prefix, memo=memo,
                                  current_locale=lambda: str(get_locale()), nav_items=_nav)
     app.jinja_env.filters["dt"] = lambda v, fmt="short": format_datetime(v, fmt) if v else ""
+    app.jinja_env.filters["role_label"] = lambda role: str(ROLE_LABELS.get(role, role))
 
 
 def _nav():  # noqa: ANN202

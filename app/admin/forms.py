@@ -6,6 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from app.auth.models import ROLE_LABELS, Role
+
 
 class UserForm(FlaskForm):
     """Create an account."""
@@ -18,8 +20,7 @@ class UserForm(FlaskForm):
     )
     display_name = StringField(_l("Name"), validators=[Optional(), Length(max=64)])
     role = SelectField(_l("Role"), choices=[
-        ("officer", _l("Employment officer")), ("admin", _l("Administrator")),
-    ])
+        (role, ROLE_LABELS[role]) for role in (Role.officer.value, Role.admin.value)])
     area_code = SelectField(_l("Area"), validators=[Optional()], choices=[])
     password = PasswordField(_l("Initial password"), validators=[DataRequired()])
     submit = SubmitField(_l("Create account"))

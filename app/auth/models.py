@@ -7,6 +7,7 @@ import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -20,6 +21,11 @@ class Role(enum.StrEnum):
     employer = "employer"
     trainee = "trainee"
     admin = "admin"
+
+
+# What each role is called on pages, in the reader's language.
+ROLE_LABELS = {Role.officer.value: _l("Employment officer"), Role.employer.value: _l("Employer"),
+               Role.trainee.value: _l("Trainee"), Role.admin.value: _l("Administrator")}
 
 
 class Region(enum.StrEnum):

@@ -20,6 +20,7 @@ from app.auth.models import Area, User
 from app.auth.service import AccountError, create_user
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db, utcnow
+from app.plaintext import invisible_characters
 
 from .models import Employer, EmployerStatus, Job
 
@@ -95,7 +96,19 @@ class EmployerData:
     coop_county_code: str | None = None
 
 
+def check_plain(text: str | None, field: str) -> None:
+    """DomainError on ``field`` when the text holds invisible or direction-control
+    characters (a name that looks like another one, or like nothing)."""
+    chars = invisible_characters(text or "")
+    if chars:
+        raise DomainError(_("This text contains invisible or text-direction characters "
+                            "(%(chars)s); please type it again.", chars=", ".join(chars)),
+                          field=field, code="invisible_characters")
+
+
 def _apply_employer(employer: Employer, data: EmployerData) -> None:
+    for field in ("name", "contact_name", "address"):
+        check_plain(getattr(data, field), field)
     name = (data.name or "").strip()
     if len(name) < 2:
         raise DomainError(_("Enter the company name."), field="name")
@@ -179,6 +192,14 @@ def update_employer(employer: Employer, data: EmployerData, by: User) -> Employe
 
         for job in db.session.scalars(sa.select(Job).where(Job.employer_id == employer.id)):
             refresh_search_text(job)
+        if by.role == "employer" and employer.status == EmployerStatus.verified.value:
+            # Verification vouched for a name: a new one is checked again before the board,
+            # matching and hires trust it (an officer's correction keeps the verification).
+            employer.status = EmployerStatus.pending.value
+            employer.status_reason = _("Name changed from %(old)s: to be verified again.",
+                                       old=old_name)[:256]
+            audit("employer_reverify", employer, user=by,
+                  detail={"old_name": old_name, "new_name": employer.name})
     audit("employer_update", employer, user=by)
     return employer
 

@@ -8,9 +8,7 @@ are the generic import pages (app/imports).
 """
 from __future__ import annotations
 
-import csv
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -26,7 +24,13 @@ from app.auth.audit import audit
 from app.auth.scoping import get_visible_or_404, roles_required
 from app.extensions import db
 from app.imports.models import ImportJob
-from app.imports.reading import FileProblem, check_upload_name, detect_encoding, map_headers
+from app.imports.reading import (
+    FileProblem,
+    Limits,
+    check_upload_name,
+    map_headers,
+    preview_rows,
+)
 from app.imports.runner import create_job, run_job, start_in_background
 
 from .importer import COLUMNS, KIND, REQUIRED
@@ -48,28 +52,7 @@ class UploadForm(FlaskForm):
 
 def preview_table(path: str, filename: str) -> tuple[list[str], list[list[str]]]:
     """The header (first row with two or more filled cells) and a few rows after it."""
-    suffix = check_upload_name(filename)
-    rows: list[list[Any]] = []
-    if suffix == ".xlsx":
-        import openpyxl
-
-        try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception:  # noqa: BLE001 - openpyxl raises many kinds on broken files
-            raise FileProblem(_("The .xlsx file is damaged and cannot be opened.")) from None
-        try:
-            for row in book.worksheets[0].iter_rows(values_only=True, max_row=40):
-                rows.append(list(row))
-        finally:
-            book.close()
-    else:
-        raw = Path(path).read_bytes()[: 1 << 16]
-        encoding = detect_encoding(raw)
-        with open(path, encoding=encoding, newline="", errors="replace") as fh:
-            for i, row in enumerate(csv.reader(fh)):
-                rows.append(row)
-                if i >= 40:
-                    break
+    rows = preview_rows(path, filename, Limits.from_config(current_app.config))
     cells = [["" if v is None else str(v).strip() for v in r] for r in rows]
     for i, row in enumerate(cells):
         if sum(1 for v in row if v) >= 2:

@@ -19,7 +19,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from .base import Column
+from .base import Column, RowErrors
 
 HEADER_SCAN_ROWS = 10  # the header row may sit under a title row or two
 DEFAULT_MAX_ROWS = 200_000
@@ -80,13 +80,27 @@ class Table:
     blank: int = 0
     _close: Any = field(default=None, repr=False)
 
-    def rows(self) -> Iterator[tuple[int, dict[str, Any], list[Any]]]:
-        """(line number, {key: value}, original cells) for every non-blank data row."""
+    def rows(self) -> Iterator[tuple[int, dict[str, Any] | RowErrors, list[Any]]]:
+        """(line number, {key: value}, original cells) for every non-blank data row.
+
+        A row with filled cells to the right of the last header is misshapen (in a .csv, a
+        comma or quote out of place has shifted its cells): it comes as ``RowErrors``
+        instead of a record, so it is reported and never imported into the wrong columns.
+        """
         width = len(self.headers)
-        for line, values in self._rows:
-            values = list(values[:width]) + [None] * (width - len(values))
-            if is_blank(values):
+        for line, raw in self._rows:
+            values = list(raw[:width]) + [None] * (width - len(raw))
+            beyond = [v for v in raw[width:] if not is_blank([v])]
+            if is_blank(values) and not beyond:
                 self.blank += 1
+                continue
+            if beyond:
+                errors = RowErrors()
+                errors.add(None, beyond[0], _l(
+                    "This row has %(n)d cells but the header has %(width)d: a comma or quote "
+                    "is probably out of place, so the cells would land in the wrong columns.",
+                    n=width + len(beyond), width=width))
+                yield line, errors, values
                 continue
             record = {k: v for k, v in zip(self.keys, values, strict=True) if k is not None}
             yield line, record, values
@@ -371,12 +385,7 @@ def _open_csv(path: Path, head: bytes, columns: Sequence[Column], limits: Limits
             lines += 1
     handle = open(path, encoding=encoding, newline="")  # noqa: SIM115 - closed by Table
     try:
-        text_sample = sample.decode(encoding, "ignore")
-        try:
-            dialect: Any = csv.Sniffer().sniff(text_sample.split("\n", 5)[0], ",\t;")
-        except csv.Error:
-            dialect = csv.excel
-        reader = csv.reader(handle, dialect)
+        reader = csv.reader(handle, csv_dialect(sample.decode(encoding, "ignore")))
         values = _csv_rows(reader, encoding)
         first = _scan_head(values)
         index, header, keys = _find_header(first, columns, mapping)
@@ -390,6 +399,81 @@ def _open_csv(path: Path, head: bytes, columns: Sequence[Column], limits: Limits
     except BaseException:
         handle.close()
         raise
+
+
+class _Excel(csv.excel):
+    """What Excel and WPS write: quotes around cells with commas, quotes doubled inside."""
+
+    delimiter = ","
+
+
+def csv_dialect(text: str) -> type[csv.Dialect]:
+    """Excel's CSV dialect with the delimiter (comma, tab or semicolon) that splits the first
+    lines into the same number of cells, read as real CSV (quoted cells may hold the
+    delimiter, doubled quotes, line breaks). Guessed from many lines, never the header
+    alone: a sniffer shown one line took a quoted ``"焊工""二级"",电工"`` apart."""
+    lines = text.splitlines()[:30]
+    if len(text) >= 1 << 16 and len(lines) > 1:
+        lines = lines[:-1]  # the last line of a cut sample may be cut too
+    sample = "\n".join(lines)
+    best, best_score = ",", (0, 0)
+    for delimiter in (",", "\t", ";"):
+        try:
+            widths = [len(r) for r in csv.reader(sample.splitlines(), delimiter=delimiter,
+                                                 quotechar='"', doublequote=True) if any(r)]
+        except csv.Error:
+            continue
+        if not widths or max(widths) < 2:
+            continue
+        common = max(set(widths), key=widths.count)
+        score = (widths.count(common), common)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return type("UploadDialect", (_Excel,), {"delimiter": best})
+
+
+def preview_rows(path: str | Path, filename: str, limits: Limits | None = None,
+                 count: int = 40) -> list[list[Any]]:
+    """The first ``count`` rows of an upload as cells, behind every check ``open_table``
+    makes (type, zip bomb, text encoding, cell size): for a mapping step that shows the
+    file before its columns are known."""
+    limits = limits or Limits()
+    suffix = check_upload_name(filename)
+    path = Path(path)
+    if path.stat().st_size == 0:
+        raise FileProblem(_l("The file is empty."))
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    rows: list[list[Any]] = []
+    if suffix == ".xlsx":
+        import openpyxl
+
+        _check_zip(path, head, limits).close()
+        try:
+            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception:  # noqa: BLE001 - openpyxl raises many kinds on broken files
+            raise FileProblem(_l("The .xlsx file is damaged and cannot be opened.")) from None
+        try:
+            for row in workbook.worksheets[0].iter_rows(values_only=True, max_row=count):
+                rows.append(list(row))
+        finally:
+            workbook.close()
+        return rows
+    if head.startswith(ZIP_MAGIC) or head.startswith(OLE_MAGIC):
+        raise FileProblem(_l("This is an Excel workbook, not a .csv file. Rename it to "
+                             ".xlsx (or save it as CSV) and import again."))
+    with path.open("rb") as fh:
+        sample = fh.read(1 << 16)
+    if b"\x00" in sample:
+        raise FileProblem(_l("This is not a text (.csv) file."))
+    encoding = detect_encoding(sample)
+    with open(path, encoding=encoding, newline="") as handle:
+        reader = csv.reader(handle, csv_dialect(sample.decode(encoding, "ignore")))
+        for _line, row in _csv_rows(reader, encoding):
+            rows.append(row)
+            if len(rows) >= count:
+                break
+    return rows
 
 
 def _csv_rows(reader: Any, encoding: str) -> Iterator[tuple[int, list[Any]]]:

@@ -128,7 +128,8 @@ class _Run:
             for line, record, values in table.rows():
                 job.processed += 1
                 job.total = max(job.total, job.processed)
-                result = self.importer.validate(record, line)
+                result = (record if isinstance(record, RowErrors)  # a misshapen row
+                          else self.importer.validate(record, line))
                 if isinstance(result, RowErrors):
                     self.reject(line, values, result)
                 else:

@@ -91,6 +91,10 @@ def test_admin_creates_an_officer(client, login_as, db):
     assert resp.status_code == 302
     listing = text_of(client.get("/admin/users"))
     assert "officer_new" in listing and "威宁" in listing
+    assert "就业专员" in listing and "系统管理员" in listing  # roles named, not coded
+    assert " officer " not in listing and " admin " not in listing
+    english = text_of(client.get("/admin/users?lang=en"))
+    assert "Employment officer" in english and "Administrator" in english
 
 
 def test_weak_password_keeps_the_form(client, login_as):
