@@ -28,6 +28,11 @@ _REGION_EN = {"yrd": "the Yangtze River Delta", "prd": "the Pearl River Delta",
               "guizhou": "Guizhou", "other": "another region", "local": "the own county",
               "any": "anywhere"}
 _KIND_ZH = {"market": "市场岗位", "public_welfare": "公益性岗位", "work_relief": "以工代赈"}
+_EDU_ZH = {"none": "不限", "primary": "小学", "junior": "初中", "senior": "高中",
+           "vocational": "中专", "college": "大专", "bachelor": "本科"}
+_EDU_EN = {"none": "no schooling", "primary": "primary school", "junior": "junior secondary",
+           "senior": "senior secondary", "vocational": "vocational school",
+           "college": "college (dazhuan)", "bachelor": "a bachelor's degree"}
 _KIND_EN = {"market": "market job", "public_welfare": "public-welfare post",
             "work_relief": "work-relief project"}
 
@@ -60,6 +65,10 @@ def _explain(key: str, value: float, job: JobProfile, worker: WorkerProfile, tax
              cfg: MatchConfig, is_local: bool) -> tuple[str, str]:
     pct = round(100 * value)
     if key == "skill":
+        if job.unclassified:
+            return ("技能匹配0%：岗位名称未对应任何工种（未分类），不按技能推荐",
+                    "Skill fit 0%: the opening is not classified yet (its title names no "
+                    "known trade), so it is offered to nobody on skill")
         if not job.required_skills:
             return (f"技能匹配{pct}%：岗位不要求特定技能",
                     f"Skill fit {pct}%: the opening asks for no particular skill")
@@ -177,6 +186,13 @@ def _reasons(bits: int, job: JobProfile, worker: WorkerProfile, tax: Taxonomy,
                     out.append(Reason(code, f"{tax.cert_label(cert)}将于开工前过期（{held[cert]}）",
                                       f"{tax.cert_label(cert, 'en').capitalize()} expires "
                                       f"{held[cert]}, before the start date", cert))
+        elif code == "education":
+            need, held = job.min_education, worker.education
+            out.append(Reason(
+                code, f"学历要求{_EDU_ZH.get(need, need)}及以上，本人为{_EDU_ZH.get(held, held)}"
+                      "（学历无法通过技能培训补足）",
+                f"Requires {_EDU_EN.get(need, need)} or above; the worker has "
+                f"{_EDU_EN.get(held, held)} (no training course makes up for schooling)"))
         elif code == "skill_gap":
             for scode, level, _, _, cov in _skill_detail(job, worker, tax, cfg):
                 if cov <= 1e-6:

@@ -15,7 +15,14 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import LCSseq
 from scipy import sparse
 
-from app.matching.engine_types import JOB_KINDS, JOB_REGIONS, JobProfile, MatchConfig, WorkerProfile
+from app.matching.engine_types import (
+    EDUCATION_LEVELS,
+    JOB_KINDS,
+    JOB_REGIONS,
+    JobProfile,
+    MatchConfig,
+    WorkerProfile,
+)
 from app.matching.taxonomy import Taxonomy, default_taxonomy
 
 _NO_EXPIRY = np.iinfo(np.int32).max
@@ -108,6 +115,9 @@ class JobIndex:
         self.retention = np.full(n, np.nan, np.float32)
         self.arrears = np.zeros(n, bool)
         self.cert_mask = np.zeros(n, np.uint64)
+        self.min_edu = np.array([EDUCATION_LEVELS.get(j.min_education, 0) for j in self.jobs],
+                                np.int8).reshape(n)
+        self.unclassified = np.array([j.unclassified for j in self.jobs], bool).reshape(n)
         cert_rows: list[list[int]] = []
         req_rows, req_cols, req_vals, pref_rows, pref_cols, pref_vals = [], [], [], [], [], []
         self.req_count = np.zeros(n, np.int16)
@@ -153,6 +163,7 @@ class JobIndex:
         self.cert_slots = _pad(cert_rows, -1, np.int16)
         self.any_certs = bool(self.cert_mask.any())
         self.any_nonmarket = bool((self.kind != 0).any())
+        self.any_edu = bool((self.min_edu > 0).any())
         # Skill columns used by these jobs; a column is (required level, skill) flattened.
         used = np.unique(np.array(req_cols + pref_cols, np.int64))
         self.cols = used
@@ -200,6 +211,9 @@ class WorkerIndex:
         self.policy = np.zeros(n, np.float32)
         self.cert_mask = np.zeros(n, np.uint64)
         self.cert_exp = np.zeros((n, ncert + 1), np.int32)  # 0 = not held
+        # Education level; not known = above every requirement (never ruled out on a guess).
+        self.edu = np.array([EDUCATION_LEVELS.get(w.education, 127) for w in self.workers],
+                            np.int8).reshape(n)
         sk_rows, lv_rows = [], []
         pv = cfg.policy_values
         for i, w in enumerate(self.workers):

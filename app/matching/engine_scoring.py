@@ -98,6 +98,8 @@ def _grid(jobs: JobIndex, workers: WorkerIndex, w: slice, cfg: MatchConfig) -> _
     no_req = jobs.req_count == 0
     if no_req.any():
         fit[no_req] = cfg.no_requirement_fit
+    # An opening that names no skill yet (unclassified) is offered to nobody on skill.
+    fit[jobs.unclassified] = 0.0
     return _Grid(jobs, workers, w, cfg, is_local, rval, fit, cov)
 
 
@@ -132,6 +134,8 @@ def _rules(g: _Grid, with_reasons: bool) -> tuple[np.ndarray, np.ndarray | None]
             bad = (slot >= 0)[:, None] & (exp > 0) & (exp < J.start[rows, None])
             expired[rows] |= bad
         checks.append(("cert_expired", expired))
+    if J.any_edu:
+        checks.append(("education", W.edu[None, w] < J.min_edu[:, None]))
     if g.cfg.skill_gap_rules_out and J.req.nnz:
         zero = (g.cov <= 1e-6).astype(np.float32)
         checks.append(("skill_gap", np.asarray(J.req_ind @ zero) > 0.5))
@@ -193,6 +197,9 @@ def _eligible_fast(g: _Grid) -> np.ndarray:
             exp = exp_block[:, np.where(slot >= 0, np.minimum(slot, exp_block.shape[1] - 1), 0)].T
             sub |= (slot >= 0)[:, None] & (exp > 0) & (exp < start)
         bad[rows] |= sub
+    rows = np.flatnonzero(J.min_edu)
+    if rows.size:
+        bad[rows] |= W.edu[None, w] < J.min_edu[rows, None]
     if g.cfg.skill_gap_rules_out and J.req.nnz:
         bad |= np.asarray(J.req_ind @ (g.cov <= 1e-6).astype(np.float32)) > 0.5
     return ~bad

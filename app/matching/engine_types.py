@@ -17,7 +17,8 @@ JOB_REGIONS = ("yrd", "prd", "guizhou", "other")  # index = region code; 4 = wor
 JOB_KINDS = ("market", "public_welfare", "work_relief")
 WORKER_CATEGORIES = ("relocated", "graduate", "returnee", "general")
 RULES = ("closed", "employer_suspended", "age", "region", "care_duties", "kind_ineligible",
-         "kind_unwanted", "not_available", "cert_missing", "cert_expired", "skill_gap")
+         "kind_unwanted", "not_available", "cert_missing", "cert_expired", "skill_gap",
+         "education")
 BIT = {code: 1 << i for i, code in enumerate(RULES)}
 FIXABLE_BY_TRAINING = frozenset({"cert_missing", "cert_expired", "skill_gap"})
 # Education codes (as stored on workers and openings) and their level: 高中 and 中专 are

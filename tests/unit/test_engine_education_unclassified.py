@@ -70,7 +70,7 @@ def test_education_reason_names_both_levels_and_says_no_course_fixes_it():
 def test_education_is_not_offered_as_fixable_by_training():
     w = worker(education="primary", skills=())
     jobs = JobIndex([job(min_education="senior"), job("k", required_skills=(("welder", 1),))])
-    assert [j.id for j in trainable_openings(w, jobs)] == ["k"]
+    assert [r.job_id for r in trainable_openings(w, jobs)] == ["k"]
 
 
 def test_education_rule_is_the_same_in_every_entry_point():
