@@ -55,6 +55,7 @@ def load_config(instance_path: str) -> dict:
         db_url = "postgresql+psycopg://" + db_url[len("postgres://"):]
     elif db_url.startswith("postgresql://"):
         db_url = "postgresql+psycopg://" + db_url[len("postgresql://"):]
+    timezone = os.environ.get("TIMEZONE", "Asia/Shanghai")
     return {
         "QIANLU_ENV": env,
         "SECRET_KEY": _secret_key(env, instance),
@@ -67,7 +68,8 @@ def load_config(instance_path: str) -> dict:
         "PROXY_FIX": _bool("PROXY_FIX", False),
         "BOOTSTRAP_SERVE_LOCAL": True,
         "BABEL_DEFAULT_LOCALE": "zh",
-        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "TIMEZONE": timezone,  # the one clock's zone (app.clock): dates and shown times
+        "BABEL_DEFAULT_TIMEZONE": timezone,
         "LANGUAGES": ("zh", "en"),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", 20)) * 1024 * 1024,
         "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", 5)),

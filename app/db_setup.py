@@ -23,7 +23,7 @@ def _sqlite_events(engine: Engine) -> None:
     engine._qianlu_events = True
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001
+    def _on_connect(dbapi_conn, _record) -> None:
         # Let SQLAlchemy control BEGIN so SAVEPOINT and rollback work as documented.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
@@ -35,6 +35,6 @@ def _sqlite_events(engine: Engine) -> None:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn) -> None:  # noqa: ANN001
+    def _on_begin(conn) -> None:
         # IMMEDIATE takes the write lock up front: no deadlocked upgrades from read locks.
         conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -52,7 +52,7 @@ def _json_fields(data: dict) -> dict:
     return merged or (messages if isinstance(messages, dict) else {})
 
 
-def _render(code: int, message: str | None = None, data: dict | None = None):  # noqa: ANN202
+def _render(code: int, message: str | None = None, data: dict | None = None):
     data = data or {}
     message = data.get("message") or message or _messages().get(code, _messages()[500])
     if _wants_json():
@@ -70,15 +70,15 @@ def init_errorhandlers(app: Flask) -> None:
     """Register handlers for HTTP errors, CSRF failures and crashes."""
 
     @app.errorhandler(CSRFError)
-    def csrf_error(exc: CSRFError):  # noqa: ANN202
+    def csrf_error(exc: CSRFError):
         return _render(400, _("The form has expired or is invalid. Please reload and try again."))
 
     @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):  # noqa: ANN202
+    def http_error(exc: HTTPException):
         return _render(exc.code or 500, data=getattr(exc, "data", None))
 
     @app.errorhandler(Exception)
-    def crash(exc: Exception):  # noqa: ANN202
+    def crash(exc: Exception):
         db.session.rollback()
         app.logger.exception("unhandled error")
         return _render(500)

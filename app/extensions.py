@@ -1,8 +1,6 @@
 """Extension objects, created unbound and initialised in create_app()."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import sqlalchemy as sa
 from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager
@@ -26,11 +24,6 @@ class Base(DeclarativeBase):
     """Declarative base whose metadata carries the constraint naming convention."""
 
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
-
-
-def utcnow() -> datetime:
-    """Current UTC time, naive, as stored in every timestamp column (same on SQLite and PG)."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 db = SQLAlchemy(model_class=Base)

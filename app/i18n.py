@@ -47,7 +47,7 @@ class RequestDomain(Domain):
     ``force_locale`` (notifications, import reports in the recipient's language) still
     switches."""
 
-    def get_translations(self):  # noqa: ANN201 - babel.support.Translations
+    def get_translations(self):  # babel.support.Translations
         appctx = _cv_app.get(None)
         if appctx is None:
             return super().get_translations()

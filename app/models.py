@@ -19,4 +19,4 @@ from app.registry.models import (  # noqa: F401
     WorkHistory,
 )
 from app.scheduler.models import SchedulerLease  # noqa: F401
-from app.training.models import ChangeReport, Course, CourseSession, Enrolment, TraineeCode  # noqa: F401,E501
+from app.training.models import ChangeReport, Course, CourseSession, Enrolment, TraineeCode  # noqa: F401

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from app.vocabulary import OFFICERS
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -18,18 +20,18 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("dashboard.index", _l("Dashboard"), ("officer", "employer", "trainee", "admin")),
-    NavItem("registry.workers", _l("Workers"), ("officer", "admin")),
-    NavItem("registry.households", _l("Households"), ("officer", "admin")),
-    NavItem("registry.sites", _l("Relocation sites"), ("officer", "admin")),
-    NavItem("registry.duplicates", _l("Duplicates"), ("officer", "admin")),
-    NavItem("employers.officer_list", _l("Employers"), ("officer", "admin")),
+    NavItem("registry.workers", _l("Workers"), OFFICERS),
+    NavItem("registry.households", _l("Households"), OFFICERS),
+    NavItem("registry.sites", _l("Relocation sites"), OFFICERS),
+    NavItem("registry.duplicates", _l("Duplicates"), OFFICERS),
+    NavItem("employers.officer_list", _l("Employers"), OFFICERS),
     NavItem("employers.my_jobs", _l("My openings"), ("employer",)),
     NavItem("matching.employer_referrals", _l("Candidates"), ("employer",)),
     NavItem("matching.dispatch", _l("Dispatch"), ("officer",)),
     NavItem("matching.employer_referrals", _l("Referrals"), ("officer",)),
     NavItem("training.courses", _l("Training"), ("officer", "trainee", "admin")),
     NavItem("placements.queue", _l("Follow-ups"), ("officer",)),
-    NavItem("notifications.inbox", _l("Notifications"), ("officer", "admin")),
+    NavItem("notifications.inbox", _l("Notifications"), OFFICERS),
     NavItem("trainee.me", _l("My profile"), ("trainee",)),
     NavItem("board.index", _l("Job board"), ("officer", "employer", "trainee", "admin")),
     NavItem("admin.users", _l("Users"), ("admin",)),

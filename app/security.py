@@ -6,10 +6,10 @@ import json
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import UnprocessableEntity
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-# Deeper JSON than any form of the API needs; a request nested deeper is refused (400).
+# Deeper JSON than any form of the API needs; a request nested deeper is refused (422).
 MAX_JSON_DEPTH = 32
 
 CSP = (
@@ -22,11 +22,11 @@ CSP = (
 class SessionInterface(SecureCookieSessionInterface):
     """Session cookie marked Secure whenever the request came over HTTPS."""
 
-    def get_cookie_secure(self, app: Flask) -> bool:  # noqa: D102
+    def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
 
 
-def _headers(response):  # noqa: ANN001, ANN202
+def _headers(response):
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
@@ -36,8 +36,9 @@ def _headers(response):  # noqa: ANN001, ANN202
     return response
 
 
-class UnreadableInput(BadRequest):
-    """Input no field of the product can hold: refused before any view sees it (400)."""
+class UnreadableInput(UnprocessableEntity):
+    """Input no field of the product can hold: refused before any view sees it (422, the
+    status every form and API operation already answers for input it cannot take)."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

@@ -58,7 +58,7 @@ def paginate_rows(page_of: Callable[[int, int], sa.Select], *, page: int, per_pa
     return listing
 
 
-class days_between(FunctionElement):  # noqa: N801 - reads like the SQL function it is
+class days_between(FunctionElement):  # reads like the SQL function it is
     """Whole days from the first date to the second (``later - earlier`` on PostgreSQL,
     ``julianday`` arithmetic on SQLite, where dates are ISO text)."""
 
@@ -68,13 +68,13 @@ class days_between(FunctionElement):  # noqa: N801 - reads like the SQL function
 
 
 @compiles(days_between)
-def _days_between_default(element, compiler, **kw):  # noqa: ANN001, ANN202
+def _days_between_default(element, compiler, **kw):
     start, end = list(element.clauses)
     return f"({compiler.process(end, **kw)} - {compiler.process(start, **kw)})"
 
 
 @compiles(days_between, "sqlite")
-def _days_between_sqlite(element, compiler, **kw):  # noqa: ANN001, ANN202
+def _days_between_sqlite(element, compiler, **kw):
     start, end = list(element.clauses)
     return (f"CAST(julianday({compiler.process(end, **kw)}) - "
             f"julianday({compiler.process(start, **kw)}) AS INTEGER)")

@@ -8,6 +8,7 @@ from flask import Flask, request, url_for
 from flask_babel import format_datetime, get_locale
 
 from app.auth.models import ROLE_LABELS
+from app.vocabulary import OFFICERS
 
 
 def url_with_lang(lang: str) -> str:
@@ -53,12 +54,13 @@ def init_templating(app: Flask) -> None:
     """Register filters and globals."""
     app.jinja_env.globals.update(url_with_lang=url_with_lang, page_url=page_url,
                                  url_prefix=url_prefix, memo=memo,
-                                 current_locale=lambda: str(get_locale()), nav_items=_nav)
+                                 current_locale=lambda: str(get_locale()), nav_items=_nav,
+                                 OFFICERS=OFFICERS)
     app.jinja_env.filters["dt"] = lambda v, fmt="short": format_datetime(v, fmt) if v else ""
     app.jinja_env.filters["role_label"] = lambda role: str(ROLE_LABELS.get(role, role))
 
 
-def _nav():  # noqa: ANN202
+def _nav():
     from flask_login import current_user
 
     from .nav import nav_for

@@ -20,10 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import sqlalchemy as sa  # noqa: E402
+import sqlalchemy as sa
 
-from app import create_app  # noqa: E402
-from app.extensions import db, utcnow  # noqa: E402
+from app import create_app
+from app.clock import utcnow
+from app.extensions import db
 
 TITLES = [
     ("电子厂普工", "general_worker"), ("手机装配操作员", "electronics_assembly"),

@@ -28,7 +28,7 @@ TODAY = date(2026, 1, 12)  # an ordinary Monday, before the Spring Festival wind
 FESTIVAL_DAY = date(2026, 1, 19)  # first weekday of the window (2026 Spring Festival 17 Feb)
 
 
-def _setup(url: str, n_followups: int):  # noqa: ANN202
+def _setup(url: str, n_followups: int):
     from app.auth.areas import load_areas
     from app.extensions import db
     from app.registry.models import Worker
@@ -82,7 +82,7 @@ def _setup(url: str, n_followups: int):  # noqa: ANN202
     return app
 
 
-def _timed_sweep(app, label: str, today: date) -> float:  # noqa: ANN001
+def _timed_sweep(app, label: str, today: date) -> float:
     from app.extensions import db
     from app.placements import followups
 

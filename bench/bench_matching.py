@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from rapidfuzz import fuzz  # noqa: E402
+from rapidfuzz import fuzz
 
-from app.matching.engine import (  # noqa: E402
+from app.matching.engine import (
     JOB_KINDS,
     HeldCertificate,
     JobIndex,
@@ -29,7 +29,7 @@ from app.matching.engine import (  # noqa: E402
     rank_jobs,
     rank_workers,
 )
-from app.matching.taxonomy import Taxonomy, default_taxonomy  # noqa: E402
+from app.matching.taxonomy import Taxonomy, default_taxonomy
 
 PREFECTURES = ["5201", "5202", "5203", "5204", "5205", "5206", "5223", "5226", "5227"]
 COUNTIES = [f"{p}{c:02d}" for p in PREFECTURES for c in range(1, 11)]

@@ -19,15 +19,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import sqlalchemy as sa  # noqa: E402
+import sqlalchemy as sa
 
-from app import create_app  # noqa: E402
-from app.auth.models import Area, User  # noqa: E402
-from app.employers.models import Employer, Job  # noqa: E402
-from app.extensions import db  # noqa: E402
-from app.matching.models import WorkerSkill  # noqa: E402
-from app.matching.taxonomy import default_taxonomy  # noqa: E402
-from app.registry.models import Worker  # noqa: E402
+from app import create_app
+from app.auth.models import Area, User
+from app.employers.models import Employer, Job
+from app.extensions import db
+from app.matching.models import WorkerSkill
+from app.matching.taxonomy import default_taxonomy
+from app.registry.models import Worker
 
 TODAY = date.today()
 
@@ -36,7 +36,7 @@ def _ms(seconds: float) -> str:
     return f"{1000 * seconds:8.1f} ms"
 
 
-def timed(fn, repeat: int = 1):  # noqa: ANN001, ANN201
+def timed(fn, repeat: int = 1):
     """(median seconds, last result) of calling fn repeat times."""
     times, out = [], None
     for _ in range(repeat):

@@ -164,7 +164,8 @@ def top_up(url: str, instance: Path, total: int) -> int:
     """Bulk-insert synthetic workers until the register holds ``total``."""
     import sqlalchemy as sa
 
-    from app.extensions import db, utcnow
+    from app.clock import utcnow
+    from app.extensions import db
     from app.registry.models import Worker
     from app.registry.validation import name_keys
 

@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT))
 from app.matching.engine import JobIndex, MatchConfig, rank_jobs  # noqa: E402
 
 
-def _loader():  # noqa: ANN202 - module object
+def _loader():  # module object
     spec = importlib.util.spec_from_file_location(
         "matching_cases_loader", ROOT / "tests" / "matching_cases" / "loader.py")
     module = importlib.util.module_from_spec(spec)

@@ -19,7 +19,7 @@ from flask import g, has_app_context
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSession
 
-from app import create_app
+from app import clock, create_app
 from app.extensions import db as _db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +41,14 @@ def pytest_configure(config: pytest.Config) -> None:
         _run_id()  # set before xdist starts its workers, which inherit it
         _compile_translations()
     OUTPUT.mkdir(exist_ok=True)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``concurrency`` open dozens of connections at once: they share one xdist
+    worker and so run one after another, never two together past the server's limit."""
+    for item in items:
+        if item.get_closest_marker("concurrency"):
+            item.add_marker(pytest.mark.xdist_group("concurrency"))
 
 
 def _worker_suffix() -> str:
@@ -254,7 +262,7 @@ class Factory:
 
     def job(self, employer=None, **kw):
         """An open opening with places left."""
-        from datetime import date, timedelta
+        from datetime import timedelta
 
         from app.employers.models import Job
 
@@ -264,8 +272,8 @@ class Factory:
             headcount=kw.pop("headcount", 5), wage_min=kw.pop("wage_min", 4500),
             wage_max=kw.pop("wage_max", 6000), province_code="440000", city_code="441900",
             region=kw.pop("region", "prd"), status=kw.pop("status", "open"),
-            start_date=kw.pop("start_date", date.today() + timedelta(days=7)),
-            closing_date=kw.pop("closing_date", date.today() + timedelta(days=30)), **kw,
+            start_date=kw.pop("start_date", clock.today() + timedelta(days=7)),
+            closing_date=kw.pop("closing_date", clock.today() + timedelta(days=30)), **kw,
         )
         self.db.session.add(job)
         self.db.session.flush()

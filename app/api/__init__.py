@@ -20,7 +20,7 @@ class Api(_Api):
     # so clients (and schemathesis's status-code check) can rely on the document.
     DEFAULT_ERROR_RESPONSE_NAME = None
 
-    def _register_error_handlers(self) -> None:  # noqa: D102
+    def _register_error_handlers(self) -> None:
         return None
 
 
@@ -46,14 +46,12 @@ def init_api(app: Flask) -> None:
     from app.extensions import csrf
 
     from .auth import authenticate_api_request
-    from .common import reject_nul_characters
     from .docs import bp as docs_bp
     from .resources import blueprints
 
     for key, value in API_SPEC.items():
         app.config.setdefault(key, value)
     app.before_request(authenticate_api_request)
-    app.before_request(reject_nul_characters)
     api.init_app(app)
     for bp in blueprints():
         csrf.exempt(bp)  # bearer tokens, not cookies: no cross-site request forgery

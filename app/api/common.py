@@ -126,26 +126,3 @@ def domain_errors() -> Iterator[None]:
 # rather than a database overflow. Use as f"/workers/<{ID}:worker_id>".
 ID = "int(min=1, max=2147483647)"
 ID_RANGE = validate.Range(min=1, max=2147483647)
-
-
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
-
-
-def reject_nul_characters() -> None:
-    """Before each API request: text with NUL characters is refused (422), never stored or
-    sent to the database (PostgreSQL rejects it, which would otherwise be a 500)."""
-    from flask import request
-    from flask_babel import gettext as _
-
-    if not request.path.startswith("/api/v1/"):
-        return
-    body = request.get_json(silent=True) if request.is_json else None
-    if any("\x00" in v for v in request.args.values()) or _has_nul(body):
-        abort(422, message=_("Text may not contain NUL characters."))

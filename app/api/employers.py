@@ -17,14 +17,16 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import selectinload
 
 from app.auth.scoping import get_visible_or_404, visible
+from app.clock import today
 from app.employers import jobs as job_service
 from app.employers import service
 from app.employers.jobs import JobData
-from app.employers.models import Employer, EmployerStatus, Job, JobKind, JobStatus
+from app.employers.models import Employer, EmployerStatus, Job, JobStatus
 from app.employers.skills import parse_skill_entries
 from app.errors_domain import DomainError
 from app.extensions import db
 from app.registry.models import Education
+from app.vocabulary import JOB_KINDS, OFFICERS, REGIONS
 
 from .auth import api_roles
 from .common import (
@@ -42,10 +44,8 @@ from .common import (
 bp = Blueprint("employers-jobs", __name__, url_prefix="/api/v1",
                description="Employers (用人单位) and openings (岗位)")
 
-OFFICERS = ("officer", "admin")
-ANY = ("officer", "admin", "employer")
+ANY = (*OFFICERS, "employer")
 AREA_CODE = validate.Regexp(r"^\d{6}$", error="A six-digit area code.")
-REGIONS = ("yrd", "prd", "guizhou", "other")
 
 
 # ---- employers ------------------------------------------------------------------------------
@@ -175,9 +175,6 @@ class Employers(MethodView):
     def post(self, data):
         """Register an employer on its behalf (``verify_now`` verifies it at once)."""
         with domain_errors():
-            if data["username"] and not data["password"]:
-                raise DomainError(_("Give an initial password for the login."),
-                                  field="password")
             employer = service.create_employer(
                 _employer_data(data), me(), verify_now=data["verify_now"],
                 username=data["username"], password=data["password"])
@@ -299,7 +296,7 @@ class JobPatch(Schema):
     contract_months = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=120))
     start_date = fields.Date(allow_none=True)
     closing_date = fields.Date(allow_none=True)
-    kind = fields.String(validate=validate.OneOf([k.value for k in JobKind]))
+    kind = fields.String(validate=validate.OneOf(JOB_KINDS))
     eligibility_county_code = fields.String(
         allow_none=True, validate=AREA_CODE,
         metadata={"description": "public-welfare and work-relief posts: the county served"})
@@ -360,7 +357,7 @@ class JobOut(Schema):
     kind = fields.String(required=True)
     eligibility_county_code = fields.String(allow_none=True)
     status = fields.String(required=True, metadata={"description": "as stored"})
-    status_shown = fields.Function(lambda j: j.status_on(service.today()), required=True,
+    status_shown = fields.Function(lambda j: j.status_on(today()), required=True,
                                    metadata={"description": "expired/filled as of today, "
                                                             "whether or not the sweep ran"})
     published_at = UtcDateTime(allow_none=True)
@@ -376,7 +373,7 @@ class JobQuery(PageArgs):
                            validate=validate.OneOf([s.value for s in JobStatus]),
                            metadata={"description": "open = open, in date, places left"})
     region = fields.String(load_default="", validate=validate.OneOf(REGIONS))
-    kind = fields.String(load_default="", validate=validate.OneOf([k.value for k in JobKind]))
+    kind = fields.String(load_default="", validate=validate.OneOf(JOB_KINDS))
 
 
 JobPage = page_schema(JobOut, "JobPage")
@@ -409,7 +406,7 @@ class Jobs(MethodView):
         if args.get("employer_id"):
             stmt = stmt.where(Job.employer_id == args["employer_id"])
         if args["status"] == JobStatus.open.value:
-            stmt = stmt.where(Job.open_clause(service.today()))
+            stmt = stmt.where(Job.open_clause(today()))
         elif args["status"]:
             stmt = stmt.where(Job.status == args["status"])
         if args["region"]:

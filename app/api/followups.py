@@ -5,7 +5,6 @@ see their area's. ``overdue`` is read from the due date, as the officers' queue 
 """
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,11 +13,13 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import selectinload
 
+from app import clock
 from app.auth.scoping import get_visible_or_404, visible
 from app.extensions import db
 from app.placements.followup_models import EMPLOYMENT, ISSUES, METHODS, FollowUp
 from app.placements.followups import SHOWN_STATUSES, shown_status, status_condition
 from app.placements.outcomes import Outcome, record_outcome
+from app.vocabulary import OFFICERS
 
 from .auth import api_roles
 from .common import (
@@ -36,7 +37,6 @@ from .common import (
 bp = Blueprint("followups", __name__, url_prefix="/api/v1",
                description="Follow-ups (回访) after placement")
 
-OFFICERS = ("officer", "admin")
 
 
 class AttemptOut(Schema):
@@ -61,7 +61,7 @@ class FollowUpOut(Schema):
     slot = fields.Integer(required=True,
                           metadata={"description": "days after the start, or the year"})
     due_date = fields.Date(required=True)
-    status = fields.Function(lambda f: shown_status(f, date.today()), required=True,
+    status = fields.Function(lambda f: shown_status(f, clock.today()), required=True,
                              metadata={"description": "due, overdue, done or cancelled"})
     failed_attempts = fields.Integer(required=True)
     escalated_to_id = fields.Integer(allow_none=True)
@@ -137,7 +137,7 @@ class FollowUps(MethodView):
         """List follow-ups by due date (``status=overdue`` for the ones past due)."""
         stmt = visible(sa.select(FollowUp), FollowUp, me())
         if args["status"]:
-            stmt = stmt.where(status_condition(args["status"], date.today()))
+            stmt = stmt.where(status_condition(args["status"], clock.today()))
         for name in ("placement_id", "worker_id"):
             if args.get(name):
                 stmt = stmt.where(getattr(FollowUp, name) == args[name])
@@ -172,6 +172,6 @@ class FollowUpOutcome(MethodView):
         placement, a change starts a successor, wage arrears open a case)."""
         fu = get_visible_or_404(FollowUp, followup_id)
         with domain_errors():
-            record_outcome(fu, _outcome(data), by=me(), today=date.today())
+            record_outcome(fu, _outcome(data), by=me(), today=clock.today())
         db.session.commit()
         return fu

@@ -13,6 +13,7 @@ from app.extensions import db
 from app.registry import households as service
 from app.registry.models import Household, RelocationSite, RiskCause
 from app.registry.queries import HouseholdFilters, household_select, site_select
+from app.vocabulary import OFFICERS
 
 from .auth import api_roles
 from .common import (
@@ -30,7 +31,6 @@ from .common import (
 bp = Blueprint("households", __name__, url_prefix="/api/v1",
                description="Households (户) and relocation sites (安置点)")
 
-OFFICERS = ("officer", "admin")
 AREA_CODE = validate.Regexp(r"^\d{6}$", error="A six-digit area code.")
 HOUSEHOLD_FIELDS = ("number", "area_code", "site_id", "village", "head_name", "monitored",
                     "risk_causes", "per_capita_income")

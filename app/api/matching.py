@@ -2,17 +2,18 @@
 ranked results with the explanation of every score component and the ruled-out reasons."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from app import clock
 from app.auth.scoping import get_visible_or_404
 from app.employers.models import Job
 from app.matching.service import MAX_RANKED, candidates_for_job, recommend_for_worker
 from app.registry.models import Worker
+from app.vocabulary import OFFICERS
 
 from .auth import api_roles
 from .common import ID, documents_errors, domain_errors, me
@@ -153,14 +154,14 @@ def _referral(referral: Any) -> dict[str, Any] | None:
 class WorkerMatches(MethodView):
     """A worker's openings."""
 
-    @api_roles("officer", "admin", "trainee")
+    @api_roles(*OFFICERS, "trainee")
     @bp.arguments(LimitArgs, location="query")
     @bp.response(200, MatchesOut)
     @documents_errors(bp, 401, 403, 404)
     def get(self, args, worker_id):
         """The best open openings, explained, and the ruled-out ones with reasons."""
         worker = get_visible_or_404(Worker, worker_id)
-        recs = recommend_for_worker(worker, k=args["limit"], today=date.today())
+        recs = recommend_for_worker(worker, k=args["limit"], today=clock.today())
         return {
             "worker_id": worker.id, "on_date": recs.on_date, "considered": recs.considered,
             "eligible": recs.eligible,
@@ -182,7 +183,7 @@ class WorkerMatches(MethodView):
 class JobCandidates(MethodView):
     """An opening's candidates."""
 
-    @api_roles("officer", "admin", "employer")
+    @api_roles(*OFFICERS, "employer")
     @bp.arguments(LimitArgs, location="query")
     @bp.response(200, CandidatesOut)
     @documents_errors(bp, 401, 403, 404, 422)
@@ -190,7 +191,7 @@ class JobCandidates(MethodView):
         """Workers ranked for the opening: officers their area's, the employer the referred."""
         job = get_visible_or_404(Job, job_id)
         with domain_errors():
-            result = candidates_for_job(job, me(), k=args["limit"], today=date.today())
+            result = candidates_for_job(job, me(), k=args["limit"], today=clock.today())
         return {
             "job_id": job.id, "pool": result.pool, "considered": result.considered,
             "eligible": result.eligible, "ruled_out_counts": result.ruled_out_counts,

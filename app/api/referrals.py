@@ -6,8 +6,6 @@ follow-ups are scheduled by ``confirm_hire``.
 """
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask import abort
 from flask.views import MethodView
@@ -16,6 +14,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import selectinload
 
+from app import clock
 from app.auth.scoping import get_visible_or_404, visible
 from app.employers.models import Job
 from app.errors_domain import DomainError
@@ -24,6 +23,7 @@ from app.matching.service import record_placement, refer_worker
 from app.placements.models import ACTIVE_REFERRAL, Placement, Referral, ReferralStatus
 from app.placements.service import confirm_hire, respond, withdraw
 from app.registry.models import Worker
+from app.vocabulary import OFFICERS
 
 from .auth import api_roles
 from .common import (
@@ -41,12 +41,11 @@ from .common import (
 bp = Blueprint("referrals-placements", __name__, url_prefix="/api/v1",
                description="Referrals (推荐) and placements (上岗)")
 
-OFFICERS = ("officer", "admin")
 STATUS_ROLES = {  # who may move a referral to each status (as on the web pages)
-    ReferralStatus.interview.value: ("employer", "officer", "admin"),
-    ReferralStatus.declined.value: ("employer", "officer", "admin"),
-    ReferralStatus.hired.value: ("employer", "officer", "admin"),
-    ReferralStatus.withdrawn.value: ("officer", "admin", "trainee"),
+    ReferralStatus.interview.value: ("employer", *OFFICERS),
+    ReferralStatus.declined.value: ("employer", *OFFICERS),
+    ReferralStatus.hired.value: ("employer", *OFFICERS),
+    ReferralStatus.withdrawn.value: (*OFFICERS, "trainee"),
 }
 SOURCES = ("officer", "trainee", "dispatch", "course", "api")
 
@@ -165,7 +164,7 @@ def _start_date_required() -> DomainError:
 class Referrals(MethodView):
     """Referrals in the caller's scope (an employer's candidates, an officer's area)."""
 
-    @api_roles("officer", "admin", "employer", "trainee")
+    @api_roles(*OFFICERS, "employer", "trainee")
     @bp.arguments(ReferralQuery, location="query")
     @bp.response(200, ReferralPage)
     @documents_errors(bp, 401, 403)
@@ -185,7 +184,7 @@ class Referrals(MethodView):
                            selectinload(Referral.employer))
         return paginate(stmt.order_by(Referral.updated_at.desc(), Referral.id.desc()), args)
 
-    @api_roles("officer", "admin", "trainee")
+    @api_roles(*OFFICERS, "trainee")
     @bp.arguments(ReferralIn)
     @bp.response(201, ReferralOut)
     @documents_errors(bp, 400, 401, 403, 404, 409, 422)
@@ -203,7 +202,7 @@ class Referrals(MethodView):
             source = "api"
         with domain_errors():
             referral = refer_worker(worker, job, by=user, source=source, note=data["note"],
-                                    today=date.today())
+                                    today=clock.today())
         db.session.commit()
         return referral
 
@@ -212,7 +211,7 @@ class Referrals(MethodView):
 class ReferralItem(MethodView):
     """One referral."""
 
-    @api_roles("officer", "admin", "employer", "trainee")
+    @api_roles(*OFFICERS, "employer", "trainee")
     @bp.response(200, ReferralOut)
     @documents_errors(bp, 401, 403, 404)
     def get(self, referral_id):
@@ -224,7 +223,7 @@ class ReferralItem(MethodView):
 class ReferralStatusChange(MethodView):
     """Moving a referral on: interview, declined, withdrawn or hired."""
 
-    @api_roles("officer", "admin", "employer", "trainee")
+    @api_roles(*OFFICERS, "employer", "trainee")
     @bp.arguments(ReferralStatusIn)
     @bp.response(200, ReferralOut)
     @documents_errors(bp, 400, 401, 403, 404, 409, 422)
@@ -247,7 +246,7 @@ class ReferralStatusChange(MethodView):
                 confirm_hire(referral, start_date=data["start_date"],
                              monthly_wage=data.get("monthly_wage"),
                              contract_months=data.get("contract_months"), by=user,
-                             today=date.today())
+                             today=clock.today())
         db.session.commit()
         return referral
 
@@ -256,7 +255,7 @@ class ReferralStatusChange(MethodView):
 class Placements(MethodView):
     """Placements in the caller's scope."""
 
-    @api_roles("officer", "admin", "employer", "trainee")
+    @api_roles(*OFFICERS, "employer", "trainee")
     @bp.arguments(PlacementQuery, location="query")
     @bp.response(200, PlacementPage)
     @documents_errors(bp, 401, 403)
@@ -284,7 +283,7 @@ class Placements(MethodView):
             placement = record_placement(
                 worker, job, start_date=data["start_date"],
                 monthly_wage=data.get("monthly_wage"),
-                contract_months=data.get("contract_months"), by=me(), today=date.today())
+                contract_months=data.get("contract_months"), by=me(), today=clock.today())
         db.session.commit()
         return placement
 
@@ -293,7 +292,7 @@ class Placements(MethodView):
 class PlacementItem(MethodView):
     """One placement."""
 
-    @api_roles("officer", "admin", "employer", "trainee")
+    @api_roles(*OFFICERS, "employer", "trainee")
     @bp.response(200, PlacementOut)
     @documents_errors(bp, 401, 403, 404)
     def get(self, placement_id):

@@ -6,14 +6,15 @@ recent placements are censored, not counted as lost.
 from __future__ import annotations
 
 import math
-from datetime import date
 from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from app import clock
 from app.placements import retention
+from app.vocabulary import OFFICERS
 
 from .auth import api_roles
 from .common import documents_errors, me
@@ -72,12 +73,12 @@ def _group(g: retention.Group) -> dict[str, Any]:
 class Retention(MethodView):
     """Retention of the placements in the caller's area."""
 
-    @api_roles("officer", "admin")
+    @api_roles(*OFFICERS)
     @bp.arguments(RetentionArgs, location="query")
     @bp.response(200, RetentionOut)
     @documents_errors(bp, 401, 403)
     def get(self, args):
         """Survival at 30, 90 and 180 days, overall and by region, employer, course, site…"""
-        day = date.today()
+        day = clock.today()
         return {"by": args["by"], "as_of": day, "overall": _group(retention.overall(me(), day)),
                 "groups": [_group(g) for g in retention.breakdown(me(), args["by"], day)]}

@@ -17,13 +17,15 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import selectinload
 
 from app.auth.scoping import get_visible_or_404, visible
+from app.clock import today
 from app.errors_domain import DomainError
 from app.extensions import db
 from app.registry.models import Worker
 from app.training.models import Course, CourseMode, CourseSession, Enrolment, EnrolmentStatus
 from app.training.recommend import recommend_courses
-from app.training.service import complete, enrol, today, waitlist_position
+from app.training.service import complete, enrol, waitlist_position
 from app.training.service import withdraw as withdraw_enrolment
+from app.vocabulary import OFFICERS
 
 from .auth import api_roles
 from .common import (
@@ -42,7 +44,7 @@ from .matching import JobRef, job_ref
 bp = Blueprint("training-courses", __name__, url_prefix="/api/v1",
                description="Training: courses, sessions, enrolments, recommendations")
 
-READERS = ("officer", "admin", "trainee")
+READERS = (*OFFICERS, "trainee")
 AREA_CODE = validate.Regexp(r"^\d{6}$", error="A six-digit area code.")
 
 

@@ -23,6 +23,7 @@ from app.registry import service
 from app.registry.models import Education, Worker, WorkerCategory, WorkerStatus
 from app.registry.privacy import can_see_full, shown_id, shown_phone
 from app.registry.queries import WorkerFilters, worker_select
+from app.vocabulary import JOB_KINDS, OFFICERS, WORKER_REGIONS
 
 from .auth import api_roles
 from .common import (
@@ -40,7 +41,6 @@ from .common import (
 bp = Blueprint("workers", __name__, url_prefix="/api/v1",
                description="Workers (劳动力) on the register")
 
-OFFICERS = ("officer", "admin")
 AREA_CODE = validate.Regexp(r"^\d{6}$", error="A six-digit area code.")
 
 
@@ -77,14 +77,14 @@ class WorkerPatch(Schema):
                          validate=validate.Length(max=30),
                          metadata={"description": "free text, e.g. [\"会电焊\", \"叉车\"]"})
     regions_acceptable = fields.List(
-        fields.String(validate=validate.OneOf(service.REGIONS)),
-        validate=validate.Length(max=len(service.REGIONS)),
+        fields.String(validate=validate.OneOf(WORKER_REGIONS)),
+        validate=validate.Length(max=len(WORKER_REGIONS)),
         metadata={"description": "in order of preference"})
     min_wage = fields.Integer(allow_none=True,
                               validate=validate.Range(min=0, max=service.MAX_WAGE),
                               metadata={"description": "lowest acceptable monthly wage, CNY"})
-    job_kinds_wanted = fields.List(fields.String(validate=validate.OneOf(service.JOB_KINDS)),
-                                   validate=validate.Length(max=len(service.JOB_KINDS)))
+    job_kinds_wanted = fields.List(fields.String(validate=validate.OneOf(JOB_KINDS)),
+                                   validate=validate.Length(max=len(JOB_KINDS)))
     care_duties = fields.Boolean(metadata={"description": "children or elders at home"})
     category = fields.String(validate=validate.OneOf([c.value for c in WorkerCategory]))
     education = fields.String(validate=validate.OneOf([e.value for e in Education]))
@@ -267,7 +267,7 @@ class Workers(MethodView):
 class WorkerItem(MethodView):
     """One worker."""
 
-    @api_roles("officer", "admin", "trainee")
+    @api_roles(*OFFICERS, "trainee")
     @bp.arguments(RevealArgs, location="query")
     @bp.response(200, WorkerOut)
     @documents_errors(bp, 401, 403, 404)

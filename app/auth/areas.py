@@ -8,7 +8,8 @@ from app.extensions import db
 from app.freshness import RecentCache, per_request
 
 from .areas_data import read_areas, validate_areas
-from .models import Area
+from .models import Area, User
+from .scoping import area_filter
 
 _FIELDS = ("name", "name_en", "level", "parent_code", "region")
 
@@ -36,12 +37,32 @@ def load_areas(path: str | None = None) -> tuple[int, int]:
     return added, changed
 
 
-def area_choices(levels: tuple[str, ...] = ("county",), region: str = "guizhou") -> list:
-    """(code, name) pairs for select fields."""
-    stmt = sa.select(Area.code, Area.name).where(
-        Area.level.in_(levels), Area.region == region
-    ).order_by(Area.code)
-    return [(c, n) for c, n in db.session.execute(stmt)]
+def county_choices(user: User | None = None, *, blank: str = "—", named_blank: bool = False,
+                   levels: tuple[str, ...] = ("county",), with_prefecture: bool = False,
+                   indent: bool = False, other_provinces: bool = False) -> list[tuple[str, str]]:
+    """(code, name) options for a select field: Guizhou's counties (or the areas of
+    ``levels``), within an officer ``user``'s area when one is given, named in the user's
+    language, after a ``blank`` option.
+
+    The plain blank ("—", nothing chosen) is left out when there is only one choice; a
+    ``named_blank`` (a filter's "My whole area") is always offered. ``with_prefecture`` names
+    each county after its prefecture; ``indent`` indents prefectures and counties under the
+    province; ``other_provinces`` adds the other provinces after Guizhou's counties ("where
+    did you move").
+    """
+    stmt = sa.select(Area.code, Area.level, Area.parent_code).where(
+        Area.region == "guizhou", Area.level.in_(levels))
+    if user is not None and user.role == "officer" and user.area is not None:
+        stmt = stmt.where(area_filter(Area.code, user.area))
+    rows = list(db.session.execute(stmt.order_by(Area.code)))
+    if other_provinces:
+        rows += db.session.execute(sa.select(Area.code, Area.level, Area.parent_code).where(
+            Area.region != "guizhou", Area.level == "province").order_by(Area.code))
+    pad = {"prefecture": "　", "county": "　　"} if indent else {}
+    choices = [(code, pad.get(level, "") + (f"{area_name(parent)} {area_name(code)}"
+                                            if with_prefecture else area_name(code)))
+               for code, level, parent in rows]
+    return ([("", blank)] if named_blank or len(choices) != 1 else []) + choices
 
 
 # Area names change only with `flask areas load`: read once per process (and again at once

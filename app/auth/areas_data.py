@@ -17,11 +17,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.vocabulary import REGIONS
+
 DEFAULT_AREAS_PATH = Path(__file__).resolve().parent / "data" / "areas.csv"
 
 FIELDS: tuple[str, ...] = ("code", "name", "name_en", "level", "parent_code", "region")
 LEVELS: tuple[str, ...] = ("province", "prefecture", "county", "other")
-REGIONS: tuple[str, ...] = ("guizhou", "yrd", "prd", "other")
 
 # Rank used for the parent-level order check: a parent must rank strictly lower (higher up).
 LEVEL_RANK: dict[str, int] = {"province": 0, "prefecture": 1, "county": 2}

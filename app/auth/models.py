@@ -11,7 +11,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db, utcnow
+from app.clock import utcnow
+from app.extensions import db
 
 
 class Role(enum.StrEnum):
@@ -26,15 +27,6 @@ class Role(enum.StrEnum):
 # What each role is called on pages, in the reader's language.
 ROLE_LABELS = {Role.officer.value: _l("Employment officer"), Role.employer.value: _l("Employer"),
                Role.trainee.value: _l("Trainee"), Role.admin.value: _l("Administrator")}
-
-
-class Region(enum.StrEnum):
-    """Labour-market region of an area or an opening."""
-
-    guizhou = "guizhou"
-    yrd = "yrd"
-    prd = "prd"
-    other = "other"
 
 
 class Area(db.Model):

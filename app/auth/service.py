@@ -14,7 +14,8 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.extensions import db, utcnow
+from app.clock import utcnow
+from app.extensions import db
 from app.freshness import RecentCache
 
 from .audit import audit

@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from app.extensions import db, utcnow
+from app.clock import utcnow
+from app.extensions import db
 
 from .audit import audit
 from .models import ApiToken, User

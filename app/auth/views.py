@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.extensions import db
+from app.vocabulary import OFFICERS
 
 from .forms import LoginForm, PasswordForm
 from .models import User
@@ -118,7 +119,7 @@ def tokens():
 
 
 @bp.route("/users/<int:user_id>/reset-password", methods=["POST"])
-@roles_required("officer", "admin")
+@roles_required(*OFFICERS)
 def reset_user_password(user_id: int):
     """An admin (any account) or an officer (trainees of their area) resets a password."""
     target = db.session.get(User, user_id)

@@ -11,19 +11,19 @@ from sqlalchemy.orm import contains_eager
 
 from app.auth.areas import area_name
 from app.auth.models import Area
+from app.clock import today
 from app.employers.models import Employer, EmployerStatus, Job, JobStatus
 from app.employers.search import search_condition
-from app.employers.service import listed_jobs, today
+from app.employers.service import listed_jobs
 from app.employers.skills import occupation_choices
 from app.extensions import db
 from app.freshness import RecentCache, max_age
 from app.sql import count_up_to
+from app.vocabulary import JOB_KINDS, REGIONS
 
 bp = Blueprint("board", __name__, url_prefix="/jobs", template_folder="templates")
 
 PER_PAGE = 20
-REGIONS = ("yrd", "prd", "guizhou", "other")
-KINDS = ("market", "public_welfare", "work_relief")
 WAGE_STEPS = (2000, 3000, 4000, 5000, 6000, 8000)
 
 
@@ -40,7 +40,7 @@ class BoardFilters:
     housing: bool = False
 
     @classmethod
-    def from_args(cls, args) -> BoardFilters:  # noqa: ANN001
+    def from_args(cls, args) -> BoardFilters:
         """Read filters from the query string, ignoring values that make no sense."""
         wage = args.get("wage", type=int)
         return cls(
@@ -48,7 +48,7 @@ class BoardFilters:
             region=args.get("region", "") if args.get("region") in REGIONS else "",
             city=(args.get("city") or "")[:6] if (args.get("city") or "").isdigit() else "",
             wage=wage if wage and 0 < wage <= 200_000 else None,
-            kind=args.get("kind", "") if args.get("kind") in KINDS else "",
+            kind=args.get("kind", "") if args.get("kind") in JOB_KINDS else "",
             occupation=(args.get("occupation") or "")[:48],
             housing=args.get("housing") in ("1", "on", "true"),
         )

@@ -41,7 +41,7 @@ class SeedContext:
                                     for _ in range(10))
         return DEMO_PASSWORD
 
-    def user(self, username: str, role: str, note: str, **kwargs: object):  # noqa: ANN201
+    def user(self, username: str, role: str, note: str, **kwargs: object):
         """Create a demo user and remember its login for printing."""
         password = self.password()
         user = create_user(username, password, role, **kwargs)

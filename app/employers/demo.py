@@ -12,12 +12,13 @@ from datetime import timedelta
 from stdnum.cn import uscc
 
 from app.auth.models import Area
+from app.clock import today, utcnow
 from app.demo.seed import SeedContext
-from app.extensions import db, utcnow
+from app.extensions import db
 
 from .models import Employer, Job
 from .search import build_search_text
-from .service import locate, today
+from .service import locate
 
 # (industry, [job templates]); a template: title, occupation code, required skills
 # [(code, level)], certificates, (wage low, high) as a share of the regional factory band,

@@ -6,10 +6,10 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from app.auth.areas import area_name
+from app.clock import today
 from app.registry.models import LABELS as REGISTRY_LABELS
 
 from .models import LABELS, Job
-from .service import today
 from .skills import LEVELS, cert_label, skill_label
 
 

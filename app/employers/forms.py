@@ -17,14 +17,14 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp
 
-from app.auth.areas import area_name
+from app.auth.areas import area_name, county_choices
 from app.auth.models import Area
 from app.extensions import db
 from app.forms import MultiCheckboxField
 from app.registry.models import LABELS as REGISTRY_LABELS
 from app.registry.models import Education
 
-from .models import INDUSTRIES
+from .models import INDUSTRIES, LABELS
 from .skills import certificate_choices, occupation_choices
 
 
@@ -45,14 +45,6 @@ def place_choices() -> dict[str, list[tuple[str, str]]]:
         groups.setdefault(area_name(top), []).append((code, ("　" if level == "county"
                                                              else "") + label))
     return groups
-
-
-def guizhou_county_choices() -> list[tuple[str, str]]:
-    """Guizhou's counties with their prefecture, for eligibility and co-operation."""
-    stmt = (sa.select(Area.code, Area.parent_code)
-            .where(Area.region == "guizhou", Area.level == "county").order_by(Area.code))
-    return [("", "—")] + [(c, f"{area_name(p)} {area_name(c)}")
-                          for c, p in db.session.execute(stmt)]
 
 
 class EmployerForm(FlaskForm):
@@ -76,7 +68,7 @@ class EmployerForm(FlaskForm):
     def fill_choices(self) -> None:
         """Load the area choices (needs the database)."""
         self.area_code.choices = {"": [("", "—")], **place_choices()}
-        self.coop_county_code.choices = guizhou_county_choices()
+        self.coop_county_code.choices = county_choices(with_prefecture=True)
 
 
 _USERNAME = [DataRequired(), Length(min=3, max=64),
@@ -136,8 +128,7 @@ class ClassifyForm(FlaskForm):
 
 WAGE_BASES = [("month", _l("Monthly wage")), ("piece", _l("Piece rate")),
               ("negotiable", _l("Negotiable"))]
-KINDS = [("market", _l("Market job")), ("public_welfare", _l("Public-welfare post")),
-         ("work_relief", _l("Work-relief project"))]
+KINDS = list(LABELS["job_kind"].items())
 
 
 class JobForm(FlaskForm):
@@ -188,4 +179,4 @@ class JobForm(FlaskForm):
         self.occupation_code.choices = {"": [("", "—")], **dict(occupation_choices())}
         self.required_certificates.choices = certificate_choices()
         self.area_code.choices = {"": [("", "—")], **place_choices()}
-        self.eligibility_county_code.choices = guizhou_county_choices()
+        self.eligibility_county_code.choices = county_choices(with_prefecture=True)

@@ -25,10 +25,11 @@ from app.errors_domain import DomainError
 from app.extensions import db
 from app.imports.base import ApplyResult, Column, RowErrors, register_importer
 from app.imports.models import ImportJob
+from app.vocabulary import JobKind
 
 from . import jobs as job_service
 from .jobs import JobData
-from .models import Employer, EmployerStatus, Job, JobKind, JobStatus
+from .models import Employer, EmployerStatus, Job, JobStatus
 from .parsing import ParseError, PlaceIndex, parse_place, parse_wage
 from .skills import parse_skill_entries, resolve_occupation, taxonomy
 

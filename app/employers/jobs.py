@@ -12,14 +12,16 @@ from flask_babel import gettext as _
 
 from app.auth.audit import audit
 from app.auth.models import User
+from app.clock import today, utcnow
 from app.errors_domain import ConflictError, DomainError
-from app.extensions import db, utcnow
+from app.extensions import db
 from app.registry.models import Education
 from app.sql import lock_row
+from app.vocabulary import JobKind
 
-from .models import Employer, EmployerStatus, Job, JobKind, JobStatus
+from .models import Employer, EmployerStatus, Job, JobStatus
 from .search import refresh_search_text
-from .service import check_plain, guizhou_county, locate, today
+from .service import check_plain, guizhou_county, locate
 from .skills import check_certificates, check_occupation, check_skills, resolve_occupation
 
 MIN_AGE, MAX_AGE = 16, 70
@@ -292,36 +294,26 @@ def expire_openings(day: date | None = None) -> int:
     return result.rowcount or 0
 
 
-def take_places(job_id: int, n: int = 1) -> Job:
-    """Count ``n`` hires against an opening atomically; refuse beyond the head-count.
-
-    For placements: one conditional UPDATE, so two officers confirming the last place at
-    the same time cannot overfill it (the CHECK constraint backs this up)."""
+def take_place(job_id: int, today: date) -> Job:
+    """Count one hire against an opening open on ``today``, atomically; refuse beyond the
+    head-count (a ConflictError ``headcount_full``). One conditional UPDATE, so two officers
+    confirming the last place at the same time cannot overfill it (the CHECK constraint backs
+    this up); the last place taken marks the opening filled. Returns the refreshed opening."""
     result = db.session.execute(
-        sa.update(Job).where(Job.id == job_id, Job.filled + n <= Job.headcount)
-        .values(filled=Job.filled + n).execution_options(synchronize_session=False))
-    job = db.session.get(Job, job_id)
-    if job is not None:
-        db.session.refresh(job)
-    if not result.rowcount:
-        raise ConflictError(_("Every place of this opening is already filled."),
+        sa.update(Job)
+        .where(Job.id == job_id, Job.open_clause(today))
+        .values(
+            filled=Job.filled + 1,
+            status=sa.case((Job.filled + 1 >= Job.headcount, JobStatus.filled.value),
+                           else_=Job.status),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise ConflictError(_("All places of this opening are already filled."),
                             code="headcount_full")
-    if job.filled >= job.headcount and job.status == JobStatus.open.value:
-        job.status = JobStatus.filled.value
-        db.session.flush()
-    return job
-
-
-def release_places(job_id: int, n: int = 1) -> Job:
-    """Undo ``n`` hires (a placement cancelled); a filled opening reopens if in date."""
-    db.session.execute(
-        sa.update(Job).where(Job.id == job_id, Job.filled >= n)
-        .values(filled=Job.filled - n).execution_options(synchronize_session=False))
     job = db.session.get(Job, job_id)
     db.session.refresh(job)
-    if job.status == JobStatus.filled.value and job.filled < job.headcount:
-        job.status = JobStatus.open.value
-        db.session.flush()
     return job
 
 

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db, utcnow
+from app.clock import utcnow
+from app.extensions import db
 
 
 class EmployerStatus(enum.StrEnum):
@@ -27,14 +28,6 @@ class JobStatus(enum.StrEnum):
     filled = "filled"
     closed = "closed"
     expired = "expired"
-
-
-class JobKind(enum.StrEnum):
-    """Market job, public-welfare post or work-relief project."""
-
-    market = "market"
-    public_welfare = "public_welfare"
-    work_relief = "work_relief"
 
 
 # Industry is stored as its Chinese name (what partner systems and rosters carry); the

@@ -6,12 +6,13 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from app.auth.models import User
+from app.clock import today
 from app.dashboard.panels import Panel, register_panel
 from app.extensions import db
 from app.freshness import RecentCache, figures_max_age
+from app.vocabulary import OFFICERS
 
 from .models import Employer, Job
-from .service import today
 
 # Employers per status, the same for every officer: reused until any process commits a
 # change to employers (app.freshness).
@@ -19,7 +20,7 @@ _STATUS_COUNTS: RecentCache[dict[str, int]] = RecentCache(("employer",), figures
                                                           shared=True)
 
 
-@register_panel(("officer", "admin"))
+@register_panel(OFFICERS)
 def employers_panel(user: User) -> Panel:
     """Employers to verify, suspended ones, and what the public board lists today."""
     counts = _STATUS_COUNTS.get("status", lambda: dict(db.session.execute(

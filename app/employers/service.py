@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -18,19 +17,14 @@ from stdnum.exceptions import ValidationError
 from app.auth.audit import audit
 from app.auth.models import Area, User
 from app.auth.service import AccountError, create_user
+from app.clock import today, utcnow
 from app.errors_domain import ConflictError, DomainError
-from app.extensions import db, utcnow
+from app.extensions import db
 from app.plaintext import invisible_characters
 
 from .models import Employer, EmployerStatus, Job
 
-CHINA = ZoneInfo("Asia/Shanghai")
 _PHONE_RE = re.compile(r"^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(?:-\d{1,5})?|400-?\d{3}-?\d{4})$")
-
-
-def today() -> date:
-    """Today's date in China, the date every "open on" question is asked for."""
-    return datetime.now(CHINA).date()
 
 
 def clean_credit_code(code: str) -> str:
@@ -141,18 +135,24 @@ def _apply_employer(employer: Employer, data: EmployerData) -> None:
     employer.coop_county_code = coop
 
 
+def _employer_login(employer: Employer, data: EmployerData, username: str,
+                    password: str) -> User:
+    """The employer's login; a refused name or password is a form error on its field."""
+    try:
+        return create_user(username.strip(), password, "employer", employer_id=employer.id,
+                           display_name=data.contact_name.strip() or employer.name)
+    except AccountError as exc:
+        field = "username" if "sername" in str(exc) or "用户名" in str(exc) else "password"
+        raise DomainError(str(exc), field=field) from exc
+
+
 def sign_up(data: EmployerData, username: str, password: str) -> tuple[Employer, User]:
     """Self-service registration: a pending employer and its employer login (flushes)."""
     employer = Employer(status=EmployerStatus.pending.value)
     _apply_employer(employer, data)
     db.session.add(employer)
     db.session.flush()
-    try:
-        user = create_user(username.strip(), password, "employer", employer_id=employer.id,
-                           display_name=data.contact_name.strip() or employer.name)
-    except AccountError as exc:
-        field = "username" if "sername" in str(exc) or "用户名" in str(exc) else "password"
-        raise DomainError(str(exc), field=field) from exc
+    user = _employer_login(employer, data, username, password)
     audit("employer_signup", employer, user=user, detail={"credit_code": employer.credit_code})
     return employer, user
 
@@ -160,18 +160,15 @@ def sign_up(data: EmployerData, username: str, password: str) -> tuple[Employer,
 def create_employer(data: EmployerData, by: User, *, verify_now: bool = False,
                     username: str = "", password: str = "") -> Employer:
     """An officer registers an employer on its behalf, optionally verified at once and
-    optionally with a login for it (flushes)."""
+    optionally with a login for it, which then needs an initial password (flushes)."""
+    if username and not password:
+        raise DomainError(_("Give an initial password for the login."), field="password")
     employer = Employer(status=EmployerStatus.pending.value, created_by_id=by.id)
     _apply_employer(employer, data)
     db.session.add(employer)
     db.session.flush()
     if username:
-        try:
-            create_user(username.strip(), password, "employer", employer_id=employer.id,
-                        display_name=data.contact_name.strip() or employer.name)
-        except AccountError as exc:
-            field = "username" if "sername" in str(exc) or "用户名" in str(exc) else "password"
-            raise DomainError(str(exc), field=field) from exc
+        _employer_login(employer, data, username, password)
     audit("employer_create", employer, user=by, detail={"credit_code": employer.credit_code})
     if verify_now:
         verify(employer, by)

@@ -7,9 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from flask_wtf import FlaskForm
 
+from app.auth.models import Role
 from app.auth.scoping import get_visible_or_404, roles_required, visible, visible_codes
+from app.clock import today
 from app.errors_domain import DomainError
 from app.extensions import db
+from app.vocabulary import OFFICERS, REGIONS
 
 from . import jobs as job_service
 from . import service
@@ -30,8 +33,7 @@ from .skills import format_skill_entries, parse_skill_entries, resolve_occupatio
 bp = Blueprint("employers", __name__, url_prefix="/employers", template_folder="templates")
 init_display(bp)
 
-OFFICERS = ("officer", "admin")
-ANY = ("officer", "admin", "employer")
+ANY = (*OFFICERS, "employer")
 
 
 def form_error(form: FlaskForm, exc: DomainError) -> None:
@@ -43,17 +45,17 @@ def form_error(form: FlaskForm, exc: DomainError) -> None:
         flash(exc.message, "danger")
 
 
-def _me():  # noqa: ANN202
+def _me():
     return current_user._get_current_object()
 
 
 def _my_area() -> tuple[str, str] | None:
     """The officer's area as a code range; None for admins and officers of no area."""
     me = _me()
-    return None if me.role != "officer" or me.area is None else visible_codes(me)
+    return None if me.role != Role.officer.value or me.area is None else visible_codes(me)
 
 
-def _employer_data(form) -> service.EmployerData:  # noqa: ANN001
+def _employer_data(form) -> service.EmployerData:
     return service.EmployerData(
         name=form.name.data or "", credit_code=form.credit_code.data or "",
         industry=form.industry.data or "", area_code=form.area_code.data or None,
@@ -98,7 +100,7 @@ def officer_list():
     q = request.args.get("q", "").strip()
     if status in {s.value for s in EmployerStatus}:
         stmt = stmt.where(Employer.status == status)
-    if region in ("yrd", "prd", "guizhou", "other"):
+    if region in REGIONS:
         stmt = stmt.where(Employer.region == region)
     if q:
         like = f"%{q.replace('%', '').replace('_', '')}%"
@@ -110,7 +112,7 @@ def officer_list():
     counts = dict(db.session.execute(
         sa.select(Job.employer_id, sa.func.count()).where(
             Job.employer_id.in_([e.id for e in listing.items]),
-            Job.open_clause(service.today())).group_by(Job.employer_id)).all())
+            Job.open_clause(today())).group_by(Job.employer_id)).all())
     to_classify = len(job_service.unclassified_jobs(visible(sa.select(Job), Job, _me()),
                                                     _my_area()))
     return render_template("employers/list.html", listing=listing, counts=counts,
@@ -125,9 +127,6 @@ def create():
     form.fill_choices()
     if form.validate_on_submit():
         try:
-            if form.username.data and not form.password.data:
-                raise DomainError(_("Give an initial password for the login."),
-                                  field="password")
             employer = service.create_employer(
                 _employer_data(form), _me(), verify_now=form.verify_now.data,
                 username=form.username.data or "", password=form.password.data or "")
@@ -181,7 +180,7 @@ def edit(employer_id: int):
     return render_template("employers/form.html", form=form, employer=employer)
 
 
-def _status_action(employer_id: int, fn, message: str):  # noqa: ANN001, ANN202
+def _status_action(employer_id: int, fn, message: str):
     employer = get_visible_or_404(Employer, employer_id)
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -243,7 +242,7 @@ def my_jobs():
     employer = get_visible_or_404(Employer, current_user.employer_id)
     stmt = visible(sa.select(Job), Job, _me()).order_by(Job.created_at.desc(), Job.id.desc())
     status = request.args.get("status", "")
-    day = service.today()
+    day = today()
     lapsed = sa.and_(Job.status == JobStatus.open.value, Job.closing_date < day)
     full = sa.and_(Job.status == JobStatus.open.value, Job.filled >= Job.headcount)
     if status == "open":
@@ -349,7 +348,7 @@ def edit_job(job_id: int):
                            job=job)
 
 
-def _job_action(job_id: int, fn, message: str, to_new: bool = False):  # noqa: ANN001, ANN202
+def _job_action(job_id: int, fn, message: str, to_new: bool = False):
     job = get_visible_or_404(Job, job_id)
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -423,7 +422,7 @@ def classify(job_id: int):
     return redirect(url_for(".unclassified"))
 
 
-def register_blueprints(app) -> None:  # noqa: ANN001
+def register_blueprints(app) -> None:
     """Register the employers and the public board blueprints on the app."""
     from app.board.views import bp as board_bp
 

@@ -32,10 +32,11 @@ from app.imports.reading import (
     preview_rows,
 )
 from app.imports.runner import create_job, run_job, start_in_background
+from app.vocabulary import OFFICERS
 
 from .importer import COLUMNS, KIND, REQUIRED
 from .models import Employer, PartnerMapping
-from .views import OFFICERS, _me, bp
+from .views import _me, bp
 
 PREVIEW_ROWS = 3
 

@@ -383,7 +383,7 @@ def _open_csv(path: Path, head: bytes, columns: Sequence[Column], limits: Limits
     with path.open("rb") as fh:
         for _ in fh:
             lines += 1
-    handle = open(path, encoding=encoding, newline="")  # noqa: SIM115 - closed by Table
+    handle = open(path, encoding=encoding, newline="")  # closed by Table
     try:
         reader = csv.reader(handle, csv_dialect(sample.decode(encoding, "ignore")))
         values = _csv_rows(reader, encoding)

@@ -27,7 +27,8 @@ from flask import Flask, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from app.extensions import db, utcnow
+from app.clock import utcnow
+from app.extensions import db
 
 from .base import ApplyResult, Importer, RowErrors, get_importer
 from .models import ImportJob, JobStatus
@@ -196,7 +197,7 @@ def _run(job: ImportJob, progress: Progress | None, commit_progress: bool,
     except FileProblem as exc:
         db.session.rollback()
         return _fail(job_id, str(exc.message))
-    except Exception:  # noqa: BLE001 - a crash must end the job, not leave it running
+    except Exception:  # a crash must end the job, not leave it running
         db.session.rollback()
         log.exception("import job %s failed", job_id)
         return _fail(job_id, _("The import stopped because of an internal error; nothing "

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from app.auth.audit import audit
 from app.auth.scoping import get_visible_or_404, roles_required
 from app.extensions import db
+from app.vocabulary import OFFICERS
 
 from .base import importer_info
 from .models import ImportJob
@@ -16,7 +17,7 @@ from .runner import mark_if_stale
 bp = Blueprint("imports", __name__, url_prefix="/imports", template_folder="templates",
                static_folder="static", static_url_path="/static")
 
-ROLES = ("officer", "admin", "employer")
+ROLES = (*OFFICERS, "employer")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-import subprocess  # noqa: S404 - runs pg_dump/pg_restore with fixed argument lists
-from datetime import datetime
+import subprocess  # runs pg_dump/pg_restore with fixed argument lists
 from pathlib import Path
 
 import sqlalchemy as sa
 
+from app import clock
 from app.extensions import db
 
 
@@ -35,7 +35,7 @@ def _tool(name: str) -> str:
 def default_backup_path(folder: Path) -> Path:
     """instance/backups/qianlu-YYYYmmdd-HHMMSS.(db|dump)."""
     suffix = ".db" if _url().get_backend_name() == "sqlite" else ".dump"
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     return folder / f"qianlu-{stamp}{suffix}"
 
 

@@ -7,6 +7,7 @@ import click
 import sqlalchemy as sa
 from flask import Blueprint
 
+from app import clock
 from app.extensions import db
 
 bp = Blueprint("matching_cli", __name__, cli_group=None)
@@ -22,11 +23,11 @@ def match() -> None:
 @click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Match as on this day (default today).")
 @click.option("--chunk", default=5000, show_default=True, help="Workers per block.")
-def batch(k: int, day, chunk: int) -> None:  # noqa: ANN001
+def batch(k: int, day, chunk: int) -> None:
     """Every seeking worker against every open opening; top k stored with a timestamp."""
     from .service import batch_rematch
 
-    today: date = day.date() if day else date.today()
+    today: date = day.date() if day else clock.today()
     with click.progressbar(length=1, label="matching", show_pos=True) as bar:
         def progress(done: int, total: int) -> None:
             bar.length = max(total, 1)

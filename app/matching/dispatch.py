@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from app import clock
 from app.auth.models import User
 from app.auth.scoping import visible
 from app.employers.models import Job
@@ -113,7 +114,7 @@ def _taken(worker_ids: list[int], job_ids: list[int]) -> set[tuple[int, int]]:
 def propose(job_ids: list[int], worker_ids: list[int], user: User,
             today: date | None = None, min_score: float = 0.0) -> Proposal:
     """The assignment with the highest total score; nothing is written."""
-    today = today or date.today()
+    today = today or clock.today()
     if not job_ids:
         raise DomainError(_("Choose at least one opening."), field="jobs")
     if len(job_ids) > MAX_JOBS:
@@ -169,7 +170,7 @@ def accept(pairs: list[tuple[int, int]], user: User, today: date | None = None
     Re-checked now: each worker visible, seeking and in one pair only; each opening open
     with enough places for its pairs; the engine's hard rules.
     """
-    today = today or date.today()
+    today = today or clock.today()
     if not pairs:
         raise DomainError(_("No pair was accepted."), field="pairs")
     worker_ids = [w for w, _ in pairs]

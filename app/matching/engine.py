@@ -36,7 +36,6 @@ from app.matching.engine_types import (
     JOB_REGIONS,
     RULES,
     WORKER_CATEGORIES,
-    WORKER_REGIONS,
     Component,
     HeldCertificate,
     JobProfile,
@@ -48,6 +47,7 @@ from app.matching.engine_types import (
     WorkerProfile,
     decode_bits,
 )
+from app.vocabulary import WORKER_REGIONS
 
 __all__ = [
     "BIT",

@@ -12,9 +12,9 @@ from datetime import date
 
 import numpy as np
 
-WORKER_REGIONS = ("local", "guizhou", "yrd", "prd", "any")
-JOB_REGIONS = ("yrd", "prd", "guizhou", "other")  # index = region code; 4 = worker's own county
-JOB_KINDS = ("market", "public_welfare", "work_relief")
+from app.vocabulary import JOB_KINDS, REGIONS
+
+JOB_REGIONS = REGIONS  # index = region code; 4 = worker's own county
 WORKER_CATEGORIES = ("relocated", "graduate", "returnee", "general")
 RULES = ("closed", "employer_suspended", "age", "region", "care_duties", "kind_ineligible",
          "kind_unwanted", "not_available", "cert_missing", "cert_expired", "skill_gap",

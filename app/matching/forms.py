@@ -1,8 +1,6 @@
 """Forms of the matching, referral and dispatch pages."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -16,6 +14,8 @@ from wtforms import (
     SubmitField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from app import clock
 
 
 class ReferForm(FlaskForm):
@@ -40,7 +40,7 @@ class HireForm(FlaskForm):
     """Confirm a hire: start date, wage and contract."""
 
     job_id = HiddenField()
-    start_date = DateField(_l("Start date"), validators=[InputRequired()], default=date.today)
+    start_date = DateField(_l("Start date"), validators=[InputRequired()], default=clock.today)
     monthly_wage = IntegerField(_l("Monthly wage (CNY)"),
                                 validators=[Optional(), NumberRange(min=0, max=200_000)])
     contract_months = IntegerField(_l("Contract (months)"),

@@ -6,7 +6,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db, utcnow
+from app.clock import utcnow
+from app.extensions import db
 
 
 class WorkerSkill(db.Model):

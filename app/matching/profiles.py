@@ -32,12 +32,12 @@ from app.matching.models import WorkerSkill
 from app.matching.text import split_parts
 from app.placements.models import Placement
 from app.registry.models import Household, Worker, WorkerCertificate
+from app.vocabulary import WORKER_REGIONS
 
 POOL_STATUSES = ("seeking", "training")  # workers matching looks for
 RETENTION_MIN_PLACEMENTS = 3  # fewer placements: retention unknown (engine default)
 RETENTION_AFTER_DAYS = 30  # placements younger than this do not count yet
 CACHE_SECONDS = 900  # retention figures are at most this old; openings are never stale
-_WORKER_REGIONS = {"local", "guizhou", "yrd", "prd", "any"}
 
 
 # ---- openings -------------------------------------------------------------------------
@@ -336,7 +336,7 @@ def _profiles_from_rows(rows: Sequence[sa.Row]) -> list[WorkerProfile]:
 
 def _worker_profile(r: sa.Row, skills: tuple, certs: tuple, zero: bool) -> WorkerProfile:
     county = r.area_code or ""
-    regions = tuple(x for x in (r.regions_acceptable or []) if x in _WORKER_REGIONS)
+    regions = tuple(x for x in (r.regions_acceptable or []) if x in WORKER_REGIONS)
     kinds = tuple(x for x in (r.job_kinds_wanted or []) if x in JOB_KINDS) or JOB_KINDS
     extra = {"regions": regions} if regions else {}
     return WorkerProfile(

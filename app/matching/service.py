@@ -19,11 +19,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager
 
+from app import clock
 from app.auth.models import User
 from app.auth.scoping import visible
 from app.employers.models import Employer, Job
 from app.errors_domain import DomainError
-from app.extensions import db, utcnow
+from app.extensions import db
 from app.matching import engine
 from app.matching.models import MatchResult, MatchRun, WorkerSkill
 from app.matching.profiles import (
@@ -39,6 +40,7 @@ from app.matching.text import resolve_all, split_parts
 from app.placements.models import ACTIVE_REFERRAL, Placement, Referral
 from app.placements.service import confirm_hire, refer
 from app.registry.models import Worker
+from app.vocabulary import JobKind
 
 COMPONENT_LABELS = {
     "skill": _l("Skill fit"), "preferred": _l("Preferred skills"), "wage": _l("Wage"),
@@ -315,7 +317,7 @@ def recommend_for_worker(worker: Worker, k: int = 20, today: date | None = None,
     """The k best open openings for a worker (at most MAX_RANKED), and the ruled-out ones with
     reasons (the closest ``ruled_out`` of them; by default the engine's ``max_ruled_out``)."""
     k = _bounded(k)
-    today = today or date.today()
+    today = today or clock.today()
     index = JOB_INDEX.get(today)
     skills = worker_skills(worker)
     cfg = match_config()
@@ -338,7 +340,7 @@ def recommend_for_worker(worker: Worker, k: int = 20, today: date | None = None,
 def trainable_openings(worker: Worker, limit: int = 20, today: date | None = None
                        ) -> list[RuledOutJob]:
     """Open openings the worker misses only for a certificate or a skill (for training)."""
-    today = today or date.today()
+    today = today or clock.today()
     out = engine.trainable_openings(_profile_with(worker, worker_skills(worker)),
                                     JOB_INDEX.get(today), limit, match_config())
     jobs = _jobs_by_id([r.job_id for r in out])
@@ -349,7 +351,7 @@ def trainable_openings(worker: Worker, limit: int = 20, today: date | None = Non
 def explain_pair(worker: Worker, job: Job, today: date | None = None
                  ) -> engine.Match | engine.RuledOut:
     """The engine's verdict on one worker and one opening, from the current rows."""
-    today = today or date.today()
+    today = today or clock.today()
     profiles = job_profiles(today, [job.id], only_open=False)
     if not profiles:
         raise DomainError(_("This opening was not found."), code="job_missing")
@@ -401,7 +403,7 @@ def _pool_stmt(job: Job, user: User, today: date) -> tuple[sa.Select, str]:
     born_after = _years_before(start, (job.age_max or 150) + 1)
     stmt = stmt.where(Worker.birth_date <= born_by, Worker.birth_date > born_after,
                       sa.or_(Worker.available_from.is_(None), Worker.available_from <= start))
-    if job.kind != "market" and job.eligibility_county_code:
+    if job.kind != JobKind.market and job.eligibility_county_code:
         stmt = stmt.where(Worker.area_code == job.eligibility_county_code)
     stmt = stmt.where(sa.or_(Worker.care_duties.is_(False),
                              Worker.area_code == (job.county_code or "")))
@@ -423,7 +425,7 @@ def candidates_for_job(job: Job, user: User, k: int = 20, today: date | None = N
     from app.registry.privacy import mask_id, mask_phone
 
     k = _bounded(k)
-    today = today or date.today()
+    today = today or clock.today()
     if user.role == "employer" and user.employer_id != job.employer_id:
         raise DomainError(_("This opening belongs to another employer."), code="not_yours")
     stmt, pool = _pool_stmt(job, user, today)
@@ -454,7 +456,7 @@ def candidates_for_job(job: Job, user: User, k: int = 20, today: date | None = N
 def refer_worker(worker: Worker, job: Job, *, by: User | None, source: str = "officer",
                  note: str = "", today: date | None = None) -> Referral:
     """Refer a worker after checking the hard rules; the score is stored (flushes)."""
-    today = today or date.today()
+    today = today or clock.today()
     verdict = explain_pair(worker, job, today)
     if isinstance(verdict, engine.RuledOut):
         texts = "; ".join(r.text for r in _reasons(verdict, lang()))
@@ -468,7 +470,7 @@ def record_placement(worker: Worker, job: Job, *, start_date: date,
                      monthly_wage: int | None, contract_months: int | None = None,
                      by: User | None, today: date | None = None) -> Placement:
     """An officer records a hire directly: refer when not yet referred, then confirm."""
-    today = today or date.today()
+    today = today or clock.today()
     existing = db.session.scalar(sa.select(Referral).where(
         Referral.worker_id == worker.id, Referral.job_id == job.id,
         Referral.status.in_(ACTIVE_REFERRAL)))
@@ -487,7 +489,7 @@ def batch_rematch(today: date | None = None, progress: Callable[[int, int], None
     Each worker's rows are replaced in this run's transaction; workers no longer in the
     pool lose theirs. Running twice stores the same pairs again (idempotent).
     """
-    today = today or date.today()
+    today = today or clock.today()
     started = time.perf_counter()
     run = MatchRun(on_date=today, k=k)
     db.session.add(run)
@@ -506,7 +508,7 @@ def batch_rematch(today: date | None = None, progress: Callable[[int, int], None
         ids = [i for i, _ in ids_areas[start:start + chunk]]
         profiles = worker_profiles(workers_stmt().where(Worker.id.in_(ids)).order_by(Worker.id))
         result = engine.batch(profiles, index, k=k, cfg=cfg)
-        now = utcnow()
+        now = clock.utcnow()
         rows = []
         for i, wid in enumerate(result.worker_ids):
             for rank, (job_id, score) in enumerate(result.top(i), start=1):
@@ -522,7 +524,7 @@ def batch_rematch(today: date | None = None, progress: Callable[[int, int], None
             progress(done, total)
     db.session.execute(sa.delete(MatchResult).where(MatchResult.run_id != run.id))
     run.workers, run.jobs, run.results = total, len(index), stored
-    run.finished_at = utcnow()
+    run.finished_at = clock.utcnow()
     run.seconds = round(time.perf_counter() - started, 3)
     db.session.flush()
     return run

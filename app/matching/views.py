@@ -10,8 +10,8 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from werkzeug.routing import BuildError
 
-from app.auth.areas import area_name
-from app.auth.models import Area
+from app import clock
+from app.auth.areas import area_name, county_choices
 from app.auth.scoping import get_visible_or_404, roles_required, visible
 from app.employers.models import Employer, Job
 from app.errors_domain import DomainError
@@ -22,6 +22,7 @@ from app.placements.service import confirm_hire, respond, withdraw
 from app.registry.models import Worker
 from app.registry.privacy import mask_id, mask_phone
 from app.templating import url_prefix
+from app.vocabulary import OFFICERS
 
 from . import dispatch as dispatch_service
 from .forms import (
@@ -47,12 +48,7 @@ from .service import (
 
 bp = Blueprint("matching", __name__, template_folder="templates")
 
-OFFICERS = ("officer", "admin")
 CATEGORIES = ("relocated", "graduate", "returnee", "general")
-
-
-def _today() -> date:
-    return date.today()
 
 
 def _job_endpoint() -> str:
@@ -102,7 +98,7 @@ RULED_OUT_SHOWN = 20  # ruled-out openings explained on a worker's matches page
 
 
 @bp.route("/workers/<int:worker_id>/matches")
-@roles_required("officer", "admin", "trainee")
+@roles_required(*OFFICERS, "trainee")
 def worker_matches(worker_id: int):
     """Recommended openings with score bars and explanations; ruled-out ones with reasons."""
     worker = get_visible_or_404(Worker, worker_id)
@@ -110,7 +106,7 @@ def worker_matches(worker_id: int):
     # per reason above them cover every opening.
     ruled = min(max(request.args.get("ruled", RULED_OUT_SHOWN, type=int) or 0, 0), 50)
     recs = recommend_for_worker(worker, k=request.args.get("k", 20, type=int) or 20,
-                                today=_today(), ruled_out=ruled)
+                                today=clock.today(), ruled_out=ruled)
     # The referrals list shows a few columns of each: read as rows, with the job's title
     # and employer joined in (not three queries of whole referrals, jobs and employers).
     referrals = db.session.execute(
@@ -131,7 +127,7 @@ def worker_matches(worker_id: int):
 
 
 @bp.route("/workers/<int:worker_id>/refer", methods=["POST"])
-@roles_required("officer", "admin", "trainee")
+@roles_required(*OFFICERS, "trainee")
 def refer_from_worker(worker_id: int):
     """Refer the worker to an opening (a trainee asks for a referral for themself)."""
     worker = get_visible_or_404(Worker, worker_id)
@@ -146,7 +142,7 @@ def refer_from_worker(worker_id: int):
     source = "trainee" if current_user.role == "trainee" else "officer"
     try:
         refer_worker(worker, job, by=current_user, source=source, note=form.note.data or "",
-                     today=_today())
+                     today=clock.today())
     except DomainError as exc:
         db.session.rollback()
         _flash_error(exc)
@@ -175,7 +171,7 @@ def record_worker_placement(worker_id: int):
         record_placement(worker, job, start_date=form.start_date.data,
                          monthly_wage=form.monthly_wage.data,
                          contract_months=form.contract_months.data, by=current_user,
-                         today=_today())
+                         today=clock.today())
     except DomainError as exc:
         db.session.rollback()
         _flash_error(exc)
@@ -189,16 +185,16 @@ def record_worker_placement(worker_id: int):
 
 
 @bp.route("/jobs/<int:job_id>/candidates")
-@roles_required("officer", "admin", "employer")
+@roles_required(*OFFICERS, "employer")
 def job_candidates(job_id: int):
     """Workers ranked for an opening (officers: their area; the employer: referred ones)."""
     job = get_visible_or_404(Job, job_id)
     result = candidates_for_job(job, current_user, k=request.args.get("k", 30, type=int) or 30,
-                                today=_today())
+                                today=clock.today())
     return render_template("matching/candidates.html", job=job, result=result,
                            refer_form=ReferForm(), reason_labels=REASON_LABELS,
                            status_labels=PLACEMENT_LABELS["referral_status"],
-                           is_open=job.is_open_on(_today()))
+                           is_open=job.is_open_on(clock.today()))
 
 
 @bp.route("/jobs/<int:job_id>/refer", methods=["POST"])
@@ -211,7 +207,7 @@ def refer_from_job(job_id: int):
         abort(400)
     worker = get_visible_or_404(Worker, int(form.worker_id.data))
     try:
-        refer_worker(worker, job, by=current_user, note=form.note.data or "", today=_today())
+        refer_worker(worker, job, by=current_user, note=form.note.data or "", today=clock.today())
     except DomainError as exc:
         db.session.rollback()
         _flash_error(exc)
@@ -226,17 +222,8 @@ def refer_from_job(job_id: int):
 
 
 def _area_choices() -> list[tuple[str, str]]:
-    area: Area | None = current_user.area
-    stmt = sa.select(Area).where(Area.region == "guizhou")
-    if area is not None and current_user.role == "officer":
-        from app.auth.scoping import area_filter
-
-        stmt = stmt.where(area_filter(Area.code, area))
-    areas = db.session.scalars(stmt.order_by(Area.code)).all()
-    indent = {"province": "", "prefecture": "　", "county": "　　"}
-    lg = lang()
-    return [("", _("My whole area"))] + [(a.code, indent.get(a.level, "") + a.label(lg))
-                                         for a in areas]
+    return county_choices(current_user, blank=_("My whole area"), named_blank=True,
+                          levels=("province", "prefecture", "county"), indent=True)
 
 
 def _job_choices(today: date) -> list[tuple[int, str]]:
@@ -253,7 +240,7 @@ def _job_choices(today: date) -> list[tuple[int, str]]:
 @roles_required(*OFFICERS)
 def dispatch():
     """Pick openings and a pool; review the proposed assignment."""
-    today = _today()
+    today = clock.today()
     form = DispatchForm()
     form.jobs.choices = _job_choices(today)
     form.area_code.choices = _area_choices()
@@ -282,7 +269,7 @@ def dispatch_accept():
         abort(400)
     try:
         pairs = dispatch_service.parse_pairs(form.pairs.data or [])
-        referrals = dispatch_service.accept(pairs, current_user, _today())
+        referrals = dispatch_service.accept(pairs, current_user, clock.today())
     except dispatch_service.DispatchError as exc:
         db.session.rollback()
         _flash_error(exc)
@@ -296,9 +283,9 @@ def dispatch_accept():
     return redirect(url_for(".employer_referrals", source="dispatch"))
 
 
-def _review_again(pairs: list[dispatch_service.Pair]):  # noqa: ANN202
+def _review_again(pairs: list[dispatch_service.Pair]):
     """Show the refused proposal again with each problem next to its pair."""
-    today = _today()
+    today = clock.today()
     form = DispatchForm(formdata=None)
     form.jobs.choices = _job_choices(today)
     form.area_code.choices = _area_choices()
@@ -315,7 +302,7 @@ def _review_again(pairs: list[dispatch_service.Pair]):  # noqa: ANN202
 
 
 @bp.route("/referrals")
-@roles_required("employer", "officer", "admin")
+@roles_required("employer", *OFFICERS)
 def employer_referrals():
     """Referrals in the user's scope: an employer's candidates, an officer's area."""
     filters = FilterForm(request.args)
@@ -340,7 +327,7 @@ def employer_referrals():
         respond_form=RespondForm(), hire_form=HireForm(), withdraw_form=WithdrawForm(),
         status_labels=PLACEMENT_LABELS["referral_status"],
         source_labels=PLACEMENT_LABELS["referral_source"], mask_id=mask_id,
-        mask_phone=mask_phone, today=_today())
+        mask_phone=mask_phone, today=clock.today())
 
 
 def _referral(referral_id: int) -> Referral:
@@ -348,7 +335,7 @@ def _referral(referral_id: int) -> Referral:
 
 
 @bp.route("/referrals/<int:referral_id>/respond", methods=["POST"])
-@roles_required("employer", "officer", "admin")
+@roles_required("employer", *OFFICERS)
 def referral_respond(referral_id: int):
     """Invite to interview, or decline with a reason."""
     referral = _referral(referral_id)
@@ -369,7 +356,7 @@ def referral_respond(referral_id: int):
 
 
 @bp.route("/referrals/<int:referral_id>/hire", methods=["POST"])
-@roles_required("employer", "officer", "admin")
+@roles_required("employer", *OFFICERS)
 def referral_hire(referral_id: int):
     """Confirm the hire: the worker starts on a date at a wage; a placement is made."""
     referral = _referral(referral_id)
@@ -383,7 +370,7 @@ def referral_hire(referral_id: int):
         confirm_hire(referral, start_date=form.start_date.data,
                      monthly_wage=form.monthly_wage.data,
                      contract_months=form.contract_months.data, by=current_user,
-                     today=_today())
+                     today=clock.today())
     except DomainError as exc:
         db.session.rollback()
         _flash_error(exc)
@@ -395,7 +382,7 @@ def referral_hire(referral_id: int):
 
 
 @bp.route("/referrals/<int:referral_id>/withdraw", methods=["POST"])
-@roles_required("officer", "admin", "trainee")
+@roles_required(*OFFICERS, "trainee")
 def referral_withdraw(referral_id: int):
     """The officer or the worker withdraws an open referral."""
     referral = _referral(referral_id)

@@ -7,7 +7,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db, utcnow
+from app.clock import utcnow
+from app.extensions import db
 
 
 class Channel(enum.StrEnum):

@@ -6,8 +6,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.auth.models import User
-from app.extensions import db, utcnow
-from app.registry.models import Worker
+from app.clock import utcnow
+from app.extensions import db
 from app.scheduler.sqlutil import insert_ignoring_conflicts
 
 from .messages import render
@@ -36,25 +36,6 @@ def notify_user(user: User, kind: str, dedupe_key: str, *, link: str = "",
         "status": NotificationStatus.sent.value, "sent_at": now, "attempts": 0,
         "next_try_at": now, "created_at": now, "dedupe_key": dedupe_key[:128],
         "address": "", "last_error": "",
-    })
-
-
-def notify_worker(worker: Worker, kind: str, dedupe_key: str, *,
-                  channel: str = Channel.sms.value, subject: Any = None,
-                  **params: Any) -> Notification | None:
-    """An SMS/WeChat message to a worker in their preferred language (None: no phone)."""
-    if not worker.phone:
-        return None
-    now = utcnow()
-    locale = worker.preferred_language or "zh"
-    params.setdefault("name", worker.name)
-    return _queue({
-        "channel": channel, "recipient_worker_id": worker.id, "address": worker.phone,
-        "locale": locale, "kind": kind, "text": render(kind, locale, params),
-        "subject_type": type(subject).__name__ if subject is not None else None,
-        "subject_id": getattr(subject, "id", None), "link": "",
-        "status": NotificationStatus.pending.value, "attempts": 0, "next_try_at": now,
-        "created_at": now, "dedupe_key": dedupe_key[:128], "last_error": "",
     })
 
 

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from app.auth.scoping import roles_required
 from app.extensions import db
+from app.vocabulary import OFFICERS
 
 from .service import inbox as inbox_select
 from .service import mark_read
@@ -15,7 +16,7 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications",
 
 
 @bp.route("/")
-@roles_required("officer", "admin")
+@roles_required(*OFFICERS)
 def inbox():
     """The user's in-app messages, newest first."""
     page = request.args.get("page", 1, type=int)
@@ -24,7 +25,7 @@ def inbox():
 
 
 @bp.route("/<int:notification_id>/open", methods=["POST"])
-@roles_required("officer", "admin")
+@roles_required(*OFFICERS)
 def open_one(notification_id: int):
     """Mark a message read and go to what it is about (only the user's own messages)."""
     from .models import Notification
@@ -39,7 +40,7 @@ def open_one(notification_id: int):
 
 
 @bp.route("/read-all", methods=["POST"])
-@roles_required("officer", "admin")
+@roles_required(*OFFICERS)
 def read_all():
     """Mark every message read."""
     mark_read(current_user)

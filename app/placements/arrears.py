@@ -7,9 +7,10 @@ from flask_babel import gettext as _
 
 from app.auth.audit import audit
 from app.auth.models import User
+from app.clock import utcnow
 from app.employers.models import Employer
 from app.errors_domain import ConflictError, DomainError
-from app.extensions import db, utcnow
+from app.extensions import db
 from app.registry.models import Worker, WorkerEvent
 
 from .followup_models import WageArrearsCase

@@ -7,10 +7,11 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from app import clock
 from app.demo.seed import SeedContext
 from app.employers.models import Employer, Job
 from app.errors_domain import DomainError
-from app.extensions import db, utcnow
+from app.extensions import db
 from app.registry.models import Worker
 
 from .arrears import resolve_case
@@ -25,7 +26,7 @@ NEW_EMPLOYERS = ("惠州市仲恺区某电子厂", "贵阳经开区物流园", "
 MAX_PLACEMENTS = 140
 
 
-def _officer_for(ctx: SeedContext, worker: Worker):  # noqa: ANN202
+def _officer_for(ctx: SeedContext, worker: Worker):
     county = ctx.data.get("officer_county")
     if county is not None and county.area_code == worker.area_code:
         return county
@@ -108,13 +109,13 @@ def _record_history(ctx: SeedContext, today: date) -> dict[str, int]:
                               issues=rng.choice([[], [], [], ["housing"], ["homesick"]]))
             counts["done"] += 1
         record_outcome(fu, outcome, by=by, today=today)
-        fu.done_at = utcnow() - timedelta(days=(today - day).days)
+        fu.done_at = clock.utcnow() - timedelta(days=(today - day).days)
     return counts
 
 
 def seed_followups(ctx: SeedContext) -> None:
     """Placements over the past year and their follow-up history (after register, employers)."""
-    today = date.today()
+    today = clock.today()
     placed = _place_workers(ctx, today)
     counts = _record_history(ctx, today)
     mark_overdue(today)

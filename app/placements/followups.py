@@ -12,10 +12,11 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
+from app import clock
 from app.auth.models import Area, User
 from app.auth.scoping import code_in_area, visible
 from app.employers.models import Employer
-from app.extensions import db, utcnow
+from app.extensions import db
 from app.registry.models import Household, Worker
 from app.scheduler.sqlutil import insert_ignoring_conflicts
 from app.sql import paginate_rows
@@ -72,11 +73,11 @@ def schedule_followups(placement: Placement, *, today: date | None = None) -> li
     Due dates move to the next working day. A back-dated placement gets its past
     follow-ups too (they show as overdue until recorded). Safe to call twice.
     """
-    today = today or date.today()
+    today = today or clock.today()
     base = {"placement_id": placement.id, "worker_id": placement.worker_id,
             "employer_id": placement.employer_id, "area_code": placement.area_code,
             "status": FollowUpStatus.due.value, "failed_attempts": 0, "issues": [],
-            "new_employer_name": "", "left_reason": "", "note": "", "created_at": utcnow()}
+            "new_employer_name": "", "left_reason": "", "note": "", "created_at": clock.utcnow()}
     rows = [{**base, "kind": FollowUpKind.day.value, "slot": offset, "due_date": due}
             for offset, due in followup_due_dates(placement.start_date, offsets())]
     year = placement.start_date.year
@@ -110,7 +111,7 @@ def create_festival_followups(today: date, batch: int = SWEEP_BATCH) -> int:
             sa.literal(back_to_work_check_date(year, _check_days()), sa.Date),
             sa.literal(FollowUpStatus.due.value), sa.literal(0),
             sa.literal([], sa.JSON), sa.literal(""), sa.literal(""), sa.literal(""),
-            sa.literal(utcnow(), sa.DateTime),
+            sa.literal(clock.utcnow(), sa.DateTime),
         ).where(
             Placement.start_date < festival,
             sa.or_(Placement.status == "active", Placement.end_date >= festival),
@@ -142,7 +143,7 @@ def queue_worker_reminders(today: date) -> int:
     """SMS to each worker whose follow-up fell due in the last few days (set-based, once)."""
     from app.notifications.models import Notification
 
-    now = utcnow()
+    now = clock.utcnow()
     select = sa.select(
         sa.literal("sms"), Worker.id, Worker.phone, Worker.preferred_language,
         sa.literal("followup_due"), sa.literal("FollowUp"), FollowUp.id, sa.literal(""),

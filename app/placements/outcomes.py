@@ -9,12 +9,13 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app import clock
 from app.auth.audit import audit
 from app.auth.models import User
 from app.employers.models import Employer
 from app.employers.service import clean_credit_code
 from app.errors_domain import ConflictError, DomainError
-from app.extensions import db, utcnow
+from app.extensions import db
 from app.registry.models import Household, HouseholdPlanEntry, Worker, WorkerEvent
 from app.sql import lock_row
 
@@ -95,7 +96,7 @@ def _event(worker: Worker, kind: str, by: User | None, **detail: object) -> None
 def record_outcome(fu: FollowUp, o: Outcome, *, by: User | None,
                    today: date | None = None) -> FollowUp:
     """Record one attempt; when the worker was reached, the outcome and its effects."""
-    today = today or date.today()
+    today = today or clock.today()
     if not fu.is_open:
         raise ConflictError(_("This follow-up has already been recorded."),
                             code="followup_done")
@@ -119,7 +120,7 @@ def record_outcome(fu: FollowUp, o: Outcome, *, by: User | None,
     # conditional UPDATE: two officers recording at once cannot both close it
     closed = db.session.execute(
         sa.update(FollowUp).where(FollowUp.id == fu.id, FollowUp.status.in_(OPEN_STATUSES))
-        .values(status=FollowUpStatus.done.value, done_at=utcnow(),
+        .values(status=FollowUpStatus.done.value, done_at=clock.utcnow(),
                 recorded_by_id=by.id if by else None)
         .execution_options(synchronize_session=False))
     if closed.rowcount != 1:
@@ -158,7 +159,7 @@ def escalate(fu: FollowUp, by: User | None) -> User | None:
         target = officers[0] if officers else None
     if target is None:
         return None
-    fu.escalated_to_id, fu.escalated_at = target.id, utcnow()
+    fu.escalated_to_id, fu.escalated_at = target.id, clock.utcnow()
     db.session.flush()
     notify_user(target, "followup_escalated", f"escalated:{fu.id}", link=f"/followups/{fu.id}",
                 subject=fu, name=fu.worker.name, attempts=fu.failed_attempts)
@@ -215,9 +216,9 @@ def fresh_recommendations(worker: Worker, day: date, k: int = 3) -> str:
     try:
         from app.matching.service import recommend_for_worker
 
-        recs = recommend_for_worker(worker, k=k, today=max(day, date.today()))
+        recs = recommend_for_worker(worker, k=k, today=max(day, clock.today()))
         return "、".join(f"{m.job.title}（{m.job.employer.name}）" for m in recs.matches[:k])
-    except Exception:  # noqa: BLE001 - the alert goes out with the worker's link regardless
+    except Exception:  # the alert goes out with the worker's link regardless
         log.exception("recommendations for worker %s failed", worker.id)
         return ""
 

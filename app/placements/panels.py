@@ -7,11 +7,13 @@ import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext as _
 
+from app import clock
 from app.auth.models import User
 from app.auth.scoping import scope_key, visible
 from app.dashboard.panels import Panel, register_panel
 from app.extensions import db
 from app.freshness import RecentCache, figures_max_age
+from app.vocabulary import OFFICERS
 
 from .followup_models import WageArrearsCase
 from .followups import queue_counts
@@ -53,12 +55,12 @@ def figures(user: User, today: date) -> dict[str, object]:
     }
 
 
-@register_panel(("officer", "admin"))
+@register_panel(OFFICERS)
 def followups_panel(user: User) -> Panel:
     """Seeking, placed, retention, follow-ups and rights-protection cases at a glance."""
     from app.notifications.service import unread_count
 
-    f = figures(user, date.today())
+    f = figures(user, clock.today())
     r90 = f["retention_90"]
     r90_label = _("Retention at 90 days")
     if r90.survival is not None and r90.lower is not None and r90.lower < r90.upper:

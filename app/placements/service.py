@@ -6,11 +6,13 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app import clock
 from app.auth.audit import audit
 from app.auth.models import User
-from app.employers.models import Job, JobStatus
+from app.employers.jobs import take_place
+from app.employers.models import Job
 from app.errors_domain import ConflictError, DomainError
-from app.extensions import db, utcnow
+from app.extensions import db
 from app.registry.models import Worker, WorkerEvent
 from app.sql import lock_row
 
@@ -35,7 +37,7 @@ def _check_standing(job: Job) -> None:
 def refer(worker: Worker, job: Job, *, by: User | None, source: str = "officer",
           score: float | None = None, note: str = "", today: date | None = None) -> Referral:
     """Put a worker forward for an open opening (flushes)."""
-    today = today or date.today()
+    today = today or clock.today()
     if not job.is_open_on(today):
         raise ConflictError(_("This opening is not open for referrals."), code="job_not_open")
     _check_standing(job)
@@ -72,7 +74,7 @@ def _set_status(referral: Referral, new: str, allowed_from: tuple[str, ...], **v
     result = db.session.execute(
         sa.update(Referral)
         .where(Referral.id == referral.id, Referral.status.in_(allowed_from))
-        .values(status=new, updated_at=utcnow(), **values)
+        .values(status=new, updated_at=clock.utcnow(), **values)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
@@ -106,30 +108,13 @@ def withdraw(referral: Referral, *, by: User | None, reason: str = "") -> Referr
     return referral
 
 
-def _take_place(job_id: int, today: date) -> None:
-    """Atomically take one place: a conditional UPDATE that can never pass head-count."""
-    result = db.session.execute(
-        sa.update(Job)
-        .where(Job.id == job_id, Job.open_clause(today))
-        .values(
-            filled=Job.filled + 1,
-            status=sa.case((Job.filled + 1 >= Job.headcount, JobStatus.filled.value),
-                           else_=Job.status),
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        raise ConflictError(_("All places of this opening are already filled."),
-                            code="headcount_full")
-
-
 def confirm_hire(referral: Referral, *, start_date: date, monthly_wage: int | None,
                  contract_months: int | None = None, by: User | None,
                  today: date | None = None) -> Placement:
     """Turn a referral into a placement, taking one place of the opening (flushes)."""
     from app.registry.service import set_worker_status
 
-    today = today or date.today()
+    today = today or clock.today()
     if monthly_wage is not None and monthly_wage < 0:
         raise DomainError(_("The wage cannot be negative."), field="monthly_wage")
     _check_standing(referral.job)
@@ -143,9 +128,7 @@ def confirm_hire(referral: Referral, *, start_date: date, monthly_wage: int | No
             _("This worker already holds a job. If they are changing jobs, record the change "
               "on the current job's follow-up first."), code="already_employed")
     _set_status(referral, ReferralStatus.hired.value, ACTIVE_REFERRAL)
-    _take_place(referral.job_id, today)
-    job = db.session.get(Job, referral.job_id)
-    db.session.refresh(job)
+    job = take_place(referral.job_id, today)
     worker = referral.worker
     placement = Placement(
         worker_id=worker.id, job_id=job.id, employer_id=job.employer_id,

@@ -1,8 +1,6 @@
 """Follow-ups for officers: the queue, recording an outcome, wage-arrears cases, retention."""
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask import (
     Blueprint,
@@ -24,10 +22,12 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.audit import audit
 from app.auth.scoping import get_visible_or_404, roles_required, visible
+from app.clock import today
 from app.errors_domain import DomainError
 from app.extensions import db
 from app.registry.models import Worker
 from app.registry.privacy import can_see_full, shown_phone
+from app.vocabulary import OFFICERS
 
 from . import charts, retention
 from .arrears import resolve_case
@@ -38,12 +38,6 @@ from .outcomes import Outcome, record_outcome
 from .people import worker_link
 
 bp = Blueprint("placements", __name__, url_prefix="/followups", template_folder="templates")
-OFFICERS = ("officer", "admin")
-
-
-def today() -> date:
-    """The office's date (a seam for tests)."""
-    return date.today()
 
 
 @bp.app_context_processor

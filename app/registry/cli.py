@@ -11,6 +11,7 @@ from app.extensions import db
 from app.imports.reading import FileProblem, check_upload_name
 from app.imports.report import error_report
 from app.imports.runner import create_job, run_job
+from app.vocabulary import OFFICERS
 
 from .roster import KIND
 from .views import bp
@@ -30,7 +31,7 @@ def import_command(path: Path, username: str | None, report_path: Path | None) -
     user = None
     if username:
         user = db.session.scalar(sa.select(User).where(User.username == username))
-        if user is None or user.role not in ("officer", "admin"):
+        if user is None or user.role not in OFFICERS:
             raise click.ClickException(f"no officer or admin named {username!r}")
     job = create_job(KIND, path.name, path, user=user,
                      area_code=user.area_code if user and user.role == "officer" else None,

@@ -10,8 +10,9 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from stdnum.cn import ric
 
+from app import clock
 from app.demo.seed import SeedContext
-from app.extensions import db, utcnow
+from app.extensions import db
 from app.registry.models import (
     Dependant,
     Household,
@@ -23,6 +24,7 @@ from app.registry.models import (
     WorkerStatusChange,
     WorkHistory,
 )
+from app.vocabulary import WORKER_REGIONS
 
 from .duplicates import flag_likely_duplicates
 from .validation import name_keys
@@ -86,7 +88,7 @@ class _Ids:
 
 
 def _worker_row(ctx: SeedContext, ids: _Ids, name: str, county: str, household_id: int | None,
-                today: date, now, category: str | None = None) -> dict:  # noqa: ANN001
+                today: date, now, category: str | None = None) -> dict:
     rng = ctx.rng
     age = rng.choices([rng.randint(18, 24), rng.randint(25, 45), rng.randint(46, 59)],
                       weights=[2, 6, 3])[0]
@@ -97,7 +99,7 @@ def _worker_row(ctx: SeedContext, ids: _Ids, name: str, county: str, household_i
         f"{rng.randint(0, 99999999):08d}"
     pinyin, initials = name_keys(name)
     care = rng.random() < 0.15
-    regions = (["local"] if care else rng.sample(["local", "guizhou", "yrd", "prd", "any"],
+    regions = (["local"] if care else rng.sample(list(WORKER_REGIONS),
                                                    rng.randint(1, 3)))
     status = _weighted(ctx, STATUS_WEIGHTS)
     if category is None:
@@ -129,7 +131,7 @@ def _worker_row(ctx: SeedContext, ids: _Ids, name: str, county: str, household_i
 
 def seed_register(ctx: SeedContext) -> None:
     """Sites, households (some monitored, with plans), workers and the trainee's record."""
-    today, now = date.today(), utcnow()
+    today, now = clock.today(), clock.utcnow()
     rng, fake = ctx.rng, ctx.faker
     officer = ctx.data.get("officer_county")
     sites = []

@@ -14,8 +14,9 @@ from sqlalchemy.orm import aliased
 
 from app.auth.models import User
 from app.auth.scoping import common_area_code, scope_condition
+from app.clock import utcnow
 from app.errors_domain import ConflictError
-from app.extensions import db, utcnow
+from app.extensions import db
 
 from .models import DuplicateFlag, Worker, WorkerCertificate, WorkerEvent, WorkHistory
 from .service import add_event, set_worker_status

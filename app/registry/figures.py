@@ -15,6 +15,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from app import clock
 from app.auth.models import User
 from app.auth.scoping import visible_codes
 from app.extensions import db
@@ -27,7 +28,7 @@ KEYS = (*(s.value for s in WorkerStatus), "households", "monitored", "zero")
 
 @dataclass(frozen=True)
 class Snapshot:
-    """Counts per county code, and when they were taken (local time)."""
+    """Counts per county code, and when they were taken (in the configured zone, aware)."""
 
     counties: dict[str, Counter]
     at: datetime
@@ -64,7 +65,7 @@ def _count() -> Snapshot:
     for code, households, monitored, zero in db.session.execute(stmt):
         counts = counties.setdefault(code, Counter())
         counts.update(households=households, monitored=monitored, zero=zero)
-    return Snapshot(counties, datetime.now())
+    return Snapshot(counties, clock.now())
 
 
 def snapshot() -> Snapshot:

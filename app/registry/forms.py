@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.forms import MultiCheckboxField
+from app.vocabulary import JOB_KINDS, WORKER_REGIONS
 
 from .models import LABELS, Education, RiskCause, WorkerCategory, WorkerStatus
 
@@ -53,12 +54,12 @@ class WorkerForm(FlaskForm):
                                 description=_l("As the worker says it, e.g. 电焊、开叉车、做饭"),
                                 render_kw={"rows": 2})
     regions_acceptable = MultiCheckboxField(_l("Regions acceptable"), choices=_choices(
-        "region_pref", ["local", "guizhou", "yrd", "prd", "any"]))
+        "region_pref", WORKER_REGIONS))
     min_wage = IntegerField(_l("Lowest monthly wage (yuan)"), validators=[
         Optional(), NumberRange(min=0, max=100000, message=_l(
             "Enter a monthly wage in yuan between 0 and %(max)d.", max=100000))])
     job_kinds_wanted = MultiCheckboxField(_l("Job kinds wanted"), choices=_choices(
-        "job_kind", ["market", "public_welfare", "work_relief"]))
+        "job_kind", JOB_KINDS))
     available_from = DateField(_l("Available from"), validators=[Optional()])
     care_duties = BooleanField(_l("Children or elders to care for at home (local work only)"))
     health_notes = TextAreaField(_l("Health or disability notes"),

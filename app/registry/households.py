@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app import clock
 from app.auth.models import Area, User
 from app.extensions import db
 
@@ -121,7 +122,7 @@ def add_plan_entry(household: Household, text: str, entry_date: date | None,
     if not text:
         raise RegisterInvalid({"text": _("Write what is planned for the household.")})
     entry = HouseholdPlanEntry(household_id=household.id, text=text[:4000],
-                               entry_date=entry_date or date.today(),
+                               entry_date=entry_date or clock.today(),
                                author_id=getattr(by, "id", None))
     db.session.add(entry)
     db.session.flush()
@@ -135,7 +136,7 @@ def add_dependant(household: Household, name: str, relation: str = "",
         name = parse_name(name)
     except ValueError as exc:
         raise RegisterInvalid({"name": str(exc)}) from None
-    if birth_year is not None and not 1900 <= birth_year <= date.today().year:
+    if birth_year is not None and not 1900 <= birth_year <= clock.today().year:
         raise RegisterInvalid({"birth_year": _("Enter a year such as 2015.")})
     dependant = Dependant(household_id=household.id, name=name,
                           relation=clean_text(relation)[:32], birth_year=birth_year,

@@ -6,11 +6,12 @@ from flask_babel import gettext as _
 
 from app.auth.models import User
 from app.dashboard.panels import Panel, register_panel
+from app.vocabulary import OFFICERS
 
 from .figures import area_figures
 
 
-@register_panel(("officer", "admin"))
+@register_panel(OFFICERS)
 def register_panel_figures(user: User) -> Panel:
     """Workers seeking, employed and in training; monitored and zero-employment households."""
     counts, at = area_figures(user)

@@ -20,9 +20,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.auth.models import Area, User
-from app.extensions import db, utcnow
+from app.clock import utcnow
+from app.extensions import db
 from app.imports.base import ApplyResult, Column, RowErrors, register_importer
 from app.imports.models import ImportJob
+from app.vocabulary import JOB_KINDS, WORKER_REGIONS
 
 from .duplicates import flag_likely_duplicates
 from .models import Household, RelocationSite, Worker, WorkerEvent, WorkerStatusChange
@@ -113,8 +115,8 @@ WORDS: dict[str, dict[str, str]] = {
 ENUM_NAMES = {"category": ("relocated", "graduate", "returnee", "general"),
               "education": ("none", "primary", "junior", "senior", "vocational", "college",
                             "bachelor"),
-              "region": ("local", "guizhou", "yrd", "prd", "any"),
-              "job_kind": ("market", "public_welfare", "work_relief"),
+              "region": WORKER_REGIONS,
+              "job_kind": JOB_KINDS,
               "status": ("seeking", "training", "employed", "unavailable")}
 _SPLIT_RE = re.compile(r"[、,，;；/|\s]+")
 _DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")

@@ -16,8 +16,10 @@ from flask_babel import lazy_gettext as _l
 
 from app.auth.models import Area, User
 from app.auth.scoping import code_in_area
+from app.clock import utcnow
 from app.errors_domain import ConflictError, DomainError
-from app.extensions import db, utcnow
+from app.extensions import db
+from app.vocabulary import JOB_KINDS, WORKER_REGIONS
 
 from .models import (
     Education,
@@ -40,8 +42,6 @@ from .validation import (
     parse_phone,
 )
 
-REGIONS = ("local", "guizhou", "yrd", "prd", "any")
-JOB_KINDS = ("market", "public_welfare", "work_relief")
 MAX_WAGE = 100_000
 
 
@@ -170,7 +170,7 @@ def clean_worker_fields(data: Mapping[str, Any], user: User | None,
         if field in data or current is None:
             out[field] = clean_text(data.get(field))[:2000]
     if "regions_acceptable" in data or current is None:
-        out["regions_acceptable"] = _list_of(data.get("regions_acceptable"), REGIONS,
+        out["regions_acceptable"] = _list_of(data.get("regions_acceptable"), WORKER_REGIONS,
                                              "regions_acceptable", errors)
     if "job_kinds_wanted" in data or current is None:
         out["job_kinds_wanted"] = _list_of(data.get("job_kinds_wanted"), JOB_KINDS,

@@ -18,6 +18,7 @@ from pypinyin import Style, lazy_pinyin
 from stdnum import numdb
 from stdnum.cn import ric
 
+from app import clock
 from app.plaintext import invisible_characters
 
 MIN_WORKING_AGE = 16
@@ -77,7 +78,7 @@ def parse_id_number(value: object, today: date | None = None) -> IdNumber:
     except ValueError:
         raise FieldError(_l("The birth date in this ID number (%(part)s) is not a real date.",
                             part=text[6:14])) from None
-    today = today or date.today()
+    today = today or clock.today()
     if born > today or born.year < 1900:
         raise FieldError(_l("The birth date in this ID number (%(part)s) is not possible.",
                             part=text[6:14]))
@@ -95,7 +96,7 @@ def parse_id_number(value: object, today: date | None = None) -> IdNumber:
 
 def check_working_age(id_number: IdNumber, today: date | None = None) -> None:
     """FieldError when the holder is younger than the legal working age."""
-    today = today or date.today()
+    today = today or clock.today()
     born = id_number.birth_date
     age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
     if age < MIN_WORKING_AGE:

@@ -7,16 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Blueprint, Flask, flash
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from app.auth.areas import area_name
-from app.auth.models import Area, User
-from app.auth.scoping import area_bounds
+from app.auth.models import User
 from app.errors_domain import DomainError
-from app.extensions import db
 
 from .models import LABELS
 from .privacy import init_privacy_templating
@@ -24,7 +21,6 @@ from .timeline import describe_event
 
 bp = Blueprint("registry", __name__, url_prefix="/registry", template_folder="templates")
 
-OFFICERS = ("officer", "admin")
 
 
 def me() -> User:
@@ -40,17 +36,6 @@ def label(kind: str, value: Any) -> str:
 def labels(kind: str) -> dict[str, str]:
     """Every label of an enum kind, translated once (for long lists: one lookup a row)."""
     return {value: str(text) for value, text in LABELS.get(kind, {}).items()}
-
-
-def county_choices(user: User, blank: bool = True) -> list[tuple[str, str]]:
-    """Counties inside the user's area, for select fields."""
-    stmt = sa.select(Area.code, Area.name).where(Area.level == "county",
-                                                 Area.region == "guizhou")
-    if user.role == "officer" and user.area is not None:
-        low, high = area_bounds(user.area.code, user.area.level)
-        stmt = stmt.where(Area.code.between(low, high))
-    choices = [(code, name) for code, name in db.session.execute(stmt.order_by(Area.code))]
-    return ([("", "—")] if blank and len(choices) != 1 else []) + choices
 
 
 def form_errors(form: FlaskForm, exc: DomainError) -> None:

@@ -6,11 +6,13 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from app.auth.areas import county_choices
 from app.auth.audit import audit
 from app.auth.models import User
 from app.auth.scoping import area_filter, get_visible_or_404, roles_required, visible
 from app.errors_domain import DomainError
 from app.extensions import db
+from app.vocabulary import OFFICERS
 
 from . import duplicates as dup_service
 from . import households as hh_service
@@ -26,7 +28,7 @@ from .queries import (
     status_counts,
     zero_employment,
 )
-from .views import OFFICERS, bp, county_choices, form_errors, me
+from .views import bp, form_errors, me
 
 HOUSEHOLD_FIELDS = ("number", "site_id", "area_code", "village", "head_name", "monitored",
                     "risk_causes", "per_capita_income")

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import io
 import tempfile
-from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from app import clock
 from app.auth.audit import audit
 from app.auth.scoping import roles_required, visible
 from app.extensions import db
@@ -17,12 +17,13 @@ from app.imports.models import ImportJob
 from app.imports.reading import FileProblem, check_upload_name
 from app.imports.report import safe_cell
 from app.imports.runner import create_job, run_job, start_in_background
+from app.vocabulary import OFFICERS
 
 from . import export
 from .forms import ImportForm
 from .queries import WorkerFilters
 from .roster import COLUMNS, KIND, WORDS
-from .views import OFFICERS, bp, me
+from .views import bp, me
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -114,11 +115,11 @@ def export_workers():
     """The filtered worker list as .xlsx (台账); full numbers only when asked, audit-logged."""
     filters = WorkerFilters.from_args(request.args)
     full = request.args.get("full") == "1"
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     count = export.write_export(spool, me(), filters, full)
     audit("registry_export", target_type="Worker", detail={
         "filters": filters.as_args(), "rows": count, "full_numbers": full})
     db.session.commit()
     spool.seek(0)
-    name = f"劳动力台账-{date.today():%Y%m%d}.xlsx"
+    name = f"劳动力台账-{clock.today():%Y%m%d}.xlsx"
     return send_file(spool, mimetype=XLSX, as_attachment=True, download_name=name)

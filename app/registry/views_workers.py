@@ -7,17 +7,19 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from app.auth.areas import county_choices
 from app.auth.audit import audit
 from app.auth.scoping import can_see, get_visible_or_404, roles_required, visible
 from app.errors_domain import DomainError
 from app.extensions import db
+from app.vocabulary import OFFICERS
 
 from . import service
 from .forms import CertificateForm, StatusForm, WorkerForm, WorkHistoryForm
 from .models import DuplicateFlag, Household, RelocationSite, Worker, WorkerEvent
 from .privacy import can_see_full
 from .queries import WorkerFilters, list_workers, site_select
-from .views import OFFICERS, bp, county_choices, form_errors, me
+from .views import bp, form_errors, me
 
 WORKER_FIELDS = ("name", "id_number", "phone", "area_code", "category", "education",
                  "skills_text", "regions_acceptable", "min_wage", "job_kinds_wanted",
@@ -160,14 +162,14 @@ def _worker_page(worker: Worker, reveal: bool = False, status_form: StatusForm |
 
 
 @bp.route("/workers/<int:worker_id>")
-@roles_required("officer", "admin", "trainee")
+@roles_required(*OFFICERS, "trainee")
 def worker(worker_id: int):
     """The worker page: profile, household, status history and activity timeline."""
     return _worker_page(get_visible_or_404(Worker, worker_id))
 
 
 @bp.route("/workers/<int:worker_id>/reveal", methods=["POST"])
-@roles_required("officer", "admin", "trainee")
+@roles_required(*OFFICERS, "trainee")
 def worker_reveal(worker_id: int):
     """Show the full ID number and phone, once, and record that they were seen."""
     worker = get_visible_or_404(Worker, worker_id)

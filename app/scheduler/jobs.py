@@ -9,23 +9,17 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import Flask, current_app, has_app_context
 
-from app.extensions import db, utcnow
+from app.clock import local_date, utcnow
+from app.extensions import db
 
 from .lock import ensure_row, job_lock, lease
 
 log = logging.getLogger("qianlu.scheduler")
-
-
-def local_today(now: datetime) -> date:
-    """The office's calendar day (Asia/Shanghai) at the naive-UTC instant ``now``."""
-    tz = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
-    return now.replace(tzinfo=ZoneInfo("UTC")).astimezone(tz).date()
 
 
 @contextmanager
@@ -76,7 +70,7 @@ def run_job(name: str, work: Callable[[datetime], dict], now: datetime | None = 
 def _sweep(now: datetime) -> dict:
     from app.placements.followups import sweep
 
-    return sweep(local_today(now))
+    return sweep(local_date(now))
 
 
 def _deliver(now: datetime, batch: int = 200, max_batches: int = 50) -> dict:
@@ -108,7 +102,7 @@ def _expire_openings(now: datetime) -> dict:
     if fn is None:
         log.warning("expire_openings is not available; nothing done")
         return {"skipped": "expire_openings missing"}
-    return {"expired": fn(local_today(now))}
+    return {"expired": fn(local_date(now))}
 
 
 def _rematch(now: datetime) -> dict:
@@ -116,14 +110,14 @@ def _rematch(now: datetime) -> dict:
     if fn is None:
         log.warning("app.matching.service.batch_rematch is not available; nothing done")
         return {"skipped": "batch_rematch missing"}
-    result = fn(local_today(now))
+    result = fn(local_date(now))
     return result if isinstance(result, dict) else {"match_run": getattr(result, "id", result)}
 
 
 def _retention_snapshot(now: datetime) -> dict:
     from app.placements.retention import snapshot
 
-    return {"groups": snapshot(local_today(now))}
+    return {"groups": snapshot(local_date(now))}
 
 
 def run_sweep(now: datetime | None = None, app: Flask | None = None) -> dict | None:

@@ -20,7 +20,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from app.extensions import db, utcnow
+from app.clock import utcnow
+from app.extensions import db
 
 from .models import SchedulerLease
 

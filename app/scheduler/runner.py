@@ -23,6 +23,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
+from app import clock
+
 from .jobs import RUNNERS, stale_after
 
 log = logging.getLogger("qianlu.scheduler")
@@ -49,10 +51,6 @@ def job_specs(tz: ZoneInfo) -> list[JobSpec]:
     ]
 
 
-def _tz(app: Flask) -> ZoneInfo:
-    return ZoneInfo(app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
-
-
 def previous_fire_time(trigger: BaseTrigger, now: datetime) -> datetime | None:
     """The trigger's last fire time at or before ``now`` within the past day (aware)."""
     probe = trigger.get_next_fire_time(None, now - timedelta(days=1, seconds=1))
@@ -65,8 +63,8 @@ def previous_fire_time(trigger: BaseTrigger, now: datetime) -> datetime | None:
 
 def catch_up(app: Flask, now: datetime | None = None) -> list[str]:
     """Run once each nightly job that missed its last scheduled time; returns their names."""
-    tz = _tz(app)
-    now = now or datetime.now(tz)
+    tz = clock.zone(app)
+    now = now or clock.now(app)
     ran = []
     with app.app_context():
         for spec in job_specs(tz):
@@ -88,24 +86,24 @@ def _call(app: Flask, name: str) -> None:
     """APScheduler entry point: run one job in the app's context; errors are logged."""
     try:
         RUNNERS[name](app=app)
-    except Exception:  # noqa: BLE001 - a failed run is logged; the next run retries
+    except Exception:  # a failed run is logged; the next run retries
         log.exception("scheduled job %s failed", name)
 
 
 def _safe_catch_up(app: Flask) -> None:
     try:
         catch_up(app)
-    except Exception:  # noqa: BLE001
+    except Exception:
         log.exception("catch-up failed")
 
 
 def build_scheduler(app: Flask, *, blocking: bool) -> BaseScheduler:
     """A configured (not started) scheduler with every job, coalescing and misfire grace."""
-    tz = _tz(app)
+    tz = clock.zone(app)
     cls = BlockingScheduler if blocking else BackgroundScheduler
     scheduler = cls(timezone=tz, job_defaults={
         "coalesce": True, "misfire_grace_time": MISFIRE_GRACE, "max_instances": 1})
-    now = datetime.now(tz)
+    now = clock.now(app)
     for spec in job_specs(tz):
         extra = {} if spec.nightly else {"next_run_time": now}  # interval jobs: run at once
         scheduler.add_job(_call, spec.trigger, args=[app, spec.name], id=spec.name,

@@ -1,14 +1,10 @@
 """Forms: account activation (code, or phone and ID number) and change reports."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, PasswordField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
-
-from app.auth.models import Area
-from app.extensions import db
 
 
 class _PasswordMixin:
@@ -34,16 +30,6 @@ class IdentityActivationForm(_PasswordMixin, FlaskForm):
     id_number = StringField(_l("ID card number"), validators=[DataRequired(), Length(max=18)],
                             render_kw={"autocomplete": "off"})
     submit = SubmitField(_l("Activate my account"))
-
-
-def county_choices() -> list[tuple[str, str]]:
-    """Guizhou counties, then other provinces, for "where did you move"."""
-    rows = db.session.execute(sa.select(Area.code, Area.name, Area.level, Area.region)
-                              .where(Area.level.in_(("county", "province")))
-                              .order_by(Area.region != "guizhou", Area.code)).all()
-    return [("", "—")] + [(c, n) for c, n, level, region in rows
-                          if (region == "guizhou" and level == "county")
-                          or (region != "guizhou" and level == "province")]
 
 
 class ChangeReportForm(FlaskForm):

@@ -18,8 +18,9 @@ from flask_babel import gettext as _
 from app.auth.audit import audit
 from app.auth.models import Area, LoginAttempt, Role, User
 from app.auth.service import AccountError, _recent_failures, create_user, password_problem
+from app.clock import utcnow
 from app.errors_domain import ConflictError, DomainError
-from app.extensions import db, utcnow
+from app.extensions import db
 from app.registry.models import Worker, WorkerEvent
 from app.training.models import ChangeReport, TraineeCode
 

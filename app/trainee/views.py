@@ -6,16 +6,18 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
+from app.auth.areas import county_choices
 from app.auth.audit import audit
 from app.auth.scoping import roles_required, visible
+from app.clock import today
 from app.errors_domain import DomainError
 from app.extensions import db
 from app.registry.models import Worker, WorkerEvent
 from app.training.forms import ActionForm, WithdrawForm
 from app.training.models import ChangeReport, Enrolment
-from app.training.service import today, waitlist_position
+from app.training.service import waitlist_position
 
-from .forms import ChangeReportForm, CodeActivationForm, IdentityActivationForm, county_choices
+from .forms import ChangeReportForm, CodeActivationForm, IdentityActivationForm
 from .service import activate_with_code, activate_with_identity, report_change
 
 bp = Blueprint("trainee", __name__, url_prefix="/me", template_folder="templates")
@@ -86,7 +88,7 @@ def me():
     audit("personal_data_view", worker, detail={"own": True})
     db.session.commit()
     form = ChangeReportForm()
-    form.new_area_code.choices = county_choices()
+    form.new_area_code.choices = county_choices(other_provinces=True)
     return render_template(
         "trainee/me.html", worker=worker, id_number=shown_id(current_user, worker, True),
         phone=shown_phone(current_user, worker, True), enrolments=enrolments,
@@ -101,7 +103,7 @@ def report():
     """Send a change (found a job, left a job, moved) to the officer."""
     worker = _me()
     form = ChangeReportForm()
-    form.new_area_code.choices = county_choices()
+    form.new_area_code.choices = county_choices(other_provinces=True)
     if form.validate_on_submit():
         try:
             report_change(worker, form.kind.data, by=current_user,

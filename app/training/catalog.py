@@ -21,15 +21,17 @@ from pathlib import Path
 import sqlalchemy as sa
 from stdnum.cn import uscc
 
+from app.clock import today
 from app.extensions import db
 from app.matching.taxonomy import CATALOG_DIR, Problem, Taxonomy, validate_files
 from app.registry.models import EDUCATION_RANK, WorkerCategory
+from app.vocabulary import REGIONS as AREA_REGIONS
 
 from .models import Course, CourseMode, CourseSession
 
 COURSES_FILE = CATALOG_DIR / "courses.toml"
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,31}$")
-REGIONS = ("guizhou", "yrd", "prd", "local", "other")
+REGIONS = (*AREA_REGIONS, "local")  # where a course is held
 COURSE_FIELDS = {
     "code", "name", "name_en", "mode", "description", "skills", "certificate", "provider",
     "county", "days", "hours", "cost", "subsidy", "age_min", "age_max", "min_education",
@@ -403,7 +405,7 @@ class _Abort(Exception):
 
 
 def _write(data: dict, file: str, report: LoadReport, strict_links: bool) -> None:
-    from .service import promote_waitlisted, today
+    from .service import promote_waitlisted
 
     problems: list[Problem] = []
     by_code = {c.code: c for c in db.session.scalars(sa.select(Course))}

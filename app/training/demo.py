@@ -7,14 +7,15 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from app.clock import today, utcnow
 from app.demo.seed import SeedContext
 from app.employers.models import Employer, Job
-from app.extensions import db, utcnow
+from app.extensions import db
 from app.registry.models import Worker
 
 from .catalog import load_catalog, resolve_order_links
 from .models import Course, CourseSession, Enrolment
-from .service import complete, eligibility_problems, enrol, today
+from .service import complete, eligibility_problems, enrol
 
 
 def _order_employer(course: Course) -> Employer:

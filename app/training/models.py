@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db, utcnow
+from app.clock import utcnow
+from app.extensions import db
 
 EVERYONE = {"area": "*", "employer": "*", "worker": "*"}
 

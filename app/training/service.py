@@ -8,16 +8,16 @@ never commit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.auth.audit import audit
 from app.auth.models import User
+from app.clock import today, utcnow
 from app.errors_domain import ConflictError, DomainError
-from app.extensions import db, utcnow
+from app.extensions import db
 from app.matching.taxonomy import default_taxonomy
 from app.registry.models import (
     EDUCATION_RANK,
@@ -32,14 +32,8 @@ from app.sql import lock_row
 
 from .models import ACTIVE_ENROLMENT, Course, CourseSession, Enrolment, EnrolmentStatus
 
-CHINA = ZoneInfo("Asia/Shanghai")
 ENROLLED = EnrolmentStatus.enrolled.value
 WAITLISTED = EnrolmentStatus.waitlisted.value
-
-
-def today() -> date:
-    """Today's date in China."""
-    return datetime.now(CHINA).date()
 
 
 def event(worker: Worker, kind: str, by: User | None, **detail: object) -> None:
@@ -369,7 +363,7 @@ def _refer_graduate(result: Completion, worker: Worker, course: Course, by: User
 # ---- placements that came from a course ----------------------------------------------------
 
 
-def link_placement_to_course(placement) -> None:  # noqa: ANN001 - Placement (avoid cycle)
+def link_placement_to_course(placement) -> None:  # Placement (avoid cycle)
     """Placement hook: credit the course that led to this job (the order course of the
     opening, else the worker's course completed within the last 90 days)."""
     if placement.course_id is not None:

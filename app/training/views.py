@@ -9,22 +9,23 @@ from flask_login import current_user
 
 from app.auth.audit import audit
 from app.auth.scoping import get_visible_or_404, roles_required, visible
+from app.clock import today
 from app.errors_domain import DomainError
 from app.extensions import db
 from app.matching.taxonomy import default_taxonomy
 from app.registry.models import LABELS as REGISTRY_LABELS
 from app.registry.models import Worker
+from app.vocabulary import OFFICERS
 
 from .forms import ActionForm, CompleteForm, HandleReportForm, WithdrawForm
 from .models import LABELS, ChangeReport, Course, CourseSession, Enrolment
-from .service import complete, eligibility_problems, enrol, event, today, waitlist_position
+from .service import complete, eligibility_problems, enrol, event, waitlist_position
 from .service import withdraw as withdraw_enrolment
 
 bp = Blueprint("training", __name__, url_prefix="/training", template_folder="templates")
-OFFICERS = ("officer", "admin")
 
 
-def register_blueprints(app) -> None:  # noqa: ANN001
+def register_blueprints(app) -> None:
     """Training pages, the trainee self-service and the catalogue CLI."""
     from app.trainee.views import bp as trainee_bp
 

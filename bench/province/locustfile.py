@@ -74,7 +74,7 @@ LOGGED_IN = {"n": 0}
 
 
 @events.test_start.add_listener
-def _reset_after_logins(environment, **_kw) -> None:  # noqa: ANN001
+def _reset_after_logins(environment, **_kw) -> None:
     """The figures start once every officer has logged in: each login is an Argon2id
     verification (~100 ms of CPU by design), paid once per session, not per request, and
     200 of them at once would otherwise dominate the first half minute."""

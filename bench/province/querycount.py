@@ -45,11 +45,11 @@ def main() -> None:
         engine = db.engine
 
         @sa.event.listens_for(engine, "before_cursor_execute")
-        def _before(conn, cursor, statement, params, context, executemany):  # noqa: ANN001
+        def _before(conn, cursor, statement, params, context, executemany):
             starts[id(cursor)] = time.perf_counter()
 
         @sa.event.listens_for(engine, "after_cursor_execute")
-        def _after(conn, cursor, statement, params, context, executemany):  # noqa: ANN001
+        def _after(conn, cursor, statement, params, context, executemany):
             stats.append((statement, time.perf_counter() - starts.pop(id(cursor), 0)))
 
         q = lambda sql, **kw: db.session.execute(sa.text(sql), kw).all()  # noqa: E731

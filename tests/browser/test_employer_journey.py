@@ -3,11 +3,12 @@ posts an opening, invites a referred candidate and confirms the hire, and the pu
 the opening on the job board: in Chinese and English, on a desktop and a phone."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from stdnum.cn import uscc
 
+from app import clock
 from app.auth.models import User
 from app.auth.service import create_user
 from app.employers.models import Job
@@ -88,7 +89,7 @@ def test_employer_journey(live_app, journey):
     emp.select_option("select[name=area_code]", "441900")
     emp.check("input[name=housing]")
     emp.check("input[name=meals]")
-    emp.fill("input[name=closing_date]", (date.today() + timedelta(days=30)).isoformat())
+    emp.fill("input[name=closing_date]", (clock.today() + timedelta(days=30)).isoformat())
     j.check(emp, company)
     j.shot(emp, "employer", "job-form")
     j.submit(emp, "button[name=publish]")

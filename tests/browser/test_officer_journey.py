@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
 
+from app import clock
 from app.auth.service import create_user
 from app.extensions import db
 from app.placements.models import Placement
@@ -30,7 +31,7 @@ GIVEN = ("建国", "德明", "海燕", "光明", "秀英", "永强", "春花", "
 def _seed(live_app, journey) -> dict:
     """The officer, a relocation site, an employer with two openings (one needs a welding
     certificate) and two earlier placements of the area (for the retention figures)."""
-    today = date.today()
+    today = clock.today()
     with live_app.app_context():
         officer = create_user(f"officer{journey.n}", PASSWORD, "officer", area_code="520526",
                               display_name=OFFICER)
@@ -172,7 +173,7 @@ def test_officer_journey(live_app, journey, tmp_path):
     assert j.t(f"已将{name}推荐到", f"{name} was referred to") in page.inner_text("main")
 
     # Record the hire: the worker started twelve days ago, so the first follow-up is due.
-    started = date.today() - timedelta(days=12)
+    started = clock.today() - timedelta(days=12)
     referral = page.locator("#referrals tr", has_text=seed["job"])
     referral.locator("summary", has_text=j.t("登记上岗", "Record hire")).click()
     referral.locator("input[name=start_date]").fill(started.isoformat())
@@ -207,7 +208,7 @@ def test_officer_journey(live_app, journey, tmp_path):
     assert j.t("请填写离职日期", "Enter the date the worker left the job") in page.inner_text(
         "main")  # the form came back with the error
     assert page.input_value("select[name=employment]") == "left"  # input kept
-    page.fill("input[name=left_date]", (date.today() - timedelta(days=2)).isoformat())
+    page.fill("input[name=left_date]", (clock.today() - timedelta(days=2)).isoformat())
     page.fill("input[name=left_reason]", "想家")
     page.check("input[name=issues][value=homesick]")
     j.check(page, name, seed["employer"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from app import clock
 from app.extensions import db
 from tests.conftest import Factory
 
@@ -33,7 +34,7 @@ def _seed(live_app, journey) -> dict:
                         cost=2000, subsidy=2000, age_min=18, age_max=55)
         db.session.add(course)
         db.session.flush()
-        start = date.today() + timedelta(days=15)
+        start = clock.today() + timedelta(days=15)
         db.session.add(CourseSession(course_id=course.id, start_date=start,
                                      end_date=start + timedelta(days=13), places=20,
                                      county_code="520526"))

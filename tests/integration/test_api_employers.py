@@ -1,10 +1,11 @@
 """/api/v1/employers and /jobs: officers register and verify, employers touch only their own."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from stdnum.cn import uscc
 
+from app import clock
 from tests.integration import test_api_support
 from tests.integration.test_api_support import error_of, ok
 
@@ -22,7 +23,7 @@ def _employer(n: int = 1, **kw) -> dict:
 
 
 def _opening(**kw) -> dict:
-    today = date.today()
+    today = clock.today()
     return {"title": "仓库叉车工", "area_code": "520115", "required_skills": ["叉车:2"],
             "required_certificates": ["se_forklift_n1"], "headcount": 2, "wage_min": 4000,
             "wage_max": 5500, "start_date": (today + timedelta(days=3)).isoformat(),
@@ -113,8 +114,8 @@ def test_opening_rules_answer_422_with_the_field(api, factory):
         ({"wage_min": 6000, "wage_max": 5000}, "wage_max", "wage_order"),
         ({"age_min": 50, "age_max": 30}, "age_max", "age_order"),
         ({"kind": "public_welfare"}, "eligibility_county_code", "invalid"),
-        ({"closing_date": date.today().isoformat(),
-          "start_date": (date.today() + timedelta(days=9)).isoformat()}, "closing_date",
+        ({"closing_date": clock.today().isoformat(),
+          "start_date": (clock.today() + timedelta(days=9)).isoformat()}, "closing_date",
          "date_order"),
         ({"headcount": 0}, "headcount", "invalid"),
         ({"area_code": "999999"}, "area_code", "invalid"),

@@ -2,8 +2,9 @@
 placements service, retention as the page computes it, officers' areas only."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from app import clock
 from app.placements.service import confirm_hire, refer
 from tests.integration import test_api_support
 from tests.integration.test_api_support import error_of, ok
@@ -15,7 +16,7 @@ def _placement(factory, area_code: str = "520526", days_ago: int = 40):
     worker = factory.worker(area_code=area_code)
     job = factory.job()
     referral = refer(worker, job, by=None)
-    return confirm_hire(referral, start_date=date.today() - timedelta(days=days_ago),
+    return confirm_hire(referral, start_date=clock.today() - timedelta(days=days_ago),
                         monthly_wage=5000, by=None)
 
 
@@ -29,7 +30,7 @@ def test_status_filters_follow_the_due_dates(api, factory):
     assert all(f["status"] == "overdue" for f in overdue["items"])
     due = ok(officer.get("/followups", placement_id=placement.id, status="due"))["items"]
     assert {f["slot"] for f in due if f["kind"] == "day"} == {90, 180}
-    cutoff = date.today().isoformat()
+    cutoff = clock.today().isoformat()
     assert ok(officer.get("/followups", placement_id=placement.id, due_by=cutoff))[
         "meta"]["total"] == overdue["meta"]["total"]
     assert error_of(officer.get("/followups", status="later"), 422)
@@ -81,7 +82,7 @@ def test_retention_figures_by_breakdown(api, factory):
     fu = ok(officer.get("/followups", placement_id=lost.id, status="overdue"))["items"][0]
     ok(officer.post(f"/followups/{fu['id']}/outcome", {
         "method": "visit", "reached": True, "employment": "left",
-        "left_date": (date.today() - timedelta(days=80)).isoformat(), "left_reason": "回家"}))
+        "left_date": (clock.today() - timedelta(days=80)).isoformat(), "left_reason": "回家"}))
     body = ok(officer.get("/stats/retention", by="region"))
     assert body["by"] == "region" and (body["overall"]["n"], body["overall"]["events"]) == (2, 1)
     figures = {f["day"]: f for f in body["overall"]["figures"]}

@@ -2,8 +2,9 @@
 hard rules as the pages, each party touching only what is theirs."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from app import clock
 from app.placements.service import refer
 from tests.integration import test_api_support
 from tests.integration.test_api_support import error_of, ok
@@ -72,7 +73,7 @@ def test_referral_rules_and_status_changes_by_role(api, factory):
     assert error_of(company.post(f"/referrals/{referral['id']}/status", {"status": "lost"}),
                     422)
     hired = ok(company.post(f"/referrals/{referral['id']}/status", {
-        "status": "hired", "start_date": date.today().isoformat()}))
+        "status": "hired", "start_date": clock.today().isoformat()}))
     assert hired["status"] == "hired" and hired["placement_id"]
     assert error_of(company.post(f"/referrals/{referral['id']}/status",
                                  {"status": "interview"}), 409)["code"] == "referral_decided"
@@ -119,7 +120,7 @@ def test_officer_records_a_placement_directly(api, factory):
     worker = factory.worker(area_code="520526")
     job = factory.job()
     officer = api.as_(factory.user("officer", area_code="520526"))
-    start = date.today() - timedelta(days=3)
+    start = clock.today() - timedelta(days=3)
     placement = ok(officer.post("/placements", {"worker_id": worker.id, "job_id": job.id,
                                                 "start_date": start.isoformat(),
                                                 "monthly_wage": 5200}), 201)

@@ -2,8 +2,9 @@
 placement, follow-up outcomes, retention figure. Every step is an HTTP call."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from app import clock
 from tests.conftest import PASSWORD
 from tests.integration.test_api_support import Caller, error_of, ok
 
@@ -16,7 +17,7 @@ def _login(client, username: str, password: str = PASSWORD) -> Caller:
 
 
 def test_roundtrip_through_the_api(client, factory):
-    today = date.today()
+    today = clock.today()
     factory.user("officer", username="rt_officer", area_code="520526")
     factory.user("admin", username="rt_admin")
     officer, admin = _login(client, "rt_officer"), _login(client, "rt_admin")

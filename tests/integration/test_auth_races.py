@@ -16,6 +16,8 @@ from tests.conftest import BACKENDS, PASSWORD, Factory, backend_url, make_app
 
 WRONG = "wrong-password-1"
 
+pytestmark = pytest.mark.concurrency
+
 
 def _race(app, n: int, request) -> list[int]:
     """Run ``request(client)`` from ``n`` threads released at once; their status codes."""

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from app import clock
 from app.employers import jobs as job_service
 from tests.conftest import text_of
 from tests.integration.test_employers import make_employer, make_job
@@ -125,8 +126,8 @@ def test_board_on_a_phone_sized_page_has_the_viewport_meta(client, board):
 
 def test_closing_date_is_respected_on_the_board(client, db, factory):
     employer, _ = make_employer(factory)
-    job = make_job(employer, title="明天截止的岗位", closing_date=date.today() + timedelta(days=1))
+    job = make_job(employer, title="明天截止的岗位", closing_date=clock.today() + timedelta(days=1))
     assert "明天截止的岗位" in text_of(client.get("/jobs"))
-    job.closing_date = date.today() - timedelta(days=1)
+    job.closing_date = clock.today() - timedelta(days=1)
     db.session.flush()
     assert "明天截止的岗位" not in text_of(client.get("/jobs"))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import tomllib
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from app import clock
 from app.matching.taxonomy import default_taxonomy
 from app.training.catalog import (
     COURSES_FILE,
@@ -175,13 +176,13 @@ def test_order_link_pending_until_employer_and_opening_exist(db, tmp_path, facto
 def test_removed_session_with_people_is_a_problem(db, tmp_path, factory):
     from app.training.service import enrol
 
-    text = GOOD.format(credit=CREDIT).replace("2027-01-11", str(date.today() + timedelta(5)))
-    text = text.replace("2027-01-22", str(date.today() + timedelta(20)))
+    text = GOOD.format(credit=CREDIT).replace("2027-01-11", str(clock.today() + timedelta(5)))
+    text = text.replace("2027-01-22", str(clock.today() + timedelta(20)))
     path = write(tmp_path, text)
     load_catalog(path)
     session = db.session.scalar(sa.select(CourseSession))
     enrol(factory.worker(education="senior"), session, by=None)
-    moved = text.replace(str(date.today() + timedelta(5)), str(date.today() + timedelta(6)))
+    moved = text.replace(str(clock.today() + timedelta(5)), str(clock.today() + timedelta(6)))
     with pytest.raises(CatalogError) as exc:
         load_catalog(write(tmp_path, moved))
     assert any("enrolled" in p.reason for p in exc.value.problems)

@@ -1,12 +1,13 @@
 """Employers: credit codes, sign-up, region, verification, suspension, creation on behalf."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 from stdnum.cn import uscc
 
+from app import clock
 from app.auth.models import AuditLog, User
 from app.employers import service
 from app.employers.jobs import JobData, create_job, publish_job
@@ -48,7 +49,7 @@ def job_data(**kw) -> JobData:
     """Plausible opening data; keywords override."""
     values = dict(title="电子厂普工", area_code="441900", occupation_code="general_worker",
                   headcount=10, wage_min=5000, wage_max=6500, age_min=18, age_max=45,
-                  housing=True, meals=True, closing_date=date.today() + timedelta(days=30))
+                  housing=True, meals=True, closing_date=clock.today() + timedelta(days=30))
     values.update(kw)
     return JobData(**values)
 
@@ -211,13 +212,17 @@ def test_suspension_takes_openings_off_the_board_and_reinstating_returns_them(
     assert "物流分拣员" in text_of(client.get("/jobs"))
 
 
+def _on_behalf(code: str, **kw) -> dict:
+    """The officer's form registering a tea co-operative, with a login for it."""
+    return {"name": "湄潭县茶叶加工合作社", "credit_code": code, "industry": "茶叶加工",
+            "area_code": "520328", "contact_name": "刘社长", "contact_phone": "13985000000",
+            "username": "meitan_tea", "password": "good-pass-1", **kw}
+
+
 def test_officer_creates_an_employer_on_its_behalf(client, db, factory, login):
     login(factory.user("officer", area_code="520000"))
     code = credit_code("91520100")
-    resp = client.post("/employers/new", data={
-        "name": "湄潭县茶叶加工合作社", "credit_code": code, "industry": "茶叶加工",
-        "area_code": "520328", "contact_name": "刘社长", "contact_phone": "13985000000",
-        "verify_now": "y", "username": "meitan_tea", "password": "good-pass-1"})
+    resp = client.post("/employers/new", data=_on_behalf(code, verify_now="y"))
     assert resp.status_code == 302, text_of(resp)[:2000]
     employer = db.session.scalar(sa.select(Employer).where(Employer.credit_code == code))
     assert employer.status == "verified" and employer.region == "guizhou"
@@ -226,6 +231,14 @@ def test_officer_creates_an_employer_on_its_behalf(client, db, factory, login):
     assert login_user.employer_id == employer.id
     page = text_of(client.get(f"/employers/{employer.id}"))
     assert "湄潭县茶叶加工合作社" in page and "已认证" in page
+
+
+def test_a_login_made_for_an_employer_needs_an_initial_password(client, db, factory, login):
+    login(factory.user("officer", area_code="520000"))
+    code = credit_code("91520100")
+    resp = client.post("/employers/new", data=_on_behalf(code, password=""))
+    assert resp.status_code == 200 and "请为登录名设置初始密码" in text_of(resp)
+    assert db.session.scalar(sa.select(Employer).where(Employer.credit_code == code)) is None
 
 
 def test_renaming_an_employer_updates_its_openings_search_text(db, factory):

@@ -17,6 +17,8 @@ from app.training.service import enrol
 from tests.conftest import BACKENDS, Factory, backend_url, make_app
 from tests.integration.test_enrolment import make_course
 
+pytestmark = pytest.mark.concurrency
+
 
 def _race(app, jobs: list[tuple[int, int]]) -> list[tuple[int, str]]:
     """Enrol (worker id, session id) pairs from one thread each, all released at once."""

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from app import clock
 from app.auth.models import AuditLog
 from app.employers.models import Employer
 from app.errors_domain import ConflictError, DomainError
@@ -149,7 +150,7 @@ def test_queue_scoped_to_area_and_sorted_monitored_first(db, factory):
 
 def test_queue_page(client, db, factory, login_as):
     officer = login_as("officer", area_code="520526")
-    place(factory, officer=officer, start=date.today() - timedelta(days=10))
+    place(factory, officer=officer, start=clock.today() - timedelta(days=10))
     body = text_of(client.get("/followups/?tab=overdue"))
     assert "测试" in body and "第7天" in body.replace(" ", "") or "Day 7" in body
     assert client.get("/followups/?tab=nonsense").status_code == 200
@@ -337,7 +338,7 @@ def test_wage_arrears_flags_employer_until_resolved(db, factory):
 
 def test_outcome_form_rerenders_with_errors_and_keeps_input(client, db, factory, login_as):
     officer = login_as("officer", area_code="520526")
-    placement = place(factory, officer=officer, start=date.today() - timedelta(days=8))
+    placement = place(factory, officer=officer, start=clock.today() - timedelta(days=8))
     fu = followups(db, placement)[0]
     resp = client.post(f"/followups/{fu.id}", data={
         "method": "visit", "reached": "yes", "employment": "left", "left_reason": "工资太低",
@@ -370,7 +371,7 @@ def test_blank_outcome_form_is_shown_in_the_users_language(app, client, db, fact
 
     officer = login_as("officer", area_code="520526")
     fu = followups(db, place(factory, officer=officer,
-                             start=date.today() - timedelta(days=8)))[0]
+                             start=clock.today() - timedelta(days=8)))[0]
     zh = client.get(f"/followups/{fu.id}").get_data(as_text=True)
     en = client.get(f"/followups/{fu.id}?lang=en").get_data(as_text=True)
     assert "联系方式" in zh and "Contact method" not in zh
@@ -385,7 +386,7 @@ def test_blank_outcome_form_is_shown_in_the_users_language(app, client, db, fact
 
 def test_failed_attempt_through_the_form(client, db, factory, login_as):
     officer = login_as("officer", area_code="520526")
-    placement = place(factory, officer=officer, start=date.today() - timedelta(days=8))
+    placement = place(factory, officer=officer, start=clock.today() - timedelta(days=8))
     fu = followups(db, placement)[0]
     resp = client.post(f"/followups/{fu.id}", data={"method": "phone", "reached": "no"})
     assert resp.status_code == 302

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from app import clock
 from app.employers.models import Job
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db as _db
@@ -24,7 +25,7 @@ def test_referral_to_placement(db, factory):
     assert referral.status == "referred" and referral.area_code == "520526"
     respond(referral, accept=True, by=None)
     assert referral.status == "interview"
-    placement = confirm_hire(referral, start_date=date.today(), monthly_wage=5200, by=officer)
+    placement = confirm_hire(referral, start_date=clock.today(), monthly_wage=5200, by=officer)
     assert placement.region == "prd" and placement.monthly_wage == 5200
     assert worker.status == "employed"
     db.session.refresh(job)
@@ -38,11 +39,11 @@ def test_last_place_fills_the_opening(db, factory):
     job = factory.job(headcount=1)
     first, second = factory.worker(), factory.worker()
     r1, r2 = refer(first, job, by=None), refer(second, job, by=None)
-    confirm_hire(r1, start_date=date.today(), monthly_wage=None, by=None)
+    confirm_hire(r1, start_date=clock.today(), monthly_wage=None, by=None)
     db.session.refresh(job)
     assert job.status == "filled" and job.remaining == 0
     with pytest.raises(ConflictError) as exc:
-        confirm_hire(r2, start_date=date.today(), monthly_wage=None, by=None)
+        confirm_hire(r2, start_date=clock.today(), monthly_wage=None, by=None)
     assert exc.value.code in {"headcount_full", "referral_decided"}
 
 
@@ -56,11 +57,11 @@ def test_refusals(db, factory):
         respond(referral, accept=False, by=None, reason=" ")  # decline needs a reason
     respond(referral, accept=False, by=None, reason="经验不足")
     with pytest.raises(ConflictError):
-        confirm_hire(referral, start_date=date.today(), monthly_wage=None, by=None)
+        confirm_hire(referral, start_date=clock.today(), monthly_wage=None, by=None)
     again = refer(worker, job, by=None)  # a declined referral can be made again
     withdraw(again, by=None)
     assert again.status == "withdrawn"
-    closed = factory.job(closing_date=date.today() - timedelta(days=1))
+    closed = factory.job(closing_date=clock.today() - timedelta(days=1))
     with pytest.raises(ConflictError):
         refer(factory.worker(), closed, by=None)  # past its closing date, whatever status says
     suspended = factory.job(employer=factory.employer(status="suspended"))
@@ -69,6 +70,7 @@ def test_refusals(db, factory):
 
 
 @pytest.mark.slow
+@pytest.mark.concurrency
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_fifty_concurrent_confirmations_fill_exactly_ten_places(backend, tmp_path):
     # One connection per thread, so all 50 really are in flight at once.
@@ -97,7 +99,7 @@ def test_fifty_concurrent_confirmations_fill_exactly_ten_places(backend, tmp_pat
             _db.session.commit()  # end the read transaction before the race starts
             barrier.wait(timeout=60)
             try:
-                confirm_hire(referral, start_date=date.today(), monthly_wage=5000, by=None)
+                confirm_hire(referral, start_date=clock.today(), monthly_wage=5000, by=None)
                 _db.session.commit()
                 result = "hired"
             except ConflictError as exc:

@@ -18,6 +18,8 @@ from app.placements.service import confirm_hire, refer, respond
 from app.registry.models import Worker
 from tests.conftest import BACKENDS, Factory, backend_url, make_app
 
+pytestmark = pytest.mark.concurrency
+
 
 def test_a_suspended_employer_cannot_invite_or_hire_on_open_referrals(db, factory, app):
     from app.employers.service import today

@@ -11,6 +11,8 @@ import pytest
 
 from tests.conftest import BACKENDS, PG_URL, ROOT
 
+pytestmark = pytest.mark.concurrency
+
 
 def _soak_module():
     spec = importlib.util.spec_from_file_location("soak_integrity",

@@ -100,22 +100,29 @@ def test_cannot_publish_past_its_closing_date(db, factory):
 def test_places_are_taken_up_to_the_head_count_and_no_further(db, factory):
     employer, _ = make_employer(factory)
     job = make_job(employer, headcount=2)
-    job_service.take_places(job.id)
+    job_service.take_place(job.id, TODAY)
     assert job.filled == 1 and job.status == "open" and job.remaining == 1
-    job_service.take_places(job.id)
+    job_service.take_place(job.id, TODAY)
     assert job.filled == 2 and job.status == "filled" and not job.is_open_on(TODAY)
     with pytest.raises(ConflictError) as exc:
-        job_service.take_places(job.id)
+        job_service.take_place(job.id, TODAY)
     assert exc.value.code == "headcount_full"
     assert db.session.get(Job, job.id).filled == 2
-    job_service.release_places(job.id)
-    assert job.filled == 1 and job.status == "open"
+
+
+def test_no_place_is_taken_of_an_opening_closed_on_the_day(db, factory):
+    employer, _ = make_employer(factory)
+    job = make_job(employer, headcount=2)
+    with pytest.raises(ConflictError):
+        job_service.take_place(job.id, job.closing_date + timedelta(days=1))
+    assert db.session.get(Job, job.id).filled == 0
 
 
 def test_head_count_cannot_drop_below_filled(db, factory):
     employer, user = make_employer(factory)
     job = make_job(employer, headcount=5)
-    job_service.take_places(job.id, 3)
+    for _ in range(3):
+        job_service.take_place(job.id, TODAY)
     with pytest.raises(DomainError) as exc:
         job_service.update_job(job, job_data(headcount=2), user)
     assert exc.value.field == "headcount"
@@ -154,7 +161,7 @@ def test_employer_posts_edits_and_sees_filled_and_remaining(client, db, factory,
     assert job.status == "open" and job.required_skills == [
         {"code": "forklift_driver", "text": "叉车", "level": 2}]
     assert job.required_certificates == ["se_forklift_n1"] and job.region == "yrd"
-    job_service.take_places(job.id)
+    job_service.take_place(job.id, TODAY)
     page = text_of(client.get("/employers/jobs"))
     assert "叉车司机" in page and "1 / 3" in page and "6,000–7,500 元/月" in page
     form = client.get(f"/employers/jobs/{job.id}/edit").get_data(as_text=True)

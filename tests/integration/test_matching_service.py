@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from app import clock
 from app.errors_domain import DomainError
 from app.matching.models import MatchResult, MatchRun, WorkerSkill
 from app.matching.profiles import JOB_INDEX, worker_profile
@@ -22,7 +23,7 @@ from app.matching.service import (
 from app.placements.service import refer
 from app.registry.models import Household, WorkerCertificate
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def _job(factory, province_code=None, city_code=None, county_code=None, **kw):

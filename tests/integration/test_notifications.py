@@ -3,22 +3,39 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import timedelta
+from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 import sqlalchemy as sa
 
-from app.extensions import utcnow
+from app.clock import utcnow
 from app.notifications.delivery import MAX_ATTEMPTS, backoff, claim_batch, send_one
 from app.notifications.models import Notification
 from app.notifications.senders import HttpSmsSender, SendError
-from app.notifications.service import notify_user, notify_worker, unread_count
+from app.notifications.service import notify_user, unread_count
+from app.placements.followups import queue_worker_reminders
+from app.placements.service import confirm_hire, refer
 
 
 def soon():
     """A moment after now: messages queued in the test are due by then."""
     return utcnow() + timedelta(minutes=1)
+
+
+HIRED = date(2025, 9, 24)  # the 7-day follow-up falls due on 8 October (after National Day)
+REMINDED = date(2025, 10, 9)  # the sweep's reminders, the day after
+
+
+def queue_reminder(db, factory, **worker) -> Notification | None:
+    """An SMS queued the way production queues them: a placement's follow-up falls due and
+    the sweep queues its reminder (set-wise; the text is rendered at delivery)."""
+    person = factory.worker(**worker)
+    referral = refer(person, factory.job(), by=None)
+    confirm_hire(referral, start_date=HIRED, monthly_wage=None, by=None, today=HIRED)
+    queue_worker_reminders(REMINDED)
+    return db.session.scalars(sa.select(Notification).where(
+        Notification.recipient_worker_id == person.id)).one_or_none()
 
 
 class FlakySender:
@@ -38,22 +55,22 @@ class FlakySender:
 
 
 def test_queue_twice_is_one_message_in_the_workers_language(db, factory):
-    worker = factory.worker(preferred_language="en")
-    first = notify_worker(worker, "followup_due", "k1")
-    second = notify_worker(worker, "followup_due", "k1")
-    assert first.id == second.id
+    first = queue_reminder(db, factory, preferred_language="en", name="Li Hua")
+    assert queue_worker_reminders(REMINDED) == 0  # the next sweep queues nothing again
     assert db.session.scalar(sa.select(sa.func.count(Notification.id))) == 1
-    assert first.text.startswith("Qianlu employment service") and worker.name in first.text
-    zh = notify_worker(factory.worker(), "followup_due", "k2")
+    zh = queue_reminder(db, factory)
+    assert queue_reminder(db, factory, phone="") is None  # no phone, no SMS
+    claim_batch(soon())
+    sender = FlakySender()
+    assert send_one(first.id, soon(), sender) == "sent"
+    assert send_one(zh.id, soon(), sender) == "sent"
+    assert first.text.startswith("Qianlu employment service") and "Li Hua" in first.text
     assert zh.text.startswith("黔路就业服务")
-    no_phone = factory.worker()
-    no_phone.phone = None
-    assert notify_worker(no_phone, "followup_due", "k3") is None
 
 
 def test_retry_with_backoff_then_sent_once(db, factory):
     NOW = soon()
-    n = notify_worker(factory.worker(), "followup_due", "retry-me")
+    n = queue_reminder(db, factory)
     sender = FlakySender(failures=2)
     assert claim_batch(NOW) == [n.id]
     assert claim_batch(NOW) == []  # claimed: nobody else takes it
@@ -69,17 +86,17 @@ def test_retry_with_backoff_then_sent_once(db, factory):
     assert send_one(n.id, last, sender) == "sent"
     assert (n.status, n.attempts, n.sent_at) == ("sent", 3, last)
     assert claim_batch(last + timedelta(days=1)) == []
-    assert sender.sent == ["retry-me"]  # delivered exactly once
+    assert sender.sent == [n.dedupe_key]  # delivered exactly once
     assert send_one(n.id, last, sender) == "skipped"
 
 
 def test_permanent_failure_and_give_up(db, factory):
     NOW = soon()
-    n = notify_worker(factory.worker(), "followup_due", "bad-number")
+    n = queue_reminder(db, factory)
     claim_batch(NOW)
     assert send_one(n.id, NOW, FlakySender(failures=1, permanent=True)) == "failed"
     assert n.status == "failed" and "busy" in n.last_error
-    m = notify_worker(factory.worker(), "followup_due", "always-busy")
+    m = queue_reminder(db, factory)
     sender = FlakySender(failures=100)
     now = NOW
     for _ in range(MAX_ATTEMPTS):
@@ -91,7 +108,7 @@ def test_permanent_failure_and_give_up(db, factory):
 
 def test_stale_claim_is_released(db, factory):
     NOW = soon()
-    n = notify_worker(factory.worker(), "followup_due", "stuck")
+    n = queue_reminder(db, factory)
     claim_batch(NOW)  # the deliverer dies here
     db.session.refresh(n)
     assert n.status == "sending"
@@ -101,18 +118,8 @@ def test_stale_claim_is_released(db, factory):
 
 def test_set_inserted_row_is_rendered_at_delivery(db, factory):
     NOW = soon()
-    from datetime import date
-
-    from app.placements.followups import queue_worker_reminders
-    from app.placements.service import confirm_hire, refer
-
-    worker = factory.worker(preferred_language="en", name="Li Hua")
-    referral = refer(worker, factory.job(), by=None)
-    confirm_hire(referral, start_date=date(2025, 9, 24), monthly_wage=None, by=None,
-                 today=date(2025, 9, 24))
-    assert queue_worker_reminders(date(2025, 10, 9)) == 1
-    n = db.session.scalars(sa.select(Notification)).one()
-    assert n.text == ""
+    n = queue_reminder(db, factory, preferred_language="en", name="Li Hua")
+    assert n.text == "" and n.channel == "sms" and n.status == "pending"
     claim_batch(NOW)
     sender = FlakySender()
     assert send_one(n.id, NOW, sender) == "sent"
@@ -123,7 +130,7 @@ class _Gateway(BaseHTTPRequestHandler):
     answers: list[int] = []
     seen: list[dict] = []
 
-    def do_POST(self):  # noqa: N802
+    def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         type(self).seen.append({"body": body, "auth": self.headers["Authorization"],
                                 "key": self.headers["Idempotency-Key"]})
@@ -148,7 +155,7 @@ def gateway():
 
 def test_http_gateway_sender(app, db, factory, gateway):
     NOW = soon()
-    n = notify_worker(factory.worker(), "followup_due", "gw-1")
+    n = queue_reminder(db, factory)
     sender = HttpSmsSender(gateway, "secret-token")
     _Gateway.answers = [503, 400]
     with pytest.raises(SendError) as busy:
@@ -159,7 +166,7 @@ def test_http_gateway_sender(app, db, factory, gateway):
     assert bad.value.permanent is True
     sender.send(n)
     last = _Gateway.seen[-1]
-    assert last["auth"] == "Bearer secret-token" and last["key"] == "gw-1"
+    assert last["auth"] == "Bearer secret-token" and last["key"] == n.dedupe_key
     assert last["body"]["to"] == n.address and last["body"]["text"] == n.text
     app.config.update(SMS_GATEWAY_URL=gateway, SMS_GATEWAY_TOKEN="t")
     try:

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from app import clock
 from app.extensions import db as _db
 
 
@@ -75,12 +76,12 @@ def test_worker_matches_queries_do_not_grow_with_rows(client, factory, db, login
 
 def _placements(factory, officer, n: int) -> None:
     """Placements started ten days ago: their day-7 follow-ups are overdue today."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from tests.integration.test_followups import place
 
     for _ in range(n):
-        place(factory, officer=officer, start=date.today() - timedelta(days=10),
+        place(factory, officer=officer, start=clock.today() - timedelta(days=10),
               area_code="520526", household_id=None)
 
 

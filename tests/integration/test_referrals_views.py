@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
 import sqlalchemy as sa
 
+from app import clock
 from app.auth.models import AuditLog
 from app.placements.models import Placement, Referral
 from app.placements.service import refer
@@ -153,7 +153,7 @@ def test_employer_accepts_declines_and_confirms_a_hire(client, db, factory, logi
     db.session.refresh(r2)
     assert r2.status == "declined" and r2.decline_reason == "经验不足"
     resp = client.post(f"/referrals/{r1.id}/hire", data={
-        "start_date": date.today().isoformat(), "monthly_wage": "5200",
+        "start_date": clock.today().isoformat(), "monthly_wage": "5200",
         "contract_months": "12"})
     assert resp.status_code == 302
     placement = db.session.scalar(sa.select(Placement).where(Placement.referral_id == r1.id))
@@ -162,7 +162,7 @@ def test_employer_accepts_declines_and_confirms_a_hire(client, db, factory, logi
     assert worker.status == "employed"
     # Confirming twice is refused with a message, never a 500.
     resp = client.post(f"/referrals/{r1.id}/hire", data={
-        "start_date": date.today().isoformat()}, follow_redirects=True)
+        "start_date": clock.today().isoformat()}, follow_redirects=True)
     assert resp.status_code == 200
 
 
@@ -191,7 +191,7 @@ def test_officer_withdraws_and_records_a_placement(client, db, factory, login_as
     db.session.refresh(referral)
     assert referral.status == "withdrawn"
     resp = client.post(f"/workers/{worker.id}/placement", data={
-        "job_id": job.id, "start_date": date.today().isoformat(), "monthly_wage": "4800"})
+        "job_id": job.id, "start_date": clock.today().isoformat(), "monthly_wage": "4800"})
     assert resp.status_code == 302
     assert db.session.scalar(sa.select(Placement.worker_id)) == worker.id
 

@@ -346,7 +346,7 @@ def test_dashboard_counts_are_computed_once_per_request(client, login, people, d
     login(people["officer"])
     statements = []
 
-    def count(conn, cursor, statement, *args):  # noqa: ANN001
+    def count(conn, cursor, statement, *args):
         if "count" in statement.lower() and "household" in statement.lower():
             statements.append(statement)
 

@@ -15,8 +15,8 @@ from datetime import date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.clock import utcnow
 from app.extensions import db as _db
-from app.extensions import utcnow
 from app.notifications.models import Notification
 from app.placements.followup_models import FollowUp, RetentionSnapshot
 from app.placements.service import confirm_hire, refer
@@ -124,7 +124,7 @@ def test_two_schedulers_at_once_queue_each_reminder_once(backend, tmp_path, monk
     dispose(app)
 
 
-class _always_acquired:  # noqa: N801 - stands in for the job_lock context manager
+class _always_acquired:  # stands in for the job_lock context manager
     def __init__(self, name, **kw):
         pass
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from app.auth.models import AuditLog, User
-from app.employers.service import today as china_today  # the app asks in China time
+from app.clock import today as china_today  # the app asks in China time
 from app.registry.models import WorkerEvent
 from app.trainee.service import issue_code
 from app.training.models import ChangeReport, Enrolment

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from stdnum.cn import uscc
 
+from app import clock
 from app.auth.tokens import issue_token
 from app.extensions import db as _db
 from app.registry.demo import demo_id_number
@@ -88,7 +89,7 @@ def world(factory, db):
 
 
 def _cases(w: dict) -> dict[str, tuple[str, str, str, dict]]:
-    soon = date.today() + timedelta(days=5)
+    soon = clock.today() + timedelta(days=5)
     return {
         "token": ("POST", "/api/v1/tokens", "", {"username": "nobody", "password": "x1234567"}),
         "worker": ("POST", "/api/v1/workers", "officer", {

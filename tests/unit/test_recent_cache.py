@@ -8,7 +8,7 @@ import time
 from app.freshness import RecentCache
 
 
-def _run(threads: int, target) -> list:  # noqa: ANN001
+def _run(threads: int, target) -> list:
     out: list = []
     workers = [threading.Thread(target=lambda: out.append(target())) for _ in range(threads)]
     for w in workers:
