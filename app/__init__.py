@@ -41,6 +41,10 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
     configure_engine_events(app)
 
+    from .unit_of_work import init_unit_of_work
+
+    init_unit_of_work(app)
+
     from .auth.service import load_user_from_session
 
     login_manager.user_loader(load_user_from_session)

@@ -1,12 +1,15 @@
 """Locale selection: ?lang= switches and is remembered in the session and the account."""
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cached_property, partial
+from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask.globals import _cv_app
 from flask_babel import Babel, Domain
 from flask_login import current_user
+
+from app.unit_of_work import write_after_request
 
 
 def select_locale() -> str:
@@ -32,10 +35,12 @@ def _remember_lang() -> None:
         g.lang = lang
         session["lang"] = lang
         if current_user.is_authenticated and current_user.locale != lang:
-            from app.extensions import db
+            write_after_request(partial(_save_locale, current_user._get_current_object(), lang))
 
-            current_user.locale = lang
-            db.session.commit()
+
+def _save_locale(user: Any, lang: str) -> None:
+    """The account keeps the language (its notifications and SMS are written in it)."""
+    user.locale = lang
 
 
 class RequestDomain(Domain):

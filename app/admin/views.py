@@ -10,6 +10,7 @@ from app.auth.models import Area, User
 from app.auth.scoping import roles_required
 from app.auth.service import AccountError, create_user
 from app.extensions import db
+from app.unit_of_work import action
 
 from .forms import UserForm
 
@@ -32,16 +33,14 @@ def users():
     form = UserForm()
     form.area_code.choices = _officer_areas()
     if form.validate_on_submit():
-        try:
+        with action(errors=AccountError,
+                    on_error=lambda exc: form.username.errors.append(str(exc))) as done:
             user = create_user(
                 form.username.data.strip(), form.password.data, form.role.data,
                 area_code=form.area_code.data or None, display_name=form.display_name.data,
             )
-        except AccountError as exc:
-            form.username.errors.append(str(exc))
-        else:
             audit("user_create", user, detail={"role": user.role, "area": user.area_code})
-            db.session.commit()
+        if done:
             flash(_("Account %(name)s created.", name=user.username), "success")
             return redirect(url_for(".users"))
     page = request.args.get("page", 1, type=int)

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 from typing import Any
 
 from flask import abort, current_app, g, request
 from flask_login import current_user
 
-from app.auth.tokens import user_for_token
-from app.extensions import db
+from app.auth.tokens import mark_used, needs_marking, valid_token
+from app.unit_of_work import write_after_request
 
 PUBLIC_ENDPOINTS = {"tokens.TokenCollection", "api-docs.openapi_json", "api_docs.docs"}
 
@@ -30,10 +30,11 @@ def authenticate_api_request() -> None:
     plain = _bearer()
     if plain is None:
         return
-    user = user_for_token(plain)
-    if user is not None:
-        g._login_user = user
-        db.session.commit()  # last_used_at
+    token = valid_token(plain)
+    if token is not None:
+        g._login_user = token.user
+        if needs_marking(token):  # written once the resource has answered, kept either way
+            write_after_request(partial(mark_used, token.id))
 
 
 def api_roles(*roles: str) -> Callable:

@@ -1,8 +1,6 @@
 """Shared API pieces: pagination, error schema, turning domain errors into JSON."""
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,6 +10,7 @@ from marshmallow import Schema, fields, validate
 
 from app.errors_domain import DomainError
 from app.extensions import db
+from app.unit_of_work import error_messages, unit_of_work
 
 
 class UtcDateTime(fields.DateTime):
@@ -73,11 +72,7 @@ def paginate(stmt: sa.Select, args: dict[str, Any]) -> dict[str, Any]:
 
 def domain_abort(exc: DomainError) -> None:
     """Answer a broken business rule with its status, code and field(s)."""
-    errors = getattr(exc, "errors", None)  # services that report several fields at once
-    if errors:
-        fields_ = {name: [str(message)] for name, message in errors.items()}
-    else:
-        fields_ = {exc.field: [str(exc.message)]} if exc.field else {}
+    fields_ = {name: [message] for name, message in error_messages(exc).items() if name}
     abort(exc.status, message=str(exc.message), domain_code=exc.code, fields=fields_)
 
 
@@ -112,14 +107,10 @@ def me() -> Any:
     return current_user._get_current_object()
 
 
-@contextmanager
-def domain_errors() -> Iterator[None]:
-    """Run a service call; a broken rule rolls back and answers 409/422 as JSON."""
-    try:
-        yield
-    except DomainError as exc:
-        db.session.rollback()
-        domain_abort(exc)
+def domain_errors() -> Any:
+    """The API's unit of work (:mod:`app.unit_of_work`): the service calls inside commit once;
+    a broken rule rolls back and answers 409/422 as JSON."""
+    return unit_of_work(domain_abort)
 
 
 # Path ids: positive and within a 32-bit integer column; anything else is a 404 (no route)

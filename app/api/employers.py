@@ -24,7 +24,6 @@ from app.employers.jobs import JobData
 from app.employers.models import Employer, EmployerStatus, Job, JobStatus
 from app.employers.skills import parse_skill_entries
 from app.errors_domain import DomainError
-from app.extensions import db
 from app.registry.models import Education
 from app.vocabulary import JOB_KINDS, OFFICERS, REGIONS
 
@@ -86,7 +85,10 @@ class EmployerOut(Schema):
 
     id = fields.Integer(required=True)
     name = fields.String(required=True)
-    credit_code = fields.String(required=True)
+    credit_code = fields.String(required=True, allow_none=True, metadata={
+        "description": "null for an employer registered from a partner's sheet without it"})
+    source = fields.String(required=True, metadata={
+        "description": "the partner whose sheet of openings registered it ('' otherwise)"})
     industry = fields.String(required=True)
     province_code = fields.String(allow_none=True)
     city_code = fields.String(allow_none=True)
@@ -178,7 +180,6 @@ class Employers(MethodView):
             employer = service.create_employer(
                 _employer_data(data), me(), verify_now=data["verify_now"],
                 username=data["username"], password=data["password"])
-        db.session.commit()
         return employer
 
 
@@ -203,7 +204,6 @@ class EmployerItem(MethodView):
         values = {**_current_employer_data(employer), **data}
         with domain_errors():
             service.update_employer(employer, _employer_data(values), me())
-        db.session.commit()
         return employer
 
 
@@ -211,7 +211,6 @@ def _employer_action(employer_id: int, fn: Any) -> Employer:
     employer = get_visible_or_404(Employer, employer_id)
     with domain_errors():
         fn(employer)
-    db.session.commit()
     return employer
 
 
@@ -278,7 +277,9 @@ class JobPatch(Schema):
     required_certificates = fields.List(
         fields.String(validate=validate.Length(min=1, max=48)), validate=validate.Length(max=10),
         metadata={"description": "certificate codes of the taxonomy, e.g. so_welding"})
-    headcount = fields.Integer(validate=validate.Range(min=1, max=100_000))
+    headcount = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=100_000),
+                               metadata={"description": "null: unspecified (若干), no fixed "
+                                                        "limit on places"})
     wage_min = fields.Integer(allow_none=True,
                               validate=validate.Range(min=1, max=job_service.MAX_MONTHLY_WAGE))
     wage_max = fields.Integer(allow_none=True,
@@ -334,13 +335,20 @@ class JobOut(Schema):
     required_skills = fields.List(fields.Nested(SkillEntry), required=True)
     preferred_skills = fields.List(fields.Nested(SkillEntry), required=True)
     required_certificates = fields.List(fields.String(), required=True)
-    headcount = fields.Integer(required=True)
+    headcount = fields.Integer(required=True, allow_none=True,
+                               metadata={"description": "null: unspecified (若干)"})
     filled = fields.Integer(required=True)
-    remaining = fields.Integer(required=True)
+    remaining = fields.Integer(required=True, allow_none=True,
+                               metadata={"description": "null: no fixed limit (若干)"})
     wage_min = fields.Integer(allow_none=True)
     wage_max = fields.Integer(allow_none=True)
     piece_rate = fields.Boolean(required=True)
     wage_note = fields.String(required=True)
+    wage_unit = fields.String(required=True, metadata={
+        "description": "period the wage was written in: month, year, day or hour; for day "
+                       "and hour rates wage_min/wage_max are monthly estimates (21.75 days "
+                       "× 8 hours)"})
+    wage_estimated = fields.Boolean(required=True)
     age_min = fields.Integer(required=True)
     age_max = fields.Integer(required=True)
     min_education = fields.String(required=True)
@@ -431,7 +439,6 @@ class Jobs(MethodView):
             job = job_service.create_job(employer, _job_data(JobData(title=""), data), user)
             if data["publish"]:
                 job_service.publish_job(job, user)
-        db.session.commit()
         return job
 
 
@@ -455,7 +462,6 @@ class JobItem(MethodView):
         job = get_visible_or_404(Job, job_id)
         with domain_errors():
             job_service.update_job(job, _job_data(JobData.from_job(job), data), me())
-        db.session.commit()
         return job
 
 
@@ -463,7 +469,6 @@ def _job_action(job_id: int, fn: Any) -> Job:
     job = get_visible_or_404(Job, job_id)
     with domain_errors():
         fn(job)
-    db.session.commit()
     return job
 
 

@@ -15,7 +15,6 @@ from sqlalchemy.orm import selectinload
 
 from app import clock
 from app.auth.scoping import get_visible_or_404, visible
-from app.extensions import db
 from app.placements.followup_models import EMPLOYMENT, ISSUES, METHODS, FollowUp
 from app.placements.followups import SHOWN_STATUSES, shown_status, status_condition
 from app.placements.outcomes import Outcome, record_outcome
@@ -173,5 +172,4 @@ class FollowUpOutcome(MethodView):
         fu = get_visible_or_404(FollowUp, followup_id)
         with domain_errors():
             record_outcome(fu, _outcome(data), by=me(), today=clock.today())
-        db.session.commit()
         return fu

@@ -7,9 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from app.auth.audit import audit
 from app.auth.scoping import get_visible_or_404
-from app.extensions import db
 from app.registry import households as service
 from app.registry.models import Household, RelocationSite, RiskCause
 from app.registry.queries import HouseholdFilters, household_select, site_select
@@ -167,8 +165,6 @@ class Households(MethodView):
         """Register a household (in a county or at a relocation site)."""
         with domain_errors():
             household = service.create_household(data, me())
-        audit("household_create", household)
-        db.session.commit()
         return household
 
 
@@ -193,8 +189,6 @@ class HouseholdItem(MethodView):
         with domain_errors():
             service.update_household(household, _merged(household, HOUSEHOLD_FIELDS, data),
                                      me())
-        audit("household_update", household)
-        db.session.commit()
         return household
 
 
@@ -218,8 +212,6 @@ class Sites(MethodView):
         """Register a relocation site in a county of the caller's area."""
         with domain_errors():
             site = service.save_site(data, me())
-        audit("site_save", site)
-        db.session.commit()
         return site
 
 
@@ -243,7 +235,5 @@ class SiteItem(MethodView):
         site = get_visible_or_404(RelocationSite, site_id)
         with domain_errors():
             service.save_site(_merged(site, SITE_FIELDS, data), me(), site)
-        audit("site_save", site)
-        db.session.commit()
         return site
 

@@ -67,7 +67,8 @@ class JobRef(Schema):
     region = fields.String(required=True)
     wage_min = fields.Integer(allow_none=True)
     wage_max = fields.Integer(allow_none=True)
-    remaining = fields.Integer(required=True)
+    remaining = fields.Integer(required=True, allow_none=True,
+                               metadata={"description": "null: no fixed limit (若干)"})
 
 
 class MatchOut(Schema):

@@ -203,7 +203,6 @@ class Referrals(MethodView):
         with domain_errors():
             referral = refer_worker(worker, job, by=user, source=source, note=data["note"],
                                     today=clock.today())
-        db.session.commit()
         return referral
 
 
@@ -247,7 +246,6 @@ class ReferralStatusChange(MethodView):
                              monthly_wage=data.get("monthly_wage"),
                              contract_months=data.get("contract_months"), by=user,
                              today=clock.today())
-        db.session.commit()
         return referral
 
 
@@ -284,7 +282,6 @@ class Placements(MethodView):
                 worker, job, start_date=data["start_date"],
                 monthly_wage=data.get("monthly_wage"),
                 contract_months=data.get("contract_months"), by=me(), today=clock.today())
-        db.session.commit()
         return placement
 
 

@@ -19,7 +19,6 @@ from sqlalchemy.orm import selectinload
 from app.auth.scoping import get_visible_or_404, visible
 from app.clock import today
 from app.errors_domain import DomainError
-from app.extensions import db
 from app.registry.models import Worker
 from app.training.models import Course, CourseMode, CourseSession, Enrolment, EnrolmentStatus
 from app.training.recommend import recommend_courses
@@ -321,7 +320,6 @@ class Enrolments(MethodView):
             worker, source = get_visible_or_404(Worker, data["worker_id"]), "officer"
         with domain_errors():
             enrolment = enrol(worker, session, by=user, source=source)
-        db.session.commit()
         return enrolment
 
 
@@ -350,7 +348,6 @@ class EnrolmentWithdraw(MethodView):
         enrolment = get_visible_or_404(Enrolment, enrolment_id)
         with domain_errors():
             withdraw_enrolment(enrolment, by=me(), reason=data["reason"])
-        db.session.commit()
         return enrolment
 
 
@@ -369,8 +366,7 @@ class EnrolmentComplete(MethodView):
         with domain_errors():
             result = complete(enrolment, passed=data["passed"], assessment=data["assessment"],
                               certificate_number=data["certificate_number"], by=me())
-        referral_id = getattr(result.referral, "id", None)
-        db.session.commit()
+            referral_id = getattr(result.referral, "id", None)
         return {"enrolment": enrolment, "skills_added": list(result.skills_added),
                 "referral_id": referral_id, "referral_problem": result.referral_problem}
 

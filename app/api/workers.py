@@ -14,15 +14,14 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from app.auth.audit import audit
 from app.auth.scoping import get_visible_or_404
-from app.extensions import db
 from app.matching.service import worker_skills
 from app.matching.text import split_parts
 from app.registry import service
 from app.registry.models import Education, Worker, WorkerCategory, WorkerStatus
-from app.registry.privacy import can_see_full, shown_id, shown_phone
+from app.registry.privacy import can_see_full, record_reveal, shown_id, shown_phone
 from app.registry.queries import WorkerFilters, worker_select
+from app.registry.validation import MAX_WAGE, wage_problem
 from app.vocabulary import JOB_KINDS, OFFICERS, WORKER_REGIONS
 
 from .auth import api_roles
@@ -81,7 +80,7 @@ class WorkerPatch(Schema):
         validate=validate.Length(max=len(WORKER_REGIONS)),
         metadata={"description": "in order of preference"})
     min_wage = fields.Integer(allow_none=True,
-                              validate=validate.Range(min=0, max=service.MAX_WAGE),
+                              validate=validate.Range(min=0, max=MAX_WAGE, error=wage_problem()),
                               metadata={"description": "lowest acceptable monthly wage, CNY"})
     job_kinds_wanted = fields.List(fields.String(validate=validate.OneOf(JOB_KINDS)),
                                    validate=validate.Length(max=len(JOB_KINDS)))
@@ -254,12 +253,10 @@ class Workers(MethodView):
         user = me()
         with domain_errors():
             worker = service.create_worker(service_data(data), user,
-                                           reason=data.get("status_reason") or "")
+                                           reason=data.get("status_reason") or "", via="api")
             for cert in data.get("certificates") or []:
                 service.add_certificate(worker, cert["kind"], cert["number"],
                                         cert["issued_on"], cert["expires_on"], by=user)
-        audit("worker_create", worker, detail={"area": worker.area_code, "via": "api"})
-        db.session.commit()
         return detail(worker)
 
 
@@ -277,8 +274,8 @@ class WorkerItem(MethodView):
         if args["reveal"]:
             if not can_see_full(me(), worker):
                 abort(403)
-            audit("worker_reveal", worker, detail={"fields": ["id_number", "phone"]})
-            db.session.commit()
+            with domain_errors():
+                record_reveal(worker, me())
         return detail(worker, args["reveal"])
 
     @api_roles(*OFFICERS)
@@ -292,10 +289,7 @@ class WorkerItem(MethodView):
         if "status" in values:
             values["status_reason"] = data.get("status_reason") or ""
         with domain_errors():
-            changed = service.update_worker(worker, values, me())
-        if changed:
-            audit("worker_update", worker, detail={"fields": changed, "via": "api"})
-        db.session.commit()
+            service.update_worker(worker, values, me(), via="api")
         return detail(worker)
 
 
@@ -313,5 +307,4 @@ class WorkerCertificates(MethodView):
         with domain_errors():
             cert = service.add_certificate(worker, data["kind"], data["number"],
                                            data["issued_on"], data["expires_on"], by=me())
-        db.session.commit()
         return cert

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 from flask import Blueprint
 
-from app.extensions import db
+from app.unit_of_work import cli_action
 
 from .areas import load_areas
 from .service import AccountError, create_user
@@ -29,12 +29,9 @@ ROLES = click.Choice(["officer", "employer", "trainee", "admin"])
 def users_create(username: str, role: str, area_code: str | None, display_name: str,
                  password: str) -> None:
     """Create a user."""
-    try:
+    with cli_action(errors=AccountError):
         user = create_user(username, password, role, area_code=area_code,
                            display_name=display_name)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
-    db.session.commit()
     click.echo(f"created {user.username} ({user.role})")
 
 
@@ -46,9 +43,6 @@ def areas() -> None:
 @areas.command("load")
 def areas_load() -> None:
     """Load or update the areas from the shipped data file."""
-    try:
+    with cli_action(errors=ValueError):
         added, changed = load_areas()
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
-    db.session.commit()
     click.echo(f"areas: {added} added, {changed} changed")

@@ -31,20 +31,29 @@ def issue_token(user: User, name: str = "") -> tuple[str, ApiToken]:
     return plain, token
 
 
-def user_for_token(plain: str) -> User | None:
-    """The active user behind a valid, unrevoked, unexpired token (marks it used)."""
+def valid_token(plain: str) -> ApiToken | None:
+    """The unrevoked, unexpired token of an active user (None for anything else)."""
     token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(plain)))
-    now = utcnow()
     if token is None or token.revoked_at is not None:
         return None
-    if token.expires_at is not None and token.expires_at < now:
+    if token.expires_at is not None and token.expires_at < utcnow():
         return None
-    user = token.user
-    if user is None or not user.active:
+    if token.user is None or not token.user.active:
         return None
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
-        token.last_used_at = now  # coarse, to avoid a write per request
-    return user
+    return token
+
+
+def needs_marking(token: ApiToken) -> bool:
+    """Whether a use of the token is worth a write (coarse: at most one every 5 minutes)."""
+    return token.last_used_at is None or utcnow() - token.last_used_at > timedelta(minutes=5)
+
+
+def mark_used(token_id: int) -> None:
+    """Record that the token was just used (flushes)."""
+    token = db.session.get(ApiToken, token_id)
+    if token is not None:
+        token.last_used_at = utcnow()
+        db.session.flush()
 
 
 def tokens_of(user: User) -> list[ApiToken]:

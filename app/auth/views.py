@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.extensions import db
+from app.unit_of_work import action
 from app.vocabulary import OFFICERS
 
 from .forms import LoginForm, PasswordForm
@@ -81,12 +82,10 @@ def password():
             form.current.errors.append(_("The current password is wrong."))
         else:
             user = current_user._get_current_object()
-            try:
+            with action(errors=AccountError,
+                        on_error=lambda exc: form.new.errors.append(str(exc))) as done:
                 revoked = set_password(user, form.new.data)
-            except AccountError as exc:
-                form.new.errors.append(str(exc))
-            else:
-                db.session.commit()
+            if done:
                 login_user(user)  # keep this session, with the new token
                 if revoked:
                     flash(_("Password changed. Other sessions have been logged out and "

@@ -18,7 +18,15 @@ def _n(value: int) -> str:
 
 
 def format_wage(job: Job) -> str:
-    """"4,500–6,000 元/月", "计件（月均 5,000–8,000 元）" or "面议"."""
+    """"4,500–6,000 元/月", "计件（月均 5,000–8,000 元）", "约 4,872 元/月" (from a day or
+    hour rate), the partner's own words when there is no amount ("多劳多得"), or "面议"."""
+    text = _monthly_wage(job)
+    if job.wage_estimated and (job.wage_min is not None or job.wage_max is not None):
+        return _("about %(wage)s", wage=text)
+    return text
+
+
+def _monthly_wage(job: Job) -> str:
     lo, hi = job.wage_min, job.wage_max
     if job.piece_rate:
         if lo is None and hi is None:
@@ -27,7 +35,7 @@ def format_wage(job: Job) -> str:
             return _("Piece rate (about %(low)s–%(high)s CNY a month)", low=_n(lo), high=_n(hi))
         return _("Piece rate (about %(amount)s CNY a month)", amount=_n(lo or hi))
     if lo is None and hi is None:
-        return _("Negotiable")
+        return job.wage_note or _("Negotiable")
     if lo is not None and hi is not None:
         if lo == hi:
             return _("%(amount)s CNY/month", amount=_n(lo))
@@ -35,6 +43,11 @@ def format_wage(job: Job) -> str:
     if lo is not None:
         return _("from %(amount)s CNY/month", amount=_n(lo))
     return _("up to %(amount)s CNY/month", amount=_n(hi))
+
+
+def format_places(n: int | None) -> str:
+    """A head-count or places left; None (no fixed head-count) is shown as 若干."""
+    return _("Several") if n is None else _n(n)
 
 
 def format_place(obj: object) -> str:
@@ -54,6 +67,7 @@ def init_display(bp: Blueprint) -> None:
     """Register the template filters and globals (app-wide, from the blueprint)."""
     bp.add_app_template_filter(format_wage, "wage")
     bp.add_app_template_filter(format_place, "place")
+    bp.add_app_template_filter(format_places, "places")
     bp.add_app_template_filter(area_name, "area_name")
     bp.add_app_template_filter(status_label, "job_status")
     bp.add_app_template_filter(skill_label, "skill_label")

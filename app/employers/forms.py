@@ -148,7 +148,8 @@ class JobForm(FlaskForm):
     required_certificates = MultiCheckboxField(_l("Required certificates"), choices=[],
                                                validators=[Optional()])
     headcount = IntegerField(_l("Head-count"), default=1, validators=[
-        DataRequired(), NumberRange(min=1, max=10000)])
+        Optional(), NumberRange(min=1, max=10000)],
+        description=_l("Leave blank for 若干 (no fixed number)"))
     wage_basis = RadioField(_l("Pay"), choices=WAGE_BASES, default="month")
     wage_min = IntegerField(_l("Monthly wage from (CNY)"), validators=[Optional()])
     wage_max = IntegerField(_l("Monthly wage to (CNY)"), validators=[Optional()],

@@ -4,13 +4,14 @@ Every rule about an opening lives here so the views, the import and the API shar
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.auth.audit import audit
+from app.auth.audit import audit, audit_many
 from app.auth.models import User
 from app.clock import today, utcnow
 from app.errors_domain import ConflictError, DomainError
@@ -20,12 +21,13 @@ from app.sql import lock_row
 from app.vocabulary import JobKind
 
 from .models import Employer, EmployerStatus, Job, JobStatus
-from .search import refresh_search_text
-from .service import check_plain, guizhou_county, locate
+from .search import build_search_text, refresh_search_text
+from .service import Placement, check_plain, guizhou_county, locate
 from .skills import check_certificates, check_occupation, check_skills, resolve_occupation
 
 MIN_AGE, MAX_AGE = 16, 70
 MAX_MONTHLY_WAGE = 200_000
+WAGE_UNITS = ("month", "year", "day", "hour")
 EDITABLE = {JobStatus.draft.value, JobStatus.open.value, JobStatus.closed.value,
             JobStatus.expired.value, JobStatus.filled.value}
 
@@ -42,11 +44,12 @@ class JobData:
     required_skills: list[dict] = field(default_factory=list)  # [{code, text, level}]
     preferred_skills: list[dict] = field(default_factory=list)
     required_certificates: list[str] = field(default_factory=list)
-    headcount: int = 1
+    headcount: int | None = 1  # None: unspecified (若干), no fixed limit on places
     wage_min: int | None = None
     wage_max: int | None = None
     piece_rate: bool = False
     wage_note: str = ""
+    wage_unit: str = "month"  # period the wage was written in: month, year, day, hour
     age_min: int = 16
     age_max: int = 60
     min_education: str = "none"
@@ -69,7 +72,8 @@ class JobData:
             preferred_skills=list(job.preferred_skills or []),
             required_certificates=list(job.required_certificates or []),
             headcount=job.headcount, wage_min=job.wage_min, wage_max=job.wage_max,
-            piece_rate=job.piece_rate, wage_note=job.wage_note, age_min=job.age_min,
+            piece_rate=job.piece_rate, wage_note=job.wage_note, wage_unit=job.wage_unit,
+            age_min=job.age_min,
             age_max=job.age_max, min_education=job.min_education, housing=job.housing,
             meals=job.meals, shifts=job.shifts, contract_months=job.contract_months,
             start_date=job.start_date, closing_date=job.closing_date, kind=job.kind,
@@ -108,9 +112,9 @@ def validate(data: JobData, *, filled: int = 0) -> None:
         raise DomainError(_("Enter a title."), field="title")
     if len(data.title.strip()) > 128:
         raise DomainError(_("The title is too long (at most 128 characters)."), field="title")
-    if data.headcount is None or data.headcount < 1:
+    if data.headcount is not None and data.headcount < 1:
         raise DomainError(_("The head-count must be at least 1."), field="headcount")
-    if data.headcount < filled:
+    if data.headcount is not None and data.headcount < filled:
         raise DomainError(_("%(n)d places are already filled; the head-count cannot be lower.",
                             n=filled), field="headcount", code="headcount_below_filled")
     _check_wage(data)
@@ -133,9 +137,9 @@ def validate(data: JobData, *, filled: int = 0) -> None:
     check_certificates(data.required_certificates)
 
 
-def _apply(job: Job, data: JobData) -> None:
+def _apply(job: Job, data: JobData, place: Placement | None = None) -> None:
     validate(data, filled=job.filled or 0)
-    place = locate(data.area_code)
+    place = place or locate(data.area_code)
     job.title = data.title.strip()
     # The occupation chosen, else the trade the occupation text or the title names by
     # words; none leaves the opening unclassified for an officer's queue.
@@ -150,6 +154,7 @@ def _apply(job: Job, data: JobData) -> None:
     job.wage_min, job.wage_max = data.wage_min, data.wage_max
     job.piece_rate = bool(data.piece_rate)
     job.wage_note = (data.wage_note or "")[:64]
+    job.wage_unit = data.wage_unit if data.wage_unit in WAGE_UNITS else "month"
     job.age_min, job.age_max = data.age_min, data.age_max
     job.min_education = data.min_education
     job.province_code, job.city_code = place.province_code, place.city_code
@@ -165,14 +170,46 @@ def _apply(job: Job, data: JobData) -> None:
 
 def create_job(employer: Employer, data: JobData, by: User) -> Job:
     """Prepare an opening as a draft (pending employers may do this too) (flushes)."""
-    job = Job(employer_id=employer.id, status=JobStatus.draft.value, filled=0)
-    _apply(job, data)
-    db.session.add(job)
-    db.session.flush()
-    db.session.refresh(job, ["employer"])
-    refresh_search_text(job)
-    audit("job_create", job, user=by, detail={"employer": employer.id})
+    (job,) = create_jobs([(employer, data)], by)
+    if isinstance(job, DomainError):
+        raise job
     return job
+
+
+def create_jobs(items: Sequence[tuple[Employer, JobData]], by: User | None, *,
+                publish: bool = False, day: date | None = None,
+                places: dict[str | None, Placement] | None = None) -> list[Job | DomainError]:
+    """Prepare several openings at once, as drafts, or published (the rules of
+    ``publish_job``) when ``publish`` and their employer is verified: one flush for them
+    all and their audit entries (the import's batches). Returns, per item, the opening or
+    the DomainError that refused it (nothing is written for a refused item). ``places``
+    keeps the located workplaces between calls (an import's batches) (flushes)."""
+    day = day or today()
+    places = {} if places is None else places
+    results: list[Job | DomainError] = []
+    made: list[Job] = []
+    for employer, data in items:
+        job = Job(employer_id=employer.id, status=JobStatus.draft.value, filled=0)
+        try:
+            if data.area_code not in places:
+                places[data.area_code] = locate(data.area_code)
+            _apply(job, data, places[data.area_code])
+            if publish and employer.status == EmployerStatus.verified.value:
+                _check_publishable(job, day)
+                job.status = JobStatus.open.value
+                job.published_at = utcnow()
+        except DomainError as exc:
+            results.append(exc)
+            continue
+        job.search_text = build_search_text(job, employer.name)
+        db.session.add(job)
+        results.append(job)
+        made.append(job)
+    db.session.flush()
+    audit_many([("job_create", job, {"employer": job.employer_id}) for job in made]
+               + [("job_publish", job, None) for job in made
+                  if job.status == JobStatus.open.value], user=by)
+    return results
 
 
 def update_job(job: Job, data: JobData, by: User) -> Job:
@@ -184,6 +221,11 @@ def update_job(job: Job, data: JobData, by: User) -> Job:
     if job.status not in EDITABLE:
         raise ConflictError(_("This opening cannot be edited; copy it instead."),
                             code="not_editable")
+    if not data.wage_note and (data.wage_min, data.wage_max, bool(data.piece_rate)) == (
+            job.wage_min, job.wage_max, job.piece_rate):
+        # The form has no field for the partner's own wording: while the figures it gave
+        # stay, so do the wording and its period ("1小时28元" stays an estimate).
+        data.wage_note, data.wage_unit = job.wage_note, job.wage_unit
     _apply(job, data)
     if job.status == JobStatus.open.value and job.closing_date and job.closing_date < today():
         job.status = JobStatus.expired.value
@@ -206,18 +248,23 @@ def publish_job(job: Job, by: User, day: date | None = None) -> Job:
             code="employer_not_verified")
     if job.status == JobStatus.open.value and job.is_open_on(day):
         return job
-    if job.filled >= job.headcount:
+    _check_publishable(job, day)
+    job.status = JobStatus.open.value
+    job.published_at = utcnow()
+    audit("job_publish", job, user=by)
+    db.session.flush()
+    return job
+
+
+def _check_publishable(job: Job, day: date) -> None:
+    """Raise why ``job`` (of a verified employer) cannot go on the board on ``day``."""
+    if not job.has_places():
         raise ConflictError(_("Every place is filled; raise the head-count to publish again."),
                             field="headcount", code="headcount_full")
     if job.closing_date is not None and job.closing_date < day:
         raise DomainError(_("The closing date has passed; set a later one to publish."),
                           field="closing_date", code="closing_passed")
     validate(JobData.from_job(job), filled=job.filled)
-    job.status = JobStatus.open.value
-    job.published_at = utcnow()
-    audit("job_publish", job, user=by)
-    db.session.flush()
-    return job
 
 
 def close_job(job: Job, by: User) -> Job:
@@ -304,8 +351,9 @@ def take_place(job_id: int, today: date) -> Job:
         .where(Job.id == job_id, Job.open_clause(today))
         .values(
             filled=Job.filled + 1,
-            status=sa.case((Job.filled + 1 >= Job.headcount, JobStatus.filled.value),
-                           else_=Job.status),
+            # Without a fixed head-count (若干) an opening is never filled by hires.
+            status=sa.case((sa.and_(Job.headcount.is_not(None), Job.filled + 1 >= Job.headcount),
+                            JobStatus.filled.value), else_=Job.status),
         )
         .execution_options(synchronize_session=False)
     )

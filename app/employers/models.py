@@ -66,6 +66,11 @@ LABELS = {
 }
 
 
+# Places a matching profile offers for an opening without a fixed head-count (若干): more
+# than any pool a dispatch is solved for, so such an opening never runs out of places.
+NO_FIXED_LIMIT = 100_000
+
+
 class Employer(db.Model):
     """用人单位: a company, verified by an officer before it may publish openings."""
 
@@ -73,7 +78,9 @@ class Employer(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(128), index=True)
-    credit_code: Mapped[str] = mapped_column(sa.String(18), unique=True)
+    # None only for an employer registered from a partner's sheet that gave no code; the
+    # officer adds it when verifying (unique: several NULLs are allowed).
+    credit_code: Mapped[str | None] = mapped_column(sa.String(18), unique=True)
     industry: Mapped[str] = mapped_column(sa.String(64), default="")
     province_code: Mapped[str | None] = mapped_column(sa.ForeignKey("area.code"))
     city_code: Mapped[str | None] = mapped_column(sa.ForeignKey("area.code"))
@@ -90,6 +97,9 @@ class Employer(db.Model):
     verified_at: Mapped[datetime | None]
     arrears_open: Mapped[bool] = mapped_column(default=False)  # an unresolved wage-arrears case
     import_mapping: Mapped[dict | None] = mapped_column(sa.JSON)  # remembered column mapping
+    # Where the record came from when not registered by the company itself: the partner
+    # (劳务协作站, HR bureau, agency) whose sheet of openings named it first.
+    source: Mapped[str] = mapped_column(sa.String(128), default="", server_default="")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -113,12 +123,17 @@ class Job(db.Model):
     required_skills: Mapped[list] = mapped_column(sa.JSON, default=list)  # [{code,text,level}]
     preferred_skills: Mapped[list] = mapped_column(sa.JSON, default=list)
     required_certificates: Mapped[list] = mapped_column(sa.JSON, default=list)  # [code]
-    headcount: Mapped[int] = mapped_column(default=1)
+    # None = unspecified (若干, or left blank by a partner): no fixed limit on places.
+    headcount: Mapped[int | None]  # no default: an explicit None must stay None
     filled: Mapped[int] = mapped_column(default=0)
     wage_min: Mapped[int | None]
     wage_max: Mapped[int | None]
     piece_rate: Mapped[bool] = mapped_column(default=False)
     wage_note: Mapped[str] = mapped_column(sa.String(64), default="")  # original notation
+    # The period the wage was written in (month, year, day, hour); a day or hour rate is
+    # turned into a monthly estimate (21.75 days × 8 hours) and shown as "about …".
+    wage_unit: Mapped[str] = mapped_column(sa.String(8), default="month",
+                                           server_default="month")
     age_min: Mapped[int] = mapped_column(default=16)
     age_max: Mapped[int] = mapped_column(default=60)
     min_education: Mapped[str] = mapped_column(sa.String(16), default="none")
@@ -167,15 +182,31 @@ class Job(db.Model):
             and not self.preferred_skills
 
     @property
-    def remaining(self) -> int:
-        """Places still open."""
+    def unlimited(self) -> bool:
+        """No fixed head-count (若干): hires never fill the opening."""
+        return self.headcount is None
+
+    @property
+    def remaining(self) -> int | None:
+        """Places still open; None when the head-count is unspecified (no fixed limit)."""
+        if self.headcount is None:
+            return None
         return max(0, self.headcount - self.filled)
+
+    def has_places(self, n: int = 1) -> bool:
+        """Room for ``n`` more hires (always, without a fixed head-count)."""
+        return self.headcount is None or self.filled + n <= self.headcount
+
+    @property
+    def wage_estimated(self) -> bool:
+        """The monthly figures are an estimate from a day or hour rate."""
+        return self.wage_unit in ("day", "hour")
 
     def is_open_on(self, day: date) -> bool:
         """Open, with places left, and not past its closing date (whatever the sweep did)."""
         return (
             self.status == JobStatus.open.value
-            and self.filled < self.headcount
+            and self.has_places()
             and (self.closing_date is None or self.closing_date >= day)
         )
 
@@ -185,7 +216,7 @@ class Job(db.Model):
         if self.status == JobStatus.open.value:
             if self.closing_date is not None and self.closing_date < day:
                 return JobStatus.expired.value
-            if self.filled >= self.headcount:
+            if not self.has_places():
                 return JobStatus.filled.value
         return self.status
 
@@ -199,11 +230,17 @@ class Job(db.Model):
         return "month"
 
     @classmethod
+    def places_left_clause(cls, n: int = 1) -> sa.ColumnElement[bool]:
+        """SQL twin of has_places: no fixed head-count, or room for ``n`` more hires."""
+        room = cls.filled < cls.headcount if n == 1 else cls.filled + n <= cls.headcount
+        return sa.or_(cls.headcount.is_(None), room)
+
+    @classmethod
     def open_clause(cls, day: date) -> sa.ColumnElement[bool]:
         """SQL twin of is_open_on, used by the board, matching and every list of open jobs."""
         return sa.and_(
             cls.status == JobStatus.open.value,
-            cls.filled < cls.headcount,
+            cls.places_left_clause(),
             sa.or_(cls.closing_date.is_(None), cls.closing_date >= day),
         )
 

@@ -44,9 +44,12 @@ def my_openings_panel(user: User) -> Panel | None:
     if user.employer_id is None:
         return None
     day = today()
-    open_count, remaining = db.session.execute(
-        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(Job.headcount - Job.filled), 0))
+    open_count, remaining, unlimited = db.session.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(Job.headcount - Job.filled), 0),
+                  sa.func.count().filter(Job.headcount.is_(None)))
         .where(Job.employer_id == user.employer_id, Job.open_clause(day))).one()
+    if unlimited:  # openings without a fixed head-count add 若干, not a number
+        remaining = f"{remaining} + {_('Several')}"
     drafts = db.session.scalar(sa.select(sa.func.count()).where(
         Job.employer_id == user.employer_id, Job.status == "draft")) or 0
     mine = "employers.my_jobs"

@@ -38,7 +38,7 @@ HOURS_PER_DAY = Decimal("8")
 MIN_MONTHLY = 500
 MAX_MONTHLY = 200_000
 
-WAGE_BASES: tuple[str, ...] = ("month", "year", "day", "hour", "piece", "negotiable")
+WAGE_BASES: tuple[str, ...] = ("month", "year", "day", "hour", "piece", "negotiable", "text")
 
 
 class ParseError(ValueError):
@@ -84,7 +84,7 @@ class Wage:
 
     monthly_min: int | None
     monthly_max: int | None
-    basis: str  # month | year | day | hour | piece | negotiable
+    basis: str  # month | year | day | hour | piece | negotiable | text (words, no amount)
     months_per_year: int = 12
     piece_rate: bool = False
     original: str = ""
@@ -106,17 +106,26 @@ _CORE_RE = re.compile(
 )
 _THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _TO_RE = re.compile(r"(?<=[\d千万kw元])(?:至|到)(?=\d)")
+# "6000一9000元": partners type the character 一 (one) for a dash between two amounts.
+_YI_DASH_RE = re.compile(r"(?<=[\d千万kw元])一(?=\d)")
+# "1小时28元", "每小时19.5元", "每天200元": the unit written before the amount.
+_UNIT_FIRST_RE = re.compile(r"^(?:每|1|一)(个月|小时|工作日|月|天|日|年)(?=\d)")
+# "可达6500元以上", "最高可达8000": the figure is what the best-paid reach, not a floor.
+_REACH_RE = re.compile(r"^(?:最高可达|最高|可达|高达)")
+_CN_NUMERALS = re.compile(r"[〇零一二两三四五六七八九十百千万亿]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _MONTHS_RE = re.compile(r"[·•・*x×]?(\d{1,2})薪")
 _NEGOTIABLE_RE = re.compile(r"[(]?(?:可|薪资|工资|待遇|薪酬)?(?:面议|面谈|议定|协商)[)]?")
 _PIECE_RE = re.compile(r"计件工资|计件制|按件计酬|按件计|计件")
 _EXTRAS = ("包吃包住", "包吃住", "包食宿", "包住", "包吃", "五险一金", "提成", "绩效", "奖金",
-           "补贴", "加班费", "全勤奖")
+           "补贴", "加班费", "全勤奖", "多劳多得", "上不封顶")
 _EXTRA_RE = re.compile(r"[+加]?(?:另有|另加|另)?(" + "|".join(_EXTRAS) + r")")
 _COMMISSION = {"提成", "绩效", "奖金"}
 
 # Leading words: (word, basis hint or None, is_base_pay). Longer words first.
 _PREFIXES: tuple[tuple[str, str | None, bool], ...] = (
-    ("综合工资", None, False), ("综合收入", None, False), ("基本工资", None, True),
+    ("综合工资", None, False), ("综合收入", None, False), ("综合月薪", "month", False),
+    ("综合薪资", None, False), ("基本工资", None, True),
     ("月收入", "month", False), ("月工资", "month", False), ("年收入", "year", False),
     ("日工资", "day", False), ("小时工资", "hour", False), ("工资待遇", None, False),
     ("月薪", "month", False), ("月均", "month", False), ("月入", "month", False),
@@ -201,6 +210,7 @@ def parse_wage(text: str | int | float | None) -> Wage:
     s = _normalise(original)
     s = _THOUSANDS_RE.sub("", s).replace("¥", "")
     s = _TO_RE.sub("-", s)
+    s = _YI_DASH_RE.sub("-", s)
 
     notes: list[str] = []
     months_per_year = 12
@@ -231,20 +241,28 @@ def parse_wage(text: str | int | float | None) -> Wage:
 
     s = _EMPTY_BRACKETS_RE.sub(",", s)
     s, hints, base = _strip_prefixes(s)
+    reach = _REACH_RE.match(s)
+    if reach:
+        s, more_hints, _base = _strip_prefixes(s[reach.end():])
+        hints += more_hints
+    unit_first = _UNIT_FIRST_RE.match(s)
+    if unit_first:
+        hints.append(_PERIOD_WORDS[unit_first.group(1)])
+        s = s[unit_first.end():]
     s = s.strip(_EDGE_PUNCT)
 
     if not re.search(r"\d", s):
-        rest, _, _ = _strip_prefixes(s)
-        if rest.strip(_PUNCT):
-            raise _wage_error(original, "unrecognised", "无法识别的薪资写法",
-                              "unrecognised wage notation")
-        if piece:
+        rest = _strip_prefixes(s)[0].strip(_PUNCT)
+        if not rest and piece:
             return Wage(None, None, "piece", months_per_year, True, original, notes=tuple(notes))
-        if negotiable:
+        if not rest and negotiable:
             return Wage(None, None, "negotiable", months_per_year, False, original,
                         notes=tuple(n for n in notes if n != "面议"))
-        raise _wage_error(original, "unrecognised", "没有金额，也不是“面议”或“计件”",
-                          "no amount, and not 'negotiable' or 'piece rate'")
+        if _CN_NUMERALS.search(rest) or (rest and not _CJK.search(rest)):
+            raise _wage_error(original, "unrecognised", "无法识别的薪资写法",
+                              "unrecognised wage notation")
+        # "多劳多得", "待遇优厚": words with no amount are kept as written, nothing guessed.
+        return Wage(None, None, "text", months_per_year, piece, original, notes=tuple(notes))
 
     # Trailing qualifier and period, in either order: "4000元以上/月", "4000元/月以上".
     qualifier: str | None = None
@@ -299,7 +317,9 @@ def parse_wage(text: str | int | float | None) -> Wage:
         )
     amount_min: Decimal | None = _tidy(low)
     amount_max: Decimal | None = _tidy(high)
-    if b is None:
+    if b is None and reach:
+        amount_min = None  # "可达6500元以上": what the best-paid reach, not what all get
+    elif b is None:
         if qualifier in _OPEN_UP or (qualifier is None and (base or _COMMISSION & set(extras))):
             amount_max = None
         elif qualifier in _OPEN_DOWN:

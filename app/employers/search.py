@@ -29,6 +29,15 @@ from .skills import taxonomy
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 
 
+# Titles and employer names repeat across a partner's sheet: their pinyin is memoised.
+_pinyin = lru_cache(maxsize=8192)(to_pinyin)
+
+
+@lru_cache(maxsize=8192)
+def _fold(text: str) -> str:
+    return fold(text)
+
+
 def build_search_text(job: Job, employer_name: str) -> str:
     """The folded text a board search looks through for one opening."""
     tax = taxonomy()
@@ -43,8 +52,8 @@ def build_search_text(job: Job, employer_name: str) -> str:
         skill = tax.get(code)
         if skill is not None and code != job.occupation_code:
             parts.append(skill.name)
-    text = " ".join(dict.fromkeys(fold(p) for p in parts if p and fold(p)))
-    pys = " ".join(dict.fromkeys(to_pinyin(p) for p in pinyin if p))
+    text = " ".join(dict.fromkeys(f for f in map(_fold, filter(None, parts)) if f))
+    pys = " ".join(dict.fromkeys(_pinyin(p) for p in pinyin if p))
     tokens = " ".join(f"#{c}#" for c in dict.fromkeys(codes))
     return f"{text} {pys} {tokens}".strip()
 

@@ -6,6 +6,7 @@ Rule violations raise ``DomainError`` with a translated message and the field at
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -199,6 +200,52 @@ def update_employer(employer: Employer, data: EmployerData, by: User) -> Employe
                   detail={"old_name": old_name, "new_name": employer.name})
     audit("employer_update", employer, user=by)
     return employer
+
+
+_BRACKETS = str.maketrans({"[": "(", "]": ")", "【": "(", "】": ")", "〔": "(", "〕": ")",
+                           "〖": "(", "〗": ")", "{": "(", "}": ")"})
+_NAME_SPACES_RE = re.compile(r"[\s\u3000]+")
+
+
+def employer_name_key(name: str) -> str:
+    """An employer's name for exact comparison: NFKC (full-width （） and letters become
+    half-width), every bracket kind as (), no spaces, letters in lower case.
+    "东莞市 长安（精密）电子有限公司" and "东莞市长安(精密)电子有限公司" are one name."""
+    text = unicodedata.normalize("NFKC", name or "").translate(_BRACKETS)
+    return _NAME_SPACES_RE.sub("", text).casefold()
+
+
+def register_from_sheet(name: str, credit_code: str | None, source: str, by: User | None,
+                        *, detail: dict | None = None) -> Employer:
+    """An employer named on a partner's sheet of openings and not yet registered: recorded
+    as pending verification with the partner as its source, so an officer verifies it
+    (in bulk, :func:`verify_many`) before its openings can be published (flushes)."""
+    name = (name or "").strip()
+    if len(name) < 2:
+        raise DomainError(_("Enter the company name."), field="name")
+    employer = Employer(name=name[:128], credit_code=credit_code or None,
+                        status=EmployerStatus.pending.value, region="other",
+                        source=(source or "").strip()[:128],
+                        created_by_id=by.id if by else None)
+    db.session.add(employer)
+    db.session.flush()
+    audit("employer_create", employer, user=by,
+          detail={"credit_code": employer.credit_code, "source": employer.source,
+                  **(detail or {})})
+    return employer
+
+
+def verify_many(employer_ids: list[int], by: User) -> list[Employer]:
+    """Verify several pending employers at once (the officer's bulk check of employers
+    registered from partners' sheets); suspended or unknown ones are skipped (flushes)."""
+    if not employer_ids:
+        return []
+    done = []
+    for employer in db.session.scalars(sa.select(Employer).where(
+            Employer.id.in_(employer_ids),
+            Employer.status == EmployerStatus.pending.value).order_by(Employer.id)):
+        done.append(verify(employer, by))
+    return done
 
 
 def verify(employer: Employer, by: User) -> Employer:

@@ -5,13 +5,13 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
-from flask_wtf import FlaskForm
 
 from app.auth.models import Role
 from app.auth.scoping import get_visible_or_404, roles_required, visible, visible_codes
 from app.clock import today
 from app.errors_domain import DomainError
 from app.extensions import db
+from app.unit_of_work import action
 from app.vocabulary import OFFICERS, REGIONS
 
 from . import jobs as job_service
@@ -34,15 +34,6 @@ bp = Blueprint("employers", __name__, url_prefix="/employers", template_folder="
 init_display(bp)
 
 ANY = (*OFFICERS, "employer")
-
-
-def form_error(form: FlaskForm, exc: DomainError) -> None:
-    """Show a rule violation next to its field, or as a message when no field fits."""
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is not None:
-        field.errors = [*field.errors, exc.message]
-    else:
-        flash(exc.message, "danger")
 
 
 def _me():
@@ -75,14 +66,10 @@ def signup():
     form = SignupForm()
     form.fill_choices()
     if form.validate_on_submit():
-        try:
+        with action(form) as done:
             employer, user = service.sign_up(_employer_data(form), form.username.data,
                                              form.password.data)
-        except DomainError as exc:
-            db.session.rollback()
-            form_error(form, exc)
-        else:
-            db.session.commit()
+        if done:
             login_user(user)
             flash(_("Registered. You can prepare openings now; they can be published once an "
                     "officer has verified %(name)s.", name=employer.name), "success")
@@ -126,15 +113,14 @@ def create():
     form = OfficerEmployerForm()
     form.fill_choices()
     if form.validate_on_submit():
-        try:
+        with action(form) as done:
+            if form.username.data and not form.password.data:
+                raise DomainError(_("Give an initial password for the login."),
+                                  field="password")
             employer = service.create_employer(
                 _employer_data(form), _me(), verify_now=form.verify_now.data,
                 username=form.username.data or "", password=form.password.data or "")
-        except DomainError as exc:
-            db.session.rollback()
-            form_error(form, exc)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Employer %(name)s registered.", name=employer.name), "success")
             return redirect(url_for(".detail", employer_id=employer.id))
     return render_template("employers/form.html", form=form, employer=None)
@@ -163,13 +149,9 @@ def edit(employer_id: int):
             employer.province_code
     if form.validate_on_submit():
         status = employer.status
-        try:
+        with action(form) as done:
             service.update_employer(employer, _employer_data(form), _me())
-        except DomainError as exc:
-            db.session.rollback()
-            form_error(form, exc)
-        else:
-            db.session.commit()
+        if done:
             if employer.status != status:
                 flash(_("Saved. The company name changed, so an officer verifies it again; "
                         "until then your openings are not shown and no hire can be "
@@ -184,13 +166,9 @@ def _status_action(employer_id: int, fn, message: str):
     employer = get_visible_or_404(Employer, employer_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
+    with action() as done:
         fn(employer)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-    else:
-        db.session.commit()
+    if done:
         flash(message % {"name": employer.name}, "success")
     return redirect(url_for(".detail", employer_id=employer_id))
 
@@ -218,13 +196,9 @@ def suspend(employer_id: int):
     employer = get_visible_or_404(Employer, employer_id)
     form = SuspendForm()
     if form.validate_on_submit():
-        try:
+        with action() as done:
             service.suspend(employer, form.reason.data, _me())
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-        else:
-            db.session.commit()
+        if done:
             flash(_("%(name)s is suspended; its openings are off the board.",
                     name=employer.name), "warning")
     else:
@@ -302,13 +276,9 @@ def new_job(employer_id: int):
     form = JobForm()
     form.fill_choices()
     if form.validate_on_submit():
-        try:
+        with action(form) as done:
             job = job_service.create_job(employer, _job_data(form), _me())
-        except DomainError as exc:
-            db.session.rollback()
-            form_error(form, exc)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Opening saved."), "success")
             if request.form.get("publish"):
                 return _job_action(job.id, lambda j: job_service.publish_job(j, _me()),
@@ -335,13 +305,9 @@ def edit_job(job_id: int):
     if request.method == "GET":
         _fill_form(form, job)
     if form.validate_on_submit():
-        try:
+        with action(form) as done:
             job_service.update_job(job, _job_data(form), _me())
-        except DomainError as exc:
-            db.session.rollback()
-            form_error(form, exc)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Opening saved."), "success")
             return redirect(url_for(".job_detail", job_id=job.id))
     return render_template("employers/job_form.html", form=form, employer=job.employer,
@@ -352,13 +318,10 @@ def _job_action(job_id: int, fn, message: str, to_new: bool = False):
     job = get_visible_or_404(Job, job_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
+    with action() as done:
         result = fn(job)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
+    if not done:
         return redirect(url_for(".job_detail", job_id=job_id))
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for(".job_detail", job_id=result.id if to_new else job_id))
 
@@ -410,13 +373,9 @@ def classify(job_id: int):
     if not form.validate_on_submit():
         flash(_("Choose an occupation."), "danger")
         return redirect(url_for(".unclassified"))
-    try:
+    with action() as done:
         job_service.classify_job(job, form.occupation_code.data, _me())
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-    else:
-        db.session.commit()
+    if done:
         flash(_("%(title)s is classified as %(occupation)s.", title=job.title,
                 occupation=skill_label(job.occupation_code)), "success")
     return redirect(url_for(".unclassified"))
@@ -427,6 +386,8 @@ def register_blueprints(app) -> None:
     from app.board.views import bp as board_bp
 
     from . import importer, panels, views_import  # noqa: F401 - routes, importer, panels
+    from .cli import bp as jobs_cli
 
     app.register_blueprint(bp)
+    app.register_blueprint(jobs_cli)
     app.register_blueprint(board_bp)

@@ -1,10 +1,14 @@
 """Labour-cooperation import pages: upload a partner's list, map its columns, run it.
 
-The mapping step shows the file's own headers with a sample of rows; the officer says
-which column is the title, the wage, the place…; the choice is remembered for the
-employer (``Employer.import_mapping``) and, when named, for the partner
-(``PartnerMapping``), and offered first next time. Running, progress and the row report
-are the generic import pages (app/imports).
+A partner's sheet names each row's employer (用人单位, optionally its credit code):
+``/employers/import``. A list for one employer is uploaded from that employer's page
+(``/employers/<id>/import``); its rows need no employer column (a row that names one is
+still filed under the employer it names). The mapping step shows the file's own headers
+with a sample of rows; the officer says which column is the title, the wage, the place…;
+the choice is remembered for the employer (``Employer.import_mapping``) and, when named,
+for the partner (``PartnerMapping``), and offered first next time. Running, progress and
+the row report are the generic import pages (app/imports). Employers registered from a
+sheet wait on ``/employers/to-verify`` for an officer to verify them in bulk.
 """
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ from wtforms import BooleanField, StringField, SubmitField
 from wtforms.validators import Length, Optional
 
 from app.auth.audit import audit
-from app.auth.scoping import get_visible_or_404, roles_required
+from app.auth.scoping import get_visible_or_404, roles_required, visible
 from app.extensions import db
 from app.imports.models import ImportJob
 from app.imports.reading import (
@@ -34,15 +38,16 @@ from app.imports.reading import (
 from app.imports.runner import create_job, run_job, start_in_background
 from app.vocabulary import OFFICERS
 
-from .importer import COLUMNS, KIND, REQUIRED
-from .models import Employer, PartnerMapping
+from . import service
+from .importer import COLUMNS, KIND, REQUIRED, remembered_mapping
+from .models import Employer, EmployerStatus, Job, PartnerMapping
 from .views import _me, bp
 
 PREVIEW_ROWS = 3
 
 
 class UploadForm(FlaskForm):
-    """A partner's list of openings for one employer."""
+    """A partner's list of openings (for one employer, or naming each row's employer)."""
 
     file = FileField(_l("File (.xlsx or .csv)"), validators=[FileRequired()])
     partner = StringField(_l("Partner (optional)"), validators=[Optional(), Length(max=128)],
@@ -65,11 +70,21 @@ def preview_table(path: str, filename: str) -> tuple[list[str], list[list[str]]]
                         "%(expected)s.", expected="、".join(c.header for c in COLUMNS)))
 
 
+@bp.route("/import", methods=["GET", "POST"])
+@roles_required(*OFFICERS)
+def import_partner_sheet():
+    """Upload a partner's sheet of openings whose rows name their employers."""
+    return _upload(None)
+
+
 @bp.route("/<int:employer_id>/import", methods=["GET", "POST"])
 @roles_required(*OFFICERS)
 def import_jobs(employer_id: int):
     """Upload a labour-cooperation list of openings for an employer."""
-    employer = get_visible_or_404(Employer, employer_id)
+    return _upload(get_visible_or_404(Employer, employer_id))
+
+
+def _upload(employer: Employer | None):
     form = UploadForm()
     if form.validate_on_submit():
         upload = form.file.data
@@ -80,31 +95,28 @@ def import_jobs(employer_id: int):
         else:
             user = _me()
             job = create_job(KIND, upload.filename, upload.stream, user=user,
-                             area_code=user.area_code, employer_id=employer.id,
+                             area_code=user.area_code,
+                             employer_id=employer.id if employer else None,
                              options={"locale": str(get_locale()),
                                       "publish": bool(form.publish.data),
                                       "partner": (form.partner.data or "").strip()})
             audit("import_upload", job, detail={"kind": KIND, "file": job.filename,
-                                                "employer": employer.id})
+                                                "employer": employer.id if employer else None})
             db.session.commit()
             return redirect(url_for(".import_mapping", job_id=job.id))
     partners = db.session.scalars(sa.select(PartnerMapping.name).order_by(PartnerMapping.name))
-    recent = db.session.scalars(sa.select(ImportJob).where(
-        ImportJob.kind == KIND, ImportJob.employer_id == employer.id)
-        .order_by(ImportJob.id.desc()).limit(10)).all()
+    mine = (ImportJob.employer_id == employer.id if employer
+            else sa.and_(ImportJob.employer_id.is_(None), ImportJob.created_by_id == _me().id))
+    recent = db.session.scalars(sa.select(ImportJob).where(ImportJob.kind == KIND, mine)
+                                .order_by(ImportJob.id.desc()).limit(10)).all()
     return render_template("employers/import.html", form=form, employer=employer,
                            partners=partners.all(), columns=COLUMNS, recent=recent)
 
 
-def _initial_mapping(job: ImportJob, employer: Employer, headers: list[str]) -> list[str]:
-    remembered: dict[str, str] = {}
-    partner = (job.options or {}).get("partner")
-    if partner:
-        saved = db.session.scalar(sa.select(PartnerMapping).where(
-            PartnerMapping.name == partner))
-        remembered = dict(saved.mapping) if saved else {}
-    if not remembered:
-        remembered = dict(employer.import_mapping or {})
+def _initial_mapping(job: ImportJob, employer: Employer | None,
+                     headers: list[str]) -> list[str]:
+    remembered = remembered_mapping((job.options or {}).get("partner"),
+                                    employer.id if employer else None)
     auto = map_headers(headers, COLUMNS)
     return [remembered.get(h) if h in remembered else (auto[i] or "")
             for i, h in enumerate(headers)]
@@ -117,12 +129,13 @@ def import_mapping(job_id: int):
     job = get_visible_or_404(ImportJob, job_id)
     if job.kind != KIND or job.status != "queued" or not job.stored_path:
         return redirect(url_for("imports.job", job_id=job.id))
-    employer = get_visible_or_404(Employer, job.employer_id)
+    employer = get_visible_or_404(Employer, job.employer_id) if job.employer_id else None
     try:
         headers, samples = preview_table(job.stored_path, job.filename)
     except FileProblem as exc:
         flash(str(exc.message), "danger")
-        return redirect(url_for(".import_jobs", employer_id=employer.id))
+        return redirect(url_for(".import_jobs", employer_id=employer.id) if employer
+                        else url_for(".import_partner_sheet"))
     chosen = _initial_mapping(job, employer, headers)
     problems: list[str] = []
     if request.method == "POST":
@@ -134,7 +147,8 @@ def import_mapping(job_id: int):
         chosen = [request.form.get(f"map_{i}", "") for i in range(len(headers))]
         chosen = [k if k in keys else "" for k in chosen]
         labels = {c.key: c.header for c in COLUMNS}
-        missing = [labels[k] for k in sorted(REQUIRED) if k not in chosen]
+        needed = REQUIRED | ({"employer"} if employer is None else set())
+        missing = [labels[k] for k in sorted(needed) if k not in chosen]
         if missing:
             problems.append(_("Say which column holds: %(fields)s.", fields="、".join(missing)))
         doubled = sorted({labels[k] for k in chosen if k and chosen.count(k) > 1})
@@ -152,9 +166,10 @@ def import_mapping(job_id: int):
                            problems=problems, form=FlaskForm()), (422 if problems else 200)
 
 
-def _remember(job: ImportJob, employer: Employer, mapping: dict[str, str]) -> None:
+def _remember(job: ImportJob, employer: Employer | None, mapping: dict[str, str]) -> None:
     job.options = {**(job.options or {}), "mapping": mapping}
-    employer.import_mapping = mapping
+    if employer is not None:
+        employer.import_mapping = mapping
     partner = (job.options or {}).get("partner")
     if partner:
         saved = db.session.scalar(sa.select(PartnerMapping).where(
@@ -174,3 +189,51 @@ def _run(job: ImportJob) -> None:
         flash(_("The file is being imported; you can leave this page and come back."), "info")
     else:
         run_job(job)
+
+
+# ---- employers registered from partners' sheets ----------------------------------------------
+
+
+class VerifyForm(FlaskForm):
+    """Verify the ticked employers."""
+
+    submit = SubmitField(_l("Verify the selected employers"))
+
+
+@bp.route("/to-verify", methods=["GET", "POST"])
+@roles_required(*OFFICERS)
+def to_verify():
+    """Employers waiting for verification (those registered from partners' sheets first),
+    with a tick box each, verified in bulk; each verification is audited."""
+    form = VerifyForm()
+    source = request.args.get("source", "").strip()
+    if form.validate_on_submit():
+        ids = [int(v) for v in request.form.getlist("employer") if v.isdigit()]
+        done = service.verify_many(ids, _me())
+        if done:
+            audit("employer_verify_bulk", None, target_type="Employer",
+                  detail={"employers": [e.id for e in done]})
+        db.session.commit()
+        if done:
+            flash(_("%(n)d employers verified; their openings can now be published.",
+                    n=len(done)), "success")
+        else:
+            flash(_("Tick the employers to verify."), "warning")
+        return redirect(url_for(".to_verify", source=source or None))
+    stmt = visible(sa.select(Employer), Employer, _me()).where(
+        Employer.status == EmployerStatus.pending.value)
+    if source:
+        stmt = stmt.where(Employer.source == source)
+    from_sheet = sa.case((Employer.source != "", 0), else_=1)
+    stmt = stmt.order_by(from_sheet, Employer.source, Employer.name, Employer.id)
+    listing = db.paginate(stmt, page=request.args.get("page", 1, type=int), per_page=100,
+                          error_out=False)
+    ids = [e.id for e in listing.items]
+    drafts = dict(db.session.execute(
+        sa.select(Job.employer_id, sa.func.count()).where(Job.employer_id.in_(ids))
+        .group_by(Job.employer_id)).all()) if ids else {}
+    sources = db.session.scalars(sa.select(Employer.source).distinct().where(
+        Employer.status == EmployerStatus.pending.value, Employer.source != "")
+        .order_by(Employer.source)).all()
+    return render_template("employers/to_verify.html", listing=listing, form=form,
+                           drafts=drafts, sources=sources, source=source)

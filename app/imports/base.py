@@ -82,6 +82,9 @@ class Importer(Protocol):
     def finish(self) -> None:
         """After the last batch, in the same transaction (e.g. duplicate checks)."""
 
+    # Optional: ``notes() -> list[str]``, translated sentences added to the job's summary
+    # after the counts (e.g. "12 employers were registered from the sheet").
+
 
 ImporterFactory = Callable[[], Importer]
 

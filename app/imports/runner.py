@@ -207,7 +207,7 @@ def _run(job: ImportJob, progress: Progress | None, commit_progress: bool,
     job.status = JobStatus.done.value
     job.phase = ""
     job.finished_at = job.heartbeat_at = utcnow()
-    job.message = _summary(job)
+    job.message = " ".join([_summary(job), *getattr(importer, "notes", list)()])
     _remove_file(job)
     db.session.commit()
     if progress:

@@ -57,7 +57,7 @@ class Proposal:
     jobs: list[Job]
     pairs: list[Pair]
     pool_size: int
-    capacity: dict[int, int]  # job id → places left
+    capacity: dict[int, int | None]  # job id → places left (None: no fixed head-count)
     unassigned: int = 0
     notes: list[str] = field(default_factory=list)
 
@@ -146,8 +146,8 @@ def propose(job_ids: list[int], worker_ids: list[int], user: User,
              for r, c, s in chosen]
     pairs.sort(key=lambda p: (p.job.id, -p.score))
     return Proposal(jobs=[by_id[j.id] for j in jprofiles], pairs=pairs,
-                    pool_size=len(profiles), capacity=dict(zip(
-                        [j.id for j in jprofiles], caps, strict=True)),
+                    pool_size=len(profiles), capacity={
+                        j.id: by_id[j.id].remaining for j in jprofiles},
                     unassigned=len(profiles) - len(pairs))
 
 
@@ -203,7 +203,7 @@ def accept(pairs: list[tuple[int, int]], user: User, today: date | None = None
             pair.problem = _("The worker is in more than one pair.")
         elif worker.status not in POOL_STATUSES:
             pair.problem = _("The worker is no longer seeking work.")
-        elif per_job[jid] > job.remaining:
+        elif job.remaining is not None and per_job[jid] > job.remaining:
             pair.problem = _("Only %(n)d places are left.", n=job.remaining)
         elif (wid, jid) in taken:
             pair.problem = _("Already referred to this opening.")

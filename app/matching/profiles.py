@@ -25,7 +25,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from app import freshness
-from app.employers.models import Employer, Job
+from app.employers.models import NO_FIXED_LIMIT, Employer, Job
 from app.extensions import db
 from app.matching.engine import JOB_KINDS, HeldCertificate, JobIndex, JobProfile, WorkerProfile
 from app.matching.models import WorkerSkill
@@ -81,7 +81,8 @@ def job_profile_from_row(row: sa.Row, today: date,
     county = row.county_code or ""
     return JobProfile(
         id=row.id, employer_id=row.employer_id, start_date=start, status="open",
-        openings_left=max(0, row.headcount - row.filled), age_min=row.age_min,
+        openings_left=(NO_FIXED_LIMIT if row.headcount is None
+                       else max(0, row.headcount - row.filled)), age_min=row.age_min,
         age_max=row.age_max,
         required_certificates=tuple(dict.fromkeys(row.required_certificates or ())),
         required_skills=required, preferred_skills=preferred,

@@ -14,7 +14,6 @@ from app import clock
 from app.auth.areas import area_name, county_choices
 from app.auth.scoping import get_visible_or_404, roles_required, visible
 from app.employers.models import Employer, Job
-from app.errors_domain import DomainError
 from app.extensions import db
 from app.placements.models import ACTIVE_REFERRAL, Referral
 from app.placements.models import LABELS as PLACEMENT_LABELS
@@ -22,6 +21,7 @@ from app.placements.service import confirm_hire, respond, withdraw
 from app.registry.models import Worker
 from app.registry.privacy import mask_id, mask_phone
 from app.templating import url_prefix
+from app.unit_of_work import action
 from app.vocabulary import OFFICERS
 
 from . import dispatch as dispatch_service
@@ -87,10 +87,6 @@ def _back(default: str) -> str:
     return target if target.startswith("/") and not target.startswith("//") else default
 
 
-def _flash_error(exc: DomainError) -> None:
-    flash(exc.message, "danger")
-
-
 # ---- a worker's openings ---------------------------------------------------------------
 
 
@@ -140,14 +136,10 @@ def refer_from_worker(worker_id: int):
     if job is None:
         abort(404)
     source = "trainee" if current_user.role == "trainee" else "officer"
-    try:
+    with action() as done:
         refer_worker(worker, job, by=current_user, source=source, note=form.note.data or "",
                      today=clock.today())
-    except DomainError as exc:
-        db.session.rollback()
-        _flash_error(exc)
-    else:
-        db.session.commit()
+    if done:
         flash(_("%(worker)s was referred to %(job)s.", worker=worker.name, job=job.title)
               if source == "officer" else _("Your request was sent to the employer."),
               "success")
@@ -167,16 +159,12 @@ def record_worker_placement(worker_id: int):
                 flash(str(e), "danger")
         return redirect(back)
     job = get_visible_or_404(Job, int(form.job_id.data))
-    try:
+    with action() as done:
         record_placement(worker, job, start_date=form.start_date.data,
                          monthly_wage=form.monthly_wage.data,
                          contract_months=form.contract_months.data, by=current_user,
                          today=clock.today())
-    except DomainError as exc:
-        db.session.rollback()
-        _flash_error(exc)
-    else:
-        db.session.commit()
+    if done:
         flash(_("The hire of %(worker)s was recorded.", worker=worker.name), "success")
     return redirect(back)
 
@@ -206,13 +194,9 @@ def refer_from_job(job_id: int):
     if not form.validate_on_submit() or not (form.worker_id.data or "").isdigit():
         abort(400)
     worker = get_visible_or_404(Worker, int(form.worker_id.data))
-    try:
+    with action() as done:
         refer_worker(worker, job, by=current_user, note=form.note.data or "", today=clock.today())
-    except DomainError as exc:
-        db.session.rollback()
-        _flash_error(exc)
-    else:
-        db.session.commit()
+    if done:
         flash(_("%(worker)s was referred to %(job)s.", worker=worker.name, job=job.title),
               "success")
     return redirect(_back(url_for(".job_candidates", job_id=job.id)))
@@ -233,7 +217,9 @@ def _job_choices(today: date) -> list[tuple[int, str]]:
         .where(Job.open_clause(today), Employer.status == "verified")
         .order_by(Employer.name, Job.id).limit(500))
     return [(r.id, _("%(employer)s · %(title)s (%(left)d places left)", employer=r.name,
-                     title=r.title, left=r.headcount - r.filled)) for r in rows]
+                     title=r.title, left=r.headcount - r.filled) if r.headcount is not None
+             else _("%(employer)s · %(title)s (several places)", employer=r.name,
+                    title=r.title)) for r in rows]
 
 
 @bp.route("/dispatch", methods=["GET", "POST"])
@@ -252,10 +238,8 @@ def dispatch():
             current_user, form.area_code.data or None,
             form.category.data if form.category.data in CATEGORIES else None,
             form.priority_only.data)))
-        try:
+        with action():
             proposal = dispatch_service.propose(form.jobs.data, pool, current_user, today)
-        except DomainError as exc:
-            _flash_error(exc)
     return render_template("matching/dispatch.html", form=form, proposal=proposal,
                            accept_form=AcceptDispatchForm(), review_again=False)
 
@@ -267,18 +251,13 @@ def dispatch_accept():
     form = AcceptDispatchForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with action() as done:
         pairs = dispatch_service.parse_pairs(form.pairs.data or [])
         referrals = dispatch_service.accept(pairs, current_user, clock.today())
-    except dispatch_service.DispatchError as exc:
-        db.session.rollback()
-        _flash_error(exc)
-        return _review_again(exc.pairs)
-    except DomainError as exc:
-        db.session.rollback()
-        _flash_error(exc)
+    if isinstance(done.error, dispatch_service.DispatchError):
+        return _review_again(done.error.pairs)
+    if not done:
         return redirect(url_for(".dispatch"))
-    db.session.commit()
     flash(_("%(n)d workers were referred.", n=len(referrals)), "success")
     return redirect(url_for(".employer_referrals", source="dispatch"))
 
@@ -342,14 +321,10 @@ def referral_respond(referral_id: int):
     form = RespondForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with action() as done:
         respond(referral, accept=form.action.data == "accept", by=current_user,
                 reason=form.reason.data or "")
-    except DomainError as exc:
-        db.session.rollback()
-        _flash_error(exc)
-    else:
-        db.session.commit()
+    if done:
         flash(_("Invited to interview.") if referral.status == "interview"
               else _("The candidate was declined."), "success")
     return redirect(_back(url_for(".employer_referrals")))
@@ -366,16 +341,12 @@ def referral_hire(referral_id: int):
             for e in errors:
                 flash(str(e), "danger")
         return redirect(_back(url_for(".employer_referrals")))
-    try:
+    with action() as done:
         confirm_hire(referral, start_date=form.start_date.data,
                      monthly_wage=form.monthly_wage.data,
                      contract_months=form.contract_months.data, by=current_user,
                      today=clock.today())
-    except DomainError as exc:
-        db.session.rollback()
-        _flash_error(exc)
-    else:
-        db.session.commit()
+    if done:
         flash(_("Hire confirmed: %(worker)s starts on %(day)s.", worker=referral.worker.name,
                 day=form.start_date.data.isoformat()), "success")
     return redirect(_back(url_for(".employer_referrals", status="hired")))
@@ -389,13 +360,9 @@ def referral_withdraw(referral_id: int):
     form = WithdrawForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with action() as done:
         withdraw(referral, by=current_user, reason=form.reason.data or "")
-    except DomainError as exc:
-        db.session.rollback()
-        _flash_error(exc)
-    else:
-        db.session.commit()
+    if done:
         flash(_("The referral was withdrawn."), "success")
     return redirect(_back(url_for(".worker_matches", worker_id=referral.worker_id)))
 

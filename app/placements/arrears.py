@@ -11,7 +11,8 @@ from app.clock import utcnow
 from app.employers.models import Employer
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db
-from app.registry.models import Worker, WorkerEvent
+from app.registry.models import Worker
+from app.registry.timeline import add_event
 
 from .followup_models import WageArrearsCase
 from .people import officers_for_area
@@ -40,9 +41,7 @@ def open_case(*, worker: Worker, placement, follow_up=None, by: User | None,
     if employer is not None:
         employer.arrears_open = True
     db.session.flush()
-    db.session.add(WorkerEvent(worker_id=worker.id, area_code=worker.area_code,
-                               kind="wage_arrears", detail={"case_id": case.id, "employer": name},
-                               by_user_id=by.id if by else None))
+    add_event(worker, "wage_arrears", {"case_id": case.id, "employer": name}, by=by)
     audit("arrears_open", case, user=by, detail={"employer": employer_id})
     for officer in officers_for_area(worker.area_code):
         notify_user(officer, "arrears_open", f"arrears:{case.id}:{officer.id}",
@@ -74,9 +73,8 @@ def resolve_case(case: WageArrearsCase, note: str, *, by: User) -> WageArrearsCa
             employer = db.session.get(Employer, case.employer_id)
             if employer is not None:
                 db.session.refresh(employer, ["arrears_open"])
-    db.session.add(WorkerEvent(worker_id=case.worker_id, area_code=case.area_code,
-                               kind="wage_arrears_resolved", detail={"case_id": case.id},
-                               by_user_id=by.id))
+    add_event(case.worker, "wage_arrears_resolved", {"case_id": case.id}, by=by,
+              area_code=case.area_code)
     audit("arrears_resolve", case, user=by)
     db.session.flush()
     return case

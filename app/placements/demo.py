@@ -61,7 +61,7 @@ def _place_workers(ctx: SeedContext, today: date) -> int:
             jobs = [j for j in jobs if j.id != job.id]
             continue
         placed += 1
-        if job.filled + 1 >= job.headcount:
+        if not job.has_places(2):
             jobs = [j for j in jobs if j.id != job.id]
     return placed
 

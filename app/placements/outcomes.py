@@ -16,7 +16,8 @@ from app.employers.models import Employer
 from app.employers.service import clean_credit_code
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db
-from app.registry.models import Household, HouseholdPlanEntry, Worker, WorkerEvent
+from app.registry.models import Household, HouseholdPlanEntry, Worker
+from app.registry.timeline import add_event
 from app.sql import lock_row
 
 from .arrears import open_case
@@ -89,8 +90,7 @@ def _validate(o: Outcome, placement: Placement, today: date) -> None:
 
 
 def _event(worker: Worker, kind: str, by: User | None, **detail: object) -> None:
-    db.session.add(WorkerEvent(worker_id=worker.id, area_code=worker.area_code, kind=kind,
-                               detail=detail, by_user_id=by.id if by else None))
+    add_event(worker, kind, detail, by=by)
 
 
 def record_outcome(fu: FollowUp, o: Outcome, *, by: User | None,

@@ -13,7 +13,8 @@ from app.employers.jobs import take_place
 from app.employers.models import Job
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db
-from app.registry.models import Worker, WorkerEvent
+from app.registry.models import Worker
+from app.registry.timeline import add_event
 from app.sql import lock_row
 
 from .followups import schedule_followups
@@ -21,8 +22,7 @@ from .models import ACTIVE_REFERRAL, Placement, Referral, ReferralStatus
 
 
 def _event(worker: Worker, kind: str, by: User | None, **detail: object) -> None:
-    db.session.add(WorkerEvent(worker_id=worker.id, area_code=worker.area_code, kind=kind,
-                               detail=detail, by_user_id=by.id if by else None))
+    add_event(worker, kind, detail, by=by)
 
 
 def _check_standing(job: Job) -> None:

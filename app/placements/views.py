@@ -23,10 +23,10 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.auth.audit import audit
 from app.auth.scoping import get_visible_or_404, roles_required, visible
 from app.clock import today
-from app.errors_domain import DomainError
 from app.extensions import db
 from app.registry.models import Worker
 from app.registry.privacy import can_see_full, shown_phone
+from app.unit_of_work import action
 from app.vocabulary import OFFICERS
 
 from . import charts, retention
@@ -81,18 +81,9 @@ def record(followup_id: int):
     fu = get_visible_or_404(FollowUp, followup_id)
     form = OutcomeForm()
     if fu.is_open and form.validate_on_submit():
-        try:
-            with db.session.begin_nested():  # a refused outcome leaves nothing behind
-                record_outcome(fu, _outcome(form), by=current_user, today=today())
-        except DomainError as exc:
-            field = getattr(form, exc.field or "", None)
-            if field is not None and hasattr(field, "errors"):
-                field.errors = [*field.errors, exc.message]
-            else:
-                flash(exc.message, "danger")
-            db.session.refresh(fu)
-        else:
-            db.session.commit()
+        with action(form) as done:  # a refused outcome leaves nothing behind
+            record_outcome(fu, _outcome(form), by=current_user, today=today())
+        if done:
             if fu.is_open:
                 flash(_("Attempt recorded: %(n)s without reaching the worker.",
                         n=fu.failed_attempts), "warning")
@@ -160,13 +151,9 @@ def resolve(case_id: int):
     if not form.validate_on_submit():
         flash(_("Describe how the case was resolved."), "danger")
         return redirect(url_for(".arrears"))
-    try:
-        with db.session.begin_nested():
-            resolve_case(case, form.resolution_note.data, by=current_user)
-    except DomainError as exc:
-        flash(exc.message, "danger")
-    else:
-        db.session.commit()
+    with action() as done:
+        resolve_case(case, form.resolution_note.data, by=current_user)
+    if done:
         flash(_("Case resolved."), "success")
     return redirect(url_for(".arrears"))
 

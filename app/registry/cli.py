@@ -4,14 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import sqlalchemy as sa
 
-from app.auth.models import User
-from app.extensions import db
-from app.imports.reading import FileProblem, check_upload_name
-from app.imports.report import error_report
-from app.imports.runner import create_job, run_job
-from app.vocabulary import OFFICERS
+from app.imports.cli import cli_user, run_from_cli
 
 from .roster import KIND
 from .views import bp
@@ -24,31 +18,4 @@ from .views import bp
               help="Write the rows with problems to this .xlsx file.")
 def import_command(path: Path, username: str | None, report_path: Path | None) -> None:
     """Import a roster (.xlsx or .csv) with a progress bar."""
-    try:
-        check_upload_name(path.name)
-    except FileProblem as exc:
-        raise click.ClickException(str(exc.message)) from exc
-    user = None
-    if username:
-        user = db.session.scalar(sa.select(User).where(User.username == username))
-        if user is None or user.role not in OFFICERS:
-            raise click.ClickException(f"no officer or admin named {username!r}")
-    job = create_job(KIND, path.name, path, user=user,
-                     area_code=user.area_code if user and user.role == "officer" else None,
-                     options={"locale": "zh"})
-    db.session.commit()
-    with click.progressbar(length=1, label=f"import #{job.id}", show_pos=True) as bar:
-        def progress(done: int, total: int) -> None:
-            bar.length = max(total, done, 1)
-            bar.update(done - bar.pos)
-
-        job = run_job(job, progress=progress)
-    click.echo(job.message)
-    if job.status == "failed":
-        raise click.ClickException("nothing was imported")
-    if job.bad and report_path:
-        report_path.write_bytes(error_report(job))
-        click.echo(f"rows with problems written to {report_path}")
-    elif job.bad:
-        for error in (job.errors or [])[:20]:
-            click.echo(f"  row {error['row']}: {error['column']} {error['reason']}")
+    run_from_cli(KIND, path, cli_user(username), report_path=report_path)

@@ -24,6 +24,7 @@ from app.registry.models import (
     WorkerStatusChange,
     WorkHistory,
 )
+from app.registry.timeline import add_event
 from app.vocabulary import WORKER_REGIONS
 
 from .duplicates import flag_likely_duplicates
@@ -242,8 +243,7 @@ def seed_register(ctx: SeedContext) -> None:
     db.session.add(worker)
     db.session.flush()
     db.session.add(WorkerStatusChange(worker_id=worker.id, status="seeking", reason="演示数据"))
-    db.session.add(WorkerEvent(worker_id=worker.id, area_code="520526", kind="registered",
-                               detail={"status": "seeking"}))
+    add_event(worker, "registered", {"status": "seeking"}, area_code="520526")
     ctx.data["trainee_worker"] = worker
     ctx.user("trainee", "trainee", "王小芳 / trainee", worker_id=worker.id,
              display_name=worker.name)

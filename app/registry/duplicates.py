@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import aliased
 
+from app.auth.audit import audit
 from app.auth.models import User
 from app.auth.scoping import common_area_code, scope_condition
 from app.clock import utcnow
@@ -19,7 +20,8 @@ from app.errors_domain import ConflictError
 from app.extensions import db
 
 from .models import DuplicateFlag, Worker, WorkerCertificate, WorkerEvent, WorkHistory
-from .service import add_event, set_worker_status
+from .service import set_worker_status
+from .timeline import add_event
 
 REASONS = ("same_name_birth", "household_pinyin")
 CHUNK = 2000
@@ -102,6 +104,7 @@ def dismiss(flag: DuplicateFlag, by: User | None) -> None:
     flag.resolved_by_id = getattr(by, "id", None)
     flag.resolved_at = utcnow()
     db.session.flush()
+    audit("duplicate_dismiss", flag, user=by)
 
 
 def _check_open(flag: DuplicateFlag) -> None:
@@ -149,5 +152,6 @@ def merge(flag: DuplicateFlag, keep: Worker, by: User | None) -> Worker:
     ).values(status="merged", resolved_by_id=getattr(by, "id", None), resolved_at=utcnow())
         .execution_options(synchronize_session=False))
     add_event(keep, "merged", {"from": other.id, "name": other.name}, by=by)
+    audit("duplicate_merge", keep, user=by, detail={"merged": other.id, "flag": flag.id})
     db.session.expire(keep)
     return keep

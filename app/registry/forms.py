@@ -1,5 +1,9 @@
-"""Forms of the register; field checks beyond presence and length live in the services."""
+"""Forms of the register. A worker's field rules are ``validation.check_worker_fields``
+(the service, the API and the roster import judge by the same function); forms check
+presence and length, and the worker form runs the rules so their problems show at once."""
 from __future__ import annotations
+
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -20,6 +24,7 @@ from app.forms import MultiCheckboxField
 from app.vocabulary import JOB_KINDS, WORKER_REGIONS
 
 from .models import LABELS, Education, RiskCause, WorkerCategory, WorkerStatus
+from .validation import WORKER_FIELDS, check_worker_fields
 
 
 def _choices(kind: str, values: list[str]) -> list[tuple[str, object]]:
@@ -54,12 +59,10 @@ class WorkerForm(FlaskForm):
                                 description=_l("As the worker says it, e.g. 电焊、开叉车、做饭"),
                                 render_kw={"rows": 2})
     regions_acceptable = MultiCheckboxField(_l("Regions acceptable"), choices=_choices(
-        "region_pref", WORKER_REGIONS))
-    min_wage = IntegerField(_l("Lowest monthly wage (yuan)"), validators=[
-        Optional(), NumberRange(min=0, max=100000, message=_l(
-            "Enter a monthly wage in yuan between 0 and %(max)d.", max=100000))])
+        "region_pref", list(WORKER_REGIONS)))
+    min_wage = IntegerField(_l("Lowest monthly wage (yuan)"), validators=[Optional()])
     job_kinds_wanted = MultiCheckboxField(_l("Job kinds wanted"), choices=_choices(
-        "job_kind", JOB_KINDS))
+        "job_kind", list(JOB_KINDS)))
     available_from = DateField(_l("Available from"), validators=[Optional()])
     care_duties = BooleanField(_l("Children or elders to care for at home (local work only)"))
     health_notes = TextAreaField(_l("Health or disability notes"),
@@ -67,6 +70,18 @@ class WorkerForm(FlaskForm):
     status = SelectField(_l("Status"), choices=_choices(
         "status", [s.value for s in WorkerStatus]), default="seeking")
     submit = SubmitField(_l("Save"))
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Presence and length, then the register's field rules (the same function the
+        service, the API and the roster import use): each problem lands on its field."""
+        valid = super().validate(extra_validators)
+        data = {f: getattr(self, f).data for f in WORKER_FIELDS if f in self}
+        for name, message in check_worker_fields(data, partial=True).problems.items():
+            field = self[name]
+            if not field.errors:
+                field.errors = [*field.errors, message]
+                valid = False
+        return valid
 
 
 class StatusForm(FlaskForm):

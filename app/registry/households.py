@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app import clock
+from app.auth.audit import audit
 from app.auth.models import Area, User
 from app.extensions import db
 
@@ -100,6 +101,7 @@ def create_household(data: Mapping[str, Any], by: User | None) -> Household:
     household = Household(**values)
     db.session.add(household)
     db.session.flush()
+    audit("household_create", household, user=by)
     return household
 
 
@@ -113,6 +115,7 @@ def update_household(household: Household, data: Mapping[str, Any], by: User | N
     for worker in household.workers:
         worker.area_code = household.area_code
     db.session.flush()
+    audit("household_update", household, user=by)
 
 
 def add_plan_entry(household: Household, text: str, entry_date: date | None,
@@ -126,6 +129,7 @@ def add_plan_entry(household: Household, text: str, entry_date: date | None,
                                author_id=getattr(by, "id", None))
     db.session.add(entry)
     db.session.flush()
+    audit("household_plan", household, user=by)
     return entry
 
 
@@ -178,4 +182,5 @@ def save_site(data: Mapping[str, Any], by: User | None,
     site.contact_officer_id = data.get("contact_officer_id") or None
     db.session.add(site)
     db.session.flush()
+    audit("site_save", site, user=by)
     return site

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.auth.audit import audit
 from app.auth.models import Area, User
 from app.auth.scoping import code_in_area
 
@@ -64,3 +65,8 @@ def init_privacy_templating(app: Any) -> None:
     app.jinja_env.filters.setdefault("mask_id", mask_id)
     app.jinja_env.filters.setdefault("mask_phone", mask_phone)
     app.jinja_env.globals.setdefault("can_see_full", can_see_full)
+
+
+def record_reveal(worker: Any, user: User | None) -> None:
+    """The worker's full ID number and phone were shown to ``user``: audit-logged."""
+    audit("worker_reveal", worker, user=user, detail={"fields": ["id_number", "phone"]})

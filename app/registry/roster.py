@@ -28,16 +28,9 @@ from app.vocabulary import JOB_KINDS, WORKER_REGIONS
 
 from .duplicates import flag_likely_duplicates
 from .models import Household, RelocationSite, Worker, WorkerEvent, WorkerStatusChange
-from .service import MAX_WAGE, user_may_use_area
-from .validation import (
-    FieldError,
-    check_working_age,
-    clean_text,
-    name_keys,
-    parse_id_number,
-    parse_name,
-    parse_phone,
-)
+from .service import new_worker_values, status_change_values, user_may_use_area
+from .timeline import event_values
+from .validation import FieldError, check_worker_fields, clean_text, wage_problem
 
 KIND = "roster"
 
@@ -169,7 +162,7 @@ def parse_date(value: Any) -> date:
 
 
 def parse_wage(value: Any) -> int:
-    """A monthly wage in yuan: a number, or text such as 4000 or 4000元."""
+    """A monthly wage in yuan: a number, or text such as 4000 or 4000元 (rounded)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         wage = value
     else:
@@ -178,10 +171,9 @@ def parse_wage(value: Any) -> int:
             wage = float(text)
         except ValueError:
             raise FieldError(_l("“%(value)s” is not an amount in yuan.", value=text)) from None
-    if not 0 <= wage <= MAX_WAGE:
-        raise FieldError(_l("Enter a monthly wage in yuan between 0 and %(max)d.",
-                            max=MAX_WAGE))
-    return int(round(wage))
+    if wage != wage or wage in (float("inf"), float("-inf")):
+        raise FieldError(wage_problem())
+    return int(round(wage))  # its range is the register's rule (check_worker_fields)
 
 
 def _id_cell(value: Any) -> Any:
@@ -195,6 +187,39 @@ def _id_cell(value: Any) -> Any:
                             "changed its last digits. Format the column as text and type "
                             "the number again."))
     return text
+
+
+# Cells as spreadsheets hold them → the plain values the register's rules judge.
+_CELLS: dict[str, Any] = {
+    "name": lambda v: v, "id_number": lambda v: _id_cell(v), "phone": lambda v: v,
+    "category": lambda v: _word("category", v), "education": lambda v: _word("education", v),
+    "regions_acceptable": lambda v: _words("region", v),
+    "job_kinds_wanted": lambda v: _words("job_kind", v),
+    "min_wage": lambda v: parse_wage(v), "available_from": lambda v: parse_date(v),
+    "care_duties": lambda v: bool(_word("bool", v)), "status": lambda v: _word("status", v),
+    "skills_text": lambda v: v, "health_notes": lambda v: v,
+}
+CELL_ORDER = ("name", "id_number", "phone", "category", "education", "regions_acceptable",
+              "job_kinds_wanted", "min_wage", "available_from", "care_duties", "status")
+REQUIRED_CELLS = ("name", "id_number")  # judged even when empty (the rules ask for them)
+
+
+def cell_values(row: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A roster row's filled cells as plain field values, and the cells that cannot be read
+    (column → message). An empty cell is left out: it never overwrites a stored value."""
+    data: dict[str, Any] = {}
+    problems: dict[str, Any] = {}
+    for key, read in _CELLS.items():
+        value = row.get(key)
+        if clean_text(value) == "":
+            if key in REQUIRED_CELLS:
+                data[key] = ""
+            continue
+        try:
+            data[key] = read(value)
+        except FieldError as exc:
+            problems[key] = exc.message
+    return data, problems
 
 
 class RosterImporter:
@@ -251,52 +276,15 @@ class RosterImporter:
         """Check one row; a dict of worker values, or RowErrors."""
         errors = RowErrors()
         rec: dict[str, Any] = {"line": line}
-
-        def field(key: str, fn: Any) -> None:
-            value = row.get(key)
-            if key not in row or value is None or clean_text(value) == "":
-                return
-            try:
-                fn(value)
-            except FieldError as exc:
-                errors.add(key, value, exc.message)
-
-        def name(v: Any) -> None:
-            rec["name"] = parse_name(v)
-            rec["name_pinyin"], rec["name_initials"] = name_keys(rec["name"])
-
-        def id_number(v: Any) -> None:
-            parsed = parse_id_number(_id_cell(v))
-            check_working_age(parsed)
-            rec.update(id_number=parsed.number, birth_date=parsed.birth_date, sex=parsed.sex)
-
-        def phone(v: Any) -> None:
-            rec["phone"] = parse_phone(v)
-            rec["phone_rev"] = rec["phone"][::-1]
-
-        if clean_text(row.get("name")) == "":
-            errors.add("name", row.get("name"), _l("Enter the name."))
-        if clean_text(row.get("id_number")) == "":
-            errors.add("id_number", row.get("id_number"), _l("Enter the resident ID number."))
-        field("name", name)
-        field("id_number", id_number)
-        field("phone", phone)
-        field("category", lambda v: rec.__setitem__("category", _word("category", v)))
-        field("education", lambda v: rec.__setitem__("education", _word("education", v)))
-        field("regions_acceptable",
-              lambda v: rec.__setitem__("regions_acceptable", _words("region", v)))
-        field("job_kinds_wanted",
-              lambda v: rec.__setitem__("job_kinds_wanted", _words("job_kind", v)))
-        field("min_wage", lambda v: rec.__setitem__("min_wage", parse_wage(v)))
-        field("available_from", lambda v: rec.__setitem__("available_from", parse_date(v)))
-        field("care_duties", lambda v: rec.__setitem__("care_duties",
-                                                       bool(_word("bool", v))))
-        field("status", lambda v: rec.__setitem__("status", _word("status", v)))
-        for key, limit in (("skills_text", 2000), ("health_notes", 2000)):
-            if clean_text(row.get(key)):
-                rec[key] = clean_text(row.get(key))[:limit]
-        if rec.get("care_duties"):
-            rec["regions_acceptable"] = ["local"]
+        data, problems = cell_values(row)
+        check = check_worker_fields(data, partial=True)  # the register's one set of rules
+        problems.update(check.problems)
+        for key in CELL_ORDER:
+            if key in problems:
+                errors.add(key, row.get(key), problems[key])
+        rec.update(check.values)
+        if "status" in data:
+            rec["status"] = data["status"]
         self._place(row, rec, errors)
         number = rec.get("id_number")
         if number and not errors:
@@ -393,9 +381,8 @@ class RosterImporter:
                 self.touched.append(old.id)
             if status and status != old.status:
                 updates.append({"id": old.id, "status": status, "status_changed_at": now})
-                status_changes.append({"worker_id": old.id, "status": status,
-                                       "changed_at": now, "reason": reason,
-                                       "by_user_id": self.user_id})
+                status_changes.append(status_change_values(
+                    old.id, status, reason=reason, by_user_id=self.user_id, at=now))
                 events.append(self._event(old.id, changes.get("area_code", old.area_code),
                                           "status", {"from": old.status, "to": status,
                                                      "reason": reason}, now))
@@ -408,9 +395,9 @@ class RosterImporter:
         if inserts:
             ids = _insert_ids(Worker.__table__, inserts, "id_number")
             for worker_id, values in zip(ids, inserts, strict=True):
-                status_changes.append({"worker_id": worker_id, "status": values["status"],
-                                       "changed_at": now, "reason": reason,
-                                       "by_user_id": self.user_id})
+                status_changes.append(status_change_values(
+                    worker_id, values["status"], reason=reason, by_user_id=self.user_id,
+                    at=now))
                 events.append(self._event(worker_id, values["area_code"], "registered",
                                           {"status": values["status"],
                                            "import": self.job_id}, now))
@@ -428,25 +415,14 @@ class RosterImporter:
 
     def _event(self, worker_id: int, area: str, kind: str, detail: dict,
                at: datetime) -> dict:
-        return {"worker_id": worker_id, "area_code": area, "kind": kind, "detail": detail,
-                "by_user_id": self.user_id, "at": at}
+        return event_values(worker_id, area, kind, detail, by_user_id=self.user_id, at=at)
 
     def _reject(self, result: ApplyResult, rec: dict, column: str, value: Any,
                 reason: str) -> None:
         result.rejected.setdefault(rec["line"], RowErrors()).add(column, value, reason)
 
     def _new_worker(self, rec: dict, now: datetime) -> dict:
-        values = {f: rec.get(f) for f in UPDATABLE}
-        values.update(
-            id_number=rec["id_number"], id_number_rev=rec["id_number"][::-1],
-            birth_date=rec["birth_date"], sex=rec["sex"], status=rec.get("status") or "seeking",
-            status_changed_at=now, created_at=now, updated_at=now,
-            category=rec.get("category") or "general", education=rec.get("education") or "junior",
-            skills_text=rec.get("skills_text") or "", health_notes=rec.get("health_notes") or "",
-            regions_acceptable=rec.get("regions_acceptable") or [],
-            job_kinds_wanted=rec.get("job_kinds_wanted") or [],
-            care_duties=bool(rec.get("care_duties")), preferred_language="zh")
-        return values
+        return new_worker_values(rec, status=rec.get("status") or "seeking", at=now)
 
     def _resolve_households(self, records: list[dict], result: ApplyResult) -> None:
         numbers = {r["household_number"] for r in records if r.get("household_number")}

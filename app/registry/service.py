@@ -14,35 +14,23 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.auth.audit import audit
 from app.auth.models import Area, User
 from app.auth.scoping import code_in_area
 from app.clock import utcnow
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db
-from app.vocabulary import JOB_KINDS, WORKER_REGIONS
 
 from .models import (
-    Education,
     Household,
     Worker,
-    WorkerCategory,
     WorkerCertificate,
-    WorkerEvent,
     WorkerStatus,
     WorkerStatusChange,
     WorkHistory,
 )
-from .validation import (
-    FieldError,
-    check_working_age,
-    clean_text,
-    name_keys,
-    parse_id_number,
-    parse_name,
-    parse_phone,
-)
-
-MAX_WAGE = 100_000
+from .timeline import add_event
+from .validation import check_worker_fields, clean_text
 
 
 class RegisterInvalid(DomainError):
@@ -63,17 +51,6 @@ class DuplicateIdNumber(ConflictError):
         self.existing = existing
 
 
-def add_event(worker: Worker, kind: str, detail: dict | None = None,
-              by: User | None = None, at: datetime | None = None) -> WorkerEvent:
-    """Add one line to the worker's activity timeline (flushes)."""
-    event = WorkerEvent(worker_id=worker.id, area_code=worker.area_code, kind=kind,
-                        detail=detail or {}, by_user_id=getattr(by, "id", None),
-                        at=at or utcnow())
-    db.session.add(event)
-    db.session.flush()
-    return event
-
-
 def set_worker_status(worker: Worker, status: str, reason: str = "",
                       by: User | None = None) -> bool:
     """Change a worker's status with a dated history entry and a timeline event.
@@ -90,11 +67,19 @@ def set_worker_status(worker: Worker, status: str, reason: str = "",
     worker.status = status
     worker.status_changed_at = now
     db.session.flush()
-    db.session.add(WorkerStatusChange(worker_id=worker.id, status=status, changed_at=now,
-                                      reason=(reason or "")[:256],
-                                      by_user_id=getattr(by, "id", None)))
+    db.session.add(WorkerStatusChange(**status_change_values(
+        worker.id, status, reason=reason, by_user_id=getattr(by, "id", None), at=now)))
     add_event(worker, "status", {"from": previous, "to": status, "reason": reason or ""},
               by=by, at=now)
+    return True
+
+
+def change_worker_status(worker: Worker, status: str, reason: str, by: User | None) -> bool:
+    """An officer changes a worker's status: :func:`set_worker_status`, audited."""
+    previous = worker.status
+    if not set_worker_status(worker, status, reason, by):
+        return False
+    audit("worker_status", worker, user=by, detail={"from": previous, "to": worker.status})
     return True
 
 
@@ -112,92 +97,30 @@ def user_may_use_area(user: User | None, code: str | None) -> bool:
     return user.role == "officer" and code_in_area(code, user.area)
 
 
-def _list_of(value: Any, allowed: tuple[str, ...], field: str, errors: dict) -> list[str]:
-    items = [v for v in (value or []) if v]
-    bad = [v for v in items if v not in allowed]
-    if bad:
-        errors[field] = _("Unknown choice: %(v)s", v=", ".join(map(str, bad)))
-    return [v for v in dict.fromkeys(items) if v in allowed]  # keeps the preference order
-
-
 def clean_worker_fields(data: Mapping[str, Any], user: User | None,
                         current: Worker | None = None) -> dict[str, Any]:
-    """Check and normalise worker fields (partial when ``current`` is given).
+    """Check and normalise worker fields (partial when ``current`` is given) by the one
+    set of field rules (``validation.check_worker_fields``) plus the household and county.
 
     Returns column values ready to set; raises RegisterInvalid listing every bad field.
     """
-    errors: dict[str, object] = {}
-    out: dict[str, Any] = {}
-
-    def check(field: str, fn: Any) -> None:
-        if field in data or current is None:
-            try:
-                fn(data.get(field))
-            except FieldError as exc:
-                errors[field] = exc.message
-
-    def name(v: Any) -> None:
-        out["name"] = parse_name(v)
-        out["name_pinyin"], out["name_initials"] = name_keys(out["name"])
-
-    def id_number(v: Any) -> None:
-        parsed = parse_id_number(v)
-        check_working_age(parsed)
-        out.update(id_number=parsed.number, id_number_rev=parsed.number[::-1],
-                   birth_date=parsed.birth_date, sex=parsed.sex)
-
-    def phone(v: Any) -> None:
-        out["phone"] = parse_phone(v)
-        out["phone_rev"] = out["phone"][::-1] if out["phone"] else None
-
-    check("name", name)
-    check("id_number", id_number)
-    check("phone", phone)
-
+    check = check_worker_fields(data, partial=current is not None,
+                                care_duties_now=bool(current and current.care_duties))
+    errors: dict[str, object] = dict(check.problems)
+    out = check.values
     if "household_id" in data or "area_code" in data or current is None:
         _place(data, user, current, out, errors)
-    if "category" in data or current is None:
-        value = data.get("category") or WorkerCategory.general.value
-        if value not in WorkerCategory.__members__:
-            errors["category"] = _("Unknown choice: %(v)s", v=value)
-        out["category"] = value
-    if "education" in data or current is None:
-        value = data.get("education") or Education.junior.value
-        if value not in Education.__members__:
-            errors["education"] = _("Unknown choice: %(v)s", v=value)
-        out["education"] = value
-    for field in ("skills_text", "health_notes"):
-        if field in data or current is None:
-            out[field] = clean_text(data.get(field))[:2000]
-    if "regions_acceptable" in data or current is None:
-        out["regions_acceptable"] = _list_of(data.get("regions_acceptable"), WORKER_REGIONS,
-                                             "regions_acceptable", errors)
-    if "job_kinds_wanted" in data or current is None:
-        out["job_kinds_wanted"] = _list_of(data.get("job_kinds_wanted"), JOB_KINDS,
-                                           "job_kinds_wanted", errors)
-    if "min_wage" in data or current is None:
-        wage = data.get("min_wage")
-        if wage in (None, ""):
-            out["min_wage"] = None
-        elif not isinstance(wage, int) or not 0 <= wage <= MAX_WAGE:
-            errors["min_wage"] = _("Enter a monthly wage in yuan between 0 and %(max)d.",
-                                   max=MAX_WAGE)
-        else:
-            out["min_wage"] = wage
-    if "available_from" in data or current is None:
-        value = data.get("available_from")
-        if value is not None and not isinstance(value, date):
-            errors["available_from"] = _("Enter a date such as 2025-03-01.")
-        out["available_from"] = value
-    if "care_duties" in data or current is None:
-        out["care_duties"] = bool(data.get("care_duties"))
-    care = out.get("care_duties", current.care_duties if current else False)
-    if care:
-        # Children or elders at home: only work within the own county is realistic.
-        out["regions_acceptable"] = ["local"]
     if errors:
-        raise RegisterInvalid(errors)
+        order = sorted(errors, key=lambda f: _FIELD_ORDER.index(f) if f in _FIELD_ORDER
+                       else len(_FIELD_ORDER))
+        raise RegisterInvalid({f: errors[f] for f in order})
     return out
+
+
+# The order problems are listed in (the first is the API's error message).
+_FIELD_ORDER = ("name", "id_number", "phone", "household_id", "area_code", "category",
+                "education", "regions_acceptable", "job_kinds_wanted", "min_wage",
+                "available_from")
 
 
 def _place(data: Mapping[str, Any], user: User | None, current: Worker | None,
@@ -221,14 +144,47 @@ def _place(data: Mapping[str, Any], user: User | None, current: Worker | None,
         out["area_code"] = code
 
 
+# Every column a new worker's checked fields fill (the rest are set by new_worker_values).
+WORKER_COLUMNS = ("name", "name_pinyin", "name_initials", "id_number", "id_number_rev",
+                  "birth_date", "sex", "phone", "phone_rev", "area_code", "household_id",
+                  "category", "education", "skills_text", "regions_acceptable", "min_wage",
+                  "job_kinds_wanted", "available_from", "care_duties", "health_notes")
+_NEW_WORKER = {"phone": None, "phone_rev": None, "household_id": None, "category": "general",
+               "education": "junior", "skills_text": "", "regions_acceptable": [],
+               "min_wage": None, "job_kinds_wanted": [], "available_from": None,
+               "care_duties": False, "health_notes": "", "preferred_language": "zh"}
+
+
+def new_worker_values(values: Mapping[str, Any], *, status: str,
+                      at: datetime) -> dict[str, Any]:
+    """Every column of a new worker from checked field values (a missing or empty one gets
+    its default): the one builder of a new worker, whether it comes from the form, the API
+    or a roster import's bulk insert."""
+    given = {k: v for k, v in values.items() if k in WORKER_COLUMNS and v not in (None, "")}
+    return {**_NEW_WORKER, "regions_acceptable": [], "job_kinds_wanted": [], **given,
+            "status": status, "status_changed_at": at, "created_at": at,
+            "updated_at": at}
+
+
+def status_change_values(worker_id: int, status: str, *, reason: str,
+                         by_user_id: int | None, at: datetime) -> dict[str, Any]:
+    """The column values of one dated status change (for a bulk insert, or the model)."""
+    return {"worker_id": worker_id, "status": status, "changed_at": at,
+            "reason": (reason or "")[:256], "by_user_id": by_user_id}
+
+
 def find_by_id_number(number: str) -> Worker | None:
     """The worker holding this ID number, if any."""
     return db.session.scalar(sa.select(Worker).where(Worker.id_number == number))
 
 
+def _via(detail: dict[str, Any], via: str | None) -> dict[str, Any]:
+    return {**detail, "via": via} if via else detail
+
+
 def create_worker(data: Mapping[str, Any], by: User | None, *,
-                  reason: str = "") -> Worker:
-    """Register a worker after checking every field (flushes)."""
+                  reason: str = "", via: str | None = None) -> Worker:
+    """Register a worker after checking every field (flushes; audited, ``via`` the API)."""
     values = clean_worker_fields(data, by)
     existing = find_by_id_number(values["id_number"])
     if existing is not None:
@@ -236,18 +192,18 @@ def create_worker(data: Mapping[str, Any], by: User | None, *,
     status = data.get("status") or WorkerStatus.seeking.value
     if status not in WorkerStatus.__members__:
         raise RegisterInvalid({"status": _("Unknown choice: %(v)s", v=status)})
-    worker = Worker(status=status, **values)
+    worker = Worker(**new_worker_values(values, status=status, at=utcnow()))
     db.session.add(worker)
     db.session.flush()
-    db.session.add(WorkerStatusChange(worker_id=worker.id, status=status,
-                                      changed_at=worker.status_changed_at,
-                                      reason=reason or _("Newly registered"),
-                                      by_user_id=getattr(by, "id", None)))
+    db.session.add(WorkerStatusChange(**status_change_values(
+        worker.id, status, reason=reason or _("Newly registered"),
+        by_user_id=getattr(by, "id", None), at=worker.status_changed_at)))
     add_event(worker, "registered", {"status": status}, by=by)
     from .duplicates import flag_likely_duplicates
 
     flag_likely_duplicates([worker.id])
     resolve_skills(worker)
+    audit("worker_create", worker, user=by, detail=_via({"area": worker.area_code}, via))
     return worker
 
 
@@ -263,8 +219,10 @@ TRACKED = ("name", "id_number", "phone", "household_id", "area_code", "category"
            "available_from", "care_duties", "health_notes")
 
 
-def update_worker(worker: Worker, data: Mapping[str, Any], by: User | None) -> list[str]:
-    """Change a worker's fields; returns the names of the fields that changed (flushes)."""
+def update_worker(worker: Worker, data: Mapping[str, Any], by: User | None, *,
+                  via: str | None = None) -> list[str]:
+    """Change a worker's fields; returns the names of the fields that changed (flushes;
+    a change is audited, ``via`` the API)."""
     values = clean_worker_fields(data, by, current=worker)
     if "id_number" in values and values["id_number"] != worker.id_number:
         existing = find_by_id_number(values["id_number"])
@@ -285,6 +243,7 @@ def update_worker(worker: Worker, data: Mapping[str, Any], by: User | None) -> l
             from .duplicates import flag_likely_duplicates
 
             flag_likely_duplicates([worker.id])
+        audit("worker_update", worker, user=by, detail=_via({"fields": changed}, via))
     return changed
 
 

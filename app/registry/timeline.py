@@ -1,13 +1,44 @@
-"""How timeline events read on the worker page; features add their kinds here."""
+"""The worker timeline: the one place its events are built, and how they read on the
+worker page (features add their kinds here).
+
+Services call :func:`add_event` (one row, flushes) or, when writing many rows in one
+statement, :func:`event_values`; nothing else builds a ``WorkerEvent``.
+"""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .models import LABELS, WorkerEvent
+from app.clock import utcnow
+from app.extensions import db
+
+from .models import LABELS, Worker, WorkerEvent
+
+if TYPE_CHECKING:
+    from app.auth.models import User
+
+
+def event_values(worker_id: int, area_code: str, kind: str, detail: dict | None = None, *,
+                 by_user_id: int | None = None, at: datetime | None = None) -> dict[str, Any]:
+    """The column values of one timeline event (for a bulk insert, or :func:`add_event`)."""
+    return {"worker_id": worker_id, "area_code": area_code, "kind": kind,
+            "detail": detail or {}, "by_user_id": by_user_id, "at": at or utcnow()}
+
+
+def add_event(worker: Worker, kind: str, detail: dict | None = None, *,
+              by: User | None = None, at: datetime | None = None,
+              area_code: str | None = None) -> WorkerEvent:
+    """Add one line to the worker's timeline (flushes). The event is seen in the worker's
+    area (``area_code``: the area a record of the event keeps, e.g. an arrears case's)."""
+    event = WorkerEvent(**event_values(worker.id, area_code or worker.area_code, kind, detail,
+                                       by_user_id=getattr(by, "id", None), at=at))
+    db.session.add(event)
+    db.session.flush()
+    return event
 
 Describer = Callable[[WorkerEvent], str]
 _KINDS: dict[str, tuple[Any, Describer | None]] = {}

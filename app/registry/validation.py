@@ -1,16 +1,20 @@
-"""Checking what officers type: resident ID numbers, mobile phones, names in pinyin.
+"""Checking what officers type: resident ID numbers, mobile phones, names in pinyin, and
+every rule of a worker's fields (:func:`check_worker_fields`).
 
-Pure functions (no database); the service, the forms and the roster importer share them,
-so a value is judged the same way wherever it comes from. Errors are ``FieldError`` with a
-translated message (lazy, so they render in the reader's language).
+Pure functions (no database, no request); the worker form, the register service (so the
+API) and the roster importer share them, so a value is judged the same way wherever it
+comes from. Errors are ``FieldError`` with a translated message (lazy, so they render in
+the reader's language); :func:`check_worker_fields` returns every problem by field.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 import phonenumbers
 from flask_babel import lazy_gettext as _l
@@ -20,8 +24,14 @@ from stdnum.cn import ric
 
 from app import clock
 from app.plaintext import invisible_characters
+from app.vocabulary import JOB_KINDS
+from app.vocabulary import WORKER_REGIONS as REGIONS
 
 MIN_WORKING_AGE = 16
+MAX_WAGE = 100_000  # yuan a month
+MAX_NOTES = 2000  # characters of skills and health notes
+CATEGORIES = ("relocated", "graduate", "returnee", "general")
+EDUCATION = ("none", "primary", "junior", "senior", "vocational", "college", "bachelor")
 
 
 class FieldError(ValueError):
@@ -187,3 +197,152 @@ def prefix_bounds(prefix: str, width: int) -> tuple[str, str]:
     linguistic collations ignore).
     """
     return prefix, prefix + "z" * max(1, width - len(prefix))
+
+
+# ---- a worker's fields: one rule per field -----------------------------------------------
+
+
+def wage_problem() -> Any:
+    """The message for a monthly wage out of range (the API's schema shows it too)."""
+    return _l("Enter a monthly wage in yuan between 0 and %(max)d.", max=MAX_WAGE)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A value a rule changed or dropped: what was given and what is kept (and why)."""
+
+    field: str
+    given: Any
+    kept: Any
+    reason: Any
+
+
+@dataclass
+class WorkerCheck:
+    """What :func:`check_worker_fields` found: column ``values`` ready to set, ``problems``
+    by field (nothing may be saved while there are any) and ``notes`` on values a rule
+    changed or dropped."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    problems: dict[str, Any] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return not self.problems
+
+
+WORKER_FIELDS = ("name", "id_number", "phone", "category", "education", "skills_text",
+                 "health_notes", "regions_acceptable", "job_kinds_wanted", "min_wage",
+                 "available_from", "care_duties")
+DEFAULTS = {"category": "general", "education": "junior"}  # for a new worker
+
+
+def check_worker_fields(data: Mapping[str, Any], *, partial: bool = False,
+                        care_duties_now: bool = False) -> WorkerCheck:
+    """Judge a worker's fields by the register's rules (the household and the county need
+    the database: the service and the importer check those).
+
+    ``data`` holds plain values (text, choice names, lists of names, a whole number of yuan,
+    a date, a bool). A new worker (``partial=False``) needs a name and an ID number, and
+    missing fields get their defaults; with ``partial`` only the fields in ``data`` are
+    judged (an edit, an import row's filled cells), ``care_duties_now`` being the stored
+    care duties when ``data`` does not say. ``notes`` lists values a rule changed or
+    dropped (the care-duties rule, text cut to length), for reports that show them.
+    """
+    check = WorkerCheck()
+    for name in WORKER_FIELDS:
+        if name in data or not partial:
+            try:
+                _RULES[name](data.get(name), check)
+            except FieldError as exc:
+                check.problems[name] = exc.message
+    if care_duties_rule(check.values, care_duties_now):
+        given = data.get("regions_acceptable")
+        if given and check.values.get("regions_acceptable") != ["local"]:
+            check.notes.append(Note("regions_acceptable", given, ["local"],
+                                    _l("Children or elders to care for at home (local work "
+                                       "only)")))
+        check.values["regions_acceptable"] = ["local"]
+    return check
+
+
+def care_duties_rule(values: Mapping[str, Any], care_duties_now: bool = False) -> bool:
+    """Whether the worker has children or elders to care for at home, which means local
+    work only (``regions_acceptable`` becomes ["local"])."""
+    return bool(values.get("care_duties", care_duties_now))
+
+
+def _name(value: Any, check: WorkerCheck) -> None:
+    name = parse_name(value)
+    pinyin, initials = name_keys(name)
+    check.values.update(name=name, name_pinyin=pinyin, name_initials=initials)
+
+
+def _id_number(value: Any, check: WorkerCheck) -> None:
+    parsed = parse_id_number(value)
+    check_working_age(parsed)
+    check.values.update(id_number=parsed.number, id_number_rev=parsed.number[::-1],
+                        birth_date=parsed.birth_date, sex=parsed.sex)
+
+
+def _phone(value: Any, check: WorkerCheck) -> None:
+    phone = parse_phone(value)
+    check.values.update(phone=phone, phone_rev=phone[::-1] if phone else None)
+
+
+def _choice(name: str, allowed: tuple[str, ...]) -> Callable[[Any, WorkerCheck], None]:
+    def rule(value: Any, check: WorkerCheck) -> None:
+        value = value or DEFAULTS.get(name)
+        if value not in allowed:
+            raise FieldError(_l("Unknown choice: %(v)s", v=value))
+        check.values[name] = value
+    return rule
+
+
+def _choices(name: str, allowed: tuple[str, ...]) -> Callable[[Any, WorkerCheck], None]:
+    def rule(value: Any, check: WorkerCheck) -> None:
+        items = [v for v in (value or []) if v]
+        bad = [v for v in items if v not in allowed]
+        if bad:
+            raise FieldError(_l("Unknown choice: %(v)s", v=", ".join(map(str, bad))))
+        check.values[name] = list(dict.fromkeys(items))  # keeps the preference order
+    return rule
+
+
+def _notes_text(name: str) -> Callable[[Any, WorkerCheck], None]:
+    def rule(value: Any, check: WorkerCheck) -> None:
+        text = clean_text(value)
+        check.values[name] = text[:MAX_NOTES]
+        if len(text) > MAX_NOTES:
+            check.notes.append(Note(name, text, text[:MAX_NOTES],
+                                    _l("Cut to %(n)d characters.", n=MAX_NOTES)))
+    return rule
+
+
+def _min_wage(value: Any, check: WorkerCheck) -> None:
+    if value in (None, ""):
+        check.values["min_wage"] = None
+    elif not isinstance(value, int) or not 0 <= value <= MAX_WAGE:
+        raise FieldError(wage_problem())
+    else:
+        check.values["min_wage"] = value
+
+
+def _available_from(value: Any, check: WorkerCheck) -> None:
+    if value is not None and not isinstance(value, date):
+        raise FieldError(_l("Enter a date such as 2025-03-01."))
+    check.values["available_from"] = value
+
+
+def _care_duties(value: Any, check: WorkerCheck) -> None:
+    check.values["care_duties"] = bool(value)
+
+
+_RULES: dict[str, Callable[[Any, WorkerCheck], None]] = {
+    "name": _name, "id_number": _id_number, "phone": _phone,
+    "category": _choice("category", CATEGORIES), "education": _choice("education", EDUCATION),
+    "skills_text": _notes_text("skills_text"), "health_notes": _notes_text("health_notes"),
+    "regions_acceptable": _choices("regions_acceptable", REGIONS),
+    "job_kinds_wanted": _choices("job_kinds_wanted", JOB_KINDS),
+    "min_wage": _min_wage, "available_from": _available_from, "care_duties": _care_duties,
+}

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, flash
+from flask import Blueprint, Flask
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from app.auth.areas import area_name
 from app.auth.models import User
-from app.errors_domain import DomainError
 
 from .models import LABELS
 from .privacy import init_privacy_templating
@@ -38,15 +36,6 @@ def labels(kind: str) -> dict[str, str]:
     return {value: str(text) for value, text in LABELS.get(kind, {}).items()}
 
 
-def form_errors(form: FlaskForm, exc: DomainError) -> None:
-    """Show a service's field errors next to the fields (others as a message)."""
-    errors = getattr(exc, "errors", None) or {exc.field or "": exc.message}
-    for field_name, message in errors.items():
-        field = getattr(form, field_name, None) if field_name else None
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, message]
-        else:
-            flash(message, "danger")
 
 
 def _init_templating(state: Any) -> None:

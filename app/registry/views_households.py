@@ -7,11 +7,10 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from app.auth.areas import county_choices
-from app.auth.audit import audit
 from app.auth.models import User
 from app.auth.scoping import area_filter, get_visible_or_404, roles_required, visible
-from app.errors_domain import DomainError
 from app.extensions import db
+from app.unit_of_work import action
 from app.vocabulary import OFFICERS
 
 from . import duplicates as dup_service
@@ -28,7 +27,7 @@ from .queries import (
     status_counts,
     zero_employment,
 )
-from .views import bp, form_errors, me
+from .views import bp, me
 
 HOUSEHOLD_FIELDS = ("number", "site_id", "area_code", "village", "head_name", "monitored",
                     "risk_causes", "per_capita_income")
@@ -73,14 +72,9 @@ def household_new():
     """Register a household."""
     form = _household_form()
     if form.validate_on_submit():
-        try:
+        with action(form) as done:
             household = hh_service.create_household(_household_data(form), me())
-        except DomainError as exc:
-            db.session.rollback()
-            form_errors(form, exc)
-        else:
-            audit("household_create", household)
-            db.session.commit()
+        if done:
             flash(_("Household %(number)s has been registered.", number=household.number),
                   "success")
             return redirect(url_for(".household", household_id=household.id))
@@ -95,14 +89,9 @@ def household_edit(household_id: int):
     household = get_visible_or_404(Household, household_id)
     form = _household_form(household)
     if form.validate_on_submit():
-        try:
+        with action(form) as done:
             hh_service.update_household(household, _household_data(form), me())
-        except DomainError as exc:
-            db.session.rollback()
-            form_errors(form, exc)
-        else:
-            audit("household_update", household)
-            db.session.commit()
+        if done:
             flash(_("Saved."), "success")
             return redirect(url_for(".household", household_id=household.id))
     code = 422 if request.method == "POST" else 200
@@ -135,14 +124,9 @@ def household_plan(household_id: int):
     household = get_visible_or_404(Household, household_id)
     form = PlanEntryForm()
     if form.validate_on_submit():
-        try:
+        with action(form) as done:
             hh_service.add_plan_entry(household, form.text.data, form.entry_date.data, me())
-        except DomainError as exc:
-            db.session.rollback()
-            form_errors(form, exc)
-        else:
-            audit("household_plan", household)
-            db.session.commit()
+        if done:
             flash(_("Added to the household's plan."), "success")
             return redirect(url_for(".household", household_id=household.id) + "#plan")
     return _household_page(household, plan_form=form, code=422)
@@ -155,14 +139,10 @@ def household_dependant(household_id: int):
     household = get_visible_or_404(Household, household_id)
     form = DependantForm()
     if form.validate_on_submit():
-        try:
+        with action(form) as done:
             hh_service.add_dependant(household, form.name.data, form.relation.data or "",
                                      form.birth_year.data, form.note.data or "")
-        except DomainError as exc:
-            db.session.rollback()
-            form_errors(form, exc)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Member added."), "success")
             return redirect(url_for(".household", household_id=household.id))
     return _household_page(household, dependant_form=form, code=422)
@@ -229,14 +209,10 @@ def _save_site(form: SiteForm, site: RelocationSite | None):
     data = {f.name: f.data for f in form if f.name not in ("csrf_token", "submit")}
     data["contact_officer_id"] = int(data["contact_officer_id"]) if str(
         data.get("contact_officer_id") or "").isdigit() else None
-    try:
+    with action(form) as done:
         saved = hh_service.save_site(data, me(), site)
-    except DomainError as exc:
-        db.session.rollback()
-        form_errors(form, exc)
+    if not done:
         return None
-    audit("site_save", saved)
-    db.session.commit()
     flash(_("Saved."), "success")
     return redirect(url_for(".site", site_id=saved.id))
 
@@ -291,10 +267,9 @@ def duplicate_resolve(flag_id: int):
     if not form.validate_on_submit() or form.action.data not in ("merge", "dismiss"):
         flash(_("Choose merge or dismiss."), "danger")
         return redirect(url_for(".duplicates"))
-    try:
+    with action() as done:
         if form.action.data == "dismiss":
             dup_service.dismiss(flag, me())
-            audit("duplicate_dismiss", flag)
             message = _("Marked as different people.")
         else:
             keep_id = int(form.keep.data) if (form.keep.data or "").isdigit() else 0
@@ -302,12 +277,8 @@ def duplicate_resolve(flag_id: int):
             other_id = flag.worker_b_id if keep.id == flag.worker_a_id else flag.worker_a_id
             get_visible_or_404(Worker, other_id)  # both records must be in the user's area
             dup_service.merge(flag, keep, me())
-            audit("duplicate_merge", keep, detail={"merged": other_id, "flag": flag.id})
             message = _("Records merged.")
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
+    if not done:
         return redirect(url_for(".duplicates"))
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for(".duplicates"))

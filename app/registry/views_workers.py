@@ -8,18 +8,17 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.auth.areas import county_choices
-from app.auth.audit import audit
 from app.auth.scoping import can_see, get_visible_or_404, roles_required, visible
-from app.errors_domain import DomainError
 from app.extensions import db
+from app.unit_of_work import action
 from app.vocabulary import OFFICERS
 
 from . import service
 from .forms import CertificateForm, StatusForm, WorkerForm, WorkHistoryForm
 from .models import DuplicateFlag, Household, RelocationSite, Worker, WorkerEvent
-from .privacy import can_see_full
+from .privacy import can_see_full, record_reveal
 from .queries import WorkerFilters, list_workers, site_select
-from .views import bp, form_errors, me
+from .views import bp, me
 
 WORKER_FIELDS = ("name", "id_number", "phone", "area_code", "category", "education",
                  "skills_text", "regions_acceptable", "min_wage", "job_kinds_wanted",
@@ -58,7 +57,10 @@ def _worker_data(form: WorkerForm) -> dict[str, Any] | None:
     return data
 
 
-def _duplicate_notice(exc: service.DuplicateIdNumber) -> dict[str, Any]:
+def _duplicate_notice(exc: Exception | None) -> dict[str, Any] | None:
+    """Where the registered holder of a refused ID number is (when the user may see it)."""
+    if not isinstance(exc, service.DuplicateIdNumber):
+        return None
     existing = exc.existing
     visible_to_me = can_see(existing, me())
     return {"url": url_for(".worker", worker_id=existing.id) if visible_to_me else None,
@@ -80,18 +82,10 @@ def worker_new():
         data = _worker_data(form)
         if data is not None:
             data["status"] = form.status.data
-            try:
+            with action(form) as done:
                 worker = service.create_worker(data, me())
-            except service.DuplicateIdNumber as exc:
-                db.session.rollback()
-                form.id_number.errors = [*form.id_number.errors, exc.message]
-                duplicate = _duplicate_notice(exc)
-            except DomainError as exc:
-                db.session.rollback()
-                form_errors(form, exc)
-            else:
-                audit("worker_create", worker, detail={"area": worker.area_code})
-                db.session.commit()
+            duplicate = _duplicate_notice(done.error)
+            if done:
                 flash(_("%(name)s has been registered.", name=worker.name), "success")
                 return redirect(url_for(".worker", worker_id=worker.id))
     status = 422 if request.method == "POST" else 200
@@ -113,19 +107,10 @@ def worker_edit(worker_id: int):
     if form.validate_on_submit():
         data = _worker_data(form)
         if data is not None:
-            try:
-                changed = service.update_worker(worker, data, me())
-            except service.DuplicateIdNumber as exc:
-                db.session.rollback()
-                form.id_number.errors = [*form.id_number.errors, exc.message]
-                duplicate = _duplicate_notice(exc)
-            except DomainError as exc:
-                db.session.rollback()
-                form_errors(form, exc)
-            else:
-                if changed:
-                    audit("worker_update", worker, detail={"fields": changed})
-                db.session.commit()
+            with action(form) as done:
+                service.update_worker(worker, data, me())
+            duplicate = _duplicate_notice(done.error)
+            if done:
                 flash(_("Saved."), "success")
                 return redirect(url_for(".worker", worker_id=worker.id))
     status = 422 if request.method == "POST" else 200
@@ -175,8 +160,8 @@ def worker_reveal(worker_id: int):
     worker = get_visible_or_404(Worker, worker_id)
     if not can_see_full(me(), worker):
         abort(403)
-    audit("worker_reveal", worker, detail={"fields": ["id_number", "phone"]})
-    db.session.commit()
+    with action():
+        record_reveal(worker, me())
     response = _worker_page(worker, reveal=True)
     return response
 
@@ -188,10 +173,10 @@ def worker_status(worker_id: int):
     worker = get_visible_or_404(Worker, worker_id)
     form = StatusForm()
     if form.validate_on_submit():
-        previous = worker.status
-        if service.set_worker_status(worker, form.status.data, form.reason.data or "", me()):
-            audit("worker_status", worker, detail={"from": previous, "to": worker.status})
-            db.session.commit()
+        with action() as done:
+            changed = service.change_worker_status(worker, form.status.data,
+                                                   form.reason.data or "", me())
+        if done and changed:
             flash(_("Status changed."), "success")
         return redirect(url_for(".worker", worker_id=worker.id))
     return _worker_page(worker, status_form=form, code=422)
@@ -204,14 +189,10 @@ def worker_certificate(worker_id: int):
     worker = get_visible_or_404(Worker, worker_id)
     form = CertificateForm()
     if form.validate_on_submit():
-        try:
+        with action(form) as done:
             service.add_certificate(worker, form.kind.data, form.number.data or "",
                                     form.issued_on.data, form.expires_on.data, by=me())
-        except DomainError as exc:
-            db.session.rollback()
-            form_errors(form, exc)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Certificate added."), "success")
             return redirect(url_for(".worker", worker_id=worker.id) + "#certificates")
     return _worker_page(worker, cert_form=form, code=422)
@@ -224,15 +205,11 @@ def worker_history(worker_id: int):
     worker = get_visible_or_404(Worker, worker_id)
     form = WorkHistoryForm()
     if form.validate_on_submit():
-        try:
+        with action(form) as done:
             service.add_work_history(worker, form.employer_name.data or "",
                                      form.job_title.data or "", form.place.data or "",
                                      form.start_date.data, form.end_date.data, by=me())
-        except DomainError as exc:
-            db.session.rollback()
-            form_errors(form, exc)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Job added."), "success")
             return redirect(url_for(".worker", worker_id=worker.id) + "#history")
     return _worker_page(worker, history_form=form, code=422)

@@ -21,7 +21,8 @@ from app.auth.service import AccountError, _recent_failures, create_user, passwo
 from app.clock import utcnow
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db
-from app.registry.models import Worker, WorkerEvent
+from app.registry.models import Worker
+from app.registry.timeline import add_event
 from app.training.models import ChangeReport, TraineeCode
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out over the phone
@@ -98,8 +99,7 @@ def _create_account(worker: Worker, password: str) -> User:
                            worker_id=worker.id, display_name=worker.name)
     except AccountError as exc:
         raise DomainError(str(exc), field="password") from exc
-    db.session.add(WorkerEvent(worker_id=worker.id, area_code=worker.area_code,
-                               kind="account_activated", detail={"username": user.username}))
+    add_event(worker, "account_activated", {"username": user.username})
     audit("trainee_activated", worker, user=user)
     return user
 
@@ -192,14 +192,11 @@ def report_change(worker: Worker, kind: str, *, by: User | None, employer_name: 
                           note=note.strip()[:512])
     db.session.add(report)
     db.session.flush()
-    db.session.add(WorkerEvent(worker_id=worker.id, area_code=worker.area_code,
-                               kind="trainee_report",
-                               detail={"report_id": report.id, "kind": kind,
-                                       "employer": report.employer_name,
-                                       "job_title": report.job_title,
-                                       "on_date": on_date.isoformat() if on_date else None,
-                                       "new_area_code": report.new_area_code},
-                               by_user_id=by.id if by else None))
+    add_event(worker, "trainee_report",
+              {"report_id": report.id, "kind": kind, "employer": report.employer_name,
+               "job_title": report.job_title,
+               "on_date": on_date.isoformat() if on_date else None,
+               "new_area_code": report.new_area_code}, by=by)
     audit("trainee_report", report, user=by, detail={"kind": kind})
     return report
 

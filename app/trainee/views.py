@@ -10,12 +10,12 @@ from app.auth.areas import county_choices
 from app.auth.audit import audit
 from app.auth.scoping import roles_required, visible
 from app.clock import today
-from app.errors_domain import DomainError
 from app.extensions import db
 from app.registry.models import Worker, WorkerEvent
 from app.training.forms import ActionForm, WithdrawForm
 from app.training.models import ChangeReport, Enrolment
 from app.training.service import waitlist_position
+from app.unit_of_work import action
 
 from .forms import ChangeReportForm, CodeActivationForm, IdentityActivationForm
 from .service import activate_with_code, activate_with_identity, report_change
@@ -37,15 +37,12 @@ def activate():
             f.phone.data, f.id_number.data, f.password.data, request.remote_addr or ""))):
         if not (form.submit.data and form.validate_on_submit()):
             continue
-        try:
+        # keep_failed: a refused attempt is kept, it counts towards the limit
+        with action(form, unfielded="form", keep_failed=True) as done:
             result = run(form)
-        except DomainError as exc:
-            db.session.commit()  # keep the failed attempt: it counts towards the limit
-            target = getattr(form, exc.field, None) if exc.field else None
-            (target.errors if target is not None else form.form_errors).append(exc.message)
-            status = exc.status
+        if not done:
+            status = done.error.status
             continue
-        db.session.commit()
         login_user(result.user)
         flash(_("Your account is ready. Your username is %(name)s.",
                 name=result.user.username), "success")
@@ -105,17 +102,13 @@ def report():
     form = ChangeReportForm()
     form.new_area_code.choices = county_choices(other_provinces=True)
     if form.validate_on_submit():
-        try:
+        with action() as done:
             report_change(worker, form.kind.data, by=current_user,
                           employer_name=form.employer_name.data or "",
                           job_title=form.job_title.data or "", on_date=form.on_date.data,
                           new_area_code=form.new_area_code.data or None,
                           note=form.note.data or "")
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-        else:
-            db.session.commit()
+        if done:
             flash(_("Sent. Your officer will confirm the change."), "success")
     else:
         flash(_("Please check the form."), "danger")

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 from flask import Blueprint
 
-from app.extensions import db
+from app.unit_of_work import cli_action
 
 from .catalog import COURSES_FILE, CatalogError, load_catalog, resolve_order_links
 
@@ -31,12 +31,8 @@ def _fail(exc: CatalogError) -> None:
               help="Fail when an order course's employer or opening is not registered yet.")
 def load(path: Path, strict_links: bool) -> None:
     """Validate the taxonomy and the courses; load them all-or-nothing, upserting by code."""
-    try:
+    with cli_action(errors=CatalogError, on_error=_fail):
         report = load_catalog(path, strict_links=strict_links)
-    except CatalogError as exc:
-        db.session.rollback()
-        _fail(exc)
-    db.session.commit()
     click.echo(f"courses: {len(report.added)} added, {len(report.changed)} changed, "
                f"{len(report.unchanged)} unchanged, {len(report.retired)} retired")
     if report.pending:
@@ -49,18 +45,14 @@ def load(path: Path, strict_links: bool) -> None:
               show_default=True)
 def check(path: Path) -> None:
     """Validate without writing anything."""
-    try:
+    with cli_action(errors=CatalogError, on_error=_fail, commit=False):
         report = load_catalog(path)
-    except CatalogError as exc:
-        db.session.rollback()
-        _fail(exc)
-    db.session.rollback()
     click.echo(f"ok: {len(report.added) + len(report.changed) + len(report.unchanged)} courses")
 
 
 @catalog.command("link")
 def link() -> None:
     """Link pending order courses to employers and openings registered since the load."""
-    linked, pending = resolve_order_links()
-    db.session.commit()
+    with cli_action():
+        linked, pending = resolve_order_links()
     click.echo(f"order links: {len(linked)} linked, {len(pending)} pending")

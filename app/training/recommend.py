@@ -144,8 +144,10 @@ def _order_places(course: Course, day: date) -> int:
     if not course.is_order:
         return 0
     if course.job is not None:
-        return min(course.committed_hires, course.job.remaining) if course.job.is_open_on(
-            day) else 0
+        if not course.job.is_open_on(day):
+            return 0
+        left = course.job.remaining  # None: no fixed head-count (若干)
+        return course.committed_hires if left is None else min(course.committed_hires, left)
     return course.committed_hires
 
 

@@ -23,11 +23,11 @@ from app.registry.models import (
     EDUCATION_RANK,
     Worker,
     WorkerCertificate,
-    WorkerEvent,
 )
 from app.registry.models import (
     LABELS as REGISTRY_LABELS,
 )
+from app.registry.timeline import add_event
 from app.sql import lock_row
 
 from .models import ACTIVE_ENROLMENT, Course, CourseSession, Enrolment, EnrolmentStatus
@@ -38,8 +38,7 @@ WAITLISTED = EnrolmentStatus.waitlisted.value
 
 def event(worker: Worker, kind: str, by: User | None, **detail: object) -> None:
     """Add a line to the worker's timeline."""
-    db.session.add(WorkerEvent(worker_id=worker.id, area_code=worker.area_code, kind=kind,
-                               detail=detail, by_user_id=by.id if by else None))
+    add_event(worker, kind, detail, by=by)
 
 
 def set_status(worker: Worker, status: str, reason: str, by: User | None) -> None:
@@ -147,6 +146,13 @@ def waitlist_position(enrolment: Enrolment) -> int | None:
 
 
 # ---- enrol / withdraw / complete ----------------------------------------------------------
+
+
+def invite(worker: Worker, session: CourseSession, *, by: User | None) -> None:
+    """Invite a worker to a session: the invitation appears on their page and timeline."""
+    event(worker, "course_invite", by, course=session.course.name, course_id=session.course_id,
+          session_id=session.id, start=session.start_date.isoformat())
+    audit("course_invite", worker, user=by, detail={"session": session.id})
 
 
 def enrol(worker: Worker, session: CourseSession, *, by: User | None, source: str = "self",

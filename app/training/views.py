@@ -10,16 +10,17 @@ from flask_login import current_user
 from app.auth.audit import audit
 from app.auth.scoping import get_visible_or_404, roles_required, visible
 from app.clock import today
-from app.errors_domain import DomainError
 from app.extensions import db
 from app.matching.taxonomy import default_taxonomy
 from app.registry.models import LABELS as REGISTRY_LABELS
 from app.registry.models import Worker
+from app.unit_of_work import action
 from app.vocabulary import OFFICERS
 
 from .forms import ActionForm, CompleteForm, HandleReportForm, WithdrawForm
 from .models import LABELS, ChangeReport, Course, CourseSession, Enrolment
-from .service import complete, eligibility_problems, enrol, event, waitlist_position
+from .service import complete, eligibility_problems, enrol, waitlist_position
+from .service import invite as invite_worker
 from .service import withdraw as withdraw_enrolment
 
 bp = Blueprint("training", __name__, url_prefix="/training", template_folder="templates")
@@ -126,13 +127,10 @@ def enrol_view(session_id: int):
     else:
         worker = get_visible_or_404(Worker, form.worker_id.data)
         source, back = "officer", url_for("training.session", session_id=s.id)
-    try:
+    with action() as done:
         e = enrol(worker, s, by=current_user, source=source)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
+    if not done:
         return redirect(request.referrer or back)
-    db.session.commit()
     if e.status == "enrolled":
         flash(_("Enrolled in %(course)s, starting %(start)s.",
                 course=s.course.label(str(get_locale())), start=s.start_date), "success")
@@ -151,11 +149,10 @@ def invite(session_id: int):
     if not form.validate_on_submit():
         abort(400)
     worker = get_visible_or_404(Worker, form.worker_id.data)
-    event(worker, "course_invite", current_user, course=s.course.name, course_id=s.course_id,
-          session_id=s.id, start=s.start_date.isoformat())
-    audit("course_invite", worker, detail={"session": s.id})
-    db.session.commit()
-    flash(_("%(name)s has been invited.", name=worker.name), "success")
+    with action() as done:
+        invite_worker(worker, s, by=current_user)
+    if done:
+        flash(_("%(name)s has been invited.", name=worker.name), "success")
     return redirect(url_for("training.session", session_id=s.id))
 
 
@@ -167,13 +164,9 @@ def withdraw(enrolment_id: int):
     form = WithdrawForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with action() as done:
         promoted = withdraw_enrolment(e, by=current_user, reason=form.reason.data or "")
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-    else:
-        db.session.commit()
+    if done:
         flash(_("Withdrawn."), "success")
         if promoted is not None and current_user.role != "trainee":
             flash(_("%(name)s moved up from the waiting list.", name=promoted.worker.name),
@@ -192,16 +185,13 @@ def complete_view(enrolment_id: int):
     if not form.validate_on_submit():
         flash(_("Choose the result."), "danger")
         return redirect(url_for("training.session", session_id=e.session_id))
-    try:
+    with action() as done:
         result = complete(e, passed=form.passed.data == "yes",
                           assessment=form.assessment.data or "",
                           certificate_number=form.certificate_number.data or "",
                           by=current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
+    if not done:
         return redirect(url_for("training.session", session_id=e.session_id))
-    db.session.commit()
     flash(_("Result recorded for %(name)s.", name=e.worker.name), "success")
     if result.referral is not None:
         flash(_("Referred to the ordering employer's opening."), "info")
@@ -260,13 +250,8 @@ def handle_report(report_id: int):
     form = HandleReportForm()
     if not form.validate_on_submit() or form.action.data not in ("confirm", "dismiss"):
         abort(400)
-    try:
+    with action(category="warning"):
         handle(report, confirmed=form.action.data == "confirm", by=current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "warning")
-    else:
-        db.session.commit()
     return redirect(url_for("training.reports"))
 
 
@@ -280,11 +265,8 @@ def issue_code(worker_id: int):
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with action(category="warning") as done:
         code = issue(worker, by=current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "warning")
+    if not done:
         return redirect(request.referrer or url_for("training.courses"))
-    db.session.commit()
     return render_template("training/code.html", worker=worker, code=code)

@@ -49,6 +49,7 @@ ACCESS: dict[str, set[str]] = {
     "employers.detail": STAFF | {EMPLOYER}, "employers.edit": STAFF | {EMPLOYER},
     "employers.verify": STAFF, "employers.suspend": STAFF, "employers.reinstate": STAFF,
     "employers.import_jobs": STAFF, "employers.import_mapping": STAFF,
+    "employers.import_partner_sheet": STAFF, "employers.to_verify": STAFF,
     "employers.my_jobs": {EMPLOYER}, "employers.new_job": STAFF | {EMPLOYER},
     "employers.job_detail": STAFF | {EMPLOYER}, "employers.edit_job": STAFF | {EMPLOYER},
     "employers.publish_job": STAFF | {EMPLOYER}, "employers.close_job": STAFF | {EMPLOYER},

@@ -67,6 +67,18 @@ WAGE_CASES: list[tuple[str | int, tuple[int | None, int | None, str, int, bool]]
     ("4000-6000元/月，包吃住", (4000, 6000, "month", 12, False)),
     ("4000-6000（可面议）", (4000, 6000, "month", 12, False)),
     ("底薪3000+提成", (3000, None, "month", 12, False)),
+    # As partners write them (issue #14, from real partner lists):
+    ("6000一9000元", (6000, 9000, "month", 12, False)),  # 一 (one) typed for a dash
+    ("1小时28元", (4872, 4872, "hour", 12, False)),  # unit first: 28 × 8 × 21.75
+    ("每小时19.5元", (3393, 3393, "hour", 12, False)),  # 19.5 × 8 × 21.75 = 3393
+    ("每天200元", (4350, 4350, "day", 12, False)),
+    ("可达6500元以上", (None, 6500, "month", 12, False)),  # what the best-paid reach
+    ("综合月薪6000-8000元，多劳多得", (6000, 8000, "month", 12, False)),
+    ("综合月薪5000元以上", (5000, None, "month", 12, False)),
+    ("保底+计件", (None, None, "piece", 12, True)),
+    ("保底3000+计件", (3000, None, "piece", 12, True)),
+    ("多劳多得", (None, None, "text", 12, False)),  # no amount: kept as written
+    ("工资高", (None, None, "text", 12, False)),
 ]
 
 
@@ -101,6 +113,15 @@ def test_piece_rate_per_piece_has_no_monthly_estimate() -> None:
     assert (wage.amount_min, wage.amount_unit) == (Decimal("0.5"), "piece")
 
 
+def test_words_without_an_amount_are_kept_not_guessed() -> None:
+    wage = parse_wage("多劳多得")
+    assert (wage.monthly_min, wage.monthly_max, wage.amount_unit, wage.original) == (
+        None, None, None, "多劳多得")
+    # a number written in Chinese characters is not read, and not taken as words either
+    with pytest.raises(ParseError):
+        parse_wage("月薪五千")
+
+
 def test_wage_notes_record_extras() -> None:
     assert parse_wage("4000-6000包吃住").notes == ("包吃住",)
     assert parse_wage("底薪3000+提成").notes == ("提成",)
@@ -121,7 +142,6 @@ WAGE_REJECTIONS: list[tuple[str | None, str]] = [
     ("0", "out_of_range"),
     ("12-20k·30薪", "out_of_range"),
     ("abc", "unrecognised"),
-    ("工资高", "unrecognised"),
     ("4000/6000", "unrecognised"),
     ("4000-", "unrecognised"),
     ("4000-6000-8000", "unrecognised"),
