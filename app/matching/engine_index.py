@@ -152,7 +152,8 @@ def _small_int(size: int) -> type:
 # Columns of JobIndex.ji and JobIndex.jf as the build loop writes them.
 _JI_COLUMNS = (J_STATIC, J_REGION, J_COUNTY, J_KIND, J_ELIG, J_START, J_UNCLASSIFIED, J_THR)
 _JF_COLUMNS = (JF_WAGE, JF_AMENITY)
-assert _JI_COLUMNS == tuple(range(J_THR + 1)) and _JF_COLUMNS == (0, 1)
+if _JI_COLUMNS != tuple(range(J_THR + 1)) or _JF_COLUMNS != (0, 1):  # also under python -O
+    raise RuntimeError("engine_index's ji/jf columns are out of step with engine_kernel")
 
 
 # ---- hard rules known at index build -------------------------------------------------------
