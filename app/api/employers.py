@@ -23,7 +23,7 @@ from app.employers import jobs as job_service
 from app.employers import service
 from app.employers.jobs import JobData
 from app.employers.models import Employer, EmployerStatus, Job, JobStatus
-from app.employers.skills import parse_skill_entries, resolve_occupation
+from app.employers.skills import parse_skill_entries
 from app.errors_domain import DomainError
 from app.registry.models import Education
 from app.vocabulary import JOB_KINDS, OFFICERS, REGIONS
@@ -412,10 +412,8 @@ def _job_data(base: JobData, patch: dict[str, Any]) -> JobData:
             values[name] = parse_skill_entries("\n".join(patch[name]), name)
     if "required_certificates" in patch:
         values["required_certificates"] = list(dict.fromkeys(patch["required_certificates"]))
-    data = JobData(**{**{f: getattr(base, f) for f in JOB_FIELDS}, **values})
-    if not data.occupation_code and "occupation_text" in patch:
-        data.occupation_code = resolve_occupation(data.occupation_text)
-    return data
+    # An empty occupation is resolved from the occupation text or the title (jobs._apply).
+    return JobData(**{**{f: getattr(base, f) for f in JOB_FIELDS}, **values})
 
 
 @bp.route("/jobs")

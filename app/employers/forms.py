@@ -133,6 +133,18 @@ class ActionForm(FlaskForm):
 
 
 
+class ClassifyForm(FlaskForm):
+    """Pick the occupation of an opening whose title named none (the officers' queue)."""
+
+    occupation_code = SelectField(_l("Occupation"), choices=[],
+                                  validators=[DataRequired(_l("Choose an occupation."))])
+    submit = SubmitField(_l("Classify"))
+
+    def fill_choices(self) -> None:
+        """Occupations grouped by category, with an empty first choice."""
+        self.occupation_code.choices = {"": [("", "—")], **dict(occupation_choices())}
+
+
 WAGE_BASES = [("month", _l("Monthly wage")), ("piece", _l("Piece rate")),
               ("negotiable", _l("Negotiable"))]
 KINDS = list(LABELS["job_kind"].items())

@@ -35,7 +35,6 @@ from app.errors_domain import DomainError, ParseError
 from app.extensions import db
 from app.imports.base import ApplyResult, Column, RowErrors, register_importer
 from app.imports.models import ImportJob
-from app.matching.taxonomy import fold
 from app.vocabulary import JobKind
 
 from . import jobs as job_service
@@ -187,21 +186,16 @@ def read_date(value: Any) -> date | None:
 
 
 def read_certificates(value: Any) -> list[str]:
-    """Certificate names ("焊工证、电工证") → codes; an unknown name is an error."""
+    """Certificate names ("焊工证、电工证、B2驾驶证") → codes; an unknown name is an error."""
     tax = taxonomy()
-    names: dict[str, str] = {}
-    for c in tax.certificates:
-        for n in (c.name, c.short_name, c.name_en, c.code):
-            if n:
-                names.setdefault(fold(n), c.code)
     codes = []
     for part in re.split(r"[,，、;；/\s]+", _text(value)):
         if not part:
             continue
-        code = names.get(fold(part))
-        if code is None:
+        cert = tax.find_certificate(part)
+        if cert is None:
             raise ValueError(_("Unknown certificate: %(c)s", c=part))
-        codes.append(code)
+        codes.append(cert.code)
     return list(dict.fromkeys(codes))
 
 

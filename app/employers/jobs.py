@@ -23,7 +23,7 @@ from app.vocabulary import JobKind
 from .models import Employer, EmployerStatus, Job, JobStatus
 from .search import build_search_text, refresh_search_text
 from .service import Placement, check_plain, guizhou_county, locate
-from .skills import check_certificates, check_occupation, check_skills
+from .skills import check_certificates, check_occupation, check_skills, resolve_occupation
 
 MIN_AGE, MAX_AGE = 16, 70
 MAX_MONTHLY_WAGE = 200_000
@@ -147,7 +147,10 @@ def _apply(job: Job, data: JobData, place: Placement | None = None) -> None:
     place = place or (Placement(None, None, None, "other")
                       if data.place_to_confirm and not data.area_code else locate(data.area_code))
     job.title = data.title.strip()
-    job.occupation_code = data.occupation_code or None
+    # The occupation chosen, else the trade the occupation text or the title names by
+    # words; none leaves the opening unclassified for an officer's queue.
+    job.occupation_code = (data.occupation_code or resolve_occupation(data.occupation_text)
+                           or resolve_occupation(data.title) or None)
     job.occupation_text = (data.occupation_text or "").strip()[:128]
     job.description = (data.description or "").strip()
     job.required_skills = list(data.required_skills)
@@ -291,6 +294,46 @@ def copy_job(job: Job, by: User) -> Job:
     copy = create_job(job.employer, data, by)
     audit("job_copy", copy, user=by, detail={"from": job.id})
     return copy
+
+
+UNCLASSIFIED_LIMIT = 300  # rows shown in the queue at once (oldest classified first)
+
+
+def unclassified_jobs(stmt: sa.Select, area: tuple[str, str] | None = None) -> list[Job]:
+    """Openings, among those ``stmt`` selects (the user's scope), that name no occupation
+    and no skill: their title resolved to nothing, so matching offers them to nobody on
+    skill until an officer classifies them. Drafts and open ones, oldest first.
+
+    ``area`` (an inclusive range of area codes, the officer's area) keeps the openings of
+    that area: the workplace lies in it, or the employer was registered by an officer or
+    an import of that area (a county office's partner lists name workplaces elsewhere).
+    """
+    if area is not None:
+        lo, hi = area
+        office = sa.select(User.id).where(User.area_code.between(lo, hi))
+        stmt = stmt.where(sa.or_(
+            Job.county_code.between(lo, hi), Job.city_code.between(lo, hi),
+            Job.employer_id.in_(sa.select(Employer.id)
+                                .where(Employer.created_by_id.in_(office)))))
+    stmt = (stmt.where(Job.occupation_code.is_(None),
+                       Job.status.in_((JobStatus.draft.value, JobStatus.open.value)))
+            .order_by(Job.created_at, Job.id).limit(UNCLASSIFIED_LIMIT * 2))
+    return [j for j in db.session.scalars(stmt) if j.unclassified][:UNCLASSIFIED_LIMIT]
+
+
+def classify_job(job: Job, occupation_code: str, by: User) -> Job:
+    """Give an unclassified opening its occupation (one click from the officers' queue);
+    it then matches normally. Audited with the title it was classified from (flushes)."""
+    if not occupation_code:
+        raise DomainError(_("Choose an occupation from the list."), field="occupation_code")
+    check_occupation(occupation_code)
+    before = job.occupation_code
+    job.occupation_code = occupation_code
+    db.session.flush()
+    refresh_search_text(job)
+    audit("job_classify", job, user=by,
+          detail={"title": job.title, "occupation": occupation_code, "before": before})
+    return job
 
 
 def expire_openings(day: date | None = None) -> int:

@@ -178,6 +178,12 @@ class Job(Model):
     )
 
     @property
+    def unclassified(self) -> bool:
+        """Names no occupation and no skill: waits for an officer to classify it."""
+        return not self.occupation_code and not self.required_skills \
+            and not self.preferred_skills
+
+    @property
     def unlimited(self) -> bool:
         """No fixed head-count (若干): hires never fill the opening."""
         return self.headcount is None

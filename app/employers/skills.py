@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.errors_domain import DomainError
 from app.matching.taxonomy import Taxonomy, default_taxonomy
-from app.matching.text import resolve, resolve_all, split_parts
+from app.matching.text import resolve, resolve_title, split_parts
 
 # The engine's scale, 1 beginner .. 5 expert (national levels run the other way round).
 LEVELS = {
@@ -133,11 +133,10 @@ def format_skill_entries(entries: list[dict]) -> str:
 
 
 def resolve_occupation(text: str) -> str | None:
-    """The taxonomy code for a free-text occupation when the resolver is confident and
-    finds exactly one (电子厂普工 names two and stays unclassified rather than guessed)."""
+    """The taxonomy code of the trade a free-text title or occupation names, by words (the
+    title's head: 电子厂普工 → 普工, 维护工程师 → none); None when it names no trade or the
+    resolver is not confident, and the opening then waits to be classified by an officer."""
     if not (text or "").strip():
         return None
-    hits = [h for h in resolve_all(text) if h.resolved]
-    if len({h.skill for h in hits}) != 1 or hits[0].confidence < 0.75:
-        return None
-    return hits[0].skill
+    hit = resolve_title(text)
+    return hit.skill if hit.resolved and hit.confidence >= 0.75 else None

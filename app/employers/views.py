@@ -6,7 +6,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
-from app.auth.scoping import get_visible_or_404, roles_required, visible
+from app.auth.models import Role
+from app.auth.scoping import get_visible_or_404, roles_required, visible, visible_codes
 from app.clock import today
 from app.errors_domain import DomainError
 from app.extensions import db
@@ -18,6 +19,7 @@ from . import service
 from .display import init_display
 from .forms import (
     ActionForm,
+    ClassifyForm,
     EditEmployerForm,
     JobForm,
     OfficerEmployerForm,
@@ -26,7 +28,7 @@ from .forms import (
 )
 from .jobs import JobData
 from .models import Employer, EmployerStatus, Job, JobStatus
-from .skills import format_skill_entries, parse_skill_entries, resolve_occupation
+from .skills import format_skill_entries, parse_skill_entries, resolve_occupation, skill_label
 
 bp = Blueprint("employers", __name__, url_prefix="/employers", template_folder="templates")
 init_display(bp)
@@ -36,6 +38,12 @@ ANY = (*OFFICERS, "employer")
 
 def _me():
     return current_user._get_current_object()
+
+
+def _my_area() -> tuple[str, str] | None:
+    """The officer's area as a code range; None for admins and officers of no area."""
+    me = _me()
+    return None if me.role != Role.officer.value or me.area is None else visible_codes(me)
 
 
 def _employer_data(form) -> service.EmployerData:
@@ -92,8 +100,10 @@ def officer_list():
         sa.select(Job.employer_id, sa.func.count()).where(
             Job.employer_id.in_([e.id for e in listing.items]),
             Job.open_clause(today())).group_by(Job.employer_id)).all())
+    to_classify = len(job_service.unclassified_jobs(visible(sa.select(Job), Job, _me()),
+                                                    _my_area()))
     return render_template("employers/list.html", listing=listing, counts=counts,
-                           status=status, region=region, q=q)
+                           status=status, region=region, q=q, to_classify=to_classify)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -226,7 +236,7 @@ def my_jobs():
 def _job_data(form: JobForm) -> JobData:
     """Turn the form into JobData; unknown skills raise DomainError for their field."""
     basis = form.wage_basis.data
-    occupation = form.occupation_code.data or resolve_occupation(form.occupation_text.data)
+    occupation = form.occupation_code.data or None  # else resolved from the text and title
     return JobData(
         title=form.title.data or "", area_code=form.area_code.data or None,
         place_detail=form.place_detail.data or "", occupation_code=occupation or None,
@@ -340,6 +350,36 @@ def copy_job(job_id: int):
     return _job_action(job_id, lambda j: job_service.copy_job(j, _me()),
                        _("Copied into a new draft. Check the dates and publish it."),
                        to_new=True)
+
+
+@bp.route("/jobs/unclassified")
+@roles_required(*OFFICERS)
+def unclassified():
+    """Openings in the officer's area whose title named no skill, each with a picker."""
+    jobs = job_service.unclassified_jobs(visible(sa.select(Job), Job, _me()), _my_area())
+    form = ClassifyForm()
+    form.fill_choices()
+    suggestions = {j.id: resolve_occupation(j.occupation_text or "") for j in jobs}
+    return render_template("employers/unclassified.html", jobs=jobs, form=form,
+                           suggestions=suggestions, limit=job_service.UNCLASSIFIED_LIMIT)
+
+
+@bp.route("/jobs/<int:job_id>/classify", methods=["POST"])
+@roles_required(*OFFICERS)
+def classify(job_id: int):
+    """Classify one opening from the queue; it then matches normally."""
+    job = get_visible_or_404(Job, job_id)
+    form = ClassifyForm()
+    form.fill_choices()
+    if not form.validate_on_submit():
+        flash(_("Choose an occupation."), "danger")
+        return redirect(url_for(".unclassified"))
+    with action() as done:
+        job_service.classify_job(job, form.occupation_code.data, _me())
+    if done:
+        flash(_("%(title)s is classified as %(occupation)s.", title=job.title,
+                occupation=skill_label(job.occupation_code)), "success")
+    return redirect(url_for(".unclassified"))
 
 
 def register_blueprints(app) -> None:

@@ -32,6 +32,11 @@ _REGION_EN = {"yrd": "the Yangtze River Delta", "prd": "the Pearl River Delta",
               "any": "anywhere"}
 _KIND_ZH = {"market": "市场岗位", "public_welfare": "公益性岗位", "work_relief": "以工代赈"}
 _COMPONENT = {key: i for i, key in enumerate(COMPONENTS)}
+_EDU_ZH = {"none": "不限", "primary": "小学", "junior": "初中", "senior": "高中",
+           "vocational": "中专", "college": "大专", "bachelor": "本科"}
+_EDU_EN = {"none": "no schooling", "primary": "primary school", "junior": "junior secondary",
+           "senior": "senior secondary", "vocational": "vocational school",
+           "college": "college (dazhuan)", "bachelor": "a bachelor's degree"}
 _KIND_EN = {"market": "market job", "public_welfare": "public-welfare post",
             "work_relief": "work-relief project"}
 
@@ -64,6 +69,10 @@ def _explain(key: str, value: float, job: JobProfile, worker: WorkerProfile, tax
              cfg: MatchConfig, is_local: bool) -> tuple[str, str]:
     pct = round(100 * value)
     if key == "skill":
+        if job.unclassified:
+            return ("技能匹配0%：岗位名称未对应任何工种（未分类），不按技能推荐",
+                    "Skill fit 0%: the opening is not classified yet (its title names no "
+                    "known trade), so it is offered to nobody on skill")
         if not job.required_skills:
             return (f"技能匹配{pct}%：岗位不要求特定技能",
                     f"Skill fit {pct}%: the opening asks for no particular skill")
@@ -194,6 +203,16 @@ def _not_available(job: JobProfile, worker: WorkerProfile, tax: Taxonomy,
                    f"date {job.start_date}")]
 
 
+def _education(job: JobProfile, worker: WorkerProfile, tax: Taxonomy,
+               cfg: MatchConfig) -> Sequence[Reason]:
+    need, held = job.min_education, worker.education
+    return (Reason("education",
+                   f"学历要求{_EDU_ZH.get(need, need)}及以上，本人为{_EDU_ZH.get(held, held)}"
+                   "（学历无法通过技能培训补足）",
+                   f"Requires {_EDU_EN.get(need, need)} or above; the worker has "
+                   f"{_EDU_EN.get(held, held)} (no training course makes up for schooling)"),)
+
+
 def _fixed(code: str, zh: str, en: str) -> ReasonText:
     reason = (Reason(code, zh, en),)
     return lambda job, worker, tax, cfg: reason
@@ -215,6 +234,7 @@ REASON_TEXT: dict[str, ReasonText] = {
     "cert_missing": _cert_missing,
     "cert_expired": _cert_expired,
     "skill_gap": _skill_gap,
+    "education": _education,
 }
 
 

@@ -31,6 +31,7 @@ from app.matching.engine_kernel import (
     J_START,
     J_STATIC,
     J_THR,
+    J_UNCLASSIFIED,
     JF_AMENITY,
     JF_WAGE,
     W_CARE,
@@ -41,6 +42,7 @@ from app.matching.engine_kernel import (
 )
 from app.matching.engine_types import (
     BIT,
+    EDUCATION_LEVELS,
     JOB_KINDS,
     JOB_REGIONS,
     JobProfile,
@@ -148,9 +150,10 @@ def _small_int(size: int) -> type:
 
 
 # Columns of JobIndex.ji and JobIndex.jf as the build loop writes them.
-_JI_COLUMNS = (J_STATIC, J_REGION, J_COUNTY, J_KIND, J_ELIG, J_START, J_THR)
+_JI_COLUMNS = (J_STATIC, J_REGION, J_COUNTY, J_KIND, J_ELIG, J_START, J_UNCLASSIFIED, J_THR)
 _JF_COLUMNS = (JF_WAGE, JF_AMENITY)
-assert _JI_COLUMNS == tuple(range(J_THR + 1)) and _JF_COLUMNS == (0, 1)
+if _JI_COLUMNS != tuple(range(J_THR + 1)) or _JF_COLUMNS != (0, 1):  # also under python -O
+    raise RuntimeError("engine_index's ji/jf columns are out of step with engine_kernel")
 
 
 # ---- hard rules known at index build -------------------------------------------------------
@@ -182,11 +185,17 @@ def _born_by(j: JobProfile) -> int:  # born after this day: younger than age_min
     return _minus_years(j.start_date, j.age_min).toordinal() if j.age_min else _NO_EXPIRY
 
 
+_EDU_UNKNOWN = max(EDUCATION_LEVELS.values()) + 1
+
 THRESHOLD_RULES: tuple[ThresholdRule, ...] = (
     ThresholdRule("age", _born_after, lambda w: w.birth_date.toordinal() - 1),
     ThresholdRule("age", lambda j: -_born_by(j), lambda w: -w.birth_date.toordinal()),
     ThresholdRule("not_available", lambda j: -j.start_date.toordinal(),
                   lambda w: -(w.available_from.toordinal() if w.available_from else 0)),
+    # Minimum education (高中 and 中专 are one level); a worker whose education is not
+    # known (or not a known code) is above every requirement: never ruled out on a guess.
+    ThresholdRule("education", lambda j: EDUCATION_LEVELS.get(j.min_education, 0),
+                  lambda w: EDUCATION_LEVELS.get(w.education, _EDU_UNKNOWN)),
 )
 
 
@@ -215,7 +224,7 @@ class JobIndex:
                 JOB_REGIONS.index(j.region) if j.region in JOB_REGIONS else 3,
                 _area(j.county, -2), JOB_KINDS.index(j.kind) if j.kind in JOB_KINDS else 0,
                 _area(j.eligible_county or j.county, -2), j.start_date.toordinal(),
-                *(value(j) for value in thresholds)])
+                int(j.unclassified), *(value(j) for value in thresholds)])
             jf_rows.append(((j.wage_min + (j.wage_max or j.wage_min)) / 2,
                             0.5 * j.housing + 0.5 * j.meals))
             retention.append(np.nan if j.employer_retention is None else j.employer_retention)

@@ -16,8 +16,11 @@ Data layout (built by :mod:`app.matching.engine_index`):
   certificates with a term their bit and last day (``exp_bit``, ``exp_day``: expiry is
   checked once per such certificate, not per required one); ``sk``/``lv`` skills, levels;
 - threshold rules: ``ji[:, J_THR + r] > wi[:, W_THR + r]`` rules a pair out with bit
-  ``thr_bit[r]`` (age, availability, ...; the table is ``THRESHOLD_RULES`` in
-  :mod:`app.matching.engine_index`);
+  ``thr_bit[r]`` (age, availability, minimum education, ...; the table is
+  ``THRESHOLD_RULES`` in :mod:`app.matching.engine_index`);
+- ``ji[:, J_UNCLASSIFIED]`` 1 for an opening whose title names no known trade yet: its
+  skill fit (and so its preferred fit, which falls back to it) is 0, not the
+  no-requirement fit;
 - pair rules with their own logic take their bit from ``pb[P_*]``.
 """
 
@@ -28,7 +31,7 @@ from typing import Any
 import numba as nb
 import numpy as np
 
-J_STATIC, J_REGION, J_COUNTY, J_KIND, J_ELIG, J_START, J_THR = range(7)
+J_STATIC, J_REGION, J_COUNTY, J_KIND, J_ELIG, J_START, J_UNCLASSIFIED, J_THR = range(8)
 W_COUNTY, W_KINDS, W_CARE, W_PRIORITY, W_THR = range(5)
 F_MIN_WAGE, F_POLICY, F_RV = 0, 1, 2  # F_RV + JOB_REGIONS index; F_RV + 4 = own county
 JF_WAGE, JF_AMENITY = 0, 1
@@ -166,6 +169,8 @@ def scan(jobs, all_jobs, workers, by_region, region_ends, region_county, ji, jf,
                                                  & (req_col[j, t] < col_skill.size))
                     if rw == 0:
                         fit = no_req_fit
+                    if ji[j, J_UNCLASSIFIED] != 0:  # offered to nobody on skill
+                        fit = np.float32(0.0)
                     if top and bb != 0:
                         continue
                     pref = np.float32(0.0)

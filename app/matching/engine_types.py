@@ -17,9 +17,14 @@ from app.vocabulary import JOB_KINDS, REGIONS
 JOB_REGIONS = REGIONS  # index = region code; 4 = worker's own county
 WORKER_CATEGORIES = ("relocated", "graduate", "returnee", "general")
 RULES = ("closed", "employer_suspended", "age", "region", "care_duties", "kind_ineligible",
-         "kind_unwanted", "not_available", "cert_missing", "cert_expired", "skill_gap")
+         "kind_unwanted", "not_available", "cert_missing", "cert_expired", "skill_gap",
+         "education")
 BIT = {code: 1 << i for i, code in enumerate(RULES)}
 FIXABLE_BY_TRAINING = frozenset({"cert_missing", "cert_expired", "skill_gap"})
+# Education codes (as stored on workers and openings) and their level: 高中 and 中专 are
+# the same stage, so either meets a requirement of the other.
+EDUCATION_LEVELS = {"none": 0, "primary": 1, "junior": 2, "senior": 3, "vocational": 3,
+                    "college": 4, "bachelor": 5}
 DEFAULT_WEIGHTS = {"skill": 40.0, "preferred": 5.0, "wage": 20.0, "region": 15.0,
                    "amenities": 5.0, "policy": 5.0, "employer": 10.0}
 
@@ -49,6 +54,7 @@ class WorkerProfile:
     available_from: date | None = None
     care_duties: bool = False  # must stay in own county
     category: str = "general"
+    education: str = ""  # highest completed (EDUCATION_LEVELS); "" = not known, never ruled out
     monitored_household: bool = False
     zero_employment_household: bool = False
 
@@ -81,6 +87,8 @@ class JobProfile:
     employer_wage_arrears: bool = False
     employer_retention: float | None = None  # share of placements still in work, 0..1
     title: str = ""
+    min_education: str = "none"  # EDUCATION_LEVELS code; a hard rule
+    unclassified: bool = False  # names no skill or occupation: no skill fit until classified
 
 
 @dataclass(frozen=True)

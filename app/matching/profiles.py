@@ -47,7 +47,7 @@ def _job_columns() -> list:
             Job.age_min, Job.age_max, Job.required_skills, Job.preferred_skills,
             Job.required_certificates, Job.occupation_code, Job.wage_min, Job.wage_max,
             Job.region, Job.county_code, Job.city_code, Job.province_code, Job.kind,
-            Job.eligibility_county_code, Job.housing, Job.meals,
+            Job.eligibility_county_code, Job.housing, Job.meals, Job.min_education,
             Employer.status.label("employer_status"), Employer.arrears_open]
 
 
@@ -95,6 +95,10 @@ def job_profile_from_row(row: sa.Row, today: date,
         employer_suspended=row.employer_status != "verified",
         employer_wage_arrears=bool(row.arrears_open),
         employer_retention=(retention or {}).get(row.employer_id), title=row.title,
+        min_education=row.min_education or "none",
+        # Names no occupation and no skill (its title resolved to none): waits for an
+        # officer to classify it and is offered to nobody on skill fit meanwhile.
+        unclassified=not required and not preferred,
     )
 
 
@@ -256,7 +260,7 @@ def _worker_columns() -> list:
     return [Worker.id, Worker.birth_date, Worker.area_code, Worker.household_id,
             Worker.category, Worker.regions_acceptable, Worker.min_wage,
             Worker.job_kinds_wanted, Worker.available_from, Worker.care_duties,
-            Worker.skills_text, Household.monitored]
+            Worker.skills_text, Worker.education, Household.monitored]
 
 
 def _profiles_from_rows(rows: Sequence[sa.Row]) -> list[WorkerProfile]:
@@ -301,7 +305,8 @@ def _worker_profile(r: sa.Row, skills: tuple, certs: tuple, zero: bool) -> Worke
         province=county[:2] + "0000", skills=skills, certificates=certs,
         min_wage=r.min_wage or 0, kinds=kinds, available_from=r.available_from,
         care_duties=bool(r.care_duties), category=r.category or "general",
-        monitored_household=bool(r.monitored), zero_employment_household=zero, **extra)
+        education=r.education or "", monitored_household=bool(r.monitored),
+        zero_employment_household=zero, **extra)
 
 
 def pool_condition() -> sa.ColumnElement[bool]:

@@ -53,7 +53,7 @@ REASON_LABELS = {
     "kind_ineligible": _l("Not eligible for this kind of post"),
     "kind_unwanted": _l("Kind of job not wanted"), "not_available": _l("Not available in time"),
     "cert_missing": _l("Certificate missing"), "cert_expired": _l("Certificate expired"),
-    "skill_gap": _l("Skill missing"),
+    "skill_gap": _l("Skill missing"), "education": _l("Education below the minimum"),
 }
 METHOD_LABELS = {
     "alias": _l("name or alias"), "contains": _l("contained"), "chars": _l("similar characters"),

@@ -25,10 +25,14 @@ CATEGORIES = frozenset({
     "crafts", "public_service", "health", "repair", "mining_energy",
 })
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+WORD_GROUPS = ("non_trades", "qualifiers")
 OCCUPATION_RE = re.compile(r"^\d-\d{2}-\d{2}-\d{2}$")
 # Chinese and ASCII punctuation plus symbols people paste from forms and chat apps.
 _PUNCT_RE = re.compile(r"[\s\u3000-\u303f\uff00-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
                        r"!-/:-@\[-`{-~·•—–…‘’“”]+")
+
+# Words around a certificate's name in openings and rosters: 持B2驾驶证, 有电工证优先.
+_CERT_FILLER_RE = re.compile(r"^(?:持有|持|具备|具有|需要|需|要求|必须有|有)|(?:者优先|优先|以上)$")
 
 T = TypeVar("T")
 
@@ -70,6 +74,7 @@ class Certificate:
     validity_years: int = 0  # 0 means no fixed term
     short_name: str = ""
     short_name_en: str = ""
+    aliases: tuple[str, ...] = ()  # names people write: 电工证, B2驾驶证, 叉车证
 
     @property
     def label_zh(self) -> str:
@@ -110,6 +115,12 @@ class Taxonomy:
 
     skills: tuple[Skill, ...]
     certificates: tuple[Certificate, ...]
+    # Words of job titles that are not trades (工程师, 设计师, 维护, 自动化): they keep a
+    # trade's name from being read inside them (维护工程师 never yields 护工).
+    non_trades: tuple[str, ...] = ()
+    # Employment forms (小时工, 学徒, 临时工): they qualify the trade named beside them and
+    # name none on their own.
+    qualifiers: tuple[str, ...] = ()
     _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -128,7 +139,13 @@ class Taxonomy:
         object.__setattr__(self, "_by_code", by_code)
         object.__setattr__(self, "_index", index)
         object.__setattr__(self, "_certs", certs)
+        cert_names: dict[str, str] = {}
+        for c in self.certificates:
+            for term in (c.code, c.name, c.short_name, c.name_en, c.short_name_en, *c.aliases):
+                if term:
+                    cert_names.setdefault(fold(term), c.code)
         object.__setattr__(self, "_names", names)
+        object.__setattr__(self, "_cert_names", cert_names)
         object.__setattr__(self, "_related", related)
 
     def __hash__(self) -> int:
@@ -172,6 +189,14 @@ class Taxonomy:
     def get_certificate(self, code: str) -> Certificate | None:
         """Return the certificate with this code, or None."""
         return self._certs.get(code)  # type: ignore[attr-defined]
+
+    def find_certificate(self, text: str) -> Certificate | None:
+        """The certificate a person means by ``text``: its code, full or short name, English
+        name or a common alias (电工证, B2驾驶证, 叉车证, 健康证), compared after folding."""
+        names = self._cert_names  # type: ignore[attr-defined]
+        key = fold(text)
+        code = names.get(key) or names.get(_CERT_FILLER_RE.sub("", key))
+        return self._certs[code] if code else None  # type: ignore[attr-defined]
 
     def lookup(self, term: str) -> Skill | None:
         """Return the skill whose name or alias equals ``term`` after folding."""
@@ -231,6 +256,26 @@ def _str_field(problems: list[Problem], file: str, entry: str, data: dict, name:
     return value
 
 
+def _check_names(problems: list[Problem], file: str, entry: str, code: str, own: list[str],
+                 aliases: object, owners: dict[str, str]) -> None:
+    """Names and aliases: a list of strings, each at least two characters after folding and
+    owned by one entry only (``owners`` maps folded names to the entry that has them)."""
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        problems.append(Problem(file, entry, "aliases", "must be a list of strings"))
+        aliases = []
+    for term in own + aliases:
+        key = fold(term)
+        if len(key) < 2:
+            problems.append(Problem(file, entry, "aliases",
+                                    f"{term!r} is shorter than two characters"))
+            continue
+        owner = owners.get(key)
+        if owner is not None and owner != code:
+            problems.append(Problem(file, entry, "aliases",
+                                    f"{term!r} is already a name or alias of {owner!r}"))
+        owners.setdefault(key, code)
+
+
 def validate_certificates(data: dict, file: str = "certificates.toml") -> list[Problem]:
     """Check the parsed certificates file; return problems (empty when clean)."""
     problems: list[Problem] = []
@@ -238,6 +283,7 @@ def validate_certificates(data: dict, file: str = "certificates.toml") -> list[P
     if not isinstance(entries, list) or not entries:
         return [Problem(file, "-", "certificate", "no [[certificate]] entries")]
     seen: set[str] = set()
+    names: dict[str, str] = {}
     for i, raw in enumerate(entries):
         entry = str(raw.get("code") or f"#{i + 1}")
         code = _str_field(problems, file, entry, raw, "code")
@@ -248,6 +294,8 @@ def validate_certificates(data: dict, file: str = "certificates.toml") -> list[P
         seen.add(code)
         for name in ("name", "name_en", "authority"):
             _str_field(problems, file, entry, raw, name)
+        own = [raw[k] for k in ("name", "short_name") if isinstance(raw.get(k), str)]
+        _check_names(problems, file, entry, code, own, raw.get("aliases", []), names)
         years = raw.get("validity_years")
         if not isinstance(years, int) or isinstance(years, bool) or years < 0:
             problems.append(Problem(file, entry, "validity_years",
@@ -293,21 +341,8 @@ def validate_skills(data: dict, cert_codes: set[str], file: str = "skills.toml")
             if isinstance(cert, dict) and not isinstance(cert.get("required", False), bool):
                 problems.append(Problem(file, entry, f"certificates[{j}]",
                                         "required must be true or false"))
-        aliases = raw.get("aliases", [])
-        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-            problems.append(Problem(file, entry, "aliases", "must be a list of strings"))
-            aliases = []
-        for term in ([name] if name else []) + aliases:
-            key = fold(term)
-            if len(key) < 2:
-                problems.append(Problem(file, entry, "aliases",
-                                        f"{term!r} is shorter than two characters"))
-                continue
-            owner = term_owner.get(key)
-            if owner is not None and owner != code:
-                problems.append(Problem(file, entry, "aliases",
-                                        f"{term!r} is already a name or alias of {owner!r}"))
-            term_owner.setdefault(key, code)
+        _check_names(problems, file, entry, code, [name] if name else [],
+                     raw.get("aliases", []), term_owner)
         for j, rel in enumerate(raw.get("related", [])):
             where = f"related[{j}]"
             other = rel.get("code") if isinstance(rel, dict) else None
@@ -329,6 +364,36 @@ def validate_skills(data: dict, cert_codes: set[str], file: str = "skills.toml")
                 problems.append(Problem(file, entry, where,
                                         f"pair with {other!r} declared twice"))
             pairs[pair] = float(weight)
+    problems += _validate_words(data.get("words", {}), term_owner, file)
+    return problems
+
+
+def _validate_words(words: object, term_owner: dict[str, str], file: str) -> list[Problem]:
+    """The [words] table: lists of title words that are not trades, or employment forms."""
+    problems: list[Problem] = []
+    if not isinstance(words, dict):
+        return [Problem(file, "words", "-", "must be a table")]
+    seen: dict[str, str] = {}
+    for group in WORD_GROUPS:
+        values = words.get(group, [])
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            problems.append(Problem(file, "words", group, "must be a list of strings"))
+            continue
+        for term in values:
+            key = fold(term)
+            if len(key) < 2:
+                problems.append(Problem(file, "words", group,
+                                        f"{term!r} is shorter than two characters"))
+            elif key in term_owner:
+                problems.append(Problem(file, "words", group,
+                                        f"{term!r} is a name or alias of {term_owner[key]!r}"))
+            elif key in seen:
+                problems.append(Problem(file, "words", group, f"{term!r} is already in "
+                                                              f"{seen[key]!r}"))
+            seen.setdefault(key, group)
+    for group in set(words) - set(WORD_GROUPS):
+        problems.append(Problem(file, "words", group,
+                                f"unknown list (one of {', '.join(WORD_GROUPS)})"))
     return problems
 
 
@@ -362,7 +427,8 @@ def build_taxonomy(skills_data: dict, certificates_data: dict) -> Taxonomy:
     certs = tuple(
         Certificate(code=c["code"], name=c["name"], name_en=c["name_en"],
                     authority=c["authority"], validity_years=int(c["validity_years"]),
-                    short_name=c.get("short_name", ""), short_name_en=c.get("short_name_en", ""))
+                    short_name=c.get("short_name", ""), short_name_en=c.get("short_name_en", ""),
+                    aliases=tuple(c.get("aliases", ())))
         for c in certificates_data["certificate"])
     skills = tuple(
         Skill(code=s["code"], name=s["name"], name_en=s["name_en"], category=s["category"],
@@ -372,7 +438,10 @@ def build_taxonomy(skills_data: dict, certificates_data: dict) -> Taxonomy:
               aliases=tuple(s.get("aliases", [])),
               related=tuple((r["code"], float(r["weight"])) for r in s.get("related", [])))
         for s in skills_data["skill"])
-    return Taxonomy(skills=skills, certificates=certs)
+    words = skills_data.get("words", {})
+    return Taxonomy(skills=skills, certificates=certs,
+                    non_trades=tuple(words.get("non_trades", ())),
+                    qualifiers=tuple(words.get("qualifiers", ())))
 
 
 def load_taxonomy(skills_path: Path = SKILLS_FILE,

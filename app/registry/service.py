@@ -249,19 +249,16 @@ def update_worker(worker: Worker, data: Mapping[str, Any], by: User | None, *,
 
 
 def certificate_code(kind: str) -> str:
-    """The taxonomy code for a certificate typed by code or name (焊工证, 特种作业操作证（…）).
+    """The taxonomy code for a certificate typed by code, name or common name (焊工证,
+    电工证, B2驾驶证, 特种作业操作证（…）).
 
     Matching checks required certificates by code, so a name people type is stored as its
     code; an unknown kind is kept as typed (shown, but it satisfies no requirement).
     """
-    from app.matching.taxonomy import default_taxonomy, fold
+    from app.matching.taxonomy import default_taxonomy
 
-    wanted = fold(kind)
-    for cert in default_taxonomy().certificates:
-        names = (cert.code, cert.name, cert.short_name, cert.name_en, cert.short_name_en)
-        if wanted in {fold(n) for n in names if n}:
-            return cert.code
-    return kind
+    cert = default_taxonomy().find_certificate(kind)
+    return cert.code if cert else kind
 
 
 def add_certificate(worker: Worker, kind: str, number: str = "",

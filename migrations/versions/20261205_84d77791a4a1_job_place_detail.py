@@ -2,7 +2,7 @@
 (东莞市 + 长安镇), kept apart from the description; empty for existing openings.
 
 Revision ID: 84d77791a4a1
-Revises: 5e2b9c4a7d10
+Revises: 6116b88c2114
 Create Date: 2026-12-05 03:07:56.893672
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '84d77791a4a1'
-down_revision = '5e2b9c4a7d10'
+down_revision = '6116b88c2114'
 branch_labels = None
 depends_on = None
 

@@ -37,6 +37,9 @@ TINY = {
         r"pinyin 'zhang' \(province officer\) +\{'median_ms': [\d.]+",
         r"HTTP GET /registry/workers\?q=zhang \(render included\) +\{'median_ms'"]),
     "quality.py": ([], [r"\| 68 \| \d+ \| [\d.]+ \| [\d.]+ \|"]),
+    "bench_jobs_import.py": (["--tiny"], [
+        r"partner sheet: 200 rows, 20 employers", r"first import +[\d,]+ rows/s",
+        r"same sheet again +[\d,]+ rows/s .* added 0"]),
     "soak_integrity.py": (["--seconds", "2", "--clients", "4"], [
         r"actions: \d+ in [\d.]+ s", r"broken invariants: 0"]),
     "bench_followups.py": (["--followups", "2000"], [

@@ -92,7 +92,11 @@ def test_gbk_csv_with_automatic_mapping_and_a_row_report(client, db, factory, of
     assert (jobs["电子厂普工"].place_detail, jobs["电子厂普工"].description) == ("长安镇", "")
     assert jobs["仓库主管"].description == "有经验优先"
     assert jobs["电子厂普工"].housing and jobs["电子厂普工"].meals
-    assert jobs["电子厂普工"].occupation_code is None  # names two occupations: not guessed
+    # A workplace and a trade resolve to the trade (issue 14); titles naming no trade are
+    # left unclassified for an officer's queue.
+    assert jobs["电子厂普工"].occupation_code == "general_worker"
+    assert jobs["电气工程师"].unclassified and jobs["项目经理"].unclassified
+    assert jobs["仓库主管"].unclassified
     assert jobs["缝纫工"].occupation_code == "sewing"
     assert (jobs["电子厂普工"].age_min, jobs["电子厂普工"].age_max) == (18, 45)
     assert jobs["SMT操作员"].min_education == "senior" and jobs["电气工程师"].wage_note == \

@@ -372,3 +372,7 @@ def test_certificate_typed_by_name_is_stored_as_its_code(db, factory):
     assert add_certificate(worker, "特种作业操作证（低压电工作业）").kind == "so_low_voltage"
     assert add_certificate(worker, "so_height").kind == "so_height"
     assert add_certificate(worker, "某某协会会员证").kind == "某某协会会员证"  # kept as typed
+    # Common names satisfy requirements too (issue 14: they were kept as text).
+    assert add_certificate(worker, "B2驾驶证").kind == "driver_b2"
+    assert add_certificate(worker, "电工证").kind == "so_low_voltage"
+    assert add_certificate(worker, "叉车证").kind == "se_forklift_n1"

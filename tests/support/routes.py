@@ -43,6 +43,7 @@ ACCESS: dict[str, set[str]] = {
     "employers.job_detail": STAFF | {EMPLOYER}, "employers.edit_job": STAFF | {EMPLOYER},
     "employers.publish_job": STAFF | {EMPLOYER}, "employers.close_job": STAFF | {EMPLOYER},
     "employers.copy_job": STAFF | {EMPLOYER},
+    "employers.unclassified": STAFF, "employers.classify": STAFF,
     # matching and referrals
     "matching.worker_matches": STAFF | {TRAINEE}, "matching.refer_from_worker": STAFF | {TRAINEE},
     "matching.record_worker_placement": STAFF, "matching.job_candidates": STAFF | {EMPLOYER},

@@ -6,12 +6,15 @@ generator. Regenerate it only for an intended change of results, and say so in t
 commit; to write it with the old engine again:
 
     mkdir /tmp/old && git archive 9129685 | tar -x -C /tmp/old && \
-    cp tests/unit/engine_golden.py /tmp/old/tests/unit/ && \
+    cp tests/unit/engine_golden.py tests/unit/engine_golden_*.toml /tmp/old/tests/unit/ && \
     (cd /tmp/old && /work/main/.venv/bin/python -m tests.unit.engine_golden --write) && \
     cp /tmp/old/tests/unit/engine_golden.json tests/unit/
 
 The data are synthetic and self-contained (not the bench generator, which may change):
-openings and workers drawn from the default taxonomy with every rule and scorer in play,
+openings and workers drawn from a fixed taxonomy (:func:`golden_taxonomy`: the catalogue as
+it was when the golden file was written, kept beside it as ``engine_golden_skills.toml`` and
+``engine_golden_certificates.toml``, so growing the shipped catalogue does not move the
+pinned outputs) with every rule and scorer in play,
 plus unknown skill and certificate codes, unstated wages, no-term certificates, closed and
 suspended openings and public-welfare posts.
 """
@@ -19,6 +22,7 @@ suspended openings and public-welfare posts.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import random
@@ -47,13 +51,21 @@ from app.matching.engine import (
     score_matrix,
     trainable_openings,
 )
-from app.matching.taxonomy import Taxonomy, default_taxonomy
+from app.matching.taxonomy import Taxonomy, load_taxonomy
 
 GOLDEN = Path(__file__).with_name("engine_golden.json")
+GOLDEN_SKILLS = Path(__file__).with_name("engine_golden_skills.toml")
+GOLDEN_CERTIFICATES = Path(__file__).with_name("engine_golden_certificates.toml")
 START = date(2026, 3, 1)
 COUNTIES = ["520102", "520111", "520203", "522301", "522601", "522626"]
 AWAY = {"yrd": ["310115", "320505"], "prd": ["440305", "441900"], "other": ["110105"]}
 N_JOBS, N_WORKERS, N_FULL = 1500, 60, 3  # N_FULL workers are kept in full, the rest digested
+
+
+@functools.lru_cache(maxsize=1)
+def golden_taxonomy() -> Taxonomy:
+    """The catalogue the golden file was written with (a fixed copy, not the shipped one)."""
+    return load_taxonomy(GOLDEN_SKILLS, GOLDEN_CERTIFICATES)
 
 
 def make_jobs(tax: Taxonomy, n: int = N_JOBS, seed: int = 17) -> list[JobProfile]:
@@ -171,7 +183,7 @@ def _keep(i: int, obj: object) -> object:
 
 def compute() -> dict:
     """Every output the golden file pins, as JSON-ready data."""
-    tax = default_taxonomy()
+    tax = golden_taxonomy()
     jobs, workers = make_jobs(tax), make_workers(tax)
     index = JobIndex(jobs, tax)
     out: dict = {}

@@ -11,8 +11,7 @@ import pytest
 
 from app.matching.engine import JobIndex, MatchConfig, WorkerIndex, batch, rank_jobs
 from app.matching.engine_scoring import score_pairs
-from app.matching.taxonomy import default_taxonomy
-from tests.unit.engine_golden import GOLDEN, compute, make_jobs, make_workers
+from tests.unit.engine_golden import GOLDEN, compute, golden_taxonomy, make_jobs, make_workers
 
 WANT = json.loads(GOLDEN.read_text(encoding="utf-8"))
 # The old batch and score_matrix summed the same float32 components in another order
@@ -53,7 +52,7 @@ def test_golden_covers_every_section(got):
 
 
 def test_batch_scores_equal_rank_jobs_totals_exactly():
-    tax = default_taxonomy()
+    tax = golden_taxonomy()
     jobs, workers = make_jobs(tax, 400), make_workers(tax, 25)
     index, cfg = JobIndex(jobs, tax), MatchConfig()
     widx = WorkerIndex(workers, tax, cfg)
@@ -70,7 +69,7 @@ def test_batch_scores_equal_rank_jobs_totals_exactly():
 
 
 def test_exact_ties_go_to_the_earlier_opening():
-    tax = default_taxonomy()
+    tax = golden_taxonomy()
     base = make_jobs(tax, 30)[:1]
     twin = [base[0].__class__(**{**base[0].__dict__, "id": f"t{i}"}) for i in range(6)]
     worker = make_workers(tax, 1)[0]
