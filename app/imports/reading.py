@@ -369,8 +369,9 @@ def detect_encoding(sample: bytes) -> str:
     return "gb18030"
 
 
-def _open_csv(path: Path, head: bytes, columns: Sequence[Column], limits: Limits,
-              mapping: Mapping[str, str] | None) -> Table:
+def _csv_sample(path: Path, head: bytes) -> tuple[bytes, str]:
+    """The first 64 KiB of a .csv upload and its encoding, after the checks every reader of
+    a .csv makes (not a workbook renamed, text not binary)."""
     if head.startswith(ZIP_MAGIC) or head.startswith(OLE_MAGIC):
         raise FileProblem(_l("This is an Excel workbook, not a .csv file. Rename it to "
                              ".xlsx (or save it as CSV) and import again."))
@@ -378,7 +379,12 @@ def _open_csv(path: Path, head: bytes, columns: Sequence[Column], limits: Limits
         sample = fh.read(1 << 16)
     if b"\x00" in sample:
         raise FileProblem(_l("This is not a text (.csv) file."))
-    encoding = detect_encoding(sample)
+    return sample, detect_encoding(sample)
+
+
+def _open_csv(path: Path, head: bytes, columns: Sequence[Column], limits: Limits,
+              mapping: Mapping[str, str] | None) -> Table:
+    sample, encoding = _csv_sample(path, head)
     lines = 0
     with path.open("rb") as fh:
         for _ in fh:
@@ -459,14 +465,7 @@ def preview_rows(path: str | Path, filename: str, limits: Limits | None = None,
         finally:
             workbook.close()
         return rows
-    if head.startswith(ZIP_MAGIC) or head.startswith(OLE_MAGIC):
-        raise FileProblem(_l("This is an Excel workbook, not a .csv file. Rename it to "
-                             ".xlsx (or save it as CSV) and import again."))
-    with path.open("rb") as fh:
-        sample = fh.read(1 << 16)
-    if b"\x00" in sample:
-        raise FileProblem(_l("This is not a text (.csv) file."))
-    encoding = detect_encoding(sample)
+    sample, encoding = _csv_sample(path, head)
     with open(path, encoding=encoding, newline="") as handle:
         reader = csv.reader(handle, csv_dialect(sample.decode(encoding, "ignore")))
         for _line, row in _csv_rows(reader, encoding):

@@ -5,50 +5,22 @@ every request is really in flight at once (as an attacker's parallel requests wo
 """
 from __future__ import annotations
 
-import threading
-
 import pytest
 import sqlalchemy as sa
 
 from app.auth.models import LoginAttempt
 from app.extensions import db as _db
-from tests.conftest import BACKENDS, PASSWORD, Factory, backend_url, make_app
+from tests.conftest import BACKENDS, PASSWORD, Factory
+from tests.support.races import at_once, race_app
 
 WRONG = "wrong-password-1"
 
 pytestmark = pytest.mark.concurrency
 
 
-def _race(app, n: int, request) -> list[int]:
-    """Run ``request(client)`` from ``n`` threads released at once; their status codes."""
-    barrier = threading.Barrier(n)
-    codes: list[int] = []
-    lock = threading.Lock()
-
-    def run() -> None:
-        client = app.test_client()
-        barrier.wait(timeout=60)
-        code = request(client)
-        with lock:
-            codes.append(code)
-
-    threads = [threading.Thread(target=run) for _ in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=180)
-    return codes
-
-
 def _app_with_user(backend, tmp_path, name):
-    app = make_app(backend_url(backend, tmp_path, name), tmp_path,
-                   SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 45, "max_overflow": 5,
-                                              "pool_timeout": 120})
+    app = race_app(backend, tmp_path, name, 45)
     with app.app_context():
-        _db.create_all()
-        from app.areas.service import load_areas
-
-        load_areas()
         Factory(_db).user("officer", username="target")
         _db.session.commit()
         _db.session.remove()
@@ -61,7 +33,7 @@ def test_parallel_wrong_passwords_never_pass_the_limit(backend, tmp_path):
     app = _app_with_user(backend, tmp_path, "loginrace")
     limit = app.config["LOGIN_MAX_FAILURES"]
 
-    codes = _race(app, 40, lambda c: c.post(
+    codes = at_once(40, lambda _i: app.test_client().post(
         "/auth/login", data={"username": "target", "password": WRONG}).status_code)
     assert codes.count(401) == limit  # exactly `limit` passwords were checked
     assert codes.count(429) == 40 - limit
@@ -83,7 +55,7 @@ def test_parallel_token_requests_never_pass_the_limit(backend, tmp_path):
     app = _app_with_user(backend, tmp_path, "tokenrace")
     limit = app.config["LOGIN_MAX_FAILURES"]
 
-    codes = _race(app, 30, lambda c: c.post(
+    codes = at_once(30, lambda _i: app.test_client().post(
         "/api/v1/tokens", json={"username": "target", "password": WRONG}).status_code)
     assert codes.count(401) == limit
     assert codes.count(429) == 30 - limit

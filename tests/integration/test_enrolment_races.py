@@ -4,68 +4,39 @@ Real concurrent transactions against their own database (one connection per thre
 """
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from app.errors_domain import DomainError
 from app.extensions import db as _db
+from app.registry.models import Worker
 from app.training.models import CourseSession, Enrolment
 from app.training.service import enrol
-from tests.conftest import BACKENDS, Factory, backend_url, make_app
+from tests.conftest import BACKENDS, Factory
 from tests.factories.training import make_course
+from tests.support.races import at_once, outcome, race_app
 
 pytestmark = pytest.mark.concurrency
 
 
 def _race(app, jobs: list[tuple[int, int]]) -> list[tuple[int, str]]:
     """Enrol (worker id, session id) pairs from one thread each, all released at once."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes: list[tuple[int, str]] = []
-    lock = threading.Lock()
 
-    def run(worker_id: int, session_id: int) -> None:
-        from app.registry.models import Worker
+    def one(i: int) -> tuple[int, str]:
+        worker_id, session_id = jobs[i]
+        return worker_id, outcome(app, lambda: enrol(
+            _db.session.get(Worker, worker_id), _db.session.get(CourseSession, session_id),
+            by=None).status)
 
-        with app.app_context():
-            barrier.wait()  # before the first query: SQLite's BEGIN IMMEDIATE would block all
-            try:
-                e = enrol(_db.session.get(Worker, worker_id),
-                          _db.session.get(CourseSession, session_id), by=None)
-                _db.session.commit()
-                result = e.status
-            except DomainError as exc:
-                _db.session.rollback()
-                result = exc.code
-            finally:
-                _db.session.remove()
-            with lock:
-                outcomes.append((worker_id, result))
-
-    threads = [threading.Thread(target=run, args=job) for job in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return outcomes
-
-
-def _app(backend, tmp_path, name):
-    return make_app(backend_url(backend, tmp_path, name), tmp_path,
-                    SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 20, "max_overflow": 4})
+    return at_once(len(jobs), one)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_double_clicks_on_enrol_spend_one_place_each(backend, tmp_path):
-    app = _app(backend, tmp_path, "dblclick")
+    app = race_app(backend, tmp_path, "dblclick", 20)
     with app.app_context():
-        _db.create_all()
-        from app.areas.service import load_areas
-
-        load_areas()
         factory = Factory(_db)
         _course, session = make_course(_db, places=5)
         worker_ids = [factory.worker().id for _ in range(8)]
@@ -92,12 +63,8 @@ def test_double_clicks_on_enrol_spend_one_place_each(backend, tmp_path):
 @pytest.mark.slow
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_one_worker_cannot_enter_two_sessions_of_one_course_at_once(backend, tmp_path):
-    app = _app(backend, tmp_path, "twosessions")
+    app = race_app(backend, tmp_path, "twosessions", 20)
     with app.app_context():
-        _db.create_all()
-        from app.areas.service import load_areas
-
-        load_areas()
         factory = Factory(_db)
         course, first = make_course(_db, places=5)
         second = CourseSession(course_id=course.id, start_date=first.start_date + timedelta(60),

@@ -5,18 +5,17 @@ thread (PostgreSQL where TEST_DATABASE_URL is set, SQLite always).
 """
 from __future__ import annotations
 
-import threading
-
 import pytest
 import sqlalchemy as sa
 
 from app.employers.service import suspend
-from app.errors_domain import ConflictError, DomainError
+from app.errors_domain import ConflictError
 from app.extensions import db as _db
 from app.placements.models import Placement, Referral
 from app.placements.service import confirm_hire, refer, respond
 from app.registry.models import Worker
-from tests.conftest import BACKENDS, Factory, backend_url, make_app
+from tests.conftest import BACKENDS, Factory
+from tests.support.races import at_once, outcome, race_app
 
 pytestmark = pytest.mark.concurrency
 
@@ -53,51 +52,15 @@ def test_an_employed_worker_is_not_hired_twice(db, factory):
 
 
 def _race(app, n: int, action) -> list[str]:
-    barrier = threading.Barrier(n)
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def run(i: int) -> None:
-        with app.app_context():
-            barrier.wait()  # before the first query (SQLite's BEGIN IMMEDIATE blocks)
-            try:
-                action(i)
-                _db.session.commit()
-                result = "ok"
-            except DomainError as exc:
-                _db.session.rollback()
-                result = exc.code
-            finally:
-                _db.session.remove()
-            with lock:
-                outcomes.append(result)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return outcomes
-
-
-def _app(backend, tmp_path, name, pool):
-    app = make_app(backend_url(backend, tmp_path, name), tmp_path,
-                   SQLALCHEMY_ENGINE_OPTIONS={"pool_size": pool, "max_overflow": 4,
-                                              "pool_timeout": 60})
-    with app.app_context():
-        _db.create_all()
-        from app.areas.service import load_areas
-
-        load_areas()
-        _db.session.commit()
-        _db.session.remove()
-    return app
+    """``action(i)`` from ``n`` threads at once, each in its own transaction: "ok" or the
+    refusal's code."""
+    return at_once(n, lambda i: outcome(app, lambda: action(i) and None))
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_forty_identical_referrals_at_once_make_one(backend, tmp_path):
-    app = _app(backend, tmp_path, "referrace", 44)
+    app = race_app(backend, tmp_path, "referrace", 44)
     with app.app_context():
         factory = Factory(_db)
         worker_id, job_id = factory.worker().id, factory.job().id
@@ -122,7 +85,7 @@ def test_forty_identical_referrals_at_once_make_one(backend, tmp_path):
 def test_two_employers_confirming_one_worker_at_once_hire_once(backend, tmp_path):
     from app.employers.service import today
 
-    app = _app(backend, tmp_path, "doublehire", 24)
+    app = race_app(backend, tmp_path, "doublehire", 24)
     with app.app_context():
         factory = Factory(_db)
         referral_ids = []
@@ -155,7 +118,7 @@ def test_two_follow_ups_of_one_placement_recorded_at_once_do_not_deadlock(backen
     from app.placements.followup_models import FollowUp
     from app.placements.outcomes import Outcome, record_outcome
 
-    app = _app(backend, tmp_path, "fudeadlock", 24)
+    app = race_app(backend, tmp_path, "fudeadlock", 24)
     with app.app_context():
         factory = Factory(_db)
         pairs = []

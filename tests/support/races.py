@@ -1,0 +1,60 @@
+"""Real races: many threads, each with its own connection, released at the same moment."""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from app.areas.service import load_areas
+from app.errors_domain import DomainError
+from app.extensions import db
+from tests.conftest import backend_url, make_app
+
+
+def race_app(backend: str, tmp_path: Any, name: str, pool: int) -> Any:
+    """An app on its own database (real commits) with a connection for every thread."""
+    app = make_app(backend_url(backend, tmp_path, name), tmp_path,
+                   SQLALCHEMY_ENGINE_OPTIONS={"pool_size": pool, "max_overflow": 5,
+                                              "pool_timeout": 120})
+    with app.app_context():
+        db.create_all()
+        load_areas()
+        db.session.commit()
+        db.session.remove()
+    return app
+
+
+def at_once(n: int, fn: Callable[[int], Any]) -> list[Any]:
+    """``fn(i)`` for i in 0…n-1, each in its own thread, all released together (the wait
+    comes before any query: on SQLite a transaction begun IMMEDIATE would block the rest)."""
+    barrier = threading.Barrier(n)
+    results: list[Any] = []
+    lock = threading.Lock()
+
+    def run(i: int) -> None:
+        barrier.wait(timeout=60)
+        result = fn(i)
+        with lock:
+            results.append(result)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=180)
+    return results
+
+
+def outcome(app: Any, action: Callable[[], Any]) -> Any:
+    """Run a service ``action`` in its own transaction: what it returned (or "ok") after
+    the commit, or the refusal's code after the rollback."""
+    with app.app_context():
+        try:
+            result = action()
+            db.session.commit()
+            return "ok" if result is None else result
+        except DomainError as exc:
+            db.session.rollback()
+            return exc.code
+        finally:
+            db.session.remove()
