@@ -57,7 +57,8 @@ def _wrong_check_digit(id_number: str) -> str:
 
 
 def _roster(path, journey, site: str, bad_id: str) -> None:
-    """One good row, a bad ID number (row 3) and a bad phone number (row 4)."""
+    """One good row, a bad ID number (row 3, refused) and a bad phone number (row 4: the
+    worker is kept with the phone left empty)."""
     book = Workbook()
     sheet = book.active
     sheet.append(["姓名", "身份证号", "手机号", "安置点", "人员类别", "技能", "意向地区"])
@@ -124,7 +125,8 @@ def test_officer_journey(live_app, journey, tmp_path):
     j.submit(page, "main form[role=search] [type=submit]")
     assert name in page.inner_text("table")
 
-    # Import a roster with two bad rows; download the rows to fix.
+    # Import a roster with a refused row and a row kept without its bad phone; download the
+    # rows to fix.
     with page.expect_navigation():
         page.get_by_role("link", name=j.t("导入花名册", "Import a roster")).click()
     roster = tmp_path / "花名册.xlsx"
@@ -133,11 +135,12 @@ def test_officer_journey(live_app, journey, tmp_path):
     page.set_input_files("input[type=file]", str(roster))
     j.submit(page, "main form [type=submit]")
     result = page.inner_text("#import-result")
-    assert j.t("新增 1", "1 added") in result, result
-    assert j.t("有问题 2", "2 with problems") in result, result
+    assert j.t("新增 2", "2 added") in result, result
+    assert j.t("有问题 1", "1 with problems") in result, result
     errors = page.inner_text("#import-errors")
     assert j.t("校验码", "check digit") in errors
     assert j.t("手机号", "mobile number") in errors
+    assert j.t("该行已导入，此项留空", "The row was kept with this field left empty") in errors
     j.check(page, "花名册.xlsx")
     j.shot(page, "officer", "import-report")
     with page.expect_download() as download:
@@ -147,13 +150,11 @@ def test_officer_journey(live_app, journey, tmp_path):
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[0][-3:] == (j.t("原文件行号", "Row in the original file"), j.t("列", "Column"),
                             j.t("问题", "Problem"))
-    assert len(rows) == 3
+    assert len(rows) == 2  # the kept row is not among the rows to fix
     report = {row[-3]: row for row in rows[1:]}  # by the row number in the original file
-    assert sorted(report) == [3, 4]
+    assert sorted(report) == [3]
     assert report[3][:2] == ("罗强", bad_row) and report[3][-2] == "身份证号"
     assert j.t("校验码", "check digit") in report[3][-1]
-    assert report[4][0] == "何静" and report[4][-2] == "手机号"
-    assert j.t("手机号", "mobile number") in report[4][-1]
 
     # The worker's recommended openings, with the explanation; refer to the seeded one.
     j.goto(page, worker_path)
