@@ -66,9 +66,9 @@ def test_one_worker_cannot_enter_two_sessions_of_one_course_at_once(backend, tmp
     app = race_app(backend, tmp_path, "twosessions", 20)
     with app.app_context():
         factory = Factory(_db)
-        course, first = make_course(_db, places=5)
+        course, first = make_course(_db, places=10)  # room for all six, whichever session each lands in
         second = CourseSession(course_id=course.id, start_date=first.start_date + timedelta(60),
-                               end_date=first.end_date + timedelta(60), places=5,
+                               end_date=first.end_date + timedelta(60), places=10,
                                county_code=first.county_code)
         _db.session.add(second)
         worker_ids = [factory.worker().id for _ in range(6)]
