@@ -25,9 +25,9 @@ from app import create_app  # noqa: E402
 from app.auth.models import Area, User  # noqa: E402
 from app.employers.models import Employer, Job  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.matching.models import WorkerSkill  # noqa: E402
-from app.matching.taxonomy import default_taxonomy  # noqa: E402
 from app.registry.models import Worker  # noqa: E402
+from app.skills.models import WorkerSkill  # noqa: E402
+from app.skills.taxonomy import default_taxonomy  # noqa: E402
 
 TODAY = date.today()
 

@@ -21,10 +21,10 @@ from app.employers import jobs as job_service
 from app.employers import service
 from app.employers.jobs import JobData
 from app.employers.models import Employer, EmployerStatus, Job, JobKind, JobStatus
-from app.employers.skills import parse_skill_entries, resolve_occupation
 from app.errors_domain import DomainError
 from app.extensions import db
 from app.registry.models import Education
+from app.skills.entries import parse_skill_entries, resolve_occupation
 
 from .auth import api_roles
 from .common import (

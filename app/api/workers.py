@@ -17,12 +17,12 @@ from marshmallow import Schema, fields, validate
 from app.auth.audit import audit
 from app.auth.scoping import get_visible_or_404
 from app.extensions import db
-from app.matching.service import worker_skills
-from app.matching.text import split_parts
 from app.registry import service
 from app.registry.models import Education, Worker, WorkerCategory, WorkerStatus
 from app.registry.privacy import can_see_full, shown_id, shown_phone
 from app.registry.queries import WorkerFilters, worker_select
+from app.skills.service import worker_skills
+from app.skills.text import split_parts
 
 from .auth import api_roles
 from .common import (

@@ -14,9 +14,9 @@ from app.auth.models import Area
 from app.employers.models import Employer, EmployerStatus, Job, JobStatus
 from app.employers.search import search_condition
 from app.employers.service import listed_jobs, today
-from app.employers.skills import occupation_choices
 from app.extensions import db
 from app.freshness import RecentCache, max_age
+from app.skills.entries import occupation_choices
 from app.sql import count_up_to
 
 bp = Blueprint("board", __name__, url_prefix="/jobs", template_folder="templates")

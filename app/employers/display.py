@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 
 from app.auth.areas import area_name
 from app.registry.models import LABELS as REGISTRY_LABELS
+from app.skills.entries import LEVELS, cert_label, skill_label
 
 from .models import LABELS, Job
 from .service import today
-from .skills import LEVELS, cert_label, skill_label
 
 
 def _n(value: int) -> str:

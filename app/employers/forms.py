@@ -23,9 +23,9 @@ from app.extensions import db
 from app.forms import MultiCheckboxField
 from app.registry.models import LABELS as REGISTRY_LABELS
 from app.registry.models import Education
+from app.skills.entries import certificate_choices, occupation_choices
 
 from .models import INDUSTRIES
-from .skills import certificate_choices, occupation_choices
 
 
 def place_choices() -> dict[str, list[tuple[str, str]]]:

@@ -25,13 +25,13 @@ from app.errors_domain import DomainError
 from app.extensions import db
 from app.imports.base import ApplyResult, Column, RowErrors, register_importer
 from app.imports.models import ImportJob
-from app.matching.taxonomy import fold
+from app.skills.entries import parse_skill_entries, resolve_occupation, taxonomy
+from app.skills.taxonomy import fold
 
 from . import jobs as job_service
 from .jobs import JobData
 from .models import Employer, EmployerStatus, Job, JobKind, JobStatus
 from .parsing import ParseError, PlaceIndex, parse_place, parse_wage
-from .skills import parse_skill_entries, resolve_occupation, taxonomy
 
 KIND = "jobs"
 

@@ -15,11 +15,11 @@ from app.auth.models import User
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db, utcnow
 from app.registry.models import Education
+from app.skills.entries import check_certificates, check_occupation, check_skills
 
 from .models import Employer, EmployerStatus, Job, JobKind, JobStatus
 from .search import refresh_search_text
 from .service import guizhou_county, locate, today
-from .skills import check_certificates, check_occupation, check_skills
 
 MIN_AGE, MAX_AGE = 16, 70
 MAX_MONTHLY_WAGE = 200_000

@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from app.auth.scoping import get_visible_or_404, roles_required, visible
 from app.errors_domain import DomainError
 from app.extensions import db
+from app.skills.entries import format_skill_entries, parse_skill_entries, resolve_occupation
 
 from . import jobs as job_service
 from . import service
@@ -24,7 +25,6 @@ from .forms import (
 )
 from .jobs import JobData
 from .models import Employer, EmployerStatus, Job, JobStatus
-from .skills import format_skill_entries, parse_skill_entries, resolve_occupation
 
 bp = Blueprint("employers", __name__, url_prefix="/employers", template_folder="templates")
 init_display(bp)

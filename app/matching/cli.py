@@ -44,9 +44,8 @@ def batch(k: int, day, chunk: int) -> None:  # noqa: ANN001
 def resolve_skills(everyone: bool) -> None:
     """Resolve workers' typed skills to the taxonomy (kept per worker with method)."""
     from app.registry.models import Worker
-
-    from .models import WorkerSkill
-    from .service import resolve_worker_skills
+    from app.skills.models import WorkerSkill
+    from app.skills.service import resolve_worker_skills
 
     stmt = sa.select(Worker).where(Worker.skills_text != "")
     if not everyone:

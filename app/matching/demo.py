@@ -9,9 +9,10 @@ from app.errors_domain import DomainError
 from app.extensions import db
 from app.placements.service import respond
 from app.registry.models import Worker
+from app.skills.models import WorkerSkill
+from app.skills.service import resolve_worker_skills
 
-from .models import WorkerSkill
-from .service import batch_rematch, candidates_for_job, refer_worker, resolve_worker_skills
+from .service import batch_rematch, candidates_for_job, refer_worker
 
 
 def seed_matching(ctx: SeedContext) -> None:

@@ -16,7 +16,7 @@ from rapidfuzz.distance import LCSseq
 from scipy import sparse
 
 from app.matching.engine_types import JOB_KINDS, JOB_REGIONS, JobProfile, MatchConfig, WorkerProfile
-from app.matching.taxonomy import Taxonomy, default_taxonomy
+from app.skills.taxonomy import Taxonomy, default_taxonomy
 
 _NO_EXPIRY = np.iinfo(np.int32).max
 _UNKNOWN_CERT_BIT = 63

@@ -28,10 +28,11 @@ from app import freshness
 from app.employers.models import Employer, Job
 from app.extensions import db
 from app.matching.engine import JOB_KINDS, HeldCertificate, JobIndex, JobProfile, WorkerProfile
-from app.matching.models import WorkerSkill
-from app.matching.text import split_parts
 from app.placements.models import Placement
 from app.registry.models import Household, Worker, WorkerCertificate
+from app.skills.models import WorkerSkill
+from app.skills.service import parse_worker_skills
+from app.skills.text import split_parts
 
 POOL_STATUSES = ("seeking", "training")  # workers matching looks for
 RETENTION_MIN_PLACEMENTS = 3  # fewer placements: retention unknown (engine default)
@@ -322,7 +323,6 @@ def _profiles_from_rows(rows: Sequence[sa.Row]) -> list[WorkerProfile]:
         own = skills.get(r.id, [])
         if texts.get(r.id, set()) != {p[:128] for p in split_parts(r.skills_text or "")}:
             # Never resolved, or the text changed since: resolve now (not stored here).
-            from app.matching.service import parse_worker_skills
 
             own = [(p.skill, p.level) for p in parse_worker_skills(r.skills_text) if p.skill]
         out.append(_worker_profile(r, tuple(own), tuple(certs.get(r.id, ())),

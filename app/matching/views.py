@@ -416,7 +416,7 @@ def referral_withdraw(referral_id: int):
 @bp.app_template_global()
 def skill_name(code: str | None) -> str:
     """A skill or certificate code's display name in the page's language."""
-    from .taxonomy import default_taxonomy
+    from app.skills.taxonomy import default_taxonomy
 
     if not code:
         return ""

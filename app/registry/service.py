@@ -253,7 +253,7 @@ def create_worker(data: Mapping[str, Any], by: User | None, *,
 
 def resolve_skills(worker: Worker) -> None:
     """Resolve the typed skills to the taxonomy (kept per worker, with method/confidence)."""
-    from app.matching.service import resolve_worker_skills
+    from app.skills.service import resolve_worker_skills
 
     resolve_worker_skills(worker)
 
@@ -294,7 +294,7 @@ def certificate_code(kind: str) -> str:
     Matching checks required certificates by code, so a name people type is stored as its
     code; an unknown kind is kept as typed (shown, but it satisfies no requirement).
     """
-    from app.matching.taxonomy import default_taxonomy, fold
+    from app.skills.taxonomy import default_taxonomy, fold
 
     wanted = fold(kind)
     for cert in default_taxonomy().certificates:

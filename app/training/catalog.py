@@ -1,7 +1,7 @@
 """The course catalogue: validate ``training_catalog/courses.toml`` and load it all-or-nothing.
 
 Validation is pure (parsed TOML, the skill taxonomy and the known area codes in, a list of
-:class:`~app.matching.taxonomy.Problem` out: file, entry, field and reason). Loading upserts
+:class:`~app.skills.taxonomy.Problem` out: file, entry, field and reason). Loading upserts
 courses by code and sessions by (course, start date, county) inside one SAVEPOINT, so a
 problem found while writing leaves nothing half-loaded.
 
@@ -22,8 +22,8 @@ import sqlalchemy as sa
 from stdnum.cn import uscc
 
 from app.extensions import db
-from app.matching.taxonomy import CATALOG_DIR, Problem, Taxonomy, validate_files
 from app.registry.models import EDUCATION_RANK, WorkerCategory
+from app.skills.taxonomy import CATALOG_DIR, Problem, Taxonomy, validate_files
 
 from .models import Course, CourseMode, CourseSession
 
@@ -376,7 +376,7 @@ def load_catalog(path: Path = COURSES_FILE, *, taxonomy: Taxonomy | None = None,
     Raises CatalogError with every problem; nothing is written then. ``strict_links``
     turns an order course whose employer/opening is not registered into a problem.
     """
-    from app.matching.taxonomy import load_taxonomy
+    from app.skills.taxonomy import load_taxonomy
 
     path = Path(path)
     problems = validate_files()

@@ -17,8 +17,8 @@ from flask_babel import gettext as _
 from app.auth.models import User
 from app.auth.scoping import visible
 from app.extensions import db
-from app.matching.taxonomy import Taxonomy, default_taxonomy
 from app.registry.models import EDUCATION_RANK, Household, Worker
+from app.skills.taxonomy import Taxonomy, default_taxonomy
 
 from .models import ACTIVE_ENROLMENT, Course, CourseSession, Enrolment, EnrolmentStatus
 from .service import eligibility_problems, today

@@ -18,7 +18,6 @@ from app.auth.audit import audit
 from app.auth.models import User
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db, utcnow
-from app.matching.taxonomy import default_taxonomy
 from app.registry.models import (
     EDUCATION_RANK,
     Worker,
@@ -28,6 +27,7 @@ from app.registry.models import (
 from app.registry.models import (
     LABELS as REGISTRY_LABELS,
 )
+from app.skills.taxonomy import default_taxonomy
 
 from .models import ACTIVE_ENROLMENT, Course, CourseSession, Enrolment, EnrolmentStatus
 
@@ -309,8 +309,8 @@ def _add_skills(worker: Worker, course: Course) -> tuple[str, ...]:
     A worker without resolved rows is matched from their text; their text is resolved
     first so that adding rows does not hide what the text said.
     """
-    from app.matching.models import WorkerSkill
-    from app.matching.service import resolve_worker_skills, worker_skills
+    from app.skills.models import WorkerSkill
+    from app.skills.service import resolve_worker_skills, worker_skills
 
     tax = default_taxonomy()
     rows = worker_skills(worker)

@@ -11,9 +11,9 @@ from app.auth.audit import audit
 from app.auth.scoping import get_visible_or_404, roles_required, visible
 from app.errors_domain import DomainError
 from app.extensions import db
-from app.matching.taxonomy import default_taxonomy
 from app.registry.models import LABELS as REGISTRY_LABELS
 from app.registry.models import Worker
+from app.skills.taxonomy import default_taxonomy
 
 from .forms import ActionForm, CompleteForm, HandleReportForm, WithdrawForm
 from .models import LABELS, ChangeReport, Course, CourseSession, Enrolment

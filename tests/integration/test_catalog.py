@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.matching.taxonomy import default_taxonomy
+from app.skills.taxonomy import default_taxonomy
 from app.training.catalog import (
     COURSES_FILE,
     CatalogError,

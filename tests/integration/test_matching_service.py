@@ -7,20 +7,19 @@ import pytest
 import sqlalchemy as sa
 
 from app.errors_domain import DomainError
-from app.matching.models import MatchResult, MatchRun, WorkerSkill
+from app.matching.models import MatchResult, MatchRun
 from app.matching.profiles import JOB_INDEX, worker_profile
 from app.matching.service import (
     batch_rematch,
     candidates_for_job,
-    parse_worker_skills,
     recommend_for_worker,
     refer_worker,
-    resolve_job_skills,
-    resolve_worker_skills,
     trainable_openings,
 )
 from app.placements.service import refer
 from app.registry.models import Household, WorkerCertificate
+from app.skills.models import WorkerSkill
+from app.skills.service import parse_worker_skills, resolve_job_skills, resolve_worker_skills
 
 TODAY = date.today()
 

@@ -24,7 +24,7 @@ from app.matching.engine import (
     similarity_matrix,
     trainable_openings,
 )
-from app.matching.taxonomy import default_taxonomy
+from app.skills.taxonomy import default_taxonomy
 
 START = date(2026, 3, 1)
 XINGYI, KAILI, GUIYANG, SUZHOU, DONGGUAN = "522301", "522601", "520102", "320506", "441900"
