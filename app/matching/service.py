@@ -34,8 +34,7 @@ from app.matching.profiles import (
     worker_profiles,
     workers_stmt,
 )
-from app.placements.models import ACTIVE_REFERRAL, Placement, Referral
-from app.placements.service import confirm_hire, refer
+from app.placements.models import Referral
 from app.registry.models import Worker
 from app.skills.models import WorkerSkill
 from app.skills.service import worker_skills
@@ -334,33 +333,18 @@ def candidates_for_job(job: Job, user: User, k: int = 20, today: date | None = N
                       result.eligible, pool)
 
 
-# ---- referrals and placements ------------------------------------------------------------
+# ---- the hard rules of a referral -----------------------------------------------------
 
 
-def refer_worker(worker: Worker, job: Job, *, by: User | None, source: str = "officer",
-                 note: str = "", today: date | None = None) -> Referral:
-    """Refer a worker after checking the hard rules; the score is stored (flushes)."""
-    today = today or date.today()
+def referral_score(worker: Worker, job: Job, today: date) -> float:
+    """Vet a referral by the engine's hard rules: the pair's score, or a ``DomainError``
+    naming why the worker is ruled out. Pass it to ``placements.service.refer(vet=…)``."""
     verdict = explain_pair(worker, job, today)
     if isinstance(verdict, engine.RuledOut):
         texts = "; ".join(r.text for r in _reasons(verdict, lang()))
         raise DomainError(_("This worker cannot be referred to this opening: %(why)s",
                             why=texts), code="ruled_out")
-    return refer(worker, job, by=by, source=source, score=verdict.score, note=note,
-                 today=today)
-
-
-def record_placement(worker: Worker, job: Job, *, start_date: date,
-                     monthly_wage: int | None, contract_months: int | None = None,
-                     by: User | None, today: date | None = None) -> Placement:
-    """An officer records a hire directly: refer when not yet referred, then confirm."""
-    today = today or date.today()
-    existing = db.session.scalar(sa.select(Referral).where(
-        Referral.worker_id == worker.id, Referral.job_id == job.id,
-        Referral.status.in_(ACTIVE_REFERRAL)))
-    referral = existing or refer_worker(worker, job, by=by, today=today)
-    return confirm_hire(referral, start_date=start_date, monthly_wage=monthly_wage,
-                        contract_months=contract_months, by=by, today=today)
+    return verdict.score
 
 
 # ---- batch ------------------------------------------------------------------------------

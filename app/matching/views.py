@@ -18,7 +18,7 @@ from app.errors_domain import DomainError
 from app.extensions import db
 from app.placements.models import ACTIVE_REFERRAL, Referral
 from app.placements.models import LABELS as PLACEMENT_LABELS
-from app.placements.service import confirm_hire, respond, withdraw
+from app.placements.service import confirm_hire, record_hire, refer, respond, withdraw
 from app.registry.models import Worker
 from app.registry.privacy import mask_id, mask_phone
 from app.templating import url_prefix
@@ -41,8 +41,7 @@ from .service import (
     lang,
     latest_run,
     recommend_for_worker,
-    record_placement,
-    refer_worker,
+    referral_score,
 )
 
 bp = Blueprint("matching", __name__, template_folder="templates")
@@ -145,8 +144,8 @@ def refer_from_worker(worker_id: int):
         abort(404)
     source = "trainee" if current_user.role == "trainee" else "officer"
     try:
-        refer_worker(worker, job, by=current_user, source=source, note=form.note.data or "",
-                     today=_today())
+        refer(worker, job, by=current_user, source=source, note=form.note.data or "",
+              today=_today(), vet=referral_score)
     except DomainError as exc:
         db.session.rollback()
         _flash_error(exc)
@@ -172,10 +171,10 @@ def record_worker_placement(worker_id: int):
         return redirect(back)
     job = get_visible_or_404(Job, int(form.job_id.data))
     try:
-        record_placement(worker, job, start_date=form.start_date.data,
-                         monthly_wage=form.monthly_wage.data,
-                         contract_months=form.contract_months.data, by=current_user,
-                         today=_today())
+        record_hire(worker, job, start_date=form.start_date.data,
+                    monthly_wage=form.monthly_wage.data,
+                    contract_months=form.contract_months.data, by=current_user,
+                    today=_today(), vet=referral_score)
     except DomainError as exc:
         db.session.rollback()
         _flash_error(exc)
@@ -211,7 +210,8 @@ def refer_from_job(job_id: int):
         abort(400)
     worker = get_visible_or_404(Worker, int(form.worker_id.data))
     try:
-        refer_worker(worker, job, by=current_user, note=form.note.data or "", today=_today())
+        refer(worker, job, by=current_user, note=form.note.data or "", today=_today(),
+              vet=referral_score)
     except DomainError as exc:
         db.session.rollback()
         _flash_error(exc)

@@ -1,6 +1,7 @@
 """Referral → placement: refer, respond, confirm a hire without ever passing head-count."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import sqlalchemy as sa
@@ -22,10 +23,19 @@ def _event(worker: Worker, kind: str, by: User | None, **detail: object) -> None
                                detail=detail, by_user_id=by.id if by else None))
 
 
+Vet = Callable[[Worker, Job, date], float]
+"""Checks a referral before it is made and returns its score, or raises a ``DomainError``
+(``app.matching.service.referral_score``: the engine's hard rules)."""
+
+
 def refer(worker: Worker, job: Job, *, by: User | None, source: str = "officer",
-          score: float | None = None, note: str = "", today: date | None = None) -> Referral:
-    """Put a worker forward for an open opening (flushes)."""
+          score: float | None = None, note: str = "", today: date | None = None,
+          vet: Vet | None = None) -> Referral:
+    """Put a worker forward for an open opening (flushes). With ``vet`` the referral is
+    checked first and stored with the score it returns."""
     today = today or date.today()
+    if vet is not None:
+        score = vet(worker, job, today)
     if not job.is_open_on(today) or job.employer.status != "verified":
         raise ConflictError(_("This opening is not open for referrals."), code="job_not_open")
     if worker.status not in ("seeking", "training"):
@@ -51,6 +61,20 @@ def refer(worker: Worker, job: Job, *, by: User | None, source: str = "officer",
            employer=job.employer.name, referral_id=referral.id)
     audit("referral_create", referral, user=by, detail={"worker": worker.id, "job": job.id})
     return referral
+
+
+def record_hire(worker: Worker, job: Job, *, start_date: date, monthly_wage: int | None,
+                contract_months: int | None = None, by: User | None,
+                today: date | None = None, vet: Vet | None = None) -> Placement:
+    """An officer records a hire directly: refer (vetted) when not yet referred, then
+    confirm the hire (flushes)."""
+    today = today or date.today()
+    existing = db.session.scalar(sa.select(Referral).where(
+        Referral.worker_id == worker.id, Referral.job_id == job.id,
+        Referral.status.in_(ACTIVE_REFERRAL)))
+    referral = existing or refer(worker, job, by=by, today=today, vet=vet)
+    return confirm_hire(referral, start_date=start_date, monthly_wage=monthly_wage,
+                        contract_months=contract_months, by=by, today=today)
 
 
 def _set_status(referral: Referral, new: str, allowed_from: tuple[str, ...], **values) -> None:

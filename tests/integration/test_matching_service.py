@@ -13,7 +13,7 @@ from app.matching.service import (
     batch_rematch,
     candidates_for_job,
     recommend_for_worker,
-    refer_worker,
+    referral_score,
     trainable_openings,
 )
 from app.placements.service import refer
@@ -191,14 +191,14 @@ def test_employer_sees_only_referred_candidates_masked(db, factory):
     assert other.id not in {c.worker.id for c in result.matches}
 
 
-def test_refer_worker_checks_the_hard_rules(db, factory):
+def test_a_vetted_referral_checks_the_hard_rules(db, factory):
     worker = factory.worker()
     job = factory.job(required_certificates=["so_low_voltage"])
     with pytest.raises(DomainError) as exc:
-        refer_worker(worker, job, by=None)
+        refer(worker, job, by=None, vet=referral_score)
     assert exc.value.code == "ruled_out"
     ok = factory.job()
-    referral = refer_worker(worker, ok, by=None)
+    referral = refer(worker, ok, by=None, vet=referral_score)
     assert referral.score and referral.score > 0
 
 
