@@ -23,7 +23,7 @@ from app.auth.areas_data import AreaRow
 from app.auth.models import Area, User
 from app.errors_domain import DomainError
 from app.extensions import db
-from app.imports.base import ApplyResult, Column, RowErrors, register_importer
+from app.imports.base import ApplyResult, Column, ImporterInfo, RowErrors
 from app.imports.models import ImportJob
 from app.skills.entries import parse_skill_entries, resolve_occupation, taxonomy
 from app.skills.taxonomy import fold
@@ -343,5 +343,5 @@ _FIELD_COLUMN = {
 }
 
 
-register_importer(KIND, JobsImporter, title=_l("Openings import (labour co-operation)"),
-                  back_endpoint="employers.officer_list")
+IMPORTER = ImporterInfo(JobsImporter, title=_l("Openings import (labour co-operation)"),
+                        back_endpoint="employers.officer_list")

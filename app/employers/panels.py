@@ -6,9 +6,9 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from app.auth.models import User
-from app.dashboard.panels import Panel, register_panel
 from app.extensions import db
 from app.freshness import RecentCache, figures_max_age
+from app.panel import Panel
 
 from .models import Employer, Job
 from .service import today
@@ -19,14 +19,11 @@ _STATUS_COUNTS: RecentCache[dict[str, int]] = RecentCache(("employer",), figures
                                                           shared=True)
 
 
-@register_panel(("officer", "admin"))
-def employers_panel(user: User) -> Panel:
-    """Employers to verify, suspended ones, and what the public board lists today."""
+def employers_panel(user: User, *, listed: int) -> Panel:
+    """Employers to verify, suspended ones, and ``listed``: what the public board lists
+    today (the board counts it)."""
     counts = _STATUS_COUNTS.get("status", lambda: dict(db.session.execute(
         sa.select(Employer.status, sa.func.count()).group_by(Employer.status)).all()))
-    from app.board.views import BoardFilters, board_query, board_total
-
-    listed = board_total(BoardFilters(), board_query(BoardFilters()), capped=False)
     employers = "employers.officer_list"
     return Panel(title=_("Employers and openings"), order=30, figures=[
         (_("Awaiting verification"), counts.get("pending", 0),
@@ -37,7 +34,6 @@ def employers_panel(user: User) -> Panel:
     ])
 
 
-@register_panel(("employer",))
 def my_openings_panel(user: User) -> Panel | None:
     """The employer's open openings and places still to fill."""
     if user.employer_id is None:

@@ -373,12 +373,3 @@ def copy_job(job_id: int):
                        _("Copied into a new draft. Check the dates and publish it."),
                        to_new=True)
 
-
-def register_blueprints(app) -> None:  # noqa: ANN001
-    """Register the employers and the public board blueprints on the app."""
-    from app.board.views import bp as board_bp
-
-    from . import importer, panels, views_import  # noqa: F401 - routes, importer, panels
-
-    app.register_blueprint(bp)
-    app.register_blueprint(board_bp)

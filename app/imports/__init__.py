@@ -6,7 +6,7 @@ row is checked and how a batch is written; this package does the rest.
 
 Writing an importer::
 
-    from app.imports.base import ApplyResult, Column, RowErrors, register_importer
+    from app.imports.base import ApplyResult, Column, ImporterInfo, RowErrors
 
     class OpeningsImporter:
         kind = "openings"
@@ -31,8 +31,10 @@ Writing an importer::
         def finish(self):                # after the last batch, same transaction
             ...
 
-    register_importer("openings", OpeningsImporter, title=_l("Openings import"),
-                      back_endpoint="employers.my_jobs")
+    IMPORTER = ImporterInfo(OpeningsImporter, title=_l("Openings import"),
+                            back_endpoint="employers.my_jobs")
+
+and list it in ``create_app`` (``app/__init__.py``: ``init_importers(app, {KIND: IMPORTER, …})``).
 
 Running a job (view or CLI)::
 

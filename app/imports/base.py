@@ -5,6 +5,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from flask import Flask, current_app
+
 from .models import ImportJob
 
 
@@ -95,23 +97,23 @@ class ImporterInfo:
     back_endpoint: str | None = None  # where "back" on the job page leads
 
 
-_IMPORTERS: dict[str, ImporterInfo] = {}
+def init_importers(app: Flask, importers: Mapping[str, ImporterInfo]) -> None:
+    """The factory's list of importers: kind → how to build and present it."""
+    app.extensions["qianlu.importers"] = dict(importers)
 
 
-def register_importer(kind: str, factory: ImporterFactory, *, title: Any = None,
-                      back_endpoint: str | None = None) -> None:
-    """Make an importer available to the runner under ``kind``."""
-    _IMPORTERS[kind] = ImporterInfo(factory, title, back_endpoint)
+def _importers() -> Mapping[str, ImporterInfo]:
+    return current_app.extensions.get("qianlu.importers", {})
 
 
 def importer_info(kind: str) -> ImporterInfo:
-    """Registration details of ``kind`` (a bare entry for unknown kinds)."""
-    return _IMPORTERS.get(kind) or ImporterInfo(lambda: None)  # type: ignore[arg-type,return-value]
+    """How ``kind`` is built and presented (a bare entry for unknown kinds)."""
+    return _importers().get(kind) or ImporterInfo(lambda: None)  # type: ignore[arg-type,return-value]
 
 
 def get_importer(kind: str) -> Importer:
     """A fresh importer for ``kind`` (KeyError when unknown)."""
-    return _IMPORTERS[kind].factory()
+    return _importers()[kind].factory()
 
 
 def column_label(columns: Sequence[Column], key: str | None) -> str:

@@ -6,6 +6,7 @@ explanation language from the request's locale.
 """
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -38,6 +39,8 @@ from app.placements.models import Referral
 from app.registry.models import Worker
 from app.skills.models import WorkerSkill
 from app.skills.service import worker_skills
+
+log = logging.getLogger("qianlu.matching")
 
 COMPONENT_LABELS = {
     "skill": _l("Skill fit"), "preferred": _l("Preferred skills"), "wage": _l("Wage"),
@@ -408,3 +411,16 @@ def stored_matches(worker: Worker) -> list[MatchResult]:
     """The worker's openings from the latest batch, best first."""
     return list(db.session.scalars(sa.select(MatchResult).where(
         MatchResult.worker_id == worker.id).order_by(MatchResult.rank)))
+
+
+# ---- reactions ------------------------------------------------------------------------------
+
+
+def openings_after_job_loss(placement: object, *, worker: Worker, day: date, k: int = 3) -> str:
+    """On ``signals.job_lost``: the worker's best openings now, for the officers' alert."""
+    try:
+        recs = recommend_for_worker(worker, k=k, today=max(day, date.today()))
+        return "、".join(f"{m.job.title}（{m.job.employer.name}）" for m in recs.matches[:k])
+    except Exception:  # noqa: BLE001 - the alert goes out with the worker's link regardless
+        log.exception("recommendations for worker %s failed", worker.id)
+        return ""

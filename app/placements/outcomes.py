@@ -15,6 +15,7 @@ from app.employers.models import Employer
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db, utcnow
 from app.registry.models import Household, HouseholdPlanEntry, Worker, WorkerEvent
+from app.signals import job_lost as job_lost_signal
 
 from .arrears import open_case
 from .followup_models import (
@@ -177,7 +178,8 @@ def job_lost(placement: Placement, end_date: date, reason: str, *, by: User | No
            end_date=end_date.isoformat(), reason=reason)
     audit("placement_end", placement, user=by, detail={"kind": "left", "reason": reason})
     link = worker_link(worker.id)
-    jobs = fresh_recommendations(worker, end_date)
+    jobs = "、".join(text for _receiver, text in job_lost_signal.send(
+        placement, worker=worker, day=end_date) if text)
     for officer in officers_for_area(worker.area_code):
         notify_user(officer, "job_lost", f"job-lost:{placement.id}:{officer.id}", link=link,
                     subject=worker, name=worker.name, employer=employer, reason=reason,
@@ -193,18 +195,6 @@ def job_lost(placement: Placement, end_date: date, reason: str, *, by: User | No
         for officer in officers_for_area(household.area_code):
             notify_user(officer, "household_at_risk", f"at-risk:{household.id}:{placement.id}:"
                         f"{officer.id}", link=link, subject=household, number=household.number)
-
-
-def fresh_recommendations(worker: Worker, day: date, k: int = 3) -> str:
-    """Titles of the worker's best openings now (matching), for the job-loss alert."""
-    try:
-        from app.matching.service import recommend_for_worker
-
-        recs = recommend_for_worker(worker, k=k, today=max(day, date.today()))
-        return "、".join(f"{m.job.title}（{m.job.employer.name}）" for m in recs.matches[:k])
-    except Exception:  # noqa: BLE001 - the alert goes out with the worker's link regardless
-        log.exception("recommendations for worker %s failed", worker.id)
-        return ""
 
 
 def job_changed(placement: Placement, change_date: date, employer_name: str,

@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 
 from app.auth.models import User
 from app.auth.scoping import scope_key, visible
-from app.dashboard.panels import Panel, register_panel
 from app.extensions import db
 from app.freshness import RecentCache, figures_max_age
+from app.panel import Panel
 
 from .followup_models import WageArrearsCase
 from .followups import queue_counts
@@ -53,7 +53,6 @@ def figures(user: User, today: date) -> dict[str, object]:
     }
 
 
-@register_panel(("officer", "admin"))
 def followups_panel(user: User) -> Panel:
     """Seeking, placed, retention, follow-ups and rights-protection cases at a glance."""
     from app.notifications.service import unread_count

@@ -13,6 +13,7 @@ from app.employers.models import Job, JobStatus
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db, utcnow
 from app.registry.models import Worker, WorkerEvent
+from app.signals import placement_created
 
 from .followups import schedule_followups
 from .models import ACTIVE_REFERRAL, Placement, Referral, ReferralStatus
@@ -162,13 +163,7 @@ def confirm_hire(referral: Referral, *, start_date: date, monthly_wage: int | No
            placement_id=placement.id)
     audit("placement_create", placement, user=by,
           detail={"worker": worker.id, "job": job.id, "referral": referral.id})
-    for hook in PLACEMENT_HOOKS:
-        hook(placement)
+    placement_created.send(placement)
     schedule_followups(placement, today=today)
     return placement
 
-
-# Features that react to a new placement (order-course accounting) register a function
-# here; confirm_hire calls each inside the same transaction. Follow-ups are not a hook:
-# confirm_hire schedules them explicitly above.
-PLACEMENT_HOOKS: list = []

@@ -6,7 +6,6 @@ from datetime import date
 import sqlalchemy as sa
 from flask import (
     Blueprint,
-    Flask,
     Response,
     abort,
     current_app,
@@ -233,16 +232,3 @@ def retention_export():
                         "Content-Disposition": f"attachment; filename=retention-{kind}-"
                                                f"{day.isoformat()}.xlsx"})
 
-
-def init_followups(app: Flask) -> None:
-    """Register the follow-up, notification and scheduler blueprints; start the in-app
-    scheduler when SCHEDULER_IN_APP is set (never under TESTING)."""
-    from app.notifications.views import bp as notifications_bp
-    from app.scheduler.cli import bp as scheduler_cli
-    from app.scheduler.runner import start_in_app
-
-    from . import panels  # noqa: F401 - registers the dashboard panels
-
-    for blueprint in (bp, notifications_bp, scheduler_cli):
-        app.register_blueprint(blueprint)
-    start_in_app(app)

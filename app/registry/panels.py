@@ -5,12 +5,11 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from app.auth.models import User
-from app.dashboard.panels import Panel, register_panel
+from app.panel import Panel
 
 from .figures import area_figures
 
 
-@register_panel(("officer", "admin"))
 def register_panel_figures(user: User) -> Panel:
     """Workers seeking, employed and in training; monitored and zero-employment households."""
     counts, at = area_figures(user)

@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.auth.models import Area, User
 from app.extensions import db, utcnow
-from app.imports.base import ApplyResult, Column, RowErrors, register_importer
+from app.imports.base import ApplyResult, Column, ImporterInfo, RowErrors
 from app.imports.models import ImportJob
 
 from .duplicates import flag_likely_duplicates
@@ -510,8 +510,8 @@ def _insert_ids(table: sa.Table, rows: list[dict], key: str) -> list[int]:
     return [found[k] for k in keys]
 
 
-register_importer(KIND, RosterImporter, title=_l("Roster import"),
-                  back_endpoint="registry.import_roster")
+IMPORTER = ImporterInfo(RosterImporter, title=_l("Roster import"),
+                        back_endpoint="registry.import_roster")
 
 
 def template_rows() -> tuple[list[str], list[list[str]]]:

@@ -4,7 +4,6 @@ from the database's state, so one run after downtime catches everything up.
 """
 from __future__ import annotations
 
-import importlib
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -15,7 +14,12 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import Flask, current_app, has_app_context
 
+from app.employers.jobs import expire_openings
 from app.extensions import db, utcnow
+from app.matching.service import batch_rematch
+from app.notifications.delivery import claim_batch, send_one
+from app.placements.followups import sweep
+from app.placements.retention import snapshot
 
 from .lock import ensure_row, job_lock, lease
 
@@ -74,14 +78,10 @@ def run_job(name: str, work: Callable[[datetime], dict], now: datetime | None = 
 
 
 def _sweep(now: datetime) -> dict:
-    from app.placements.followups import sweep
-
     return sweep(local_today(now))
 
 
 def _deliver(now: datetime, batch: int = 200, max_batches: int = 50) -> dict:
-    from app.notifications.delivery import claim_batch, send_one
-
     totals: Counter = Counter()
     for _ in range(max_batches):
         ids = claim_batch(now, batch)
@@ -94,35 +94,16 @@ def _deliver(now: datetime, batch: int = 200, max_batches: int = 50) -> dict:
     return dict(totals)
 
 
-def _optional(module: str, name: str) -> Callable | None:
-    """A function another feature provides, looked up when the job runs."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
-
-
 def _expire_openings(now: datetime) -> dict:
-    fn = _optional("app.employers.jobs", "expire_openings") or _optional(
-        "app.employers.service", "expire_openings")
-    if fn is None:
-        log.warning("expire_openings is not available; nothing done")
-        return {"skipped": "expire_openings missing"}
-    return {"expired": fn(local_today(now))}
+    return {"expired": expire_openings(local_today(now))}
 
 
 def _rematch(now: datetime) -> dict:
-    fn = _optional("app.matching.service", "batch_rematch")
-    if fn is None:
-        log.warning("app.matching.service.batch_rematch is not available; nothing done")
-        return {"skipped": "batch_rematch missing"}
-    result = fn(local_today(now))
+    result = batch_rematch(local_today(now))
     return result if isinstance(result, dict) else {"match_run": getattr(result, "id", result)}
 
 
 def _retention_snapshot(now: datetime) -> dict:
-    from app.placements.retention import snapshot
-
     return {"groups": snapshot(local_today(now))}
 
 

@@ -18,6 +18,7 @@ from app.auth.audit import audit
 from app.auth.models import User
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db, utcnow
+from app.placements.models import Placement
 from app.registry.models import (
     EDUCATION_RANK,
     Worker,
@@ -364,9 +365,9 @@ def _refer_graduate(result: Completion, worker: Worker, course: Course, by: User
 # ---- placements that came from a course ----------------------------------------------------
 
 
-def link_placement_to_course(placement) -> None:  # noqa: ANN001 - Placement (avoid cycle)
-    """Placement hook: credit the course that led to this job (the order course of the
-    opening, else the worker's course completed within the last 90 days)."""
+def link_placement_to_course(placement: Placement) -> None:
+    """On ``signals.placement_created``: credit the course that led to this job (the order
+    course of the opening, else the worker's course completed within the last 90 days)."""
     if placement.course_id is not None:
         return
     order = db.session.scalar(sa.select(Course.id).join(
@@ -383,12 +384,3 @@ def link_placement_to_course(placement) -> None:  # noqa: ANN001 - Placement (av
             .order_by(Enrolment.completed_at.desc()).limit(1))
     placement.course_id = order
 
-
-def _register_hooks() -> None:
-    from app.placements.service import PLACEMENT_HOOKS
-
-    if link_placement_to_course not in PLACEMENT_HOOKS:
-        PLACEMENT_HOOKS.append(link_placement_to_course)
-
-
-_register_hooks()

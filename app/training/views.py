@@ -24,16 +24,6 @@ bp = Blueprint("training", __name__, url_prefix="/training", template_folder="te
 OFFICERS = ("officer", "admin")
 
 
-def register_blueprints(app) -> None:  # noqa: ANN001
-    """Training pages, the trainee self-service and the catalogue CLI."""
-    from app.trainee.views import bp as trainee_bp
-
-    from .cli import bp as cli_bp
-
-    for blueprint in (bp, trainee_bp, cli_bp):
-        app.register_blueprint(blueprint)
-
-
 @bp.app_context_processor
 def _labels() -> dict:
     from app.employers.models import LABELS as EMPLOYER_LABELS

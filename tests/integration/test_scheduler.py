@@ -71,9 +71,7 @@ def dispose(app):
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_two_schedulers_at_once_queue_each_reminder_once(backend, tmp_path, monkeypatch):
     app = fresh_app(backend, tmp_path, "sched_two")
-    from app.placements import followups
-
-    original = followups.sweep
+    original = jobs.sweep
     inside = threading.Event()
     second_tried = threading.Event()
 
@@ -84,7 +82,7 @@ def test_two_schedulers_at_once_queue_each_reminder_once(backend, tmp_path, monk
         assert second_tried.wait(timeout=60)
         return result
 
-    monkeypatch.setattr(followups, "sweep", slow_sweep)
+    monkeypatch.setattr(jobs, "sweep", slow_sweep)
     results = {}
 
     def instance(tag):
@@ -104,7 +102,7 @@ def test_two_schedulers_at_once_queue_each_reminder_once(backend, tmp_path, monk
     assert reminders(app) == 6
     # without the lock the unique dedupe key still keeps each reminder single
     monkeypatch.setattr(jobs, "job_lock", _always_acquired)
-    monkeypatch.setattr(followups, "sweep", original)
+    monkeypatch.setattr(jobs, "sweep", original)
     unlocked = []
     barrier = threading.Barrier(2)
 
@@ -286,14 +284,12 @@ def test_scheduler_configuration(tmp_path):
         scheduler.shutdown(wait=False)
 
 
-def test_optional_jobs_succeed_when_the_feature_is_missing(tmp_path, monkeypatch):
-    app = fresh_app("sqlite", tmp_path, "sched_optional", placements=0)
-    monkeypatch.setattr(jobs, "_optional", lambda module, name: None)
-    assert jobs.run_rematch(NOW, app=app) == {"skipped": "batch_rematch missing"}
-    assert jobs.run_expire_openings(NOW, app=app) == {"skipped": "expire_openings missing"}
+def test_nightly_jobs_call_the_services_they_are_named_after(tmp_path, monkeypatch):
+    app = fresh_app("sqlite", tmp_path, "sched_nightly", placements=0)
+    assert jobs.run_expire_openings(NOW, app=app) == {"expired": 0}
     calls = []
-    monkeypatch.setattr(jobs, "_optional", lambda module, name: lambda day: calls.append(day))
-    jobs.run_rematch(NOW, app=app)
+    monkeypatch.setattr(jobs, "batch_rematch", lambda day: calls.append(day) or {"workers": 0})
+    assert jobs.run_rematch(NOW, app=app) == {"workers": 0}
     assert calls == [TODAY]
     with app.app_context():
         row = _db.session.get(SchedulerLease, "rematch")
