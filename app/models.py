@@ -1,6 +1,6 @@
 """Imports every feature's models so the metadata is complete (Alembic, create_all)."""
-from app.api.models import ApiToken  # noqa: F401
 from app.auth.models import Area, AuditLog, LoginAttempt, User  # noqa: F401
+from app.auth.token_models import ApiToken  # noqa: F401
 from app.employers.models import Employer, Job, PartnerMapping  # noqa: F401
 from app.imports.models import ImportJob  # noqa: F401
 from app.matching.models import MatchResult, MatchRun  # noqa: F401

@@ -6,10 +6,22 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
 from app.extensions import db
+
+
+def insert_ignoring_conflicts(model: Any, *, conflict: list[str]) -> Any:
+    """``INSERT … ON CONFLICT (conflict) DO NOTHING`` for the session's dialect.
+
+    With ``.from_select()`` this queues a whole set at once; a unique key makes a second
+    run (or a second scheduler) insert nothing.
+    """
+    dialect = db.session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(model).on_conflict_do_nothing(index_elements=conflict)
 
 
 def count_up_to(stmt: sa.Select, column: sa.ColumnElement, cap: int) -> int:

@@ -8,9 +8,8 @@ from typing import Any
 from flask import abort, current_app, g, request
 from flask_login import current_user
 
+from app.auth.tokens import user_for_token
 from app.extensions import db
-
-from .tokens import user_for_token
 
 PUBLIC_ENDPOINTS = {"tokens.TokenCollection", "api-docs.openapi_json", "api_docs.docs"}
 

@@ -9,11 +9,11 @@ from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
 from app.auth.service import authenticate
+from app.auth.tokens import issue_token
 from app.extensions import db
 
 from .auth import api_roles
 from .common import ErrorResponseSchema, UtcDateTime
-from .tokens import issue_token
 
 bp = Blueprint("tokens", __name__, url_prefix="/api/v1", description="Authentication")
 

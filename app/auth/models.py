@@ -84,6 +84,9 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None]
 
     area: Mapped[Area | None] = relationship()
+    # A trainee's own register record (app.registry's Worker, named so auth imports nothing
+    # above it).
+    worker = relationship("Worker", foreign_keys=[worker_id], viewonly=True)
 
     __table_args__ = (
         sa.CheckConstraint(

@@ -96,7 +96,7 @@ def password():
 @login_required
 def tokens():
     """List, create and revoke one's own API tokens."""
-    from app.api.tokens import issue_token, revoke, tokens_of
+    from app.auth.tokens import issue_token, revoke, tokens_of
 
     new_token = None
     if request.method == "POST":

@@ -11,8 +11,8 @@ from datetime import timedelta
 
 from stdnum.cn import uscc
 
+from app.auth.demo import SeedContext
 from app.auth.models import Area
-from app.demo.seed import SeedContext
 from app.extensions import db, utcnow
 
 from .models import Employer, Job

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.demo.seed import SeedContext
+from app.auth.demo import SeedContext
 from app.employers.models import Job
 from app.errors_domain import DomainError
 from app.extensions import db

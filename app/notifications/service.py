@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from app.auth.models import User
 from app.extensions import db, utcnow
 from app.registry.models import Worker
-from app.scheduler.sqlutil import insert_ignoring_conflicts
+from app.sql import insert_ignoring_conflicts
 
 from .messages import render
 from .models import Channel, Notification, NotificationStatus

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from app.demo.seed import SeedContext
+from app.auth.demo import SeedContext
 from app.employers.models import Employer, Job
 from app.errors_domain import DomainError
 from app.extensions import db, utcnow

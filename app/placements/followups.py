@@ -17,8 +17,7 @@ from app.auth.scoping import code_in_area, visible
 from app.employers.models import Employer
 from app.extensions import db, utcnow
 from app.registry.models import Household, Worker
-from app.scheduler.sqlutil import insert_ignoring_conflicts
-from app.sql import paginate_rows
+from app.sql import insert_ignoring_conflicts, paginate_rows
 
 from .followup_models import OPEN_STATUSES, FollowUp, FollowUpKind, FollowUpStatus
 from .models import Placement

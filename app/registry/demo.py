@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from stdnum.cn import ric
 
-from app.demo.seed import SeedContext
+from app.auth.demo import SeedContext
 from app.extensions import db, utcnow
 from app.registry.models import (
     Dependant,

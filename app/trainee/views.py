@@ -11,12 +11,12 @@ from app.auth.scoping import roles_required, visible
 from app.errors_domain import DomainError
 from app.extensions import db
 from app.registry.models import Worker, WorkerEvent
+from app.training.accounts import activate_with_code, activate_with_identity, report_change
 from app.training.forms import ActionForm, WithdrawForm
 from app.training.models import ChangeReport, Enrolment
 from app.training.service import today, waitlist_position
 
 from .forms import ChangeReportForm, CodeActivationForm, IdentityActivationForm, county_choices
-from .service import activate_with_code, activate_with_identity, report_change
 
 bp = Blueprint("trainee", __name__, url_prefix="/me", template_folder="templates")
 

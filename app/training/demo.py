@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from app.demo.seed import SeedContext
+from app.auth.demo import SeedContext
 from app.employers.models import Employer, Job
 from app.extensions import db, utcnow
 from app.registry.models import Worker

@@ -243,7 +243,7 @@ def reports():
 @roles_required("officer")
 def handle_report(report_id: int):
     """Confirm or dismiss a change report."""
-    from app.trainee.service import handle_report as handle
+    from app.training.accounts import handle_report as handle
 
     report = get_visible_or_404(ChangeReport, report_id)
     form = HandleReportForm()
@@ -263,7 +263,7 @@ def handle_report(report_id: int):
 @roles_required("officer")
 def issue_code(worker_id: int):
     """Generate a one-time activation code for a worker (shown once)."""
-    from app.trainee.service import issue_code as issue
+    from app.training.accounts import issue_code as issue
 
     worker = get_visible_or_404(Worker, worker_id)
     form = ActionForm()

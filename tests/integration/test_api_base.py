@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.api.models import ApiToken
+from app.auth.token_models import ApiToken
 from tests.conftest import PASSWORD
 
 
@@ -61,7 +61,7 @@ def test_validation_error_lists_fields(client):
 
 
 def test_revoked_token_stops_working(client, factory, db):
-    from app.api.tokens import revoke
+    from app.auth.tokens import revoke
 
     user = factory.user("officer")
     token = _token(client, user)
@@ -98,7 +98,7 @@ def test_tokens_page_creates_lists_and_revokes(client, login_as, db):
 
 
 def test_cannot_revoke_someone_elses_token(db, factory):
-    from app.api.tokens import issue_token, revoke
+    from app.auth.tokens import issue_token, revoke
 
     owner, other = factory.user("officer"), factory.user("officer")
     _plain, token = issue_token(owner)

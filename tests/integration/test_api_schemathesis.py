@@ -44,9 +44,9 @@ def _ids(model, limit: int = 40) -> list[int]:
 def seeded(request, tmp_path_factory):
     """An app on its own database with areas, the catalogue and the demo data; tokens for
     the demo officer (province) and admin; real ids per path parameter."""
-    from app.api.tokens import issue_token
     from app.auth.areas import load_areas
     from app.auth.models import User
+    from app.auth.tokens import issue_token
     from app.demo.seed import seed_all
     from app.employers.models import Employer, Job
     from app.extensions import db

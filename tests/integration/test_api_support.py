@@ -35,7 +35,7 @@ class Api:
         self.anonymous = Caller(client, None)
 
     def as_(self, user: Any) -> Caller:
-        from app.api.tokens import issue_token
+        from app.auth.tokens import issue_token
 
         plain, _token = issue_token(user)
         return Caller(self.client, plain)

@@ -11,7 +11,7 @@ from app.auth.audit import audit
 from app.auth.models import User
 from app.extensions import db, utcnow
 
-from .models import ApiToken
+from .token_models import ApiToken
 
 TOKEN_DAYS = 90
 
