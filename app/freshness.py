@@ -26,6 +26,7 @@ from typing import Generic, TypeVar
 
 import sqlalchemy as sa
 from flask import current_app, g, has_app_context, has_request_context
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
 from app.extensions import db
@@ -88,10 +89,7 @@ def _bump_shared(session: Session) -> None:
         return
     table = DataVersion.__table__
     dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     for name in written:  # one order for every process: no deadlock between bumpers
         stmt = insert(table).values(name=name, version=1)
         session.execute(stmt.on_conflict_do_update(

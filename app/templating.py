@@ -6,6 +6,9 @@ from typing import Any
 
 from flask import Flask, request, url_for
 from flask_babel import format_datetime, get_locale
+from flask_login import current_user
+
+from .nav import nav_for
 
 
 def url_with_lang(lang: str) -> str:
@@ -56,8 +59,5 @@ def init_templating(app: Flask) -> None:
 
 
 def _nav():  # noqa: ANN202
-    from flask_login import current_user
-
-    from .nav import nav_for
 
     return nav_for(current_user.role if current_user.is_authenticated else None)

@@ -7,6 +7,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask import request
+from flask_babel import gettext as _
+from flask_login import current_user
 from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 
@@ -107,8 +110,6 @@ def documents_errors(bp: Any, *codes: int) -> Any:
 
 def me() -> Any:
     """The token's user (the object, not the proxy)."""
-    from flask_login import current_user
-
     return current_user._get_current_object()
 
 
@@ -141,9 +142,6 @@ def _has_nul(value: Any) -> bool:
 def reject_nul_characters() -> None:
     """Before each API request: text with NUL characters is refused (422), never stored or
     sent to the database (PostgreSQL rejects it, which would otherwise be a 500)."""
-    from flask import request
-    from flask_babel import gettext as _
-
     if not request.path.startswith("/api/v1/"):
         return
     body = request.get_json(silent=True) if request.is_json else None

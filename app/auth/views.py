@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from app.auth.tokens import issue_token, revoke, tokens_of
 from app.extensions import db
 
 from .audit import audit
@@ -96,8 +97,6 @@ def password():
 @login_required
 def tokens():
     """List, create and revoke one's own API tokens."""
-    from app.auth.tokens import issue_token, revoke, tokens_of
-
     new_token = None
     if request.method == "POST":
         if request.form.get("revoke"):

@@ -12,6 +12,7 @@ import csv
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -51,8 +52,6 @@ def preview_table(path: str, filename: str) -> tuple[list[str], list[list[str]]]
     suffix = check_upload_name(filename)
     rows: list[list[Any]] = []
     if suffix == ".xlsx":
-        import openpyxl
-
         try:
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception:  # noqa: BLE001 - openpyxl raises many kinds on broken files

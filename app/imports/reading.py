@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 from flask_babel import lazy_gettext as _l
 
 from .base import Column
@@ -270,8 +271,6 @@ def merged_ranges(archive: zipfile.ZipFile, member: str) -> list[tuple[str, int,
 
 def _open_xlsx(path: Path, head: bytes, columns: Sequence[Column], limits: Limits,
                mapping: Mapping[str, str] | None) -> Table:
-    import openpyxl
-
     archive = _check_zip(path, head, limits)
     try:
         sheet_member = _first_sheet_path(archive)

@@ -12,6 +12,10 @@ from datetime import date, datetime
 from typing import IO, Any
 
 from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from .models import ImportJob
 
@@ -32,10 +36,6 @@ def safe_cell(value: Any) -> Any:
 def write_xlsx(target: IO[bytes], headers: Sequence[Any], rows: Iterable[Sequence[Any]],
                title: str = "Sheet1", widths: Sequence[int] | None = None) -> int:
     """Write one sheet (header row, then rows) in write-only mode; returns the row count."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     for index, width in enumerate(widths or ()):
@@ -63,8 +63,6 @@ def xlsx_bytes(headers: Sequence[Any], rows: Iterable[Sequence[Any]], title: str
 
 
 def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
     return get_column_letter(index + 1)
 
 

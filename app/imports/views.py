@@ -1,6 +1,8 @@
 """Import job pages: progress (polled by a small static script), result and bad-rows report."""
 from __future__ import annotations
 
+import io
+
 from flask import Blueprint, jsonify, render_template, send_file, url_for
 from flask_babel import gettext as _
 
@@ -57,8 +59,6 @@ def job_status(job_id: int):
 @roles_required(*ROLES)
 def report(job_id: int):
     """The rows with problems as .xlsx, to fix and import again."""
-    import io
-
     job = _load(job_id)
     audit("import_report_download", job, detail={"rows": len(job.bad_rows or [])})
     db.session.commit()

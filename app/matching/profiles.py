@@ -30,6 +30,7 @@ from app.extensions import db
 from app.matching.engine import JOB_KINDS, HeldCertificate, JobIndex, JobProfile, WorkerProfile
 from app.placements.models import Placement
 from app.registry.models import Household, Worker, WorkerCertificate
+from app.registry.queries import active_worker, zero_employment
 from app.skills.models import WorkerSkill
 from app.skills.service import parse_worker_skills
 from app.skills.text import split_parts
@@ -282,8 +283,6 @@ JOB_INDEX = JobIndexCache()
 
 def zero_employment_households(household_ids: Iterable[int]) -> set[int]:
     """Which of these households are zero-employment (零就业家庭, the register's rule)."""
-    from app.registry.queries import zero_employment
-
     ids = list(household_ids)
     found: set[int] = set()
     for chunk in _chunks(ids, 900):
@@ -345,8 +344,6 @@ def _worker_profile(r: sa.Row, skills: tuple, certs: tuple, zero: bool) -> Worke
 
 def pool_condition() -> sa.ColumnElement[bool]:
     """Workers matching looks for: seeking work or in training, still on the register."""
-    from app.registry.queries import active_worker
-
     return sa.and_(Worker.status.in_(POOL_STATUSES), active_worker())
 
 
@@ -358,8 +355,6 @@ def _chunks(seq: Sequence, size: int) -> Iterable[Sequence]:
 def workers_stmt() -> sa.Select:
     """Column select over workers on the register (not merged away) with their
     household's monitoring flag."""
-    from app.registry.queries import active_worker
-
     return (sa.select(*_worker_columns())
             .outerjoin(Household, Worker.household_id == Household.id)
             .where(active_worker()))

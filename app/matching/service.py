@@ -37,6 +37,7 @@ from app.matching.profiles import (
 )
 from app.placements.models import Referral
 from app.registry.models import Worker
+from app.registry.privacy import mask_id, mask_phone
 from app.skills.models import WorkerSkill
 from app.skills.service import worker_skills
 
@@ -309,8 +310,6 @@ def candidates_for_job(job: Job, user: User, k: int = 20, today: date | None = N
                        ) -> Candidates:
     """The k best workers for an opening: officers see their area's seeking workers,
     the job's employer only the workers referred to it; ID and phone are masked."""
-    from app.registry.privacy import mask_id, mask_phone
-
     today = today or date.today()
     if user.role == "employer" and user.employer_id != job.employer_id:
         raise DomainError(_("This opening belongs to another employer."), code="not_yours")

@@ -12,7 +12,7 @@ from werkzeug.routing import BuildError
 
 from app.auth.areas import area_name
 from app.auth.models import Area
-from app.auth.scoping import get_visible_or_404, roles_required, visible
+from app.auth.scoping import area_filter, get_visible_or_404, roles_required, visible
 from app.employers.models import Employer, Job
 from app.errors_domain import DomainError
 from app.extensions import db
@@ -21,6 +21,7 @@ from app.placements.models import LABELS as PLACEMENT_LABELS
 from app.placements.service import confirm_hire, record_hire, refer, respond, withdraw
 from app.registry.models import Worker
 from app.registry.privacy import mask_id, mask_phone
+from app.skills.taxonomy import default_taxonomy
 from app.templating import url_prefix
 
 from . import dispatch as dispatch_service
@@ -229,8 +230,6 @@ def _area_choices() -> list[tuple[str, str]]:
     area: Area | None = current_user.area
     stmt = sa.select(Area).where(Area.region == "guizhou")
     if area is not None and current_user.role == "officer":
-        from app.auth.scoping import area_filter
-
         stmt = stmt.where(area_filter(Area.code, area))
     areas = db.session.scalars(stmt.order_by(Area.code)).all()
     indent = {"province": "", "prefecture": "　", "county": "　　"}
@@ -416,8 +415,6 @@ def referral_withdraw(referral_id: int):
 @bp.app_template_global()
 def skill_name(code: str | None) -> str:
     """A skill or certificate code's display name in the page's language."""
-    from app.skills.taxonomy import default_taxonomy
-
     if not code:
         return ""
     tax, lg = default_taxonomy(), lang()

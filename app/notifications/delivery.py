@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.placements.followup_models import FollowUp
 
 from .messages import render
 from .models import Channel, Notification, NotificationStatus
@@ -54,8 +55,6 @@ def claim_batch(now: datetime, limit: int = 200) -> list[int]:
 
 def _text_for(n: Notification) -> str:
     """Render a row queued set-wise (text empty) from its kind and subject."""
-    from app.placements.followup_models import FollowUp
-
     params: dict = {}
     if n.subject_type == "FollowUp" and n.subject_id:
         fu = db.session.get(FollowUp, n.subject_id)

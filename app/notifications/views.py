@@ -7,6 +7,7 @@ from flask_login import current_user
 from app.auth.scoping import roles_required
 from app.extensions import db
 
+from .models import Notification
 from .service import inbox as inbox_select
 from .service import mark_read
 
@@ -27,8 +28,6 @@ def inbox():
 @roles_required("officer", "admin")
 def open_one(notification_id: int):
     """Mark a message read and go to what it is about (only the user's own messages)."""
-    from .models import Notification
-
     n = db.session.get(Notification, notification_id)
     if n is None or n.recipient_user_id != current_user.id:
         return redirect(url_for(".inbox"))

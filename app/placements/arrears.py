@@ -10,6 +10,7 @@ from app.auth.models import User
 from app.employers.models import Employer
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db, utcnow
+from app.notifications.service import notify_user
 from app.registry.models import Worker, WorkerEvent
 
 from .followup_models import WageArrearsCase
@@ -19,8 +20,6 @@ from .people import officers_for_area
 def open_case(*, worker: Worker, placement, follow_up=None, by: User | None,
               note: str = "") -> WageArrearsCase:
     """Open a case (or return the one already open for this worker and employer); flushes."""
-    from app.notifications.service import notify_user
-
     employer_id = placement.employer_id if placement is not None else None
     existing = db.session.scalars(sa.select(WageArrearsCase).where(
         WageArrearsCase.worker_id == worker.id, WageArrearsCase.status == "open",

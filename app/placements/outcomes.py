@@ -14,7 +14,9 @@ from app.auth.models import User
 from app.employers.models import Employer
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db, utcnow
+from app.notifications.service import notify_user
 from app.registry.models import Household, HouseholdPlanEntry, Worker, WorkerEvent
+from app.registry.service import set_worker_status
 from app.signals import job_lost as job_lost_signal
 
 from .arrears import open_case
@@ -136,8 +138,6 @@ def record_outcome(fu: FollowUp, o: Outcome, *, by: User | None,
 
 def escalate(fu: FollowUp, by: User | None) -> User | None:
     """Hand the follow-up to the supervising officer (or the parent area's) and tell them."""
-    from app.notifications.service import notify_user
-
     target = supervisor_of(by) if by is not None else None
     if target is None:
         officers = officers_for_area(fu.area_code, exclude=by)
@@ -166,9 +166,6 @@ def _end(placement: Placement, end_date: date, kind: str, reason: str) -> None:
 def job_lost(placement: Placement, end_date: date, reason: str, *, by: User | None) -> None:
     """The worker left the job: placement ends, worker seeks again, officers are alerted,
     a monitored household is flagged at risk (zero-employment is derived, so it follows)."""
-    from app.notifications.service import notify_user
-    from app.registry.service import set_worker_status
-
     _end(placement, end_date, "left", reason)
     worker = placement.worker
     employer = placement.employer.name if placement.employer else placement.employer_name

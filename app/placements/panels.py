@@ -11,7 +11,9 @@ from app.auth.models import User
 from app.auth.scoping import scope_key, visible
 from app.extensions import db
 from app.freshness import RecentCache, figures_max_age
+from app.notifications.service import unread_count
 from app.panel import Panel
+from app.registry.figures import area_figures
 
 from .followup_models import WageArrearsCase
 from .followups import queue_counts
@@ -31,8 +33,6 @@ def _pct(value: float | None) -> str:
 
 def figures(user: User, today: date) -> dict[str, object]:
     """The headline numbers of the user's area."""
-    from app.registry.figures import area_figures
-
     month_start = today.replace(day=1)
     placed = _PLACEMENTS.get(("month", today, *scope_key(user)), lambda: db.session.scalar(
         visible(sa.select(sa.func.count(Placement.id)).where(
@@ -55,8 +55,6 @@ def figures(user: User, today: date) -> dict[str, object]:
 
 def followups_panel(user: User) -> Panel:
     """Seeking, placed, retention, follow-ups and rights-protection cases at a glance."""
-    from app.notifications.service import unread_count
-
     f = figures(user, date.today())
     r90 = f["retention_90"]
     r90_label = _("Retention at 90 days")

@@ -13,6 +13,7 @@ from app.employers.models import Job, JobStatus
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db, utcnow
 from app.registry.models import Worker, WorkerEvent
+from app.registry.service import set_worker_status
 from app.signals import placement_created
 
 from .followups import schedule_followups
@@ -137,8 +138,6 @@ def confirm_hire(referral: Referral, *, start_date: date, monthly_wage: int | No
                  contract_months: int | None = None, by: User | None,
                  today: date | None = None) -> Placement:
     """Turn a referral into a placement, taking one place of the opening (flushes)."""
-    from app.registry.service import set_worker_status
-
     today = today or date.today()
     if monthly_wage is not None and monthly_wage < 0:
         raise DomainError(_("The wage cannot be negative."), field="monthly_wage")

@@ -25,6 +25,7 @@ from app.auth.audit import audit
 from app.auth.scoping import get_visible_or_404, roles_required, visible
 from app.errors_domain import DomainError
 from app.extensions import db
+from app.imports.report import xlsx_bytes
 from app.registry.models import Worker
 from app.registry.privacy import can_see_full, shown_phone
 
@@ -207,8 +208,6 @@ def _pct(value: float | None) -> float | None:
 @roles_required(*OFFICERS)
 def retention_export():
     """The retention table of a breakdown as a spreadsheet (audit-logged)."""
-    from app.imports.report import xlsx_bytes
-
     kind = _breakdown_arg()
     day = today()
     groups = [retention.overall(current_user, day),

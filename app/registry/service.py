@@ -18,7 +18,10 @@ from app.auth.models import Area, User
 from app.auth.scoping import code_in_area
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db, utcnow
+from app.skills.service import resolve_worker_skills
+from app.skills.taxonomy import default_taxonomy, fold
 
+from .duplicates import flag_likely_duplicates
 from .models import (
     Education,
     Household,
@@ -244,7 +247,6 @@ def create_worker(data: Mapping[str, Any], by: User | None, *,
                                       reason=reason or _("Newly registered"),
                                       by_user_id=getattr(by, "id", None)))
     add_event(worker, "registered", {"status": status}, by=by)
-    from .duplicates import flag_likely_duplicates
 
     flag_likely_duplicates([worker.id])
     resolve_skills(worker)
@@ -253,8 +255,6 @@ def create_worker(data: Mapping[str, Any], by: User | None, *,
 
 def resolve_skills(worker: Worker) -> None:
     """Resolve the typed skills to the taxonomy (kept per worker, with method/confidence)."""
-    from app.skills.service import resolve_worker_skills
-
     resolve_worker_skills(worker)
 
 
@@ -282,8 +282,6 @@ def update_worker(worker: Worker, data: Mapping[str, Any], by: User | None) -> l
         if "skills_text" in changed:
             resolve_skills(worker)
         if {"name", "id_number", "household_id"} & set(changed):
-            from .duplicates import flag_likely_duplicates
-
             flag_likely_duplicates([worker.id])
     return changed
 
@@ -294,8 +292,6 @@ def certificate_code(kind: str) -> str:
     Matching checks required certificates by code, so a name people type is stored as its
     code; an unknown kind is kept as typed (shown, but it satisfies no requirement).
     """
-    from app.skills.taxonomy import default_taxonomy, fold
-
     wanted = fold(kind)
     for cert in default_taxonomy().certificates:
         names = (cert.code, cert.name, cert.short_name, cert.name_en, cert.short_name_en)

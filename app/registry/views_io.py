@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import os
 import tempfile
 from datetime import date
 
@@ -9,6 +10,8 @@ import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from app.auth.audit import audit
 from app.auth.scoping import roles_required, visible
@@ -61,8 +64,6 @@ def import_roster():
 
 
 def _stored_size(job: ImportJob) -> int:
-    import os
-
     return os.path.getsize(job.stored_path) if job.stored_path else 0
 
 
@@ -70,9 +71,6 @@ def _stored_size(job: ImportJob) -> int:
 @roles_required(*OFFICERS)
 def import_template():
     """The roster template: Chinese headers on the first sheet, instructions on the second."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "花名册"

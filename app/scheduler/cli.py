@@ -13,6 +13,7 @@ from app.extensions import db
 
 from .jobs import RUNNERS
 from .lock import lease
+from .runner import build_scheduler
 
 bp = Blueprint("scheduler_cli", __name__, cli_group=None)
 
@@ -25,8 +26,6 @@ def scheduler() -> None:
 @scheduler.command("run")
 def run() -> None:
     """Run the scheduler in the foreground (one per installation; extras are harmless)."""
-    from .runner import build_scheduler
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     app = current_app._get_current_object()
     click.echo("scheduler: starting (Ctrl-C to stop)")

@@ -21,11 +21,14 @@ from pathlib import Path
 import sqlalchemy as sa
 from stdnum.cn import uscc
 
+from app.auth.models import Area
+from app.employers.models import Employer, Job, JobStatus
 from app.extensions import db
 from app.registry.models import EDUCATION_RANK, WorkerCategory
-from app.skills.taxonomy import CATALOG_DIR, Problem, Taxonomy, validate_files
+from app.skills.taxonomy import CATALOG_DIR, Problem, Taxonomy, load_taxonomy, validate_files
 
-from .models import Course, CourseMode, CourseSession
+from .models import Course, CourseMode, CourseSession, Enrolment
+from .service import promote_waitlisted, today
 
 COURSES_FILE = CATALOG_DIR / "courses.toml"
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,31}$")
@@ -262,8 +265,6 @@ def read_courses(path: Path) -> tuple[dict, list[Problem]]:
 
 
 def _guizhou_counties() -> set[str]:
-    from app.auth.models import Area
-
     return set(db.session.scalars(
         sa.select(Area.code).where(Area.region == "guizhou", Area.level == "county")))
 
@@ -323,7 +324,6 @@ def _upsert_sessions(course: Course, raw: dict, problems: list[Problem], file: s
     for key, session in existing.items():
         if key in wanted or session.end_date < day:
             continue
-        from .models import Enrolment
 
         has_people = db.session.scalar(
             sa.select(sa.func.count(Enrolment.id)).where(Enrolment.session_id == session.id))
@@ -341,8 +341,6 @@ def resolve_order_links(courses: list[Course] | None = None) -> tuple[list[str],
 
     Returns (codes linked now, codes still pending).
     """
-    from app.employers.models import Employer, Job, JobStatus
-
     if courses is None:
         courses = list(db.session.scalars(
             sa.select(Course).where(Course.mode == CourseMode.order.value, Course.active)))
@@ -376,8 +374,6 @@ def load_catalog(path: Path = COURSES_FILE, *, taxonomy: Taxonomy | None = None,
     Raises CatalogError with every problem; nothing is written then. ``strict_links``
     turns an order course whose employer/opening is not registered into a problem.
     """
-    from app.skills.taxonomy import load_taxonomy
-
     path = Path(path)
     problems = validate_files()
     if problems:
@@ -403,8 +399,6 @@ class _Abort(Exception):
 
 
 def _write(data: dict, file: str, report: LoadReport, strict_links: bool) -> None:
-    from .service import promote_waitlisted, today
-
     problems: list[Problem] = []
     by_code = {c.code: c for c in db.session.scalars(sa.select(Course))}
     touched, grown, day = [], [], today()

@@ -17,6 +17,8 @@ from flask_babel import gettext as _
 from app.auth.models import User
 from app.auth.scoping import visible
 from app.extensions import db
+from app.matching.profiles import worker_profile, worker_profiles, workers_stmt
+from app.matching.service import lang, trainable_openings
 from app.registry.models import EDUCATION_RANK, Household, Worker
 from app.skills.taxonomy import Taxonomy, default_taxonomy
 
@@ -126,8 +128,6 @@ class CourseSuggestion:
 
 def worker_skill_codes(worker: Worker) -> set[str]:
     """Canonical skills the worker has (resolved rows, else resolved text)."""
-    from app.matching.profiles import worker_profile
-
     return {code for code, _ in worker_profile(worker).skills}
 
 
@@ -158,8 +158,6 @@ def next_session_for(worker: Worker, course: Course, day: date) -> CourseSession
 
 def gaps_for(worker: Worker, day: date, limit: int = 300) -> tuple[list[Gap], dict]:
     """The worker's trainable openings as gaps, and the Job rows by id."""
-    from app.matching.service import trainable_openings
-
     gaps, jobs = [], {}
     for r in trainable_openings(worker, limit, day):
         needs = frozenset(x.subject for x in r.reasons if x.subject)
@@ -252,7 +250,6 @@ def candidates_for_session(session: CourseSession, user: User, k: int = 30,
     rows = db.session.execute(stmt).all()
     if not rows:
         return []
-    from app.matching.profiles import worker_profiles, workers_stmt
 
     profiles = {p.id: p for p in worker_profiles(
         workers_stmt().where(Worker.id.in_([w.id for w, _ in rows])))}
@@ -306,6 +303,4 @@ def _years_before(d: date, years: int) -> date:
 
 
 def _lang() -> str:
-    from app.matching.service import lang
-
     return lang()

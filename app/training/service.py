@@ -16,9 +16,12 @@ from flask_babel import gettext as _
 
 from app.auth.audit import audit
 from app.auth.models import User
+from app.employers.models import Job
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db, utcnow
+from app.matching.service import recommend_for_worker
 from app.placements.models import Placement
+from app.placements.service import refer
 from app.registry.models import (
     EDUCATION_RANK,
     Worker,
@@ -28,6 +31,9 @@ from app.registry.models import (
 from app.registry.models import (
     LABELS as REGISTRY_LABELS,
 )
+from app.registry.service import add_certificate, set_worker_status
+from app.skills.models import WorkerSkill
+from app.skills.service import resolve_worker_skills, worker_skills
 from app.skills.taxonomy import default_taxonomy
 
 from .models import ACTIVE_ENROLMENT, Course, CourseSession, Enrolment, EnrolmentStatus
@@ -50,8 +56,6 @@ def event(worker: Worker, kind: str, by: User | None, **detail: object) -> None:
 
 def set_status(worker: Worker, status: str, reason: str, by: User | None) -> None:
     """Change a worker's status through the register's service (history and timeline)."""
-    from app.registry.service import set_worker_status
-
     set_worker_status(worker, status, reason=reason, by=by)
 
 
@@ -288,8 +292,6 @@ def complete(enrolment: Enrolment, *, passed: bool, assessment: str = "",
 
 def _add_certificate(worker: Worker, course: Course, number: str,
                      day: date) -> WorkerCertificate | None:
-    from app.registry.service import add_certificate
-
     if not course.certificate:
         return None
     cert = default_taxonomy().get_certificate(course.certificate)
@@ -310,9 +312,6 @@ def _add_skills(worker: Worker, course: Course) -> tuple[str, ...]:
     A worker without resolved rows is matched from their text; their text is resolved
     first so that adding rows does not hide what the text said.
     """
-    from app.skills.models import WorkerSkill
-    from app.skills.service import resolve_worker_skills, worker_skills
-
     tax = default_taxonomy()
     rows = worker_skills(worker)
     if not rows and (worker.skills_text or "").strip():
@@ -336,10 +335,6 @@ def _add_skills(worker: Worker, course: Course) -> tuple[str, ...]:
 
 def rematch(worker: Worker) -> int | None:
     """Re-run matching for the worker; the number of openings that now match (or None)."""
-    try:
-        from app.matching.service import recommend_for_worker
-    except ImportError:
-        return None
     result = recommend_for_worker(worker, 10)
     matches = getattr(result, "matches", result)
     return len(matches) if matches is not None else None
@@ -347,9 +342,6 @@ def rematch(worker: Worker) -> int | None:
 
 def _refer_graduate(result: Completion, worker: Worker, course: Course, by: User | None,
                     day: date) -> None:
-    from app.employers.models import Job
-    from app.placements.service import refer
-
     job = db.session.get(Job, course.job_id)
     try:
         with db.session.begin_nested():
