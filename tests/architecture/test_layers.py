@@ -29,7 +29,7 @@ def test_an_upward_import_breaks_the_check(tmp_path):
                                                   "__pycache__", "*.json", "data"))
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     models = tmp_path / "app" / "registry" / "models.py"
-    models.write_text(models.read_text() + "\nimport app.api.workers  # the register using the API\n")
+    models.write_text(models.read_text() + "\nimport app.api.workers  # register uses the API\n")
     result = _lint_imports(tmp_path)
     assert result.returncode != 0
     assert "app.registry is not allowed to import app.api" in result.stdout

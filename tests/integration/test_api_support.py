@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from app.auth.tokens import issue_token
+
 
 class Caller:
     """The test client speaking JSON with one user's bearer token (or none)."""
@@ -35,8 +37,6 @@ class Api:
         self.anonymous = Caller(client, None)
 
     def as_(self, user: Any) -> Caller:
-        from app.auth.tokens import issue_token
-
         plain, _token = issue_token(user)
         return Caller(self.client, plain)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from app.training.service import enrol
 from tests.integration import test_api_support
 from tests.integration.test_api_support import error_of, ok
 from tests.integration.test_enrolment import make_course
@@ -81,7 +82,6 @@ def test_ineligible_enrolment_is_422_with_the_reason(api, factory, db):
 def test_completion_adds_certificate_and_skills(api, factory, db):
     _course, session = make_course(db, start=date.today() - timedelta(days=1))
     worker = factory.worker()
-    from app.training.service import enrol
 
     enrolment = enrol(worker, session, by=None, day=session.start_date - timedelta(days=1))
     officer = api.as_(factory.user("officer", area_code="520526"))

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from app.auth.models import AuditLog, LoginAttempt
 from app.auth.scoping import can_see, visible
 from app.auth.service import AccountError, create_user
+from app.registry.models import RelocationSite
 from tests.conftest import PASSWORD, make_app, text_of
 
 
@@ -110,8 +111,6 @@ def test_officer_area_must_be_in_guizhou(db):
 
 
 def test_officer_of_one_county_cannot_see_another_county(db, factory):
-    from app.registry.models import RelocationSite
-
     weining = RelocationSite(name="五里岗安置点", county_code="520526")
     guanshanhu = RelocationSite(name="观山湖安置点", county_code="520115")
     db.session.add_all([weining, guanshanhu])
@@ -174,8 +173,6 @@ def test_users_create_command(runner, db):
 
 
 def test_admin_and_officer_password_resets(app, client, factory, login, db):
-    from app.auth.service import create_user
-
     worker = factory.worker(area_code="520526")
     trainee = create_user(f"t{worker.id}", PASSWORD, "trainee", worker_id=worker.id)
     trainee_client = app.test_client()
@@ -197,8 +194,6 @@ def test_admin_and_officer_password_resets(app, client, factory, login, db):
 
 
 def test_officer_outside_the_area_cannot_reset(client, factory, login):
-    from app.auth.service import create_user
-
     worker = factory.worker(area_code="520526")
     trainee = create_user(f"t{worker.id}", PASSWORD, "trainee", worker_id=worker.id)
     login(factory.user("officer", area_code="520115"))

@@ -7,11 +7,13 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.auth.areas import load_areas
 from app.employers.service import today as china_today  # the app asks in China time
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db as _db
+from app.matching.profiles import worker_profile
 from app.placements.models import Referral
-from app.registry.models import WorkerCertificate, WorkerEvent
+from app.registry.models import Worker, WorkerCertificate, WorkerEvent
 from app.training.models import Course, CourseSession, Enrolment
 from app.training.service import complete, enrol, waitlist_position, withdraw
 from tests.conftest import BACKENDS, Factory, backend_url, make_app
@@ -124,7 +126,6 @@ def test_completion_adds_certificate_and_skills_and_refers_order_graduates(db, f
         WorkerCertificate.worker_id == worker.id))
     assert cert.kind == "so_welding" and cert.expires_on is not None
     assert "welder" in result.skills_added and "焊工" in worker.skills_text
-    from app.matching.profiles import worker_profile
 
     profile = worker_profile(worker)
     assert "welder" in {c for c, _ in profile.skills}
@@ -154,7 +155,6 @@ def test_thirty_concurrent_enrolments_fill_exactly_ten_places(backend, tmp_path)
                    SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 32, "max_overflow": 4})
     with app.app_context():
         _db.create_all()
-        from app.auth.areas import load_areas
 
         load_areas()
         factory = Factory(_db)
@@ -169,8 +169,6 @@ def test_thirty_concurrent_enrolments_fill_exactly_ten_places(backend, tmp_path)
     lock = threading.Lock()
 
     def run(worker_id: int) -> None:
-        from app.registry.models import Worker
-
         with app.app_context():
             # Wait before the first query: on SQLite every transaction takes the write
             # lock at BEGIN (IMMEDIATE), so a thread holding one at the barrier blocks all.

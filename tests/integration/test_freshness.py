@@ -8,6 +8,11 @@ import re
 
 import sqlalchemy as sa
 
+from app.extensions import db
+from app.freshness import RecentCache
+from app.matching.service import recommend_for_worker
+from app.registry.figures import area_figures
+from app.registry.households import create_household
 from app.registry.models import Worker
 from app.registry.queries import household_counts, status_counts
 from tests.integration.test_query_counts import count_queries
@@ -15,8 +20,6 @@ from tests.integration.test_query_counts import count_queries
 
 def _seeking_cache(max_age: dict):
     """A per-process cache of seeking workers (watching the worker table), and its use."""
-    from app.freshness import RecentCache
-
     cache: RecentCache[int] = RecentCache(("worker",), lambda: max_age["s"])
 
     def seeking() -> int:
@@ -26,8 +29,6 @@ def _seeking_cache(max_age: dict):
 
 
 def db_count_seeking() -> int:
-    from app.extensions import db
-
     return db.session.scalar(sa.select(sa.func.count()).select_from(Worker).where(
         Worker.status == "seeking"))
 
@@ -101,9 +102,6 @@ def test_dashboard_figures_are_a_snapshot_of_at_most_the_max_age(client, db, log
 
 def test_area_figures_add_up_the_counties_of_each_scope(app, db, factory):
     """The province-wide snapshot, added up per scope, equals counting within the scope."""
-    from app.registry.figures import area_figures
-    from app.registry.households import create_household
-
     admin = factory.user("admin")
     for county, status in [("520526", "seeking"), ("520526", "employed"),
                            ("520502", "seeking"), ("520103", "training")]:
@@ -154,8 +152,6 @@ def test_a_commit_writing_a_shared_table_counts_once_and_a_savepoint_or_rollback
 
 
 def test_another_process_commit_to_a_shared_table_invalidates_at_once(app, db, factory):
-    from app.freshness import RecentCache
-
     computed = []
     cache: RecentCache[int] = RecentCache(("job",), lambda: 3600.0, shared=True)
     local: RecentCache[int] = RecentCache(("job",), lambda: 3600.0)
@@ -175,8 +171,6 @@ def test_another_process_commit_to_a_shared_table_invalidates_at_once(app, db, f
 
 
 def test_matching_index_sees_another_process_committed_opening_at_once(app, db, factory):
-    from app.matching.service import recommend_for_worker
-
     worker = factory.worker()
     job = factory.job(headcount=1)
     app.config["MATCH_INDEX_RECHECK_SECONDS"] = 3600

@@ -10,8 +10,11 @@ from datetime import date, datetime
 import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
+from stdnum.cn import ric
 
+from app.auth.areas import load_areas
 from app.auth.models import AuditLog
+from app.auth.service import create_user
 from app.extensions import db as _db
 from app.imports.models import ImportJob
 from app.registry.demo import demo_id_number
@@ -149,7 +152,6 @@ def bad_rows() -> list[tuple[list, str, str]]:
 
     checksum = pid(91)[:-1] + ("0" if pid(91)[-1] != "0" else "1")
     feb30 = "52052619900230001"
-    from stdnum.cn import ric
 
     return [
         (row(c1=checksum), "身份证号", "校验码"),
@@ -333,8 +335,6 @@ def test_large_upload_runs_in_the_background(tmp_path):
     app = make_app(backend_url("sqlite", tmp_path, "bg"), tmp_path, IMPORT_BACKGROUND_BYTES=0)
     with app.app_context():
         _db.create_all()
-        from app.auth.areas import load_areas
-        from app.auth.service import create_user
 
         load_areas()
         officer = create_user("bg_officer", PASSWORD, "officer", area_code="520526")

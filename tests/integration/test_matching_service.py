@@ -6,7 +6,9 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.employers.models import Job
 from app.errors_domain import DomainError
+from app.matching import profiles
 from app.matching.models import MatchResult, MatchRun
 from app.matching.profiles import JOB_INDEX, worker_profile
 from app.matching.service import (
@@ -246,11 +248,6 @@ def test_index_is_rechecked_after_local_writes_at_once_and_after_others_in_secon
         app, db, factory, monkeypatch):
     """Between writes the cached index is served without the fingerprint aggregate; a
     change made outside this process's sessions is seen once the recheck interval passes."""
-    import sqlalchemy as sa
-
-    from app.employers.models import Job
-    from app.matching import profiles
-
     worker = factory.worker()
     job = factory.job(headcount=1)
     app.config["MATCH_INDEX_RECHECK_SECONDS"] = 3600

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import timedelta
+from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
@@ -14,6 +14,8 @@ from app.notifications.delivery import MAX_ATTEMPTS, backoff, claim_batch, send_
 from app.notifications.models import Notification
 from app.notifications.senders import HttpSmsSender, SendError
 from app.notifications.service import notify_user, notify_worker, unread_count
+from app.placements.followups import queue_worker_reminders
+from app.placements.service import confirm_hire, refer
 
 
 def soon():
@@ -101,10 +103,6 @@ def test_stale_claim_is_released(db, factory):
 
 def test_set_inserted_row_is_rendered_at_delivery(db, factory):
     NOW = soon()
-    from datetime import date
-
-    from app.placements.followups import queue_worker_reminders
-    from app.placements.service import confirm_hire, refer
 
     worker = factory.worker(preferred_language="en", name="Li Hua")
     referral = refer(worker, factory.job(), by=None)

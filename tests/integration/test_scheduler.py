@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
 import threading
 import time
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
 
+from app.auth.areas import load_areas
 from app.extensions import db as _db
 from app.extensions import utcnow
 from app.notifications.models import Notification
@@ -23,6 +26,7 @@ from app.placements.service import confirm_hire, refer
 from app.scheduler import jobs
 from app.scheduler.lock import job_lock, lease, take_lease
 from app.scheduler.models import SchedulerLease
+from app.scheduler.runner import MISFIRE_GRACE, build_scheduler, catch_up, start_in_app
 from tests.conftest import BACKENDS, ROOT, Factory, backend_url, make_app
 
 pytestmark = [pytest.mark.slow]
@@ -35,7 +39,6 @@ def fresh_app(backend, tmp_path, name, placements=6):
     app = make_app(backend_url(backend, tmp_path, name), tmp_path)
     with app.app_context():
         _db.create_all()
-        from app.auth.areas import load_areas
 
         load_areas()
         factory = Factory(_db)
@@ -194,8 +197,6 @@ def test_job_killed_half_way_leaves_nothing_and_next_run_finishes(backend, tmp_p
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_restart_after_a_day_down_catches_up_once(backend, tmp_path):
-    from app.scheduler.runner import catch_up
-
     app = fresh_app(backend, tmp_path, "sched_catchup")
     with app.app_context():  # last good runs: two days ago
         for name in ("retention_snapshot", "expire_openings", "rematch"):
@@ -208,7 +209,6 @@ def test_restart_after_a_day_down_catches_up_once(backend, tmp_path):
     assert first["marked_overdue"] == 12
     assert jobs.run_sweep(datetime(2025, 10, 26, 1, 15), app=app)["marked_overdue"] == 0
     # nightly jobs that missed their time run once on start, not once per missed night
-    from zoneinfo import ZoneInfo
 
     now = datetime(2025, 10, 9, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
     ran = catch_up(app, now)
@@ -252,7 +252,6 @@ def test_sqlite_lease_expiry_and_dead_holder(tmp_path):
         with _db.engine.begin() as conn:
             conn.execute(sa.update(lease).values(expires_at=utcnow() - timedelta(seconds=1)))
         assert take_lease("job", "me:2:y") is True  # expired: taken over
-        import socket
 
         dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                               capture_output=True, text=True, check=True).stdout.strip()
@@ -265,8 +264,6 @@ def test_sqlite_lease_expiry_and_dead_holder(tmp_path):
 
 
 def test_scheduler_configuration(tmp_path):
-    from app.scheduler.runner import MISFIRE_GRACE, build_scheduler, start_in_app
-
     app = make_app(f"sqlite:///{tmp_path / 'conf.db'}", tmp_path, SCHEDULER_IN_APP=True)
     assert start_in_app(app) is None  # never under TESTING
     scheduler = build_scheduler(app, blocking=False)
