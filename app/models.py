@@ -2,7 +2,7 @@
 from app.auth.models import Area, AuditLog, LoginAttempt, User  # noqa: F401
 from app.auth.token_models import ApiToken  # noqa: F401
 from app.employers.models import Employer, Job, PartnerMapping  # noqa: F401
-from app.imports.models import ImportJob  # noqa: F401
+from app.imports.models import ImportRun  # noqa: F401
 from app.matching.models import MatchResult, MatchRun  # noqa: F401
 from app.notifications.models import Notification  # noqa: F401
 from app.placements.followup_models import FollowUp, WageArrearsCase  # noqa: F401

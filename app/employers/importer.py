@@ -24,7 +24,7 @@ from app.auth.models import Area, User
 from app.errors_domain import DomainError
 from app.extensions import db
 from app.imports.base import ApplyResult, Column, ImporterInfo, RowErrors
-from app.imports.models import ImportJob
+from app.imports.models import ImportRun
 from app.skills.entries import parse_skill_entries, resolve_occupation, taxonomy
 from app.skills.taxonomy import fold
 
@@ -202,11 +202,11 @@ class JobsImporter:
         self.publish = False
         self.seen: set[tuple] = set()
 
-    def begin(self, job: ImportJob) -> None:
-        """Read the job's employer and options; build the place index."""
-        self.employer_id = job.employer_id
-        self.user_id = job.created_by_id
-        self.publish = bool((job.options or {}).get("publish"))
+    def begin(self, run: ImportRun) -> None:
+        """Read the import run's employer and options; build the place index."""
+        self.employer_id = run.employer_id
+        self.user_id = run.created_by_id
+        self.publish = bool((run.options or {}).get("publish"))
         self.index = place_index()
 
     def validate(self, row: Mapping[str, Any], line: int) -> JobData | RowErrors:

@@ -7,7 +7,7 @@ from typing import Any, Protocol
 
 from flask import Flask, current_app
 
-from .models import ImportJob
+from .models import ImportRun
 
 
 @dataclass(frozen=True)
@@ -72,8 +72,8 @@ class Importer(Protocol):
     kind: str
     columns: Sequence[Column]
 
-    def begin(self, job: ImportJob) -> None:
-        """Prepare before the first row (load lookups, read the job's user and options)."""
+    def begin(self, run: ImportRun) -> None:
+        """Prepare before the first row (load lookups, read the run's user and options)."""
 
     def validate(self, row: Mapping[str, Any], line: int) -> Any:
         """Check one row ({column key: raw cell value}); return a record or RowErrors."""
@@ -90,11 +90,11 @@ ImporterFactory = Callable[[], Importer]
 
 @dataclass(frozen=True)
 class ImporterInfo:
-    """How the job pages present an importer's jobs."""
+    """How the run pages present an importer's runs."""
 
     factory: ImporterFactory
-    title: Any = None  # shown on the job page, e.g. _l("Roster import")
-    back_endpoint: str | None = None  # where "back" on the job page leads
+    title: Any = None  # shown on the run page, e.g. _l("Roster import")
+    back_endpoint: str | None = None  # where "back" on the run page leads
 
 
 def init_importers(app: Flask, importers: Mapping[str, ImporterInfo]) -> None:

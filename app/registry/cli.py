@@ -10,7 +10,7 @@ from app.auth.models import User
 from app.extensions import db
 from app.imports.reading import FileProblem, check_upload_name
 from app.imports.report import error_report
-from app.imports.runner import create_job, run_job
+from app.imports.runner import create_run, run_import
 
 from .roster import KIND
 from .views import bp
@@ -32,22 +32,22 @@ def import_command(path: Path, username: str | None, report_path: Path | None) -
         user = db.session.scalar(sa.select(User).where(User.username == username))
         if user is None or user.role not in ("officer", "admin"):
             raise click.ClickException(f"no officer or admin named {username!r}")
-    job = create_job(KIND, path.name, path, user=user,
+    run = create_run(KIND, path.name, path, user=user,
                      area_code=user.area_code if user and user.role == "officer" else None,
                      options={"locale": "zh"})
     db.session.commit()
-    with click.progressbar(length=1, label=f"import #{job.id}", show_pos=True) as bar:
+    with click.progressbar(length=1, label=f"import #{run.id}", show_pos=True) as bar:
         def progress(done: int, total: int) -> None:
             bar.length = max(total, done, 1)
             bar.update(done - bar.pos)
 
-        job = run_job(job, progress=progress)
-    click.echo(job.message)
-    if job.status == "failed":
+        run = run_import(run, progress=progress)
+    click.echo(run.message)
+    if run.status == "failed":
         raise click.ClickException("nothing was imported")
-    if job.bad and report_path:
-        report_path.write_bytes(error_report(job))
+    if run.bad and report_path:
+        report_path.write_bytes(error_report(run))
         click.echo(f"rows with problems written to {report_path}")
-    elif job.bad:
-        for error in (job.errors or [])[:20]:
+    elif run.bad:
+        for error in (run.errors or [])[:20]:
             click.echo(f"  row {error['row']}: {error['column']} {error['reason']}")

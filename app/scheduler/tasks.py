@@ -1,4 +1,4 @@
-"""The scheduled jobs: plain functions ``run_<job>(now)`` that take the job's lock, call a
+"""The scheduled tasks: plain functions ``run_<task>(now)`` that take the task's lock, call a
 service, commit, and record how the run went. Each is safe to run twice and computes
 from the database's state, so one run after downtime catches everything up.
 """
@@ -21,7 +21,7 @@ from app.notifications.delivery import claim_batch, send_one
 from app.placements.followups import sweep
 from app.placements.retention import snapshot
 
-from .lock import ensure_row, job_lock, lease
+from .lock import ensure_row, lease, task_lock
 
 log = logging.getLogger("qianlu.scheduler")
 
@@ -48,14 +48,14 @@ def _record(name: str, **values: object) -> None:
         conn.execute(sa.update(lease).where(lease.c.name == name).values(**values))
 
 
-def run_job(name: str, work: Callable[[datetime], dict], now: datetime | None = None,
+def run_task(name: str, work: Callable[[datetime], dict], now: datetime | None = None,
             app: Flask | None = None) -> dict | None:
-    """Run ``work(now)`` under the job's lock and commit; None when another holds the lock."""
+    """Run ``work(now)`` under the task's lock and commit; None when another holds the lock."""
     with _context(app):
         now = now or utcnow()
-        with job_lock(name) as acquired:
+        with task_lock(name) as acquired:
             if not acquired:
-                log.info("job %s: lock held elsewhere, skipped", name)
+                log.info("task %s: lock held elsewhere, skipped", name)
                 return None
             _record(name, last_started_at=utcnow())
             try:
@@ -64,17 +64,17 @@ def run_job(name: str, work: Callable[[datetime], dict], now: datetime | None = 
             except Exception as exc:
                 db.session.rollback()
                 _record(name, last_status="error", last_detail=repr(exc)[:512])
-                log.exception("job %s failed", name)
+                log.exception("task %s failed", name)
                 raise
             finally:
                 db.session.remove()
             _record(name, last_status="ok", last_finished_at=utcnow(),
                     last_detail=str(result)[:512])
-            log.info("job %s: %s", name, result)
+            log.info("task %s: %s", name, result)
             return result
 
 
-# --- the work of each job -------------------------------------------------------------------
+# --- the work of each task -------------------------------------------------------------------
 
 
 def _sweep(now: datetime) -> dict:
@@ -109,31 +109,31 @@ def _retention_snapshot(now: datetime) -> dict:
 
 def run_sweep(now: datetime | None = None, app: Flask | None = None) -> dict | None:
     """Every 15 minutes: festival follow-ups, overdue marks, reminders, officer digests."""
-    return run_job("sweep", _sweep, now, app)
+    return run_task("sweep", _sweep, now, app)
 
 
 def run_deliver(now: datetime | None = None, app: Flask | None = None) -> dict | None:
     """Every minute: send what the outbox holds, with back-off on failures."""
-    return run_job("deliver", _deliver, now, app)
+    return run_task("deliver", _deliver, now, app)
 
 
 def run_expire_openings(now: datetime | None = None, app: Flask | None = None) -> dict | None:
     """Nightly: openings past their closing date become expired."""
-    return run_job("expire_openings", _expire_openings, now, app)
+    return run_task("expire_openings", _expire_openings, now, app)
 
 
 def run_rematch(now: datetime | None = None, app: Flask | None = None) -> dict | None:
     """Nightly: re-match every seeking worker (matching's batch_rematch)."""
-    return run_job("rematch", _rematch, now, app)
+    return run_task("rematch", _rematch, now, app)
 
 
 def run_retention_snapshot(now: datetime | None = None,
                            app: Flask | None = None) -> dict | None:
     """Nightly: retention figures per group for the day."""
-    return run_job("retention_snapshot", _retention_snapshot, now, app)
+    return run_task("retention_snapshot", _retention_snapshot, now, app)
 
 
-RUNNERS: dict[str, Callable[..., dict | None]] = {
+TASKS: dict[str, Callable[..., dict | None]] = {
     "sweep": run_sweep,
     "deliver": run_deliver,
     "expire_openings": run_expire_openings,
@@ -143,13 +143,13 @@ RUNNERS: dict[str, Callable[..., dict | None]] = {
 
 
 def last_success(name: str) -> datetime | None:
-    """When the job last finished well (None if never)."""
+    """When the task last finished well (None if never)."""
     with db.engine.connect() as conn:
         return conn.scalar(sa.select(lease.c.last_finished_at).where(lease.c.name == name))
 
 
 def stale_after(name: str, previous_fire: datetime, now: datetime) -> bool:
-    """Whether a job missed its last scheduled time (it has not finished since)."""
+    """Whether a task missed its last scheduled time (it has not finished since)."""
     done = last_success(name)
     return previous_fire <= now and (done is None or done < previous_fire - timedelta(
         seconds=1))
