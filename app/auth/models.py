@@ -102,10 +102,6 @@ class User(UserMixin, db.Model):
         """Session identity: id plus the token that a password change rotates."""
         return f"{self.id}:{self.session_token}"
 
-    def has_role(self, *roles: str) -> bool:
-        """Whether the user holds one of the roles."""
-        return self.role in roles
-
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"
 

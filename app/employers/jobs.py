@@ -4,7 +4,7 @@ Every rule about an opening lives here so the views, the import and the API shar
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
@@ -274,8 +274,3 @@ def release_places(job_id: int, n: int = 1) -> Job:
         job.status = JobStatus.open.value
         db.session.flush()
     return job
-
-
-def job_summary(job: Job) -> dict:
-    """Plain dict of an opening's data (for the API and exports)."""
-    return asdict(JobData.from_job(job))

@@ -114,13 +114,3 @@ def importer_info(kind: str) -> ImporterInfo:
 def get_importer(kind: str) -> Importer:
     """A fresh importer for ``kind`` (KeyError when unknown)."""
     return _importers()[kind].factory()
-
-
-def column_label(columns: Sequence[Column], key: str | None) -> str:
-    """Header text of a column key (for reports); "" for row-level errors."""
-    if key is None:
-        return ""
-    for col in columns:
-        if col.key == key:
-            return col.header
-    return key

@@ -406,12 +406,6 @@ def latest_run() -> MatchRun | None:
                              .order_by(MatchRun.id.desc()).limit(1))
 
 
-def stored_matches(worker: Worker) -> list[MatchResult]:
-    """The worker's openings from the latest batch, best first."""
-    return list(db.session.scalars(sa.select(MatchResult).where(
-        MatchResult.worker_id == worker.id).order_by(MatchResult.rank)))
-
-
 # ---- reactions ------------------------------------------------------------------------------
 
 

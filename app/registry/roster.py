@@ -512,9 +512,3 @@ def _insert_ids(table: sa.Table, rows: list[dict], key: str) -> list[int]:
 
 IMPORTER = ImporterInfo(RosterImporter, title=_l("Roster import"),
                         back_endpoint="registry.import_roster")
-
-
-def template_rows() -> tuple[list[str], list[list[str]]]:
-    """Headers and one example row of the roster template."""
-    return [c.header + ("*" if c.required else "") for c in COLUMNS], [
-        [c.example for c in COLUMNS]]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -437,11 +437,3 @@ def _write(data: dict, file: str, report: LoadReport, strict_links: bool) -> Non
             problems.append(Problem(file, code, "order.employer_credit_code", what))
     if problems:
         raise _Abort(problems)
-
-
-def upcoming_sessions_stmt(day: date, horizon_days: int = 365) -> sa.Select:
-    """Sessions of active courses that start after ``day`` (enrolment still open)."""
-    return (sa.select(CourseSession).join(Course)
-            .where(Course.active, CourseSession.start_date > day,
-                   CourseSession.start_date <= day + timedelta(days=horizon_days))
-            .order_by(CourseSession.start_date))
