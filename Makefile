@@ -1,12 +1,26 @@
 # Qianlu — `make run` serves the app on SQLite; `make test` runs every test.
-PYTHON ?= python3.11
+# Python 3.11 to 3.13. Unless PYTHON=… is given, the first of these that runs and is at least
+# 3.11 is used (pyenv shims for versions that are not installed do not run, and are skipped).
+PYTHON_CANDIDATES := python3.13 python3.12 python3.11 python3
+PYTHON_CHECK := import sys; sys.exit(sys.version_info < (3, 11))
+ifeq ($(origin PYTHON), undefined)
+PYTHON := $(firstword $(foreach p,$(PYTHON_CANDIDATES),$(shell command -v $(p) >/dev/null 2>&1 && $(p) -c '$(PYTHON_CHECK)' >/dev/null 2>&1 && echo $(p))))
+endif
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test venv venv-dev translations i18n lint setup-db clean
+.PHONY: run test test-pythons venv venv-dev translations i18n lint setup-db clean
 
 $(BIN)/python:
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "Qianlu needs Python 3.11, 3.12 or 3.13: none of $(PYTHON_CANDIDATES) runs here with a version of at least 3.11." >&2; \
+	  echo "Install one, or name it: make $(MAKECMDGOALS) PYTHON=/path/to/python3.x" >&2; exit 1; fi
+	@$(PYTHON) -c '$(PYTHON_CHECK)' 2>/dev/null || { \
+	  echo "PYTHON=$(PYTHON) is older than Python 3.11 (it is: $$($(PYTHON) --version 2>&1))." >&2; exit 1; }
+	@echo "Using $(PYTHON): $$($(PYTHON) -c 'import sys; print("Python", sys.version.split()[0], "at", sys.executable)')"
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] > (3, 13))' || \
+	  echo "Note: Qianlu is tested on Python 3.11 to 3.13; this one is newer." >&2
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
@@ -50,5 +64,9 @@ lint: venv-dev
 test: venv-dev translations lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
+## The unit tests on every other supported Python found here (CI runs this after `make test`).
+test-pythons: venv
+	@tools/test_pythons.sh "$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+
 clean:
-	rm -rf $(VENV) instance test-output
+	rm -rf $(VENV) .venv-3.* instance test-output

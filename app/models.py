@@ -1,6 +1,5 @@
 """Imports every feature's models so the metadata is complete (Alembic, create_all)."""
-from app.auth.models import Area, AuditLog, LoginAttempt, User  # noqa: F401
-from app.auth.token_models import ApiToken  # noqa: F401
+from app.auth.models import ApiToken, Area, AuditLog, LoginAttempt, User  # noqa: F401
 from app.employers.models import Employer, Job, PartnerMapping  # noqa: F401
 from app.imports.models import ImportRun  # noqa: F401
 from app.matching.models import MatchResult, MatchRun  # noqa: F401

@@ -24,6 +24,20 @@ def insert_ignoring_conflicts(model: Any, *, conflict: list[str]) -> Any:
     return module.insert(model).on_conflict_do_nothing(index_elements=conflict)
 
 
+def lock_row(model: type, ident: object) -> None:
+    """Hold ``model``'s row ``ident`` until this transaction ends (SELECT … FOR UPDATE).
+
+    For "check, then act" rules about one record (one enrolment per worker and course, one
+    active placement per worker): a second request for the same record waits here, then
+    checks what the first committed. SQLite needs nothing: its transactions begin IMMEDIATE
+    (app.db_setup), one writer at a time.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        return
+    pk = sa.inspect(model).primary_key[0]
+    db.session.execute(sa.select(pk).where(pk == ident).with_for_update())
+
+
 def count_up_to(stmt: sa.Select, column: sa.ColumnElement, cap: int) -> int:
     """Rows ``stmt`` selects, counted up to ``cap + 1`` (more than ``cap`` shows as
     ``cap + 1``): the database stops at the cap instead of reading every matching row."""

@@ -98,6 +98,10 @@ class OutcomeIn(Schema):
                                metadata={"description": "required when reached"})
     current_wage = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=200_000))
     new_employer_name = fields.String(load_default="", validate=validate.Length(max=128))
+    new_employer_credit_code = fields.String(
+        load_default="", validate=validate.Length(max=32),
+        metadata={"description": "统一社会信用代码 of the new employer: links the new job to a "
+                                 "registered employer (a name alone is kept as text)"})
     new_wage = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=200_000))
     left_date = fields.Date(allow_none=True)
     left_reason = fields.String(load_default="", validate=validate.Length(max=256))
@@ -113,7 +117,9 @@ FollowUpPage = page_schema(FollowUpOut, "FollowUpPage")
 def _outcome(data: dict[str, Any]) -> Outcome:
     return Outcome(method=data["method"], reached=data["reached"],
                    employment=data.get("employment"),
-                   new_employer_name=data["new_employer_name"], new_wage=data.get("new_wage"),
+                   new_employer_name=data["new_employer_name"],
+                   new_employer_credit_code=data["new_employer_credit_code"],
+                   new_wage=data.get("new_wage"),
                    left_date=data.get("left_date"), left_reason=data["left_reason"],
                    current_wage=data.get("current_wage"), issues=list(data["issues"]),
                    satisfaction=data.get("satisfaction"), note=data["note"])

@@ -11,7 +11,7 @@ from marshmallow import Schema, fields, validate
 
 from app.auth.scoping import get_visible_or_404
 from app.employers.models import Job
-from app.matching.service import candidates_for_job, recommend_for_worker
+from app.matching.service import MAX_RANKED, candidates_for_job, recommend_for_worker
 from app.registry.models import Worker
 
 from .auth import api_roles
@@ -24,7 +24,7 @@ bp = Blueprint("matches", __name__, url_prefix="/api/v1",
 class LimitArgs(Schema):
     """How many ranked results to return."""
 
-    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_RANKED))
 
 
 class ComponentOut(Schema):

@@ -135,3 +135,21 @@ class LoginAttempt(db.Model):
         sa.Index("ix_login_attempt_username_at", "username", "at"),
         sa.Index("ix_login_attempt_ip_at", "ip", "at"),
     )
+
+
+class ApiToken(db.Model):
+    """A bearer token; only its SHA-256 is stored (tokens are long random strings)."""
+
+    __scope__ = {"area": "*"}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(64), default="")
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(sa.String(12))  # shown so users can tell tokens apart
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()

@@ -30,6 +30,15 @@ def area_bounds(code: str, level: str) -> tuple[str, str]:
     return prefix.ljust(6, "0"), prefix.ljust(6, "9")
 
 
+def common_area_code(a: str, b: str) -> str:
+    """The smallest area holding both codes: the county itself, their prefecture, their
+    province, or ``000000`` (the whole country) — whoever may see that area sees both."""
+    for digits in (6, 4, 2):
+        if a[:digits] == b[:digits]:
+            return a[:digits].ljust(6, "0")
+    return "000000"
+
+
 def area_filter(column: sa.ColumnElement, area: Area) -> sa.ColumnElement[bool]:
     """SQL condition: the area code in ``column`` lies inside ``area``."""
     low, high = area_bounds(area.code, area.level)

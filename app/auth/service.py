@@ -1,6 +1,7 @@
 """Account operations: create users, check passwords, rate-limit logins."""
 from __future__ import annotations
 
+import functools
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,7 +18,7 @@ from app.extensions import db, utcnow
 from app.freshness import RecentCache
 
 from .audit import audit
-from .models import Area, LoginAttempt, Role, User
+from .models import ApiToken, Area, LoginAttempt, Role, User
 from .scoping import code_in_area
 
 _hasher = PasswordHasher()
@@ -96,14 +97,36 @@ def create_user(
     return user
 
 
-def set_password(user: User, password: str, *, by: User | None = None) -> None:
-    """Change a password and end every session of the user (flushes)."""
+def end_sessions(user: User) -> None:
+    """Sign the user out everywhere: every session cookie issued so far stops working."""
+    user.session_token = secrets.token_hex(16)
+
+
+def set_password(user: User, password: str, *, by: User | None = None) -> int:
+    """Change a password, end every session and revoke every API token of the user (flushes).
+
+    Returns how many API tokens were revoked, so the page can say so.
+    """
     problem = password_problem(password)
     if problem:
         raise AccountError(problem)
     user.password_hash = hash_password(password)
-    user.session_token = secrets.token_hex(16)
-    audit("password_change", user, user=by or user)
+    end_sessions(user)
+    revoked = db.session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
+    audit("password_change", user, user=by or user,
+          detail={"api_tokens_revoked": revoked} if revoked else None)
+    return revoked
+
+
+def log_out(user: User) -> None:
+    """End the user's sessions (a copied session cookie stops working too) and record it."""
+    end_sessions(user)
+    audit("logout", user, user=user)
 
 
 @dataclass(frozen=True)
@@ -130,17 +153,56 @@ def _recent_failures(username: str, ip: str, since) -> tuple[int, int]:
     return by_user or 0, by_ip or 0
 
 
+def _take_turns(*keys: str) -> None:
+    """Concurrent attempts that share a key wait for each other until this transaction ends.
+
+    Without it, parallel requests all count the failures before any of them records one, and
+    40 at once check 40 passwords against a limit of 5. SQLite needs nothing: every
+    transaction there begins IMMEDIATE (app.db_setup), so writers already take turns. The
+    keys are locked in sorted order, so two requests never wait for each other in a circle.
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    for key in sorted(set(keys)):
+        db.session.execute(
+            sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtextextended(key, 0))))
+
+
+@functools.cache
+def _dummy_hash(parameters: tuple) -> str:
+    return _hasher.hash(secrets.token_hex(16))
+
+
+def _spend_a_verification(password: str) -> None:
+    """Verify against a throw-away hash: an unknown or inactive user costs what a known one
+    does, so the answer's timing does not tell which usernames exist."""
+    cost = (_hasher.time_cost, _hasher.memory_cost, _hasher.parallelism)
+    try:
+        _hasher.verify(_dummy_hash(cost), password)
+    except (VerificationError, InvalidHashError):
+        pass
+
+
 def authenticate(username: str, password: str, ip: str) -> LoginResult:
-    """Check credentials with a per-username and per-address failure limit (flushes)."""
+    """Check credentials with a per-username and per-address failure limit (flushes).
+
+    The limit holds under parallel requests: attempts for one username or from one address
+    take turns (``_take_turns``), so each counts the failures recorded before it.
+    """
     max_failures = current_app.config["LOGIN_MAX_FAILURES"]
     window = timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
+    _take_turns(f"login-user:{username}", f"login-ip:{ip}")
     now = utcnow()
     by_user, by_ip = _recent_failures(username, ip, now - window)
     if by_user >= max_failures or by_ip >= max_failures * 4:
         audit("login_locked", target_type="User", target_id=username, detail={"ip": ip})
         return LoginResult(None, locked_seconds=int(window.total_seconds()))
     user = db.session.scalar(sa.select(User).where(User.username == username))
-    ok = user is not None and user.active and verify_password(user, password)
+    if user is not None and user.active:
+        ok = verify_password(user, password)
+    else:
+        _spend_a_verification(password)
+        ok = False
     db.session.add(LoginAttempt(username=username, ip=ip, success=ok, at=now))
     if not ok:
         audit("login_failed", target_type="User", target_id=username)

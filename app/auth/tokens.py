@@ -7,11 +7,10 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from app.auth.audit import audit
-from app.auth.models import User
 from app.extensions import db, utcnow
 
-from .token_models import ApiToken
+from .audit import audit
+from .models import ApiToken, User
 
 TOKEN_DAYS = 90
 

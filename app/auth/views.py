@@ -10,13 +10,13 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.auth.tokens import issue_token, revoke, tokens_of
 from app.extensions import db
 
-from .audit import audit
 from .forms import LoginForm, PasswordForm
 from .models import User
 from .scoping import roles_required
 from .service import (
     AccountError,
     authenticate,
+    log_out,
     may_reset,
     reset_password,
     set_password,
@@ -63,8 +63,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """End the session."""
-    audit("logout")
+    """End the session: the cookie stops working everywhere, even a copy of it."""
+    log_out(current_user._get_current_object())
     db.session.commit()
     logout_user()
     flash(_("You have been logged out."), "info")
@@ -82,13 +82,18 @@ def password():
         else:
             user = current_user._get_current_object()
             try:
-                set_password(user, form.new.data)
+                revoked = set_password(user, form.new.data)
             except AccountError as exc:
                 form.new.errors.append(str(exc))
             else:
                 db.session.commit()
                 login_user(user)  # keep this session, with the new token
-                flash(_("Password changed. Other sessions have been logged out."), "success")
+                if revoked:
+                    flash(_("Password changed. Other sessions have been logged out and "
+                            "%(n)d API tokens revoked.", n=revoked), "success")
+                else:
+                    flash(_("Password changed. Other sessions have been logged out."),
+                          "success")
                 return redirect(url_for("dashboard.index"))
     return render_template("auth/password.html", form=form)
 

@@ -178,6 +178,14 @@ def update_employer(employer: Employer, data: EmployerData, by: User) -> Employe
     if employer.name != old_name:
         for job in db.session.scalars(sa.select(Job).where(Job.employer_id == employer.id)):
             refresh_search_text(job)
+        if by.role == "employer" and employer.status == EmployerStatus.verified.value:
+            # Verification vouched for a name: a new one is checked again before the board,
+            # matching and hires trust it (an officer's correction keeps the verification).
+            employer.status = EmployerStatus.pending.value
+            employer.status_reason = _("Name changed from %(old)s: to be verified again.",
+                                       old=old_name)[:256]
+            audit("employer_reverify", employer, user=by,
+                  detail={"old_name": old_name, "new_name": employer.name})
     audit("employer_update", employer, user=by)
     return employer
 

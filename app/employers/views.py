@@ -154,6 +154,7 @@ def edit(employer_id: int):
         form.area_code.data = employer.county_code or employer.city_code or \
             employer.province_code
     if form.validate_on_submit():
+        status = employer.status
         try:
             service.update_employer(employer, _employer_data(form), _me())
         except DomainError as exc:
@@ -161,7 +162,12 @@ def edit(employer_id: int):
             form_error(form, exc)
         else:
             db.session.commit()
-            flash(_("Saved."), "success")
+            if employer.status != status:
+                flash(_("Saved. The company name changed, so an officer verifies it again; "
+                        "until then your openings are not shown and no hire can be "
+                        "confirmed."), "warning")
+            else:
+                flash(_("Saved."), "success")
             return redirect(url_for(".detail", employer_id=employer.id))
     return render_template("employers/form.html", form=form, employer=employer)
 

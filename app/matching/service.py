@@ -202,10 +202,20 @@ def _referrals(worker_ids: Sequence[int], job_ids: Sequence[int]) -> dict[tuple,
     return {(r.worker_id, r.job_id): r for r in rows}
 
 
+# The most ranked results one request may ask for (the API's limit validates the same range).
+MAX_RANKED = 100
+
+
+def _bounded(k: int) -> int:
+    """``k`` within 1 … MAX_RANKED: a page cannot ask for everyone (``?k=1000000000``)."""
+    return min(max(int(k or 1), 1), MAX_RANKED)
+
+
 def recommend_for_worker(worker: Worker, k: int = 20, today: date | None = None,
                          ruled_out: int | None = None) -> Recommendations:
-    """The k best open openings for a worker, and the ruled-out ones with reasons (the
-    closest ``ruled_out`` of them; by default the engine's ``max_ruled_out``)."""
+    """The k best open openings for a worker (at most MAX_RANKED), and the ruled-out ones with
+    reasons (the closest ``ruled_out`` of them; by default the engine's ``max_ruled_out``)."""
+    k = _bounded(k)
     today = today or date.today()
     index = JOB_INDEX.get(today)
     skills = worker_skills(worker)
@@ -308,8 +318,10 @@ def _years_before(d: date, years: int) -> date:
 
 def candidates_for_job(job: Job, user: User, k: int = 20, today: date | None = None
                        ) -> Candidates:
-    """The k best workers for an opening: officers see their area's seeking workers,
-    the job's employer only the workers referred to it; ID and phone are masked."""
+    """The k best workers for an opening (at most MAX_RANKED): officers see their area's
+    seeking workers, the job's employer only the workers referred to it; ID and phone are
+    masked."""
+    k = _bounded(k)
     today = today or date.today()
     if user.role == "employer" and user.employer_id != job.employer_id:
         raise DomainError(_("This opening belongs to another employer."), code="not_yours")

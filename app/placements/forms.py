@@ -37,6 +37,10 @@ class OutcomeForm(FlaskForm):
                                 validators=[Optional(), NumberRange(0, 200_000)])
     new_employer_name = StringField(_l("New employer"),
                                     validators=[Optional(), Length(max=128)])
+    new_employer_credit_code = StringField(
+        _l("New employer's credit code"), validators=[Optional(), Length(max=32)],
+        description=_l("The unified social credit code links the job to a registered "
+                       "employer; a name alone is kept as written."))
     new_wage = IntegerField(_l("New monthly wage (yuan)"),
                             validators=[Optional(), NumberRange(0, 200_000)])
     left_date = DateField(_l("Date left the job"), validators=[Optional()])

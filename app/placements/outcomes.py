@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from app.auth.audit import audit
 from app.auth.models import User
 from app.employers.models import Employer
+from app.employers.service import clean_credit_code
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db, utcnow
 from app.notifications.service import notify_user
@@ -45,6 +46,7 @@ class Outcome:
     reached: bool
     employment: str | None = None  # still | changed | left
     new_employer_name: str = ""
+    new_employer_credit_code: str = ""  # links the new job to a registered employer
     new_wage: int | None = None
     left_date: date | None = None  # the day the worker left (or changed) the job
     left_reason: str = ""
@@ -69,8 +71,14 @@ def _validate(o: Outcome, placement: Placement, today: date) -> None:
         value = getattr(o, name)
         if value is not None and not 0 <= value <= 200_000:
             raise DomainError(_("Enter a monthly wage in yuan."), field=name)
-    if o.employment == "changed" and not o.new_employer_name.strip():
+    if o.employment == "changed" and not (o.new_employer_name.strip()
+                                          or o.new_employer_credit_code.strip()):
         raise DomainError(_("Enter the new employer."), field="new_employer_name")
+    if o.employment == "changed" and o.new_employer_credit_code.strip():
+        try:
+            clean_credit_code(o.new_employer_credit_code)
+        except DomainError as exc:
+            raise DomainError(exc.message, field="new_employer_credit_code") from exc
     if o.employment in ("changed", "left"):
         if o.left_date is None:
             raise DomainError(_("Enter the date the worker left the job."), field="left_date")
@@ -128,8 +136,10 @@ def record_outcome(fu: FollowUp, o: Outcome, *, by: User | None,
     if o.employment == "left" and placement.status == "active":
         job_lost(placement, o.left_date, o.left_reason.strip(), by=by)
     elif o.employment == "changed" and placement.status == "active":
-        job_changed(placement, o.left_date, fu.new_employer_name, o.new_wage, by=by,
-                    today=today)
+        successor = job_changed(placement, o.left_date, fu.new_employer_name, o.new_wage, by=by,
+                                today=today, credit_code=o.new_employer_credit_code)
+        fu.new_employer_name = successor.employer.name if successor.employer \
+            else fu.new_employer_name
     audit("followup_record", fu, user=by,
           detail={"employment": o.employment, "issues": fu.issues})
     db.session.flush()
@@ -195,13 +205,21 @@ def job_lost(placement: Placement, end_date: date, reason: str, *, by: User | No
 
 
 def job_changed(placement: Placement, change_date: date, employer_name: str,
-                wage: int | None, *, by: User | None, today: date) -> Placement:
+                wage: int | None, *, by: User | None, today: date,
+                credit_code: str = "") -> Placement:
     """The worker moved to another job: the placement ends as ``changed`` and a successor
-    placement (with its own follow-ups) keeps the worker in view. The worker stays employed."""
+    placement (with its own follow-ups) keeps the worker in view. The worker stays employed.
+
+    The new job is linked to a registered employer only by its credit code: a name alone
+    is kept as text, since any employer may call itself anything.
+    """
+    employer = None
+    if credit_code.strip():
+        employer = db.session.scalar(sa.select(Employer).where(
+            Employer.credit_code == clean_credit_code(credit_code)))
+    employer_name = employer.name if employer else employer_name.strip()[:128]
     _end(placement, change_date, "changed",
          _("Changed job: %(employer)s", employer=employer_name))
-    employer = db.session.scalars(
-        sa.select(Employer).where(Employer.name == employer_name).limit(1)).first()
     successor = Placement(
         worker_id=placement.worker_id, employer_id=employer.id if employer else None,
         employer_name="" if employer else employer_name, area_code=placement.area_code,

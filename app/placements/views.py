@@ -71,7 +71,9 @@ def _outcome(form: OutcomeForm) -> Outcome:
     return Outcome(
         method=form.method.data, reached=form.reached.data == "yes",
         employment=form.employment.data or None,
-        new_employer_name=form.new_employer_name.data or "", new_wage=form.new_wage.data,
+        new_employer_name=form.new_employer_name.data or "",
+        new_employer_credit_code=form.new_employer_credit_code.data or "",
+        new_wage=form.new_wage.data,
         left_date=form.left_date.data, left_reason=form.left_reason.data or "",
         current_wage=form.current_wage.data, issues=list(form.issues.data or []),
         satisfaction=int(form.satisfaction.data) if form.satisfaction.data else None,

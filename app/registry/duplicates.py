@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import aliased
 
 from app.auth.models import User
+from app.auth.scoping import common_area_code, scope_condition
 from app.errors_domain import ConflictError
 from app.extensions import db, utcnow
 
@@ -69,12 +70,27 @@ def flag_likely_duplicates(worker_ids: Iterable[int]) -> int:
     if not new:
         return 0
     areas = dict(db.session.execute(sa.select(Worker.id, Worker.area_code).where(
-        Worker.id.in_({y for _x, y, _r in new}))).all())
+        Worker.id.in_({w for x, y, _r in new for w in (x, y)}))).all())
+    # A pair belongs to the smallest area holding both people: two counties' pair goes to
+    # their prefecture, so no county officer is shown a person of another county.
     db.session.execute(sa.insert(DuplicateFlag), [
-        {"worker_a_id": x, "worker_b_id": y, "reason": r, "area_code": areas[y],
+        {"worker_a_id": x, "worker_b_id": y, "reason": r,
+         "area_code": common_area_code(areas[x], areas[y]),
          "status": "open", "created_at": utcnow()} for x, y, r in new])
     db.session.flush()
     return len(new)
+
+
+def open_pairs_beyond(user: User) -> int:
+    """Open pairs with one person in ``user``'s area and the other outside it: reviewed by
+    an officer who may see both (the prefecture or the province), only counted here."""
+    w = aliased(Worker)
+    mine = sa.select(w.id).where(
+        w.id.in_([DuplicateFlag.worker_a_id, DuplicateFlag.worker_b_id]),
+        scope_condition(w, user)).exists()
+    stmt = sa.select(sa.func.count()).select_from(DuplicateFlag).where(
+        DuplicateFlag.status == "open", mine, ~scope_condition(DuplicateFlag, user))
+    return db.session.scalar(stmt) or 0
 
 
 def dismiss(flag: DuplicateFlag, by: User | None) -> None:

@@ -277,7 +277,8 @@ def duplicates():
     ).order_by(DuplicateFlag.id.desc())
     listing = db.paginate(stmt, page=request.args.get("page", 1, type=int), per_page=20,
                           error_out=False)
-    return render_template("registry/duplicates.html", listing=listing, form=ResolveForm())
+    return render_template("registry/duplicates.html", listing=listing, form=ResolveForm(),
+                           beyond=dup_service.open_pairs_beyond(me()))
 
 
 @bp.route("/duplicates/<int:flag_id>", methods=["POST"])

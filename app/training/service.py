@@ -35,6 +35,7 @@ from app.registry.service import add_certificate, set_worker_status
 from app.skills.models import WorkerSkill
 from app.skills.service import resolve_worker_skills, worker_skills
 from app.skills.taxonomy import default_taxonomy
+from app.sql import lock_row
 
 from .models import ACTIVE_ENROLMENT, Course, CourseSession, Enrolment, EnrolmentStatus
 
@@ -176,6 +177,8 @@ def enrol(worker: Worker, session: CourseSession, *, by: User | None, source: st
     problems = eligibility_problems(worker, course, session.start_date)
     if problems:
         raise DomainError(" ".join(problems), code="not_eligible")
+    # A double click, or two sessions chosen at once: the second waits, then sees the first.
+    lock_row(Worker, worker.id)
     active = list(db.session.scalars(
         sa.select(Enrolment).join(CourseSession)
         .where(Enrolment.worker_id == worker.id, Enrolment.status.in_(ACTIVE_ENROLMENT))))
@@ -188,9 +191,11 @@ def enrol(worker: Worker, session: CourseSession, *, by: User | None, source: st
                 _("Already enrolled in %(course)s at the same time (%(start)s – %(end)s).",
                   course=other.course.name, start=s.start_date, end=s.end_date),
                 code="overlapping_enrolment")
-    status = ENROLLED if _take_place(session.id) else WAITLISTED
     enrolment = db.session.scalar(sa.select(Enrolment).where(
         Enrolment.worker_id == worker.id, Enrolment.session_id == session.id))
+    if enrolment is not None and enrolment.status in ACTIVE_ENROLMENT:
+        raise ConflictError(_("Already enrolled in this course."), code="already_enrolled")
+    status = ENROLLED if _take_place(session.id) else WAITLISTED
     if enrolment is None:
         enrolment = Enrolment(worker_id=worker.id, session_id=session.id, course_id=course.id,
                               area_code=worker.area_code, status=status, source=source,

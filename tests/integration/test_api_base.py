@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.auth.token_models import ApiToken
+from app.auth.models import ApiToken
 from app.auth.tokens import issue_token, revoke
 from tests.conftest import PASSWORD
 

@@ -6,9 +6,11 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from app.auth import service
 from app.auth.models import AuditLog, LoginAttempt
 from app.auth.scoping import can_see, visible
 from app.auth.service import AccountError, create_user
+from app.auth.tokens import issue_token
 from app.registry.models import RelocationSite
 from tests.conftest import PASSWORD, make_app, text_of
 
@@ -198,3 +200,55 @@ def test_officer_outside_the_area_cannot_reset(client, factory, login):
     trainee = create_user(f"t{worker.id}", PASSWORD, "trainee", worker_id=worker.id)
     login(factory.user("officer", area_code="520115"))
     assert client.post(f"/auth/users/{trainee.id}/reset-password").status_code == 404
+
+
+def test_logging_out_ends_a_copied_session_cookie(app, client, factory, db):
+    user = factory.user("officer")
+    client.post("/auth/login", data={"username": user.username, "password": PASSWORD})
+    copy = app.test_client()
+    cookie = client.get_cookie("session")
+    copy.set_cookie("session", cookie.value)
+    assert copy.get("/").status_code == 200  # the copy works while the session lives
+    client.post("/auth/logout")
+    assert copy.get("/").status_code == 302  # and stops working at logout
+
+
+def test_unknown_and_known_usernames_cost_the_same_verification(client, factory, monkeypatch):
+    calls: list[str] = []
+    real = service._hasher
+
+    class Counting(type(real)):
+        def verify(self, hash_, password):
+            calls.append(hash_)
+            return super().verify(hash_, password)
+
+    monkeypatch.setattr(service, "_hasher", Counting(
+        time_cost=real.time_cost, memory_cost=real.memory_cost, parallelism=real.parallelism))
+    user = factory.user("officer")
+    client.post("/auth/login", data={"username": user.username, "password": "bad-pass-1"})
+    client.post("/auth/login", data={"username": "nobody-here", "password": "bad-pass-1"})
+    user.active = False
+    client.post("/auth/login", data={"username": user.username, "password": PASSWORD})
+    assert len(calls) == 3  # one Argon2 verification each: unknown and inactive included
+
+
+def test_password_change_and_reset_revoke_api_tokens(app, client, factory, login, db):
+    user = login(factory.user("officer"))
+    plain, _token = issue_token(user, "script")
+    headers = {"Authorization": f"Bearer {plain}"}
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    resp = client.post("/auth/password", follow_redirects=True, data={
+        "current": PASSWORD, "new": "new-pass-456", "confirm": "new-pass-456"})
+    assert "1 个 API 令牌已撤销" in text_of(resp)
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
+
+    # An officer's reset of a trainee's password revokes the trainee's tokens too.
+    worker = factory.worker(area_code="520526")
+    trainee = create_user(f"t{worker.id}", PASSWORD, "trainee", worker_id=worker.id)
+    plain, _token = issue_token(trainee, "phone")
+    login(factory.user("officer", area_code="520526"))
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {plain}"}
+                      ).status_code == 200
+    client.post(f"/auth/users/{trainee.id}/reset-password")
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {plain}"}
+                      ).status_code == 401

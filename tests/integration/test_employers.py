@@ -248,3 +248,23 @@ def test_dashboard_panels(client, db, factory, login):
     login(factory.user("officer", area_code="520000"))
     page = text_of(client.get("/"))
     assert "待审核" in page and "用人单位与岗位" in page
+
+
+def test_a_verified_employer_renaming_itself_is_verified_again(db, factory, client, login):
+    employer, user = make_employer(factory)
+    job = make_job(employer)
+    login(user)
+    assert f"/jobs/{job.id}\"" in client.get("/jobs").get_data(as_text=True)  # on the board
+    service.update_employer(employer, employer_data(
+        name="中国石化东莞分公司", credit_code=employer.credit_code), user)
+    assert employer.status == "pending" and "重新审核" in employer.status_reason
+    assert db.session.scalar(sa.select(AuditLog).where(
+        AuditLog.action == "employer_reverify", AuditLog.target_id == str(employer.id)))
+    client.post("/auth/logout")
+    assert f"/jobs/{job.id}\"" not in client.get("/jobs").get_data(as_text=True)
+
+    # An officer's correction of the name keeps the verification.
+    other, _user = make_employer(factory)
+    service.update_employer(other, employer_data(
+        name="东莞更正名称电子厂", credit_code=other.credit_code), factory.user("officer"))
+    assert other.status == "verified"

@@ -242,7 +242,8 @@ def test_changed_job_keeps_worker_in_view(db, factory):
     placement = place(factory, officer=officer)
     new_employer = factory.employer(name="贵阳新岗位有限公司")
     fu = followups(db, placement)[1]
-    record_outcome(fu, Outcome("wechat", True, "changed", new_employer_name="贵阳新岗位有限公司",
+    record_outcome(fu, Outcome("wechat", True, "changed", new_employer_name="贵阳新岗位",
+                               new_employer_credit_code=new_employer.credit_code.lower(),
                                new_wage=6200, left_date=date(2025, 10, 15)),
                    by=officer, today=date(2025, 10, 24))
     db.session.refresh(placement)
@@ -252,6 +253,28 @@ def test_changed_job_keeps_worker_in_view(db, factory):
     assert successor.employer_id == new_employer.id and successor.monthly_wage == 6200
     assert successor.start_date == date(2025, 10, 15)
     assert len(followups(db, successor)) == 4
+    assert fu.new_employer_name == "贵阳新岗位有限公司"  # the registered name, not the typed one
+
+
+def test_a_new_employer_named_alone_is_never_matched_to_a_registered_one(db, factory):
+    # Another employer renamed itself to this name: a name proves nothing.
+    officer = factory.user("officer")
+    placement = place(factory, officer=officer)
+    factory.employer(name="贵州宏达电子有限公司")
+    impostor = factory.employer(name="贵州宏达电子有限公司")
+    fu = followups(db, placement)[1]
+    record_outcome(fu, Outcome("phone", True, "changed", new_employer_name="贵州宏达电子有限公司",
+                               new_wage=5000, left_date=date(2025, 10, 15)),
+                   by=officer, today=date(2025, 10, 24))
+    successor = db.session.scalars(sa.select(Placement).where(
+        Placement.previous_id == placement.id)).one()
+    assert successor.employer_id is None and successor.employer_name == "贵州宏达电子有限公司"
+    assert impostor.id != successor.employer_id
+    with pytest.raises(DomainError) as exc:  # a mistyped code is refused on its field
+        record_outcome(followups(db, successor)[0], Outcome(
+            "phone", True, "changed", new_employer_credit_code="91441900MA0000000X",
+            left_date=date(2025, 10, 20)), by=officer, today=date(2025, 10, 24))
+    assert exc.value.field == "new_employer_credit_code"
 
 
 def test_three_failed_attempts_escalate_to_supervisor(db, factory):

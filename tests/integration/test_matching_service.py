@@ -12,6 +12,7 @@ from app.matching import profiles
 from app.matching.models import MatchResult, MatchRun
 from app.matching.profiles import JOB_INDEX, worker_profile
 from app.matching.service import (
+    MAX_RANKED,
     batch_rematch,
     candidates_for_job,
     recommend_for_worker,
@@ -266,3 +267,15 @@ def test_index_is_rechecked_after_local_writes_at_once_and_after_others_in_secon
     app.config["MATCH_INDEX_RECHECK_SECONDS"] = 3600
     db.session.execute(sa.update(Job).where(Job.id == job.id).values(status="open"))
     assert job.id in _ids(recommend_for_worker(worker))  # a bulk statement: seen at once
+
+
+def test_a_page_cannot_ask_for_more_than_the_ranked_limit(db, factory, client, login):
+    job = factory.job(headcount=5)
+    for _ in range(MAX_RANKED + 5):
+        factory.worker(area_code="520526")
+    officer = factory.user("officer", area_code="520526")
+    assert len(candidates_for_job(job, officer, k=1_000_000_000).matches) == MAX_RANKED
+    assert len(candidates_for_job(job, officer, k=-3).matches) == 1
+    login(officer)
+    page = client.get(f"/jobs/{job.id}/candidates?k=1000000000")
+    assert page.status_code == 200

@@ -110,3 +110,31 @@ def test_other_county_cannot_resolve(client, login_as, factory, db):
     assert "王芳" not in text_of(client.get("/registry/duplicates"))
     resp = client.post(f"/registry/duplicates/{flag.id}", data={"action": "dismiss"})
     assert resp.status_code == 404
+
+
+def test_a_pair_across_two_counties_is_shown_only_to_who_may_see_both(client, db, factory,
+                                                                        login):
+    weining = factory.user("officer", area_code="520526")
+    qixingguan = factory.user("officer", area_code="520502")
+    first = register(weining, "赵敏", 1)
+    second = service.create_worker({"name": "赵敏", "area_code": "520502", "id_number":
+                                    demo_id_number("520502", BORN, 8, "F")}, qixingguan)
+    flag = db.session.scalar(sa.select(DuplicateFlag).where(
+        DuplicateFlag.worker_b_id == second.id))
+    assert flag.area_code == "520500"  # Bijie holds both counties
+
+    for county_officer, outsider in ((weining, second), (qixingguan, first)):
+        login(county_officer)
+        page = text_of(client.get("/registry/duplicates"))
+        assert "赵敏" not in page and outsider.id_number[-4:] not in page
+        assert "另有 1 对疑似重复记录" in page
+        assert client.post(f"/registry/duplicates/{flag.id}",
+                           data={"action": "dismiss"}).status_code == 404
+
+    login(factory.user("officer", area_code="520500"))
+    page = text_of(client.get("/registry/duplicates"))
+    assert page.count("赵敏") >= 2 and "另有" not in page
+    resp = client.post(f"/registry/duplicates/{flag.id}",
+                       data={"action": "merge", "keep": str(first.id)})
+    assert resp.status_code == 302
+    assert db.session.get(Worker, second.id).merged_into_id == first.id

@@ -1,0 +1,114 @@
+"""Enrolment under double clicks: one enrolment per worker and course, places never spent twice.
+
+Real concurrent transactions against their own database (one connection per thread).
+"""
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app.auth.areas import load_areas
+from app.errors_domain import DomainError
+from app.extensions import db as _db
+from app.registry.models import Worker
+from app.training.models import CourseSession, Enrolment
+from app.training.service import enrol
+from tests.conftest import BACKENDS, Factory, backend_url, make_app
+from tests.integration.test_enrolment import make_course
+
+
+def _race(app, jobs: list[tuple[int, int]]) -> list[tuple[int, str]]:
+    """Enrol (worker id, session id) pairs from one thread each, all released at once."""
+    barrier = threading.Barrier(len(jobs))
+    outcomes: list[tuple[int, str]] = []
+    lock = threading.Lock()
+
+    def run(worker_id: int, session_id: int) -> None:
+        with app.app_context():
+            barrier.wait()  # before the first query: SQLite's BEGIN IMMEDIATE would block all
+            try:
+                e = enrol(_db.session.get(Worker, worker_id),
+                          _db.session.get(CourseSession, session_id), by=None)
+                _db.session.commit()
+                result = e.status
+            except DomainError as exc:
+                _db.session.rollback()
+                result = exc.code
+            finally:
+                _db.session.remove()
+            with lock:
+                outcomes.append((worker_id, result))
+
+    threads = [threading.Thread(target=run, args=job) for job in jobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return outcomes
+
+
+def _app(backend, tmp_path, name):
+    return make_app(backend_url(backend, tmp_path, name), tmp_path,
+                    SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 20, "max_overflow": 4})
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_double_clicks_on_enrol_spend_one_place_each(backend, tmp_path):
+    app = _app(backend, tmp_path, "dblclick")
+    with app.app_context():
+        _db.create_all()
+        load_areas()
+        factory = Factory(_db)
+        _course, session = make_course(_db, places=5)
+        worker_ids = [factory.worker().id for _ in range(8)]
+        _db.session.commit()
+        session_id = session.id
+        _db.session.remove()
+
+    outcomes = _race(app, [(w, session_id) for w in worker_ids for _ in range(2)])
+
+    for w in worker_ids:  # each worker: one enrolment (or waiting place) and one refusal
+        results = sorted(r for wid, r in outcomes if wid == w)
+        assert results in (["already_enrolled", "enrolled"], ["already_enrolled", "waitlisted"])
+    with app.app_context():
+        s = _db.session.get(CourseSession, session_id)
+        enrolled = _db.session.scalar(sa.select(sa.func.count()).where(
+            Enrolment.session_id == session_id, Enrolment.status == "enrolled"))
+        assert enrolled == 5 and s.enrolled == 5  # the counter equals the rows it counts
+        rows = _db.session.scalar(sa.select(sa.func.count()).select_from(Enrolment))
+        assert rows == 8
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_one_worker_cannot_enter_two_sessions_of_one_course_at_once(backend, tmp_path):
+    app = _app(backend, tmp_path, "twosessions")
+    with app.app_context():
+        _db.create_all()
+        load_areas()
+        factory = Factory(_db)
+        course, first = make_course(_db, places=5)
+        second = CourseSession(course_id=course.id, start_date=first.start_date + timedelta(60),
+                               end_date=first.end_date + timedelta(60), places=5,
+                               county_code=first.county_code)
+        _db.session.add(second)
+        worker_ids = [factory.worker().id for _ in range(6)]
+        _db.session.commit()
+        sessions = (first.id, second.id)
+        _db.session.remove()
+
+    outcomes = _race(app, [(w, s) for w in worker_ids for s in sessions])
+
+    for w in worker_ids:
+        assert sorted(r for wid, r in outcomes if wid == w) == ["already_enrolled", "enrolled"]
+    with app.app_context():
+        taken = sum(_db.session.get(CourseSession, s).enrolled for s in sessions)
+        assert taken == 6
+        _db.session.remove()
+        _db.engine.dispose()

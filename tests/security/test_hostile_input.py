@@ -1,0 +1,58 @@
+"""Input no field can hold is refused with a clear 4xx, never a server error (both databases)."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from app.auth.tokens import issue_token
+from app.registry.models import Worker
+
+
+@pytest.fixture
+def bearer(factory, db):
+    plain, _token = issue_token(factory.user("officer", area_code="520500"))
+    return {"Authorization": f"Bearer {plain}"}
+
+
+@pytest.mark.parametrize("path", [
+    "/jobs?q=%E7%84%8A%00%E5%B7%A5",  # the public board's search
+    "/jobs?region=%00",
+    "/registry/workers?q=%00",
+    "/jobs/1%00",
+])
+def test_a_nul_byte_in_a_search_or_path_is_a_400(client, login, factory, path):
+    login(factory.user("officer", area_code="520500"))
+    response = client.get(path)
+    assert response.status_code in (400, 404)
+    if response.status_code == 400:
+        assert "空字符" in response.get_data(as_text=True)
+
+
+def test_a_nul_byte_in_an_api_query_or_body_is_a_json_400(client, bearer):
+    response = client.get("/api/v1/workers?q=a%00b", headers=bearer)
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "unreadable_input"
+    response = client.post("/api/v1/workers", headers=bearer,
+                           json={"name": "张\u0000三", "id_number": "x"})
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "unreadable_input"
+
+
+def test_json_nested_100000_deep_is_a_json_400(client, bearer):
+    body = "[" * 100_000 + "]" * 100_000
+    response = client.post("/api/v1/workers", headers={**bearer,
+                           "Content-Type": "application/json"}, data=body)
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == "unreadable_input" and "嵌套" in error["message"]
+    modest = {"a": [[[[1]]]]}  # ordinary nesting still reaches the API's own validation
+    response = client.post("/api/v1/workers", headers=bearer, json=modest)
+    assert response.status_code == 422
+
+
+def test_a_nul_byte_in_a_form_post_is_a_400_and_changes_nothing(client, login, factory, db):
+    login(factory.user("officer", area_code="520526"))
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(Worker))
+    response = client.post("/registry/workers/new", data={"name": "李\x00四"})
+    assert response.status_code == 400
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Worker)) == before
