@@ -13,6 +13,7 @@ from app.errors_domain import ConflictError, DomainError
 from app.extensions import db as _db
 from app.matching.profiles import worker_profile
 from app.placements.models import Referral
+from app.placements.service import confirm_hire
 from app.registry.models import Worker, WorkerCertificate, WorkerEvent
 from app.training.models import Course, CourseSession, Enrolment
 from app.training.service import complete, enrol, waitlist_position, withdraw
@@ -134,6 +135,10 @@ def test_completion_adds_certificate_and_skills_and_refers_order_graduates(db, f
     referral = db.session.scalar(sa.select(Referral).where(Referral.worker_id == worker.id))
     assert referral is not None and referral.job_id == job.id and referral.source == "course"
     assert result.referral is referral
+    # the hire is credited to the order course (training's answer to placement_created)
+    placement = confirm_hire(referral, start_date=china_today(), monthly_wage=6500, by=officer,
+                             today=china_today())
+    assert placement.course_id == course.id
 
 
 def test_failed_assessment_adds_nothing(db, factory):

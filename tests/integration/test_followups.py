@@ -215,6 +215,19 @@ def test_left_the_job(db, factory):
     assert str(worker.id) in lost.link and worker.name in lost.text
 
 
+def test_the_job_loss_alert_names_fresh_openings(db, factory):
+    """Matching answers placements' job_lost signal with the worker's best openings now."""
+    officer = factory.user("officer", area_code="520526")
+    placement = place(factory, officer=officer)
+    factory.job(title="包装工", headcount=3)
+    record_outcome(followups(db, placement)[1],
+                   Outcome("visit", True, "left", left_date=date(2025, 10, 20), left_reason="想家"),
+                   by=officer, today=date(2025, 10, 24))
+    lost = db.session.scalars(sa.select(Notification).where(
+        Notification.recipient_user_id == officer.id, Notification.kind == "job_lost")).one()
+    assert "包装工" in lost.text
+
+
 def test_outcome_validation(db, factory):
     officer = factory.user("officer")
     placement = place(factory, officer=officer)
