@@ -2,7 +2,6 @@
 escalation after failed attempts, wage arrears). Services flush; the caller commits."""
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -34,8 +33,6 @@ from .followup_models import (
 from .followups import schedule_followups
 from .models import Placement
 from .people import officers_for_area, supervisor_of, worker_link
-
-log = logging.getLogger("qianlu.followups")
 
 
 @dataclass

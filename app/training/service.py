@@ -338,11 +338,9 @@ def _add_skills(worker: Worker, course: Course) -> tuple[str, ...]:
     return tuple(added)
 
 
-def rematch(worker: Worker) -> int | None:
-    """Re-run matching for the worker; the number of openings that now match (or None)."""
-    result = recommend_for_worker(worker, 10)
-    matches = getattr(result, "matches", result)
-    return len(matches) if matches is not None else None
+def rematch(worker: Worker) -> int:
+    """Re-run matching for the worker; the number of openings that now match."""
+    return len(recommend_for_worker(worker, 10).matches)
 
 
 def _refer_graduate(result: Completion, worker: Worker, course: Course, by: User | None,
