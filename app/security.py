@@ -48,6 +48,15 @@ def _nul_message() -> str:
     return _("Text may not contain a NUL (zero) character.")
 
 
+def _is_unicode(text: str) -> bool:
+    """False for text no database can store: JSON may spell lone surrogates (\\ud800)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _json_problem(body: bytes) -> str | None:
     """Why a JSON body cannot be taken (too deep, a NUL in a string), or None."""
     try:
@@ -64,6 +73,8 @@ def _json_problem(body: bytes) -> str | None:
         if isinstance(value, str):
             if "\x00" in value:
                 return _nul_message()
+            if not _is_unicode(value):
+                return _("Text contains characters that are not valid Unicode.")
         elif isinstance(value, dict):
             if any("\x00" in key for key in value):
                 return _nul_message()
@@ -74,7 +85,8 @@ def _json_problem(body: bytes) -> str | None:
 
 
 def refuse_unreadable_input() -> None:
-    """Before every request: no NUL in the path, query, form or JSON; no runaway JSON nesting.
+    """Before every request: no NUL in the path, query, form or JSON; no text in JSON that is
+    not Unicode (lone surrogates); no runaway JSON nesting.
 
     PostgreSQL cannot store a NUL in text and Python's JSON reader recurses per level, so
     either would otherwise end as a server error deep inside a view.

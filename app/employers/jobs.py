@@ -16,10 +16,11 @@ from app.errors_domain import ConflictError, DomainError
 from app.extensions import db, utcnow
 from app.registry.models import Education
 from app.skills.entries import check_certificates, check_occupation, check_skills
+from app.sql import lock_row
 
 from .models import Employer, EmployerStatus, Job, JobKind, JobStatus
 from .search import refresh_search_text
-from .service import guizhou_county, locate, today
+from .service import check_plain, guizhou_county, locate, today
 
 MIN_AGE, MAX_AGE = 16, 70
 MAX_MONTHLY_WAGE = 200_000
@@ -100,6 +101,7 @@ def _check_age(data: JobData) -> None:
 
 def validate(data: JobData, *, filled: int = 0) -> None:
     """Check an opening's data against every rule; raise DomainError naming the field."""
+    check_plain(data.title, "title")
     if not (data.title or "").strip():
         raise DomainError(_("Enter a title."), field="title")
     if len(data.title.strip()) > 128:
@@ -170,6 +172,10 @@ def create_job(employer: Employer, data: JobData, by: User) -> Job:
 
 def update_job(job: Job, data: JobData, by: User) -> Job:
     """Change an opening's details; its status stays unless it has run out of date."""
+    # A hire may be taking the last place right now: hold the row, then check the head-count
+    # against the places really filled (else the database refuses the update with a 500).
+    lock_row(Job, job.id)
+    db.session.refresh(job, ["filled", "status"])
     if job.status not in EDITABLE:
         raise ConflictError(_("This opening cannot be edited; copy it instead."),
                             code="not_editable")

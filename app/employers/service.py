@@ -20,6 +20,7 @@ from app.auth.models import Area, User
 from app.auth.service import AccountError, create_user
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db, utcnow
+from app.plaintext import invisible_characters
 
 from .models import Employer, EmployerStatus, Job
 from .search import refresh_search_text
@@ -96,7 +97,19 @@ class EmployerData:
     coop_county_code: str | None = None
 
 
+def check_plain(text: str | None, field: str) -> None:
+    """DomainError on ``field`` when the text holds invisible or direction-control
+    characters (a name that looks like another one, or like nothing)."""
+    chars = invisible_characters(text or "")
+    if chars:
+        raise DomainError(_("This text contains invisible or text-direction characters "
+                            "(%(chars)s); please type it again.", chars=", ".join(chars)),
+                          field=field, code="invisible_characters")
+
+
 def _apply_employer(employer: Employer, data: EmployerData) -> None:
+    for field in ("name", "contact_name", "address"):
+        check_plain(getattr(data, field), field)
     name = (data.name or "").strip()
     if len(name) < 2:
         raise DomainError(_("Enter the company name."), field="name")

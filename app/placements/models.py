@@ -101,5 +101,9 @@ class Placement(db.Model):
     __table_args__ = (
         sa.Index("ix_placement_area_status", "area_code", "status"),
         sa.Index("ix_placement_start", "start_date"),
+        # One job at a time: a worker holds at most one active placement.
+        sa.Index("uq_placement_active_worker", "worker_id", unique=True,
+                 postgresql_where=sa.text("status = 'active'"),
+                 sqlite_where=sa.text("status = 'active'")),
         sa.CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
     )

@@ -18,6 +18,7 @@ from app.notifications.service import notify_user
 from app.registry.models import Household, HouseholdPlanEntry, Worker, WorkerEvent
 from app.registry.service import set_worker_status
 from app.signals import job_lost as job_lost_signal
+from app.sql import lock_row
 
 from .arrears import open_case
 from .followup_models import (
@@ -100,6 +101,10 @@ def record_outcome(fu: FollowUp, o: Outcome, *, by: User | None,
                             code="followup_done")
     placement = fu.placement
     _validate(o, placement, today)
+    # Two follow-ups of one placement recorded at once (day 7 and day 30, both "left") each
+    # held their own row and then waited for the other's to cancel it: a deadlock. The
+    # placement is held first, so recordings of one placement take turns.
+    lock_row(Placement, placement.id)
     fu.attempts.append(FollowUpAttempt(method=o.method, reached=o.reached,
                                        note=o.note.strip()[:512],
                                        by_user_id=by.id if by else None))

@@ -15,6 +15,7 @@ from app.extensions import db, utcnow
 from app.registry.models import Worker, WorkerEvent
 from app.registry.service import set_worker_status
 from app.signals import placement_created
+from app.sql import lock_row
 
 from .followups import schedule_followups
 from .models import ACTIVE_REFERRAL, Placement, Referral, ReferralStatus
@@ -30,6 +31,15 @@ Vet = Callable[[Worker, Job, date], float]
 (``app.matching.service.referral_score``: the engine's hard rules)."""
 
 
+def _check_standing(job: Job) -> None:
+    """Every step from referral to hire needs an employer in good standing: verified, not
+    suspended (e.g. for wage arrears) and not waiting to be verified again after a rename."""
+    if job.employer.status != "verified":
+        raise ConflictError(
+            _("%(employer)s cannot take on workers at the moment (suspended or awaiting "
+              "verification).", employer=job.employer.name), code="employer_not_verified")
+
+
 def refer(worker: Worker, job: Job, *, by: User | None, source: str = "officer",
           score: float | None = None, note: str = "", today: date | None = None,
           vet: Vet | None = None) -> Referral:
@@ -38,8 +48,12 @@ def refer(worker: Worker, job: Job, *, by: User | None, source: str = "officer",
     today = today or date.today()
     if vet is not None:
         score = vet(worker, job, today)
-    if not job.is_open_on(today) or job.employer.status != "verified":
+    if not job.is_open_on(today):
         raise ConflictError(_("This opening is not open for referrals."), code="job_not_open")
+    _check_standing(job)
+    # Two clicks (or two officers) referring the same worker at once: the second waits here
+    # and then finds the first's referral, instead of failing on the unique key.
+    lock_row(Worker, worker.id)
     if worker.status not in ("seeking", "training"):
         raise ConflictError(_("Only workers who are seeking work or in training can be referred."),
                             code="worker_not_seeking")
@@ -98,6 +112,7 @@ def respond(referral: Referral, *, accept: bool, by: User | None, reason: str = 
     if not accept and not reason.strip():
         raise DomainError(_("Please give a reason for declining."), field="reason")
     if accept:
+        _check_standing(referral.job)
         _set_status(referral, ReferralStatus.interview.value, (ReferralStatus.referred.value,))
     else:
         _set_status(referral, ReferralStatus.declined.value, ACTIVE_REFERRAL,
@@ -141,6 +156,16 @@ def confirm_hire(referral: Referral, *, start_date: date, monthly_wage: int | No
     today = today or date.today()
     if monthly_wage is not None and monthly_wage < 0:
         raise DomainError(_("The wage cannot be negative."), field="monthly_wage")
+    _check_standing(referral.job)
+    # One active placement per worker: two employers confirming the same person at once
+    # take turns here, and the second is told to record a job change instead.
+    lock_row(Worker, referral.worker_id)
+    active = db.session.scalar(sa.select(Placement.id).where(
+        Placement.worker_id == referral.worker_id, Placement.status == "active").limit(1))
+    if active is not None:
+        raise ConflictError(
+            _("This worker already holds a job. If they are changing jobs, record the change "
+              "on the current job's follow-up first."), code="already_employed")
     _set_status(referral, ReferralStatus.hired.value, ACTIVE_REFERRAL)
     _take_place(referral.job_id, today)
     job = db.session.get(Job, referral.job_id)

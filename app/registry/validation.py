@@ -18,6 +18,8 @@ from pypinyin import Style, lazy_pinyin
 from stdnum import numdb
 from stdnum.cn import ric
 
+from app.plaintext import invisible_characters
+
 MIN_WORKING_AGE = 16
 
 
@@ -81,6 +83,9 @@ def parse_id_number(value: object, today: date | None = None) -> IdNumber:
                             part=text[6:14]))
     if text[17] != ric.calc_check_digit(text):
         raise FieldError(_l("The ID number's check digit is wrong; please check every digit."))
+    if text[4:6] == "00":
+        raise FieldError(_l("The first six digits (%(code)s) name a province or a prefecture; "
+                            "an ID number starts with the code of a county.", code=text[:6]))
     if not _region_known(text[:6]):
         raise FieldError(_l("The first six digits (%(code)s) are not a known area code.",
                             code=text[:6]))
@@ -105,6 +110,9 @@ def parse_phone(value: object) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():  # a spreadsheet's number cell
         text = str(int(value))
+    if re.search(r"[A-Za-z]", text):
+        # phonenumbers would read letters as keypad digits (1398500abcd → 13985002223).
+        raise FieldError(_l("A phone number has digits only; this one has letters."))
     if _PLAIN_MOBILE_RE.match(text):
         # 11 digits: validity depends only on the first five (checked exhaustively against
         # phonenumbers' CN metadata), so parse once per prefix; parse was the slowest step
@@ -141,6 +149,9 @@ def _mobile_prefix_ok(prefix: str) -> bool:
 def parse_name(value: object) -> str:
     """A person's name: required, at most 64 characters, inner spaces removed for Chinese."""
     text = clean_text(value)
+    if invisible_characters(text):
+        raise FieldError(_l("The name contains invisible or text-direction characters (%(chars)s); "
+                            "please type it again.", chars=", ".join(invisible_characters(text))))
     if not text:
         raise FieldError(_l("Enter the name."))
     if len(text) > 64:

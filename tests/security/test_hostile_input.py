@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from stdnum.cn import uscc
 
 from app.auth.tokens import issue_token
+from app.auth.tokens import issue_token as issue
 from app.registry.models import Worker
 
 
@@ -56,3 +58,22 @@ def test_a_nul_byte_in_a_form_post_is_a_400_and_changes_nothing(client, login, f
     response = client.post("/registry/workers/new", data={"name": "李\x00四"})
     assert response.status_code == 400
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Worker)) == before
+
+
+def test_a_lone_surrogate_in_json_is_a_json_400(client, bearer):
+    response = client.post("/api/v1/households", headers=bearer,
+                           json={"area_code": "520526", "head_name": "\ud800"})
+    assert response.status_code == 400
+    assert "Unicode" in response.get_json()["error"]["message"]
+
+
+def test_invisible_characters_in_an_employer_name_or_a_title_are_refused_on_the_field(
+        client, factory, db):
+    body = "91520100MA0000123"
+    officer = {"Authorization": f"Bearer {issue(factory.user('officer', area_code='520526'))[0]}"}
+    response = client.post("/api/v1/employers", headers=officer, json={
+        "name": "\u202e司公限有", "credit_code": body + uscc.calc_check_digit(body),
+        "area_code": "520115", "contact_name": "陈女士", "contact_phone": "0851-86812345"})
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert "name" in error["fields"] and "U+202E" in str(error["fields"]["name"])

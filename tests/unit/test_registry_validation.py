@@ -175,3 +175,27 @@ def test_phone_prefix_cache_agrees_with_phonenumbers():
         except FieldError:
             got = False
         assert got == expected, number
+
+
+def test_a_phone_with_letters_is_refused_not_read_as_keypad_digits():
+    with pytest.raises(FieldError) as exc:
+        parse_phone("1398500abcd")  # phonenumbers alone made it 13985002223
+    assert "letters" in str(exc.value)
+    for notation in ("+86 138-0013-8000", "(86)13800138000", "138 0013 8000",
+                     "８６１３８００１３８０００"):
+        assert parse_phone(notation) == "13800138000"
+
+
+@pytest.mark.parametrize("area", ["520000", "520500", "110000"])
+def test_an_id_number_must_start_with_a_county_code(area):
+    body = f"{area}19900101001"
+    with pytest.raises(FieldError) as exc:
+        parse_id_number(body + ric.calc_check_digit(body + "0"))
+    assert "county" in str(exc.value)
+
+
+@pytest.mark.parametrize("name", ["\u200b\u200b", "\ufeff", "张\u202e三", "李\u200d四", "王\x07五"])
+def test_names_with_invisible_or_direction_characters_are_refused(name):
+    with pytest.raises(FieldError) as exc:
+        parse_name(name)
+    assert "U+" in str(exc.value)
