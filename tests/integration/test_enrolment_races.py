@@ -66,7 +66,8 @@ def test_one_worker_cannot_enter_two_sessions_of_one_course_at_once(backend, tmp
     app = race_app(backend, tmp_path, "twosessions", 20)
     with app.app_context():
         factory = Factory(_db)
-        course, first = make_course(_db, places=10)  # room for all six, whichever session each lands in
+        # Room for all six, whichever session each of them lands in.
+        course, first = make_course(_db, places=10)
         second = CourseSession(course_id=course.id, start_date=first.start_date + timedelta(60),
                                end_date=first.end_date + timedelta(60), places=10,
                                county_code=first.county_code)
