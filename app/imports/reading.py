@@ -197,17 +197,24 @@ def check_upload_name(filename: str) -> str:
     return suffix
 
 
-def open_table(path: str | Path, filename: str, columns: Sequence[Column], *,
-               limits: Limits | None = None,
-               mapping: Mapping[str, str] | None = None) -> Table:
-    """Open an uploaded file and find its header; FileProblem when it cannot be imported."""
-    limits = limits or Limits()
+def _upload(path: str | Path, filename: str) -> tuple[Path, str, bytes]:
+    """The upload's path, its checked suffix and its first bytes (FileProblem when the name
+    is not .xlsx/.csv or the file is empty): what every reader of an upload starts from."""
     suffix = check_upload_name(filename)
     path = Path(path)
     if path.stat().st_size == 0:
         raise FileProblem(_l("The file is empty."))
     with path.open("rb") as fh:
         head = fh.read(8)
+    return path, suffix, head
+
+
+def open_table(path: str | Path, filename: str, columns: Sequence[Column], *,
+               limits: Limits | None = None,
+               mapping: Mapping[str, str] | None = None) -> Table:
+    """Open an uploaded file and find its header; FileProblem when it cannot be imported."""
+    limits = limits or Limits()
+    path, suffix, head = _upload(path, filename)
     if suffix == ".xlsx":
         return _open_xlsx(path, head, columns, limits, mapping)
     return _open_csv(path, head, columns, limits, mapping)
@@ -444,12 +451,7 @@ def preview_rows(path: str | Path, filename: str, limits: Limits | None = None,
     makes (type, zip bomb, text encoding, cell size): for a mapping step that shows the
     file before its columns are known."""
     limits = limits or Limits()
-    suffix = check_upload_name(filename)
-    path = Path(path)
-    if path.stat().st_size == 0:
-        raise FileProblem(_l("The file is empty."))
-    with path.open("rb") as fh:
-        head = fh.read(8)
+    path, suffix, head = _upload(path, filename)
     rows: list[list[Any]] = []
     if suffix == ".xlsx":
         import openpyxl
