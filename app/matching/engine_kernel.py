@@ -294,6 +294,12 @@ def scan_cols(cols, thr_col, req_colT, pref_colT, cert, n_cols, emp, by_region, 
     p_inel, p_unw, p_miss = pb[P_KIND_INELIGIBLE], pb[P_KIND_UNWANTED], pb[P_CERT_MISSING]
     p_exp, p_gap = pb[P_CERT_EXPIRED], pb[P_SKILL_GAP]
     rv = np.empty(5, np.float32)
+    in_order = q_idx.size == 7
+    for q in range(q_idx.size):
+        in_order &= q_idx[q] == q
+    q0 = q1 = q2 = q3 = q4 = q5 = q6 = np.float32(0.0)
+    if in_order:
+        q0, q1, q2, q3, q4, q5, q6 = q_w[0], q_w[1], q_w[2], q_w[3], q_w[4], q_w[5], q_w[6]
     # Reason-bit patterns counted in four interleaved histograms (no chain of increments
     # on one counter), summed at the end.
     n_pat = 1 << counts.size
@@ -341,7 +347,7 @@ def scan_cols(cols, thr_col, req_colT, pref_colT, cert, n_cols, emp, by_region, 
                 elg, sta = c_elig[lo:hi], c_start[lo:hi]
                 for i in range(m):
                     bb[i] = st[i]
-                for r in range(n_thr):
+                for r in range(0 if top else n_thr):  # top mode: for candidates only, below
                     tc, wt, tb = thr_col[r, lo:hi], wi[w, W_THR + r], np.int32(thr_bit[r])
                     for i in range(m):
                         bb[i] |= tb if tc[i] > wt else 0
@@ -360,9 +366,9 @@ def scan_cols(cols, thr_col, req_colT, pref_colT, cert, n_cols, emp, by_region, 
                     rvc[i] = max(rval, np.float32(0.0))
                     amc[i] = np.float32(1.0) if local else amen[i]
                 cm = cert[lo:hi]
-                for i in range(m):
+                for i in range(0 if top else m):
                     bb[i] |= p_miss if (cm[i] & ~w_held) != 0 else 0
-                for t in range(exp_bit.shape[1]):
+                for t in range(0 if top else exp_bit.shape[1]):
                     eb, ed = exp_bit[w, t], exp_day[w, t]
                     for i in range(m):
                         bb[i] |= p_exp if (((cm[i] >> eb) & 1) != 0) & (ed < sta[i]) else 0
@@ -373,7 +379,7 @@ def scan_cols(cols, thr_col, req_colT, pref_colT, cert, n_cols, emp, by_region, 
                     acc[i] = np.float32(0.0)
                 for t in range(n_req):
                     rc = req_colT[t, lo:hi]
-                    if gap:
+                    if gap and not top:
                         for i in range(m):
                             cv = cov[rc[i]]
                             acc[i] += rw[i] * cv
@@ -392,26 +398,56 @@ def scan_cols(cols, thr_col, req_colT, pref_colT, cert, n_cols, emp, by_region, 
                 for i in range(m):
                     prefc[i] = fitc[i] if pw[i] == 0 else acc[i]
                 wgc, jw, em, emc, pol = comp[2], c_wage[lo:hi], emp[lo:hi], comp[6], comp[5]
-                for i in range(m):
-                    wage = np.float32(0.5) + np.float32(1.5) * (jw[i] / w_wage
-                                                                - np.float32(1.0))
-                    wgc[i] = min(max(wage, np.float32(0.0)), np.float32(1.0))
-                    emc[i] = em[i]
-                    pol[i] = w_policy
-                for i in range(m):
-                    tot[i] = np.float32(0.0)
-                for q in range(q_idx.size):
-                    src, wq = comp[q_idx[q]], q_w[q]
+                if in_order:  # the seven terms in one loop, added in the same order
                     for i in range(m):
-                        tot[i] += wq * src[i]
+                        wage = np.float32(0.5) + np.float32(1.5) * (jw[i] / w_wage
+                                                                    - np.float32(1.0))
+                        wage = min(max(wage, np.float32(0.0)), np.float32(1.0))
+                        tv = np.float32(0.0)
+                        tv += q0 * fitc[i]
+                        tv += q1 * prefc[i]
+                        tv += q2 * wage
+                        tv += q3 * rvc[i]
+                        tv += q4 * amc[i]
+                        tv += q5 * w_policy
+                        tv += q6 * em[i]
+                        tot[i] = tv
+                else:
+                    for i in range(m):
+                        wage = np.float32(0.5) + np.float32(1.5) * (jw[i] / w_wage
+                                                                    - np.float32(1.0))
+                        wgc[i] = min(max(wage, np.float32(0.0)), np.float32(1.0))
+                        emc[i] = em[i]
+                        pol[i] = w_policy
+                    for i in range(m):
+                        tot[i] = np.float32(0.0)
+                    for q in range(q_idx.size):
+                        src, wq = comp[q_idx[q]], q_w[q]
+                        for i in range(m):
+                            tot[i] += wq * src[i]
                 # ---- keep what is asked for
                 if top:
+                    # Scores first: the remaining rules run only for the rare opening whose
+                    # score could enter the worker's list (the same rules as above).
                     for i in range(m):
                         tv = tot[i]
-                        if tv < (w_worst if bb[i] == 0 else inf):  # rarely taken: no
+                        if tv < (w_worst if bb[i] == 0 else inf):
                             continue
-                        if bb[i] == 0:
-                            j = by_region[lo + i]
+                        a = lo + i
+                        b = 0
+                        for r in range(n_thr):
+                            b |= thr_bit[r] if thr_col[r, a] > wi[w, W_THR + r] else 0
+                        needs = cert[a]
+                        b |= p_miss if (needs & ~w_held) != 0 else 0
+                        for t in range(exp_bit.shape[1]):
+                            b |= p_exp if (((needs >> exp_bit[w, t]) & 1) != 0) & (
+                                exp_day[w, t] < c_start[a]) else 0
+                        if gap:
+                            for t in range(n_req):
+                                rc = req_colT[t, a]
+                                b |= p_gap if (cov[rc] <= 1e-6) & (rc < n_used) else 0
+                        if b == 0:
+                            j = by_region[a]
                             if tv > w_worst or (tv == w_worst and j < w_wpos):
                                 w_filled = _insert(pos[w], scores[w], w_filled, j, tv)
                                 if w_filled == k:
