@@ -434,7 +434,7 @@ def scan_cols(cols, thr_col, req_colT, pref_colT, cert, n_cols, emp, by_region, 
                         if tv < (w_worst if bb[i] == 0 else inf):
                             continue
                         a = lo + i
-                        b = 0
+                        b = bb[i]  # the rules the block pass did run (static, region, kind)
                         for r in range(n_thr):
                             b |= thr_bit[r] if thr_col[r, a] > wi[w, W_THR + r] else 0
                         needs = cert[a]
