@@ -2,6 +2,7 @@
 
 Usage: .venv/bin/python bench/bench_matching.py [--tiny] [--runs 5] [--baseline DIR]
            [--workers 100000] [--jobs 20000] [--big 100000] [--huge 1000000] [--skip-batch]
+           [--skip-rank]
 
 Every figure is a median over ``--runs`` repetitions with wall time beside CPU time
 (time.process_time; the machine is shared, so CPU time travels better), and the load
@@ -252,7 +253,7 @@ def measure(args: argparse.Namespace) -> dict:
     print(f"generated {len(all_jobs):,} openings and {len(workers):,} workers "
           f"in {time.perf_counter() - t:.1f} s", flush=True)
     sample = workers[:40]
-    for n in sorted({args.big, args.huge}):
+    for n in [] if args.skip_rank else sorted({args.big, args.huge}):
         t = time.perf_counter()
         index = JobIndex(all_jobs[:n], tax)
         build = time.perf_counter() - t
@@ -275,11 +276,12 @@ def measure(args: argparse.Namespace) -> dict:
     widx = WorkerIndex(workers, tax)
     wbuild = time.perf_counter() - t
     jobs_iter = iter(all_jobs)
-    fig = timed(lambda: rank_workers(next(jobs_iter), widx, 20), max(args.runs, 5))
-    out["rank_workers"] = fig
-    print(f"rank_workers, one opening x {len(workers):,} workers: median "
-          f"{fig['wall_ms']:.1f} ms wall, {fig['cpu_ms']:.1f} ms CPU (worker index build "
-          f"{wbuild:.1f} s; {load()})", flush=True)
+    if not args.skip_rank:
+        fig = timed(lambda: rank_workers(next(jobs_iter), widx, 20), max(args.runs, 5))
+        out["rank_workers"] = fig
+        print(f"rank_workers, one opening x {len(workers):,} workers: median "
+              f"{fig['wall_ms']:.1f} ms wall, {fig['cpu_ms']:.1f} ms CPU (worker index build "
+              f"{wbuild:.1f} s; {load()})", flush=True)
     if args.skip_batch:
         return out
     index = JobIndex(all_jobs[: args.jobs], tax)
@@ -297,9 +299,12 @@ def measure(args: argparse.Namespace) -> dict:
                     "runs": len(walls), "peak_rss_mb": peak_rss_mb(), "load": load()}
     print(f"batch, {len(workers):,} workers x {len(index):,} openings, top 10, "
           f"{args.threads} threads: median {engine_s:.2f} s wall, {statistics.median(cpus):.2f}"
-          f" s CPU over {len(walls)} runs ({pairs / engine_s / 1e6:.0f} M pairs/s), "
-          f"{found:,} workers with an opening, peak RSS {peak_rss_mb():.0f} MB ({load()})",
-          flush=True)
+          f" s CPU over {len(walls)} runs ({pairs / engine_s / 1e6:.0f} M pairs/s; "
+          f"{1e9 * statistics.median(cpus) / pairs:.2f} ns CPU per pair; on {args.threads} "
+          f"idle cores about {statistics.median(cpus) / args.threads:.1f} s wall), "
+          f"{found:,} workers with an opening, peak RSS {peak_rss_mb():.0f} MB (the whole "
+          f"process; the result is {(result.job_pos.nbytes + result.scores.nbytes) / 1e6:.0f}"
+          f" MB) ({load()})", flush=True)
     sample_w, sample_j = workers[: args.naive_workers], list(index.jobs[:1000])
     for label, score_first in (("naive, rapidfuzz on every pair", True),
                                ("naive, rules first then rapidfuzz", False)):
@@ -318,7 +323,8 @@ def measure(args: argparse.Namespace) -> dict:
             "extrapolated_s": naive_s, "speedup": naive_s / engine_s, "cpu_speedup": cpu_ratio}
         print(f"{label}: {1e6 * per_pair:.2f} us wall, {1e6 * cpu_pair:.2f} us CPU per pair "
               f"on a {len(sample_w)} x {len(sample_j):,} sample, extrapolated "
-              f"{naive_s:,.0f} s for the batch (time the loop, extrapolated): the batch is "
+              f"{naive_s:,.0f} s for the batch (the loop timed on the sample, scaled by the "
+              f"batch's {pairs:,} pairs): the batch is "
               f"{naive_s / engine_s:,.0f}x faster in wall time, {cpu_ratio:,.0f}x in CPU time "
               f"({load()})", flush=True)
     return out
@@ -337,6 +343,7 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--naive-workers", type=int, default=200)
     ap.add_argument("--skip-batch", action="store_true")
+    ap.add_argument("--skip-rank", action="store_true", help="batch only (its peak RSS)")
     ap.add_argument("--baseline", default="", help="another checkout to measure too")
     ap.add_argument("--root", default="", help=argparse.SUPPRESS)
     ap.add_argument("--json", default="", help=argparse.SUPPRESS)
