@@ -9,7 +9,8 @@ Every figure is a median over ``--runs`` repetitions with wall time beside CPU t
 average is printed with each section. ``--baseline DIR`` runs the same measurements in a
 child process on another checkout (e.g. the engine before a change:
 ``mkdir /tmp/old && git archive 9129685 | tar -x -C /tmp/old``) and prints both side by
-side with the ratio. ``--tiny`` runs every step at toy sizes (the smoke test does).
+side with the ratio; with ``--together`` both run at the same time (same load).
+``--tiny`` runs every step at toy sizes (the smoke test does).
 """
 
 from __future__ import annotations
@@ -266,7 +267,9 @@ def measure(args: argparse.Namespace) -> dict:
               f"(p95 {fig['p95_ms']:.2f} ms; index build {build:.2f} s; {fig['load']})",
               flush=True)
         if n == args.big:
-            phases = rank_phases(sample, index)
+            # Other workers than the timed ones: explanation texts are cached by their
+            # fields, and the phases should not see the timed runs' texts again.
+            phases = rank_phases(workers[40:80], index)
             if phases:
                 out["phases"] = phases
                 print("  CPU share per phase: " + "; ".join(
@@ -345,6 +348,8 @@ def main() -> None:
     ap.add_argument("--skip-batch", action="store_true")
     ap.add_argument("--skip-rank", action="store_true", help="batch only (its peak RSS)")
     ap.add_argument("--baseline", default="", help="another checkout to measure too")
+    ap.add_argument("--together", action="store_true",
+                    help="measure --baseline at the same time, not before")
     ap.add_argument("--root", default="", help=argparse.SUPPRESS)
     ap.add_argument("--json", default="", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -353,16 +358,30 @@ def main() -> None:
         args.runs, args.batch_runs, args.naive_workers = 3, 1, 5
     print(f"matching engine benchmark ({load()})", flush=True)
     base = None
+    child = None
     if args.baseline:
-        own = [a for a in sys.argv[1:] if a != "--baseline" and a != args.baseline]
+        own = [a for a in sys.argv[1:] if a not in ("--baseline", args.baseline, "--together")]
         path = Path(args.json or "/tmp") / f"bench_matching_baseline_{os.getpid()}.json"
-        print(f"\n# baseline: {args.baseline}", flush=True)
-        subprocess.run([sys.executable, __file__, *own, "--root", args.baseline,
-                        "--json", str(path)], check=True)
-        base = json.loads(path.read_text())
-        path.unlink()
+        cmd = [sys.executable, __file__, *own, "--root", args.baseline, "--json", str(path)]
+        if args.together:
+            # Both engines at once, each in its own process: on a shared machine they see
+            # the same load, so their CPU times compare (the baseline's lines are prefixed).
+            child = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+        else:
+            print(f"\n# baseline: {args.baseline}", flush=True)
+            subprocess.run(cmd, check=True)
+            base = json.loads(path.read_text())
+            path.unlink()
         print(f"\n# this engine: {_root()}", flush=True)
     figures = measure(args)
+    if child is not None:
+        out, _ = child.communicate()
+        if child.returncode:
+            raise SystemExit(f"the baseline run failed ({child.returncode})")
+        print("\n# baseline, run at the same time: " + args.baseline)
+        print("".join(f"  [baseline] {line}\n" for line in out.splitlines()), end="")
+        base = json.loads(path.read_text())
+        path.unlink()
     if args.root and args.json:
         Path(args.json).write_text(json.dumps(figures))
     if base:
