@@ -92,4 +92,7 @@ def load_config(instance_path: str) -> dict:
         "BOARD_CACHE_SECONDS": float(os.environ.get("BOARD_CACHE_SECONDS", 600)),
         "MATCH_INDEX_RECHECK_SECONDS": float(os.environ.get("MATCH_INDEX_RECHECK_SECONDS", 300)),
         "MATCH_RETENTION_SECONDS": float(os.environ.get("MATCH_RETENTION_SECONDS", 900)),
+        "CHECKIN_DAY": int(os.environ.get("CHECKIN_DAY", 5)),
+        "CHECKIN_REMIND_DAYS": int(os.environ.get("CHECKIN_REMIND_DAYS", 3)),
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
     }

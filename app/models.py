@@ -1,6 +1,14 @@
 """Imports every feature's models so the metadata is complete (Alembic, create_all)."""
 from app.auth.models import ApiToken, Area, AuditLog, LoginAttempt, User  # noqa: F401
 from app.employers.models import Employer, Job, PartnerMapping  # noqa: F401
+from app.employment.models import (  # noqa: F401
+    CheckIn,
+    EmploymentRecord,
+    LabourPartner,
+    LayoffAffected,
+    LayoffAlert,
+    PartnerEmployer,
+)
 from app.imports.models import ImportJob  # noqa: F401
 from app.matching.models import MatchResult, MatchRun, WorkerSkill  # noqa: F401
 from app.notifications.models import Notification  # noqa: F401

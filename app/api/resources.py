@@ -5,6 +5,7 @@ from __future__ import annotations
 def blueprints() -> list:
     """The flask-smorest blueprints of API v1."""
     from .employers import bp as employers_bp
+    from .employment import bp as employment_bp
     from .followups import bp as followups_bp
     from .households import bp as households_bp
     from .matching import bp as matching_bp
@@ -15,4 +16,4 @@ def blueprints() -> list:
     from .workers import bp as workers_bp
 
     return [tokens_bp, workers_bp, households_bp, employers_bp, matching_bp, referrals_bp,
-            training_bp, followups_bp, stats_bp]
+            training_bp, followups_bp, stats_bp, employment_bp]

@@ -14,10 +14,16 @@ class TodoKind(enum.StrEnum):
     """Kinds of to-do item."""
 
     callback = "callback"  # someone asked to be called back (public opening page)
+    checkin_no_answer = "checkin_no_answer"  # a monthly check-in unanswered after reminders
+    checkin_not_working = "checkin_not_working"  # a check-in answered "not working"
+    layoff_alert = "layoff_alert"  # an employer of the area's workers lays off or closes
 
 
 LABELS = {
     TodoKind.callback: _l("Call back"),
+    TodoKind.checkin_no_answer: _l("Check-in not answered"),
+    TodoKind.checkin_not_working: _l("Out of work (check-in)"),
+    TodoKind.layoff_alert: _l("Layoff alert"),
 }
 
 
