@@ -36,7 +36,7 @@ from .common import (
     paginate,
 )
 
-bp = Blueprint("employment", __name__, url_prefix="/api/v1",
+bp = Blueprint("employment_api", __name__, url_prefix="/api/v1",
                description="Jobs found elsewhere, monthly check-ins, layoff alerts")
 ALERT_ROLES = (*OFFICERS, "partner")
 MONTH = r"^\d{4}-\d{2}$"

@@ -138,11 +138,12 @@ def _eligible_placements(month: date, day: date, now: sa.ColumnElement) -> sa.Se
         Worker.merged_into_id.is_(None), Worker.phone.is_not(None), Worker.phone != "")
 
 
-def create_checkins(day: date) -> int:
-    """The month's check-ins, on or after its sending day (set-based; once per worker and
-    month). ``last_sent_on`` is the day the first message goes."""
+def create_checkins(day: date, *, early: bool = False) -> int:
+    """The month's check-ins, on or after its sending day (``early``: on ``day`` whatever
+    the sending day; demo data) — set-based, once per worker and month. ``last_sent_on`` is
+    the day the first message goes."""
     month = month_of(day)
-    if day < send_day(month):
+    if day < send_day(month) and not early:
         return 0
     now = sa.literal(clock.utcnow(), sa.DateTime)
     created = 0

@@ -9,7 +9,7 @@ import pytest
 
 from tests.support.api import error_of
 
-ROLES = ("officer", "admin", "employer", "trainee")
+ROLES = ("officer", "admin", "employer", "trainee", "partner")
 ALL = set(ROLES)
 OFFICE = {"officer", "admin"}
 
@@ -48,6 +48,13 @@ EXPECTED = {
     ("POST", "/followups/<id>/outcome"): OFFICE,
     ("GET", "/stats/retention"): OFFICE,
     ("GET", "/me"): ALL,
+    ("GET", "/employment-records"): OFFICE | {"partner"}, ("POST", "/employment-records"): OFFICE,
+    ("GET", "/employment-records/<id>"): OFFICE | {"partner"},
+    ("PATCH", "/employment-records/<id>"): OFFICE,
+    ("GET", "/checkins"): OFFICE, ("POST", "/checkins/<id>/answer"): OFFICE,
+    ("GET", "/layoff-alerts"): OFFICE | {"partner"},
+    ("POST", "/layoff-alerts"): OFFICE | {"partner"},
+    ("GET", "/layoff-alerts/<id>"): OFFICE | {"partner"},
 }
 
 

@@ -4,8 +4,9 @@ added here."""
 from __future__ import annotations
 
 ANON, OFFICER, EMPLOYER, TRAINEE, ADMIN = "anon", "officer", "employer", "trainee", "admin"
-ALL = {ANON, OFFICER, EMPLOYER, TRAINEE, ADMIN}
-USERS = {OFFICER, EMPLOYER, TRAINEE, ADMIN}
+PARTNER = "partner"
+ALL = {ANON, OFFICER, EMPLOYER, TRAINEE, ADMIN, PARTNER}
+USERS = {OFFICER, EMPLOYER, TRAINEE, ADMIN, PARTNER}
 STAFF = {OFFICER, ADMIN}
 
 ACCESS: dict[str, set[str]] = {
@@ -67,4 +68,9 @@ ACCESS: dict[str, set[str]] = {
     "placements.retention_export": STAFF,
     "notifications.inbox": STAFF, "notifications.open_one": STAFF,
     "notifications.read_all": STAFF,
+    # jobs found elsewhere, check-ins, layoff alerts, destinations
+    "employment.worker_jobs": STAFF, "employment.end_record": STAFF,
+    "employment.checkin_page": ALL, "employment.checkin": STAFF,
+    "employment.layoff_alerts": STAFF | {PARTNER}, "employment.layoff_alert": STAFF | {PARTNER},
+    "employment.destinations": STAFF, "employment.destinations_xlsx": STAFF,
 }
