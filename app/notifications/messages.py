@@ -46,6 +46,18 @@ def _household(p: dict) -> str:
              number=p.get("number", ""))
 
 
+def _declare_code(p: dict) -> str:
+    return _("Qianlu employment service: your one-time code is %(code)s (valid %(minutes)s "
+             "minutes). Do not give it to anyone.", code=p.get("code", ""),
+             minutes=p.get("minutes", 10))
+
+
+def _declare_answer(p: dict) -> str:
+    return _("Qianlu employment service: your declaration of %(day)s was handled: "
+             "%(answer)s See: %(link)s", day=p.get("day", ""), answer=p.get("answer", ""),
+             link=p.get("link", ""))
+
+
 MESSAGES: dict[str, Callable[[dict], str]] = {
     "followup_due": _followup_due,
     "followup_digest": _digest,
@@ -53,6 +65,8 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
     "job_lost": _job_lost,
     "arrears_open": _arrears,
     "household_at_risk": _household,
+    "declare_code": _declare_code,
+    "declare_answer": _declare_answer,
 }
 
 

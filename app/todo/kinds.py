@@ -14,10 +14,18 @@ class TodoKind(enum.StrEnum):
     """Kinds of to-do item."""
 
     callback = "callback"  # someone asked to be called back (public opening page)
+    declaration = "declaration"  # a household's self-declaration (/declare/<code>)
+    new_risk = "new_risk"  # another department's list shows a new risk (app.monitoring)
+    zero_employment = "zero_employment"  # a household with nobody in work: clear it in time
+    zero_escalated = "zero_escalated"  # not cleared in time: escalated to the prefecture
 
 
 LABELS = {
     TodoKind.callback: _l("Call back"),
+    TodoKind.declaration: _l("Self-declaration"),
+    TodoKind.new_risk: _l("New risk from a department's list"),
+    TodoKind.zero_employment: _l("Zero-employment household"),
+    TodoKind.zero_escalated: _l("Zero-employment household not cleared in time"),
 }
 
 
