@@ -40,6 +40,13 @@ def seed_monitoring(ctx: SeedContext) -> None:
     today = clock.today()
     cleared = _history(ctx)
     result = zero.sweep(today)
+    # The demo register was written at once: spread the open spells over the past two
+    # months, so the queue has households near and past the clearing target.
+    open_spells = db.session.scalars(sa.select(ZeroEmploymentSpell).where(
+        ZeroEmploymentSpell.ended_on.is_(None)).order_by(ZeroEmploymentSpell.id)).all()
+    for spell in open_spells:
+        spell.started_on = today - timedelta(days=ctx.rng.randint(0, 60))
+    result["escalated"] = zero.escalate(today)
     ctx.echo(f"monitoring: {result.get('opened', 0)} zero-employment households, "
              f"{cleared} cleared earlier, {result.get('escalated', 0)} escalated")
     officer = ctx.officers.get("county")
