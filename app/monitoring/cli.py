@@ -9,8 +9,8 @@ from flask import Blueprint
 
 from app.extensions import db
 from app.imports.cli import cli_user
-from app.imports.runner import run_job
 from app.imports.reading import FileProblem, check_upload_name
+from app.imports.runner import run_job
 from app.unit_of_work import cli_action
 
 from . import compare, zero
