@@ -188,6 +188,32 @@ def rank_phases(workers: list[WorkerProfile], index: JobIndex, k: int = 20) -> d
     return {name: round(100 * t / total, 1) for name, t in spent.items()}
 
 
+def kernel_ab(workers: list[WorkerProfile], index: JobIndex, runs: int = 40) -> dict | None:
+    """The one-worker kernel call, column-wise against the per-pair kernel, interleaved.
+
+    Both give the same results (tests/unit/test_engine_kernels.py); timing them call by
+    call in one process puts them under the same load. None for an engine without both.
+    """
+    try:
+        import numpy as np
+
+        from app.matching.engine import MatchConfig, WorkerIndex
+        from app.matching.engine_kernel import scan_cols  # noqa: F401
+        from app.matching.engine_scoring import score_pairs
+    except ImportError:
+        return None
+    cfg, one, listed = MatchConfig(), np.zeros(1, np.int64), np.arange(len(index))
+    widx = [WorkerIndex([w], index.taxonomy, cfg) for w in workers]
+    spent: dict[str, list[float]] = {"column-wise": [], "per-pair": []}
+    for r in range(runs):
+        for name, pos in (("column-wise", index.all_pos), ("per-pair", listed)):
+            c = time.process_time()
+            score_pairs(index, widx[r % len(widx)], pos, one, cfg, best=20, best_out=50,
+                        totals=False)
+            spent[name].append(1000 * (time.process_time() - c))
+    return {name: statistics.median(v) for name, v in spent.items()}
+
+
 def naive_fit(worker: WorkerProfile, job: JobProfile, tax: Taxonomy) -> float:
     """Skill fit the slow way: a rapidfuzz call per required x held skill."""
     fit = 0.0
@@ -274,6 +300,12 @@ def measure(args: argparse.Namespace) -> dict:
                 out["phases"] = phases
                 print("  CPU share per phase: " + "; ".join(
                     f"{k} {v:.1f} %" for k, v in phases.items()), flush=True)
+            ab = kernel_ab(sample, index)
+            if ab:
+                out["kernel_ab"] = ab
+                print(f"  kernel alone, interleaved in this process: column-wise "
+                      f"{ab['column-wise']:.2f} ms CPU, per-pair kernel {ab['per-pair']:.2f} ms"
+                      f" CPU ({ab['per-pair'] / ab['column-wise']:.1f}x; {load()})", flush=True)
         del index
     t = time.perf_counter()
     widx = WorkerIndex(workers, tax)
