@@ -269,9 +269,8 @@ def _first_sheet_path(archive: zipfile.ZipFile) -> str:
 
 
 _MERGE_RE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*\bref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
-_ROW_RE = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"(\d+)\"")
-_WIDE_CELL_RE = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{2,})\d+\"")
-_ERROR_CELL_RE = re.compile(rb"<(?:\w+:)?c\b[^>]*?\bt=\"e\"")
+_LAST_ROW_RE = re.compile(rb"row r=\"(\d+)\"")
+_WIDE_CELL_RE = re.compile(rb"c r=\"([A-Z]{2,})\d")  # <c r="AA7"> (or <x:c …): beyond Z
 _SI_RE = re.compile(rb"<(?:\w+:)?si\b")
 # The fast reader holds the whole sheet (rows x columns, each string cell a copy of its
 # shared string) while the rows are read; above this estimate the streaming reader is used.
@@ -314,18 +313,20 @@ def sheet_facts(archive: zipfile.ZipFile, member: str) -> SheetFacts:
         while chunk := fh.read(1 << 20):
             data = tail + chunk
             last_end = 0
-            for m in _MERGE_RE.finditer(data):
-                first, last = int(m.group(2)), int(m.group(4) or m.group(2))
-                ref = m.group(0).split(b'ref="')[1].rstrip(b'"').decode()
-                facts.merges.append((ref, first, last))
-                last_end = m.end()
-            rows = _ROW_RE.findall(data)
+            if b"mergeCell" in data:
+                for m in _MERGE_RE.finditer(data):
+                    first, last = int(m.group(2)), int(m.group(4) or m.group(2))
+                    ref = m.group(0).split(b'ref="')[1].rstrip(b'"').decode()
+                    facts.merges.append((ref, first, last))
+                    last_end = m.end()
+            last = data.rfind(b'row r="')  # rows come in order: the chunk's last one
+            found = _LAST_ROW_RE.match(data, last) if last >= 0 else None
             rows_seen += chunk.count(b"row ")  # rows without r= (allowed) count too
-            facts.last_row = max(facts.last_row, int(rows[-1]) if rows else 0, rows_seen)
+            facts.last_row = max(facts.last_row, int(found.group(1)) if found else 0, rows_seen)
             for letters in set(_WIDE_CELL_RE.findall(data)):
                 facts.width = max(facts.width, _column_number(letters))
             facts.string_cells += chunk.count(b't="s"')
-            facts.error_cells = facts.error_cells or bool(_ERROR_CELL_RE.search(data))
+            facts.error_cells = facts.error_cells or b't="e"' in data or b"t='e'" in data
             tail = data[max(last_end, len(data) - 512):]
     for name in archive.namelist():
         if name.lower().endswith("sharedstrings.xml"):

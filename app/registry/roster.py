@@ -25,6 +25,7 @@ from app.auth.models import Area, User
 from app.clock import today, utcnow
 from app.extensions import db
 from app.imports.base import NOTES_KEY, ApplyResult, Column, RowErrors, register_importer
+from app.imports.bulk import insert_rows
 from app.imports.models import ImportJob
 from app.sql import table_of
 from app.vocabulary import JOB_KINDS, WORKER_REGIONS
@@ -469,10 +470,8 @@ class RosterImporter:
                                            "import": self.job_id}, now))
             self.touched.extend(ids)
             result.added += len(ids)
-        if status_changes:
-            db.session.execute(table_of(WorkerStatusChange).insert(), status_changes)
-        if events:
-            db.session.execute(table_of(WorkerEvent).insert(), events)
+        insert_rows(table_of(WorkerStatusChange), status_changes)
+        insert_rows(table_of(WorkerEvent), events)
         db.session.flush()
         return result
 
@@ -541,17 +540,8 @@ class RosterImporter:
 
 
 def _insert_ids(table: sa.Table, rows: list[dict], key: str) -> list[int]:
-    """Insert rows (one executemany) and return their new ids in row order, found by a
-    unique key. INSERT … RETURNING in parameter order runs row by row on SQLite, which made
-    a 100,000-row import spend most of its time in single-row statements."""
-    db.session.execute(table.insert(), rows)
-    keys = [row[key] for row in rows]
-    found: dict[Any, int] = {}
-    for start in range(0, len(keys), 900):
-        chunk = keys[start:start + 900]
-        found.update((k, i) for i, k in db.session.execute(
-            sa.select(table.c.id, table.c[key]).where(table.c[key].in_(chunk))))
-    return [found[k] for k in keys]
+    """Insert rows and return their new ids in row order (found by a unique key)."""
+    return insert_rows(table, rows, key=key)
 
 
 register_importer(KIND, RosterImporter, title=_l("Roster import"),
