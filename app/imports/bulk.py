@@ -42,7 +42,8 @@ def insert_rows(table: sa.Table, rows: Sequence[Mapping[str, Any]], *,
     defaults = _defaults(table, names)
     columns = [table.c[name] for name in names] + [table.c[name] for name in defaults]
     convert = [_converter(column, dialect) for column in columns]
-    fill = [_default_value(default) for default in defaults.values()]
+    fill = [f(_default_value(default)) for f, default
+            in zip(convert[len(names):], defaults.values(), strict=True)]
     values = [tuple([f(row.get(name)) for f, name in zip(convert, names, strict=False)]
                     + fill) for row in rows]
     record_write(session, table.name)
