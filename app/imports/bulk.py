@@ -1,18 +1,20 @@
 """Writing many rows at once: the importers' one bulk insert, fast on both backends.
 
 ``insert_rows(table, rows)`` writes plain rows (dicts of column values, as the services'
-``…_values`` builders make them) in the session's transaction and, when asked, returns
-their new ids in row order:
+``…_values`` builders make them) in the session's transaction and, with ``ids=True``,
+returns their new ids in row order. The ids are chosen before the rows are sent, so no
+statement per row is needed to learn them:
 
-- PostgreSQL: the ids are drawn from the table's sequence first (one statement), then the
-  rows go in by ``COPY … FROM STDIN`` (psycopg adapts each value; no SQL per row);
-- SQLite: one ``executemany`` on the driver, ids read back by a unique key (INSERT …
-  RETURNING in parameter order runs one statement per row there).
+- PostgreSQL: drawn from the table's sequence (one statement), then the rows go in by
+  ``COPY … FROM STDIN`` (psycopg adapts each value);
+- SQLite: the ids after the table's largest one, as SQLite itself would give them (its
+  transactions begin IMMEDIATE here, so no other writer can come between), then one
+  ``executemany`` on the driver.
 
 Values go through each column's own bind processing (JSON text, SQLite's date text), once
-per distinct value of a column, and columns missing from every row get their declared
-default, as ``table.insert()`` gives them. The write is recorded for ``app.freshness``
-like an ORM statement's.
+per distinct value of a column; a column a row leaves out gets its declared default, as
+``table.insert()`` gives it. The write is recorded for ``app.freshness`` like an ORM
+statement's.
 """
 from __future__ import annotations
 
@@ -26,76 +28,61 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.freshness import record_write
 
-KEY_CHUNK = 900  # ids read back per SELECT … IN on SQLite
-
 
 def insert_rows(table: sa.Table, rows: Sequence[Mapping[str, Any]], *,
-                key: str | None = None) -> list[int]:
-    """Insert ``rows`` into ``table``; with ``key`` (a unique column every row fills) return
-    the new ids in row order, else []."""
+                ids: bool = False) -> list[int]:
+    """Insert ``rows`` into ``table`` (its primary key is ``id``); with ``ids`` return the
+    new ids in row order, else []."""
     if not rows:
         return []
     session = db.session()
     connection = session.connection()
     dialect = connection.dialect
-    names = list(dict.fromkeys(name for row in rows for name in row))
-    defaults = _defaults(table, names)
-    columns = [table.c[name] for name in names] + [table.c[name] for name in defaults]
+    names = list(dict.fromkeys(name for row in rows for name in row if name != "id"))
+    names += [c.name for c in table.columns if c.name not in names
+              and c.default is not None and not c.primary_key]
+    columns = [table.c[name] for name in names]
     convert = [_converter(column, dialect) for column in columns]
-    fill = [f(_default_value(default)) for f, default
-            in zip(convert[len(names):], defaults.values(), strict=True)]
-    values = [tuple([f(row.get(name)) for f, name in zip(convert, names, strict=False)]
-                    + fill) for row in rows]
+    absent = [f(_default_value(c.default)) if c.default is not None else None
+              for f, c in zip(convert, columns, strict=True)]
+    values = [tuple([f(row[name]) if name in row else missing
+                     for f, name, missing in zip(convert, names, absent, strict=True)])
+              for row in rows]
     record_write(session, table.name)
+    new_ids: list[int] = []
+    if ids:
+        new_ids = _new_ids(connection, table, len(values))
+        columns = [table.c.id, *columns]
+        values = [(i, *row) for i, row in zip(new_ids, values, strict=True)]
+    names_sql = ", ".join(_quoted(dialect, c.name) for c in columns)
     if dialect.name == "postgresql":
-        return _copy(connection, table, columns, values, with_ids=key is not None)
-    placeholders = ", ".join("?" for _ in columns)
-    connection.exec_driver_sql(
-        f"INSERT INTO {_quoted(dialect, table.name)} "  # noqa: S608 - names from the model
-        f"({', '.join(_quoted(dialect, c.name) for c in columns)}) VALUES ({placeholders})",
-        values)
-    if key is None:
-        return []
-    keys = [row[key] for row in rows]
-    found: dict[Any, int] = {}
-    for start in range(0, len(keys), KEY_CHUNK):
-        chunk = keys[start:start + KEY_CHUNK]
-        found.update((k, i) for i, k in connection.execute(
-            sa.select(table.c.id, table.c[key]).where(table.c[key].in_(chunk))))
-    return [found[k] for k in keys]
+        cursor = connection.connection.cursor()
+        try:
+            with cursor.copy(f"COPY {_quoted(dialect, table.name)} ({names_sql}) "
+                             "FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+        finally:
+            cursor.close()
+    else:
+        connection.exec_driver_sql(
+            f"INSERT INTO {_quoted(dialect, table.name)} ({names_sql}) "  # noqa: S608 - names from the model
+            f"VALUES ({', '.join('?' for _ in columns)})", values)
+    return new_ids
 
 
-def _copy(connection: sa.Connection, table: sa.Table, columns: list[sa.Column],
-          values: list[tuple], *, with_ids: bool) -> list[int]:
-    ids: list[int] = []
-    if with_ids:
-        ids = sorted(connection.execute(
+def _new_ids(connection: sa.Connection, table: sa.Table, count: int) -> list[int]:
+    if connection.dialect.name == "postgresql":
+        return sorted(connection.execute(
             sa.text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
                     "FROM generate_series(1, :n)"),
-            {"table": table.name, "n": len(values)}).scalars())
-        columns = [table.c.id, *columns]
-        values = [(i, *row) for i, row in zip(ids, values, strict=True)]
-    dialect = connection.dialect
-    statement = (f"COPY {_quoted(dialect, table.name)} "
-                 f"({', '.join(_quoted(dialect, c.name) for c in columns)}) FROM STDIN")
-    cursor = connection.connection.cursor()
-    try:
-        with cursor.copy(statement) as copy:
-            for row in values:
-                copy.write_row(row)
-    finally:
-        cursor.close()
-    return ids
+            {"table": table.name, "n": count}).scalars())
+    last = connection.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0
+    return list(range(last + 1, last + 1 + count))
 
 
 def _quoted(dialect: sa.Dialect, name: str) -> str:
     return dialect.identifier_preparer.quote(name)
-
-
-def _defaults(table: sa.Table, names: list[str]) -> dict[str, Any]:
-    """Columns no row names that declare a Python-side default (not the id)."""
-    return {c.name: c.default for c in table.columns
-            if c.name not in names and c.default is not None and not c.primary_key}
 
 
 def _default_value(default: Any) -> Any:

@@ -460,7 +460,7 @@ class RosterImporter:
         if updates:
             db.session.execute(sa.update(Worker), updates)
         if inserts:
-            ids = _insert_ids(table_of(Worker), inserts, "id_number")
+            ids = insert_rows(table_of(Worker), inserts, ids=True)
             for worker_id, values in zip(ids, inserts, strict=True):
                 status_changes.append(status_change_values(
                     worker_id, values["status"], reason=reason, by_user_id=self.user_id,
@@ -525,7 +525,7 @@ class RosterImporter:
             # else: refused in apply(): no county to create the household in
         if new:
             rows = list(new.values())
-            ids = _insert_ids(table_of(Household), rows, "number")
+            ids = insert_rows(table_of(Household), rows, ids=True)
             for household_id, row in zip(ids, rows, strict=True):
                 found[row["number"]] = (household_id, row["area_code"], row["site_id"])
             for rec in records:
@@ -537,11 +537,6 @@ class RosterImporter:
     def finish(self) -> None:
         """Flag likely duplicates among the rows added or changed."""
         flag_likely_duplicates(self.touched)
-
-
-def _insert_ids(table: sa.Table, rows: list[dict], key: str) -> list[int]:
-    """Insert rows and return their new ids in row order (found by a unique key)."""
-    return insert_rows(table, rows, key=key)
 
 
 register_importer(KIND, RosterImporter, title=_l("Roster import"),

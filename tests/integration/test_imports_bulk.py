@@ -44,7 +44,7 @@ def _stored(db, ids):
 def test_bulk_insert_stores_what_sqlalchemys_insert_stores(db, factory):
     table = table_of(Worker)
     bulk_rows, orm_rows = _workers(1, 12), _workers(101, 12)
-    ids = insert_rows(table, bulk_rows, key="id_number")
+    ids = insert_rows(table, bulk_rows, ids=True)
     db.session.execute(table.insert(), orm_rows)
     orm_ids = [db.session.scalar(sa.select(table.c.id).where(table.c.id_number == r["id_number"]))
                for r in orm_rows]
@@ -65,11 +65,11 @@ def test_bulk_insert_stores_what_sqlalchemys_insert_stores(db, factory):
 def test_bulk_insert_fills_declared_defaults_and_json_details(db, factory):
     ids = insert_rows(table_of(Household), [{"number": "B-1", "area_code": "520526"},
                                             {"number": "B-2", "area_code": "520526"}],
-                      key="number")
+                      ids=True)
     household = db.session.get(Household, ids[1])
     assert household.number == "B-2" and household.risk_causes == []
     assert household.monitored is False and household.created_at is not None
-    worker_id = insert_rows(table_of(Worker), _workers(300, 1), key="id_number")[0]
+    worker_id = insert_rows(table_of(Worker), _workers(300, 1), ids=True)[0]
     insert_rows(table_of(WorkerEvent), [
         event_values(worker_id, "520526", "registered", {"status": "seeking", "import": 7},
                      at=AT),
