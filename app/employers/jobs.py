@@ -29,6 +29,8 @@ from .skills import check_certificates, check_occupation, check_skills, resolve_
 MIN_AGE, MAX_AGE = 16, 70
 MAX_MONTHLY_WAGE = 200_000
 WAGE_UNITS = ("month", "year", "day", "hour")
+_EDUCATION_LEVELS = frozenset(e.value for e in Education)
+_JOB_KINDS = frozenset(k.value for k in JobKind)
 EDITABLE = {JobStatus.draft.value, JobStatus.open.value, JobStatus.closed.value,
             JobStatus.expired.value, JobStatus.filled.value}
 
@@ -125,7 +127,7 @@ def validate(data: JobData, *, filled: int = 0) -> None:
                             n=filled), field="headcount", code="headcount_below_filled")
     _check_wage(data)
     _check_age(data)
-    if data.min_education not in {e.value for e in Education}:
+    if data.min_education not in _EDUCATION_LEVELS:
         raise DomainError(_("Choose an education level from the list."), field="min_education")
     if data.start_date and data.closing_date and data.closing_date < data.start_date:
         raise DomainError(_("The closing date cannot be before the start date."),
@@ -133,7 +135,7 @@ def validate(data: JobData, *, filled: int = 0) -> None:
     if data.contract_months is not None and not 1 <= data.contract_months <= 120:
         raise DomainError(_("The contract length must be 1 to 120 months."),
                           field="contract_months")
-    if data.kind not in {k.value for k in JobKind}:
+    if data.kind not in _JOB_KINDS:
         raise DomainError(_("Choose a kind of opening."), field="kind")
     if data.kind != JobKind.market.value:
         guizhou_county(data.eligibility_county_code, "eligibility_county_code")

@@ -19,6 +19,7 @@ statement's.
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -43,11 +44,9 @@ def insert_rows(table: sa.Table, rows: Sequence[Mapping[str, Any]], *,
               and c.default is not None and not c.primary_key]
     columns = [table.c[name] for name in names]
     convert = [_converter(column, dialect) for column in columns]
-    absent = [f(_default_value(c.default)) if c.default is not None else None
-              for f, c in zip(convert, columns, strict=True)]
-    values = [tuple([f(row[name]) if name in row else missing
-                     for f, name, missing in zip(convert, names, absent, strict=True)])
-              for row in rows]
+    absent = [None if c.default is None else _default_value(c.default) if f is None
+              else f(_default_value(c.default)) for f, c in zip(convert, columns, strict=True)]
+    values = _values(rows, names, convert, absent)
     record_write(session, table.name)
     new_ids: list[int] = []
     if ids:
@@ -69,6 +68,24 @@ def insert_rows(table: sa.Table, rows: Sequence[Mapping[str, Any]], *,
             f"INSERT INTO {_quoted(dialect, table.name)} ({names_sql}) "  # noqa: S608 - names from the model
             f"VALUES ({', '.join('?' for _ in columns)})", values)
     return new_ids
+
+
+def _values(rows: Sequence[Mapping[str, Any]], names: list[str],
+            convert: list[Callable[[Any], Any] | None], absent: list[Any]) -> list[tuple]:
+    """Each row's values in column order, processed; a left-out column's is ``absent``."""
+    whole = operator.itemgetter(*names) if len(names) > 1 else None
+    processed = [(i, f) for i, f in enumerate(convert) if f is not None]
+    out: list[tuple] = []
+    for row in rows:
+        if whole is not None and len(row) == len(names) and all(n in row for n in names):
+            values = list(whole(row))
+            for i, f in processed:
+                values[i] = f(values[i])
+        else:
+            values = [(f(row[n]) if f is not None else row[n]) if n in row else missing
+                      for n, f, missing in zip(names, convert, absent, strict=True)]
+        out.append(tuple(values))
+    return out
 
 
 def _new_ids(connection: sa.Connection, table: sa.Table, count: int) -> list[int]:
@@ -95,7 +112,7 @@ def _default_value(default: Any) -> Any:
     return arg
 
 
-def _converter(column: sa.Column, dialect: sa.Dialect) -> Callable[[Any], Any]:
+def _converter(column: sa.Column, dialect: sa.Dialect) -> Callable[[Any], Any] | None:
     """The column's bind processing as a function, memoised per distinct value."""
     if isinstance(column.type, sa.JSON):
         dumps = getattr(dialect, "_json_serializer", None) or json.dumps
@@ -105,7 +122,7 @@ def _converter(column: sa.Column, dialect: sa.Dialect) -> Callable[[Any], Any]:
     else:
         process = column.type.dialect_impl(dialect).bind_processor(dialect)
     if process is None:
-        return _same
+        return None
     memo: dict[Any, Any] = {}
 
     def convert(value: Any) -> Any:
@@ -123,10 +140,6 @@ def _converter(column: sa.Column, dialect: sa.Dialect) -> Callable[[Any], Any]:
             return done
 
     return convert
-
-
-def _same(value: Any) -> Any:
-    return value
 
 
 def _hashable(value: Any) -> Any:
