@@ -74,10 +74,11 @@ def _values(rows: Sequence[Mapping[str, Any]], names: list[str],
             convert: list[Callable[[Any], Any] | None], absent: list[Any]) -> list[tuple]:
     """Each row's values in column order, processed; a left-out column's is ``absent``."""
     whole = operator.itemgetter(*names) if len(names) > 1 else None
+    every = set(names)
     processed = [(i, f) for i, f in enumerate(convert) if f is not None]
     out: list[tuple] = []
     for row in rows:
-        if whole is not None and len(row) == len(names) and all(n in row for n in names):
+        if whole is not None and row.keys() >= every:
             values = list(whole(row))
             for i, f in processed:
                 values[i] = f(values[i])
