@@ -13,7 +13,8 @@ CPU time travels where wall time does not (the machine is shared): ``py cpu`` is
 process's CPU time per request (``time.process_time``, the app's Python: Flask, ORM,
 templates, the engine), ``pg cpu`` the CPU time of the PostgreSQL backends that served it
 (``/proc/<backend pid>/schedstat``: PostgreSQL on this host). Both are
-averages over the warm runs (the first run fills the caches and is left out). The end
+medians over the warm runs (the first run fills the caches and is left out; other
+processes on the cores inflate some runs). The end
 lists the mix's mean CPU per request (locustfile.py's weights) and the requests/s two
 cores could serve at that cost.
 """
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import statistics
 import sys
 import time
 from collections import defaultdict
@@ -38,6 +40,8 @@ def main() -> None:
                     help="runs per page; the first (cold) one is not counted when > 1")
     ap.add_argument("-v", "--verbose", action="store_true")
     ap.add_argument("--password", default="qianlu2025")
+    ap.add_argument("--only", default="",
+                    help="only the pages whose label contains this (no writes, no mix)")
     ap.add_argument("--no-cpu", dest="cpu", action="store_false",
                     help="leave out the CPU columns and the mix's capacity")
     args = ap.parse_args()
@@ -120,8 +124,10 @@ def main() -> None:
         for label, url in pages:
             if scope != "county" and label == "follow-up record page":
                 continue
-            py = pg = 0.0
-            counted = 0
+            if args.only not in label:
+                continue
+            pys: list[float] = []
+            pgs: list[float] = []
             for i in range(args.runs):
                 stats.clear()
                 path = url(offset + i) if callable(url) else url
@@ -131,10 +137,10 @@ def main() -> None:
                 resp = client.get(path)
                 total = time.perf_counter() - t
                 if i > 0 or args.runs == 1:
-                    py += time.process_time() - c0
-                    pg += _backend_cpu(backends) - pg0
-                    counted += 1
-            py, pg = 1000 * py / counted, 1000 * pg / counted
+                    pys.append(time.process_time() - c0)
+                    pgs.append(_backend_cpu(backends) - pg0)
+            # medians: other processes on the cores inflate some runs' CPU time
+            py, pg = 1000 * statistics.median(pys), 1000 * statistics.median(pgs)
             cpu[(label, scope)] = py + pg
             sql = sum(s for _, s in stats)
             row = f"{label:<26} {scope:<10} {resp.status_code:>6} {len(stats):>7} " \
@@ -149,6 +155,10 @@ def main() -> None:
                 for key, (n, secs) in sorted(shapes.items(), key=lambda kv: -kv[1][1])[:4]:
                     print(f"      {n:>3}× {1000 * secs:7.1f} ms  {key}")
         offset += args.runs
+    if args.only:
+        print("load {:.2f} / {:.2f} / {:.2f} on {} CPUs".format(*os.getloadavg(),
+                                                              os.cpu_count()))
+        return
     # writes, as the county officer
     client = app.test_client()
     client.post("/auth/login", data={"username": f"cnty_{county}", "password": args.password})
