@@ -80,9 +80,11 @@ def main() -> None:
         prefecture = county[:4] + "00"
         # a different worker (and follow-up) per run: the matches page of a worker seen
         # for the first time, as in the load mix
+        need = 3 * args.runs + 2
         workers = [r[0] for r in q(
             "SELECT id FROM worker WHERE area_code = :c AND status = 'seeking' "
-            "ORDER BY id LIMIT :n OFFSET 100", c=county, n=3 * args.runs + 2)]
+            "ORDER BY id LIMIT :n", c=county, n=need + 100)]
+        workers = workers[100:] if len(workers) >= need + 100 else workers  # tiny scales
         followups = [r[0] for r in q(
             "SELECT id FROM follow_up WHERE area_code = :c AND status IN ('due', 'overdue') "
             "AND due_date < current_date ORDER BY id DESC LIMIT :n", c=county,
@@ -122,7 +124,7 @@ def main() -> None:
         if r.status_code != 302:
             sys.exit(f"login {username}: {r.status_code}")
         for label, url in pages:
-            if scope != "county" and label == "follow-up record page":
+            if label == "follow-up record page" and (scope != "county" or not followups):
                 continue
             if args.only not in label:
                 continue
@@ -162,16 +164,20 @@ def main() -> None:
     # writes, as the county officer
     client = app.test_client()
     client.post("/auth/login", data={"username": f"cnty_{county}", "password": args.password})
-    worker = workers[-1]
-    page = client.get(f"/workers/{worker}/matches").get_data(as_text=True)
-    job = re.search(r'name="job_id" value="(\d+)"', page)
+    job = None
+    for worker in reversed(workers):  # one with an opening to refer to
+        job = re.search(r'name="job_id" value="(\d+)"',
+                        client.get(f"/workers/{worker}/matches").get_data(as_text=True))
+        if job:
+            break
     writes = []
     if job:
         writes.append(("refer (POST)", f"/workers/{worker}/refer",
                        {"job_id": job.group(1), "note": ""}))
-    writes.append(("follow-up outcome (POST)", f"/followups/{followups[-1]}",
-                   {"method": "phone", "reached": "yes", "employment": "still",
-                    "current_wage": "4200", "satisfaction": "4", "note": "bench"}))
+    if followups:
+        writes.append(("follow-up outcome (POST)", f"/followups/{followups[-1]}",
+                       {"method": "phone", "reached": "yes", "employment": "still",
+                        "current_wage": "4200", "satisfaction": "4", "note": "bench"}))
     for label, url, data in writes:
         stats.clear()
         pg0 = _backend_cpu(backends)
