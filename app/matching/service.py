@@ -246,11 +246,46 @@ def _reasons(r: engine.RuledOut, lg: str, labels: dict[str, str] | None = None
                        x.code in engine.FIXABLE_BY_TRAINING) for x in r.reasons]
 
 
+@dataclass(frozen=True)
+class EmployerRef:
+    """The employer of a :class:`JobCard`: what a list of results names."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class JobCard:
+    """What a list of recommended openings shows of one (title, employer, wage, place,
+    places left), with the attribute names of :class:`Job`. Read from the openings cache:
+    a worker's matches page names 40 openings, which as ORM rows with their employers
+    cost more than the ranking."""
+
+    id: int
+    employer_id: int
+    title: str
+    headcount: int | None
+    filled: int
+    wage_min: int | None
+    wage_max: int | None
+    region: str
+    county_code: str | None
+    city_code: str | None
+    province_code: str | None
+    kind: str
+    employer: EmployerRef
+
+    @property
+    def remaining(self) -> int | None:
+        """Places still open; None when the head-count is unspecified (no fixed limit)."""
+        return None if self.headcount is None else max(0, self.headcount - self.filled)
+
+
 @dataclass
 class JobMatch:
-    """A recommended opening: the Job row, its score, the explanation, any referral."""
+    """A recommended opening: what is shown of it, its score, the explanation, any referral."""
 
-    job: Job
+    job: JobCard
     score: float
     components: list[ComponentView]
     referral: Referral | None = None
@@ -260,7 +295,7 @@ class JobMatch:
 class RuledOutJob:
     """An opening the worker cannot take, with every reason."""
 
-    job: Job
+    job: Job | JobCard
     reasons: list[ReasonView]
 
     @property
@@ -322,6 +357,33 @@ def _referrals(worker_ids: Sequence[int | str], job_ids: Sequence[int | str]
     return {(r.worker_id, r.job_id): r for r in rows}
 
 
+# Cards of the openings results have named, by id: kept until any process writes an
+# opening or an employer (or MATCH_INDEX_RECHECK_SECONDS pass), like the index they come from.
+_CARDS: Cache[dict[int | str, JobCard]] = Cache(depends_on=(Job, Employer),
+                                          max_age="MATCH_INDEX_RECHECK_SECONDS", max_entries=4)
+_CARDS_KEPT = 20_000  # at most this many per process (then the set starts afresh)
+
+
+def job_cards(ids: Sequence[int | str]) -> dict[int | str, JobCard]:
+    """Cards of the openings ``ids`` (ones that no longer exist are left out)."""
+    cards = _CARDS.get("cards", dict)
+    missing = [i for i in dict.fromkeys(ids) if i not in cards]
+    if missing:
+        if len(cards) > _CARDS_KEPT:
+            cards.clear()
+        rows = db.session.execute(
+            sa.select(Job.id, Job.employer_id, Job.title, Job.headcount, Job.filled,
+                      Job.wage_min, Job.wage_max, Job.region, Job.county_code, Job.city_code,
+                      Job.province_code, Job.kind, Employer.name.label("employer_name"))
+            .join(Employer, Job.employer_id == Employer.id).where(Job.id.in_(missing)))
+        cards.update({r.id: JobCard(r.id, r.employer_id, r.title, r.headcount, r.filled,
+                                    r.wage_min, r.wage_max, r.region, r.county_code,
+                                    r.city_code, r.province_code, r.kind,
+                                    EmployerRef(r.employer_id, r.employer_name))
+                      for r in rows})
+    return {i: cards[i] for i in ids if i in cards}
+
+
 # The most ranked results one request may ask for (the API's limit validates the same range).
 MAX_RANKED = 100
 
@@ -345,7 +407,7 @@ def recommend_for_worker(worker: Worker, k: int = 20, today: date | None = None,
     result = engine.rank_jobs(_profile_with(worker, skills), index, k=k, cfg=cfg)
     lg = lang()
     ids = [m.job_id for m in result.matches] + [r.job_id for r in result.ruled_out]
-    jobs = _jobs_by_id(ids)
+    jobs = job_cards(ids)
     refs = _referrals([worker.id], [m.job_id for m in result.matches])
     components, reasons = _labels(COMPONENT_LABELS), _labels(REASON_LABELS)
     matches = [JobMatch(jobs[m.job_id], m.score, _components(m, lg, components),
