@@ -73,8 +73,10 @@ def register_blueprints(app: Flask) -> None:
     from .dashboard.views import bp as dashboard_bp
     from .demo.cli import bp as demo_cli
     from .maintenance.cli import bp as maintenance_cli
+    from .todo.views import bp as todo_bp
 
-    for bp in (auth_bp, auth_cli, areas_cli, admin_bp, dashboard_bp, demo_cli, maintenance_cli):
+    for bp in (auth_bp, auth_cli, areas_cli, admin_bp, dashboard_bp, demo_cli, maintenance_cli,
+               todo_bp):
         app.register_blueprint(bp)
     from .registry.views import register_blueprints as register_registry  # + imports
     register_registry(app)
@@ -86,6 +88,10 @@ def register_blueprints(app: Flask) -> None:
     init_followups(app)
     from .matching import register as register_matching  # matching, referrals, dispatch
     register_matching(app)
+    from .employment.views import register as register_employment  # check-ins, layoffs
+    register_employment(app)
+    from .monitoring.views import register as register_monitoring  # + /declare, flask risk
+    register_monitoring(app)
 
     from .api import init_api
 

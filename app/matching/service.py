@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import NamedTuple
@@ -228,13 +228,26 @@ def _labels(labels: dict) -> dict[str, str]:
     return {k: str(v) for k, v in labels.items()}
 
 
-def _components(m: engine.Match, lg: str, labels: dict[str, str] | None = None
-                ) -> list[ComponentView]:
+def _components(m: engine.Match, lg: str, note: str = "",
+                labels: dict[str, str] | None = None) -> list[ComponentView]:
     labels = labels or _labels(COMPONENT_LABELS)
     en = lg == "en"
     return [ComponentView(c.key, labels.get(c.key, c.key), c.value, c.weight,
-                          c.points, c.text_en if en else c.text_zh)
+                          c.points, (c.text_en if en else c.text_zh)
+                          + (note if c.key == "policy" else ""))
             for c in m.components]
+
+
+def _risk_notes(workers: Iterable[Worker]) -> dict[int, str]:
+    """Why a household's priority was raised beyond the officers' record (open risks from
+    other departments' lists or from declarations, app.monitoring): a note on the policy
+    component of its members' matches."""
+    from app.monitoring.plan import priority_reasons
+
+    workers = list(workers)
+    reasons = priority_reasons([w.household_id for w in workers if w.household_id])
+    return {w.id: " · " + "; ".join(reasons[w.household_id]) for w in workers
+            if w.household_id in reasons}
 
 
 def _reasons(r: engine.RuledOut, lg: str, labels: dict[str, str] | None = None
@@ -409,8 +422,9 @@ def recommend_for_worker(worker: Worker, k: int = 20, today: date | None = None,
     ids = [m.job_id for m in result.matches] + [r.job_id for r in result.ruled_out]
     jobs = job_cards(ids)
     refs = _referrals([worker.id], [m.job_id for m in result.matches])
+    note = _risk_notes([worker]).get(worker.id, "")
     components, reasons = _labels(COMPONENT_LABELS), _labels(REASON_LABELS)
-    matches = [JobMatch(jobs[m.job_id], m.score, _components(m, lg, components),
+    matches = [JobMatch(jobs[m.job_id], m.score, _components(m, lg, note, components),
                         refs.get((worker.id, m.job_id)))
                for m in result.matches if m.job_id in jobs]
     ruled = [RuledOutJob(jobs[r.job_id], _reasons(r, lg, reasons))
@@ -523,8 +537,10 @@ def candidates_for_job(job: Job, user: User, k: int = 20, today: date | None = N
     workers = {w.id: w for w in db.session.scalars(sa.select(Worker).where(Worker.id.in_(ids)))}
     refs = _referrals(ids, [job.id])
     lg = lang()
+    notes = _risk_notes(workers.values())
     labels = _labels(COMPONENT_LABELS)
-    matches = [CandidateMatch(workers[m.worker_id], m.score, _components(m, lg, labels),
+    matches = [CandidateMatch(workers[m.worker_id], m.score,
+                              _components(m, lg, notes.get(m.worker_id, ""), labels),
                               refs.get((m.worker_id, job.id)),
                               mask_id(workers[m.worker_id].id_number),
                               mask_phone(workers[m.worker_id].phone))
