@@ -296,7 +296,10 @@ def _profiles_from_rows(rows: Sequence[sa.Row], known_skills: dict[int, tuple] |
                           WorkerCertificate.expires_on)
                 .where(WorkerCertificate.worker_id.in_(chunk))):
             certs[wid].append(HeldCertificate(kind, expires))
-    zero = zero_employment_households({r.household_id for r in rows if r.household_id})
+    if rows and "zero_employment" in rows[0]._fields:  # read with the rows (one worker)
+        zero = {r.household_id for r in rows if r.household_id and r.zero_employment}
+    else:
+        zero = zero_employment_households({r.household_id for r in rows if r.household_id})
     out = []
     for r in rows:
         if r.id in known:
@@ -360,8 +363,12 @@ def worker_profile(worker: Worker, skills: Sequence[tuple[str, int]] | None = No
                    ) -> WorkerProfile:
     """One worker's profile (reads the current rows, not the ORM object's cache).
     ``skills``: the worker's (code, level) pairs when the caller has them already."""
+    from app.registry.queries import zero_employment
+
     db.session.flush()
-    stmt = workers_stmt().where(Worker.id == worker.id)
-    if skills is None:
-        return worker_profiles(stmt)[0]
-    return _profiles_from_rows(db.session.execute(stmt).all(), {worker.id: tuple(skills)})[0]
+    # The household's zero-employment flag comes with the row (not a second statement).
+    stmt = workers_stmt().where(Worker.id == worker.id).add_columns(
+        sa.and_(Worker.household_id.is_not(None), zero_employment(Worker.household_id))
+        .label("zero_employment"))
+    known = {worker.id: tuple(skills)} if skills is not None else None
+    return _profiles_from_rows(db.session.execute(stmt).all(), known)[0]
