@@ -33,6 +33,8 @@ STABLE_DAYS = 90  # a member in work this long (per the follow-ups): work risks 
 SOURCES = {
     "officer": _l("Officer"),
     "declaration": _l("Self-declaration"),
+    "checkin": _l("Monthly check-in"),
+    "layoff": _l("Layoff alert"),
     "civil_affairs": _l("Civil affairs (低保, 特困)"),
     "medical_insurance": _l("Medical insurance"),
     "disability": _l("Disabled persons' federation"),
