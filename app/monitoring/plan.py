@@ -35,7 +35,7 @@ SOURCES = {
     "declaration": _l("Self-declaration"),
     "checkin": _l("Monthly check-in"),
     "layoff": _l("Layoff alert"),
-    "civil_affairs": _l("Civil affairs (低保, 特困)"),
+    "civil_affairs": _l("Civil affairs (subsistence allowance, destitute support)"),
     "medical_insurance": _l("Medical insurance"),
     "disability": _l("Disabled persons' federation"),
     "education": _l("Education"),
@@ -45,7 +45,7 @@ LIST_SOURCES = ("civil_affairs", "medical_insurance", "disability", "education",
 
 CAUSES: dict[str, Any] = {
     **REGISTER_LABELS["risk"],
-    "subsistence": _l("Subsistence allowance (低保, 特困)"),
+    "subsistence": _l("Subsistence allowance or destitute support"),
     "medical_costs": _l("High medical costs"),
     "student": _l("Student in the household"),
     "unemployment_registered": _l("Registered unemployed"),
