@@ -265,13 +265,15 @@ def start(filename: str, stream: Any, *, source: str, list_date: date, user: Use
 
 
 def compare_now(filename: str, stream: Any, *, source: str, list_date: date, user: User,
-                locale: str = "zh") -> tuple[ListComparison, ImportJob]:
-    """:func:`start`, commit, and run the import to the end (commits)."""
+                locale: str = "zh", commit: bool = True) -> tuple[ListComparison, ImportJob]:
+    """:func:`start`, commit, and run the import to the end (commits); ``commit=False``
+    does all of it inside the caller's unit of work (flushes only)."""
     comparison, job = start(filename, stream, source=source, list_date=list_date, user=user,
                             locale=locale)
     comparison_id = comparison.id
-    db.session.commit()
-    job = run_job(job)
+    if commit:
+        db.session.commit()
+    job = run_job(job, commit=commit)
     return db.session.get_one(ListComparison, comparison_id), job
 
 

@@ -81,7 +81,8 @@ def seed_monitoring(ctx: SeedContext) -> None:
     data = ("\n".join(rows) + "\n").encode("utf-8")
     comparison, _job = compare.compare_now("民政低保名单.csv", io.BytesIO(data),
                                            source="civil_affairs",
-                                           list_date=today - timedelta(days=3), user=prefecture)
+                                           list_date=today - timedelta(days=3), user=prefecture,
+                                           commit=False)  # one unit of work: the seed's
     ctx.echo(f"monitoring: civil affairs list compared: {compare.summary(comparison)}")
     spells = db.session.scalars(sa.select(ZeroEmploymentSpell).where(
         ZeroEmploymentSpell.ended_on.is_(None), ZeroEmploymentSpell.area_code == "520526")
