@@ -30,9 +30,9 @@ from flask_babel import gettext as _
 from app.clock import utcnow
 from app.extensions import db
 
-from .base import NOTES_KEY, ApplyResult, Importer, RowErrors, get_importer
+from .base import CELLS_KEY, NOTES_KEY, ApplyResult, Importer, RowErrors, get_importer
 from .models import ImportJob, JobStatus
-from .reading import FileProblem, Limits, open_table
+from .reading import FileProblem, Limits, is_blank, open_table
 
 log = logging.getLogger(__name__)
 
@@ -139,9 +139,15 @@ class _Run:
             job.phase = "checking"
             self.tick(force=True)
             batch: list[tuple[int, Any, list[Any]]] = []
+            cells_except = getattr(self.importer, "cells_except", None)
             for line, record, values in table.rows():
                 job.processed += 1
                 job.total = max(job.total, job.processed)
+                if cells_except is not None and isinstance(record, dict):
+                    record[CELLS_KEY] = {
+                        header: value for header, key, value in zip(
+                            table.headers, table.keys, values, strict=True)
+                        if header and key not in cells_except and not is_blank([value])}
                 result = (record if isinstance(record, RowErrors)  # a misshapen row
                           else self.importer.validate(record, line))
                 if isinstance(result, RowErrors):

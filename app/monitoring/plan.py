@@ -70,6 +70,16 @@ MEASURE_KINDS = {
 }
 
 
+# A risk's detail holds a list's own fields by the list's own headers (shown as they are)
+# and, for declarations and check-ins, these fields of ours.
+DETAIL_LABELS = {"note": _l("Note"), "reason": _l("Reason")}
+
+
+def detail_label(key: str) -> str:
+    """The name shown for one field of a risk's detail."""
+    return str(DETAIL_LABELS.get(key, key))
+
+
 def cause_label(cause: str) -> str:
     """The officer-facing name of a risk cause."""
     return str(CAUSES.get(cause, cause))

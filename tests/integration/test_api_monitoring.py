@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
-
 import app.models  # noqa: F401 - every mapper known before the first query
 from app import clock
 from app.monitoring import compare, declare
