@@ -32,7 +32,7 @@ from app.vocabulary import OFFICERS
 from . import charts, retention
 from .arrears import resolve_case
 from .followup_models import LABELS, FollowUp, WageArrearsCase
-from .followups import TABS, queue_counts, queue_page
+from .followups import TABS, first_tab, queue_counts, queue_page
 from .forms import OutcomeForm, ResolveForm
 from .outcomes import Outcome, record_outcome
 from .people import worker_link
@@ -48,13 +48,14 @@ def _labels() -> dict:
 @bp.route("/", endpoint="queue")
 @roles_required(*OFFICERS)
 def queue_view():
-    """Due today / this week / overdue, for the officer's area."""
-    tab = request.args.get("tab", "today")
-    if tab not in TABS:
-        tab = "today"
+    """Overdue / due today / this week / upcoming, for the officer's area; opens on the
+    most urgent tab that holds something."""
     day = today()
     page = request.args.get("page", 1, type=int)
     counts = queue_counts(current_user, day)
+    tab = request.args.get("tab", "")
+    if tab not in TABS:
+        tab = first_tab(counts)
     # counted once, with the tabs' figures
     rows = queue_page(current_user, tab, day, page, total=counts[tab])
     return render_template("placements/queue.html", tab=tab, listing=rows, today=day,
@@ -89,7 +90,7 @@ def record(followup_id: int):
                         n=fu.failed_attempts), "warning")
             else:
                 flash(_("Follow-up recorded."), "success")
-            return redirect(url_for(".queue", tab=request.args.get("tab", "today")))
+            return redirect(url_for(".queue", tab=request.args.get("tab")))
     _load_shown(fu)
     may_reveal = can_see_full(current_user, fu.worker)
     reveal = may_reveal and request.args.get("reveal") == "1"
@@ -221,10 +222,14 @@ def init_followups(app: Flask) -> None:
     """Register the follow-up, notification and scheduler blueprints; start the in-app
     scheduler when SCHEDULER_IN_APP is set (never under TESTING)."""
     from app.notifications.views import bp as notifications_bp
+    from app.registry.worker_panels import register_worker_panel
     from app.scheduler.cli import bp as scheduler_cli
     from app.scheduler.runner import start_in_app
 
     from . import panels  # noqa: F401 - registers the dashboard panels
+    from .worker_panel import placements_panel
+
+    register_worker_panel(placements_panel)
 
     for blueprint in (bp, notifications_bp, scheduler_cli):
         app.register_blueprint(blueprint)
