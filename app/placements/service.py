@@ -103,7 +103,8 @@ def withdraw(referral: Referral, *, by: User | None, reason: str = "") -> Referr
     """The officer or the worker withdraws an open referral."""
     _set_status(referral, ReferralStatus.withdrawn.value, ACTIVE_REFERRAL,
                 decline_reason=reason.strip()[:256])
-    _event(referral.worker, "referral_withdrawn", by, job_id=referral.job_id)
+    _event(referral.worker, "referral_withdrawn", by, job_id=referral.job_id,
+           job_title=referral.job.title, reason=referral.decline_reason)
     audit("referral_withdrawn", referral, user=by)
     return referral
 

@@ -226,7 +226,10 @@ def init_followups(app: Flask) -> None:
     from app.scheduler.cli import bp as scheduler_cli
     from app.scheduler.runner import start_in_app
 
-    from . import panels  # noqa: F401 - registers the dashboard panels
+    from . import (
+        panels,  # noqa: F401 - registers the dashboard panels
+        timeline_kinds,  # noqa: F401 - how hires and follow-ups read on the timeline
+    )
     from .worker_panel import placements_panel
 
     register_worker_panel(placements_panel)
