@@ -50,7 +50,7 @@ def _order_job(course: Course, employer: Employer) -> None:
     last = max((s.end_date for s in course.sessions), default=today())
     job = Job(
         employer_id=employer.id, title=course.order_job_title,
-        description=f"订单培训 {course.code} 结业学员定向录用。",
+        description=f"订单培训「{course.name}」结业学员定向录用。",
         required_skills=[{"code": course.skills[0], "level": 1}],
         county_code=employer.county_code,
         required_certificates=[course.certificate] if course.certificate else [],

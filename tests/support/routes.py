@@ -11,7 +11,7 @@ STAFF = {OFFICER, ADMIN}
 ACCESS: dict[str, set[str]] = {
     # public
     "static": ALL, "bootstrap.static": ALL, "dashboard.healthz": ALL, "auth.login": ALL,
-    "board.index": ALL, "board.detail": ALL, "employers.signup": ALL,
+    "board.index": ALL, "board.detail": ALL, "board.call_me": ALL, "employers.signup": ALL,
     "trainee.activate": ALL, "imports.static": ALL,
     "api_docs.docs": ALL, "api_docs.static": ALL, "api_docs.ui_asset": ALL,
     # any logged-in user
