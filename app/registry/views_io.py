@@ -22,7 +22,7 @@ from app.vocabulary import OFFICERS
 
 from . import export
 from .forms import ImportForm
-from .queries import WorkerFilters
+from .queries import WorkerFilters, list_workers
 from .roster import COLUMNS, KIND, WORDS
 from .views import bp, me
 
@@ -144,16 +144,30 @@ def import_template():
                      download_name="劳动力花名册模板.xlsx")
 
 
-@bp.route("/workers/export.xlsx")
+@bp.route("/workers/export.xlsx", methods=["GET", "POST"])
 @roles_required(*OFFICERS)
 def export_workers():
-    """The filtered worker list as .xlsx (台账); full numbers only when asked, audit-logged."""
+    """The filtered worker list as .xlsx (台账); full numbers only when asked, after the
+    officer has said what for and confirmed (the purpose goes to the audit log)."""
     filters = WorkerFilters.from_args(request.args)
     full = request.args.get("full") == "1"
+    purpose = " ".join((request.form.get("purpose") or "").split())[:200]
+    if full and (request.method != "POST" or not purpose
+                 or request.form.get("confirm") != "1"):
+        people = list_workers(me(), filters, 1, 1)
+        problem = (_("Say what the full numbers are needed for.")
+                   if request.method == "POST" else "")
+        return render_template("registry/export_confirm.html", filters=filters,
+                               people=people.total, capped=getattr(people, "capped", False),
+                               purpose=purpose, problem=problem), \
+            422 if request.method == "POST" else 200
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     count = export.write_export(spool, me(), filters, full)
-    audit("registry_export", target_type="Worker", detail={
-        "filters": filters.as_args(), "rows": count, "full_numbers": full})
+    detail: dict[str, object] = {"filters": filters.as_args(), "rows": count,
+                                 "full_numbers": full}
+    if full:
+        detail["purpose"] = purpose
+    audit("registry_export", target_type="Worker", detail=detail)
     db.session.commit()
     spool.seek(0)
     name = f"劳动力台账-{clock.today():%Y%m%d}.xlsx"

@@ -218,7 +218,8 @@ def test_other_county_cannot_list_or_export(client, login_as, people):
     login_as("officer", area_code="520115")
     body = text_of(client.get("/registry/workers"))
     assert "张三" not in body and "赵六" in body
-    resp = client.get("/registry/workers/export.xlsx?full=1")
+    resp = client.post("/registry/workers/export.xlsx?full=1",
+                       data={"purpose": "社保补贴申报", "confirm": "1"})
     sheet = load_workbook(io.BytesIO(resp.data)).active
     exported = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert exported == ["赵六"]
@@ -272,11 +273,18 @@ def test_export_masked_by_default_full_on_request_and_audited(client, login, peo
     assert rows[0][:3] == ("姓名", "身份证号", "性别")
     assert rows[1][0] == "张三" and rows[1][1].startswith("5205***") and "****" in rows[1][4]
     assert len(rows) == 2
-    full = client.get("/registry/workers/export.xlsx?q=zs&full=1")
+    # Full numbers: first the question (how many people, what for), then the file.
+    ask = client.get("/registry/workers/export.xlsx?q=zs&full=1")
+    assert ask.status_code == 200 and "1 人" in text_of(ask).replace("1人", "1 人")
+    refused = client.post("/registry/workers/export.xlsx?q=zs&full=1", data={"confirm": "1"})
+    assert refused.status_code == 422 and "is-invalid" in refused.get_data(as_text=True)
+    full = client.post("/registry/workers/export.xlsx?q=zs&full=1",
+                       data={"purpose": "社保补贴申报", "confirm": "1"})
     rows = list(load_workbook(io.BytesIO(full.data)).active.iter_rows(values_only=True))
     assert rows[1][1] == people["zs"].id_number and rows[1][4] == "13885001234"
     entries = actions(db, "registry_export")
     assert [e.detail["full_numbers"] for e in entries] == [False, True]
+    assert entries[1].detail["purpose"] == "社保补贴申报"
     assert entries[0].detail["rows"] == 1 and entries[0].detail["filters"] == {"q": "zs"}
 
 
