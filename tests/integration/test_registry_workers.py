@@ -12,7 +12,7 @@ from app.auth.models import AuditLog
 from app.registry import service
 from app.registry.demo import demo_id_number
 from app.registry.households import create_household, save_site
-from app.registry.models import Worker, WorkerEvent, WorkerStatusChange
+from app.registry.models import Household, Worker, WorkerEvent, WorkerStatusChange
 from app.registry.queries import WorkerFilters, household_counts, list_workers, status_counts
 from tests.conftest import text_of
 
@@ -141,9 +141,10 @@ def people(db, factory):
     """Workers in Weining (two households, one zero-employment) and one in Guanshanhu."""
     officer = factory.user("officer", area_code="520526")
     site = save_site({"name": "五里岗安置点", "county_code": "520526"}, officer)
-    h1 = create_household({"site_id": site.id, "monitored": True,
+    h1 = create_household({"site_id": site.id, "monitored": True, "head_name": "张大山",
                            "risk_causes": ["illness"]}, officer)
-    h2 = create_household({"area_code": "520526", "village": "小海镇"}, officer)
+    h2 = create_household({"area_code": "520526", "village": "小海镇", "head_name": "赵四"},
+                          officer)
     zs = factory.worker(name="张三", name_pinyin="zhangsan", name_initials="zs",
                         household_id=h1.id, category="relocated", phone="13885001234")
     zw = factory.worker(name="张伟", name_pinyin="zhangwei", name_initials="zw",
@@ -184,7 +185,8 @@ def test_filters(people):
     assert names(officer, zero=True) == {"张三", "张伟"}
     counts = household_counts(officer)
     assert counts == {"households": 2, "monitored": 1, "zero": 1}
-    create_household({"area_code": "520526"}, officer)  # no workers: not zero-employment
+    create_household({"area_code": "520526", "head_name": "钱五", "village": "小海镇"},
+                     officer)  # no workers: not zero-employment
     assert household_counts(officer)["zero"] == 1
     service.set_worker_status(people["zs"], "employed", "上岗", officer)
     assert household_counts(officer)["zero"] == 0 and names(officer, zero=True) == set()
@@ -346,7 +348,7 @@ def test_register_household_with_risk_causes_needs_monitored(client, login, peop
     assert resp.status_code == 422 and "监测对象" in resp.get_data(as_text=True)
     resp = client.post("/registry/households/new", data={
         "area_code": "520526", "risk_causes": ["illness", "disaster"], "monitored": "y",
-        "head_name": "王大"})
+        "head_name": "王大", "village": "小海镇"})
     assert resp.status_code == 302
 
 
@@ -384,3 +386,25 @@ def test_certificate_typed_by_name_is_stored_as_its_code(db, factory):
     assert add_certificate(worker, "B2驾驶证").kind == "driver_b2"
     assert add_certificate(worker, "电工证").kind == "so_low_voltage"
     assert add_certificate(worker, "叉车证").kind == "se_forklift_n1"
+
+
+def test_household_needs_a_head_and_a_place_and_a_mistake_can_be_deleted(client, login,
+                                                                          people, db):
+    login(people["officer"])
+    resp = client.post("/registry/households/new", data={"area_code": "520526"})
+    body = text_of(resp)
+    assert resp.status_code == 422 and "请填写户主姓名" in body and "所在村" in body
+    client.post("/registry/households/new", data={
+        "area_code": "520526", "head_name": "孙七", "village": "龙街镇"})
+    mistake = db.session.scalar(sa.select(Household).where(Household.head_name == "孙七"))
+    ask = client.get(f"/registry/households/{mistake.id}/delete")
+    assert ask.status_code == 200 and "审计" in text_of(ask)
+    assert db.session.get(Household, mistake.id) is not None  # asking deletes nothing
+    assert client.post(f"/registry/households/{mistake.id}/delete",
+                       data={"confirm": "1"}).status_code == 302
+    assert db.session.get(Household, mistake.id) is None
+    assert actions(db, "household_delete")[0].detail["number"] == mistake.number
+    # A household with members cannot be deleted.
+    h1 = people["h1"]
+    client.post(f"/registry/households/{h1.id}/delete", data={"confirm": "1"})
+    assert db.session.get(Household, h1.id) is not None

@@ -28,6 +28,7 @@ ACCESS: dict[str, set[str]] = {
     "registry.worker_history": STAFF, "registry.worker_reveal": STAFF | {TRAINEE},
     "registry.export_workers": STAFF, "registry.households": STAFF,
     "registry.household": STAFF, "registry.household_new": STAFF,
+    "registry.household_delete": STAFF,
     "registry.household_edit": STAFF, "registry.household_plan": STAFF,
     "registry.household_dependant": STAFF, "registry.sites": STAFF, "registry.site": STAFF,
     "registry.site_new": STAFF, "registry.site_edit": STAFF, "registry.duplicates": STAFF,
