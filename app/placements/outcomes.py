@@ -132,7 +132,7 @@ def record_outcome(fu: FollowUp, o: Outcome, *, by: User | None,
     fu.new_employer_name = o.new_employer_name.strip()[:128]
     fu.new_wage, fu.left_date, fu.left_reason = o.new_wage, o.left_date, o.left_reason[:256]
     worker = fu.worker
-    _event(worker, "follow_up", by, follow_up_id=fu.id, kind=fu.kind, slot=fu.slot,
+    _event(worker, "follow_up", by, follow_up_id=fu.id, followup_kind=fu.kind, slot=fu.slot,
            employment=o.employment,
            issues=fu.issues, wage=o.current_wage, satisfaction=o.satisfaction)
     if "wage_arrears" in fu.issues:

@@ -70,8 +70,9 @@ def _follow_up(e: WorkerEvent) -> Markup:
         parts.append(_("issues: %(list)s", list=join_list(issues)))
     if d.get("satisfaction"):
         parts.append(_("satisfaction %(n)s of 5", n=d["satisfaction"]))
-    name = (str(FOLLOWUP_LABELS["kind"][d["kind"]]) % {"n": d["slot"]}
-            if d.get("kind") in FOLLOWUP_LABELS["kind"] and d.get("slot") else "")
+    which = d.get("followup_kind")
+    name = (str(FOLLOWUP_LABELS["kind"][which]) % {"n": d["slot"]}
+            if which in FOLLOWUP_LABELS["kind"] and d.get("slot") else "")
     name = _("Follow-up (%(which)s)", which=name) if name else _("Follow-up")
     followup = link("placements.record", name, followup_id=d["follow_up_id"]) \
         if d.get("follow_up_id") else escape(name)

@@ -24,7 +24,8 @@ EVENTS = {
     "referral_withdrawn": {"job_id": 1},
     "placement": {"job_id": 1, "job_title": "焊工", "employer": "黔南机械",
                   "start_date": "2026-01-05", "placement_id": 41},
-    "follow_up": {"follow_up_id": 166, "employment": "left", "issues": ["wage_arrears"],
+    "follow_up": {"follow_up_id": 166, "followup_kind": "day", "slot": 30,
+                  "employment": "left", "issues": ["wage_arrears"],
                   "wage": 4200, "satisfaction": 2},
     "job_loss": {"placement_id": 41, "employer": "黔南机械", "end_date": "2026-02-01",
                  "reason": "工资低"},
@@ -94,4 +95,5 @@ def test_timeline_reads_as_sentences(client, db, factory, login_as, lang):
             "黔南机械", "").replace("遵义食品", ""))
     else:
         assert "离职" in timeline and "黔南机械" in timeline and "欠薪" in timeline
+        assert "回访（第30天）" in timeline
         assert "Left the job" not in timeline and "Referred to" not in timeline
