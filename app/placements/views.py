@@ -179,6 +179,7 @@ def retention_view():
     return render_template(
         "placements/retention.html", kind=kind, total=total, groups=groups, today=day,
         breakdowns=retention.BREAKDOWNS, checkpoints=retention.CHECKPOINTS,
+        min_interval_n=retention.MIN_INTERVAL_N,
         overall_svg=charts.curve_chart([total], _("Retention of all placements")),
         curve_svg=charts.curve_chart(shown, _("Retention by %(kind)s", kind=title)),
         bars_svg=charts.checkpoint_chart(shown, _("Retention at 30, 90 and 180 days")))
@@ -205,9 +206,11 @@ def retention_export():
     rows = []
     for g in groups:
         row = [g.label, g.n, g.events]
+        small = g.n < retention.MIN_INTERVAL_N  # too few for an interval to mean much
         for n in retention.CHECKPOINTS:
             est = g.figures[n]
-            row += [_pct(est.survival), _pct(est.lower), _pct(est.upper)]
+            row += [_pct(est.survival), None if small else _pct(est.lower),
+                    None if small else _pct(est.upper)]
         rows.append(row)
     body = xlsx_bytes(headers, rows, title=_("Retention"))
     audit("retention_export", target_type="retention", detail={"by": kind, "rows": len(rows)})
