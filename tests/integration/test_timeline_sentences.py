@@ -97,3 +97,4 @@ def test_timeline_reads_as_sentences(client, db, factory, login_as, lang):
         assert "离职" in timeline and "黔南机械" in timeline and "欠薪" in timeline
         assert "回访（第30天）" in timeline
         assert "Left the job" not in timeline and "Referred to" not in timeline
+
