@@ -337,6 +337,9 @@ def test_household_plan_history_and_members(client, login, people, db):
     page = text_of(client.get(f"/registry/households/{h1.id}"))
     assert "推荐参加养老护理培训" in page and "落实公益性岗位" in page
     assert "张小宝" in page and "张三" in page and "零就业" in page
+    english = text_of(client.get(f"/registry/households/{h1.id}?lang=en"))
+    assert "Child" in english and "子女" not in english
+    client.get("/?lang=zh")
     bad = client.post(f"/registry/households/{h1.id}/plan", data={"text": ""})
     assert bad.status_code == 422
 
