@@ -64,7 +64,7 @@ def _follow_up(e: WorkerEvent) -> Markup:
         "recorded")
     parts = [what]
     if d.get("wage"):
-        parts.append(_("%(n)s yuan a month", n=d["wage"]))
+        parts.append(_("%(n)s CNY/month", n=d["wage"]))
     issues = [str(FOLLOWUP_LABELS["issue"].get(i, i)) for i in d.get("issues") or []]
     if issues:
         parts.append(_("issues: %(list)s", list=join_list(issues)))
@@ -91,7 +91,7 @@ def _job_loss(e: WorkerEvent) -> Markup:
 def _job_change(e: WorkerEvent) -> Markup:
     d = _d(e)
     if d.get("wage"):
-        return say(_("Changed job: now at %(employer)s, %(wage)s yuan a month."),
+        return say(_("Changed job: now at %(employer)s, %(wage)s CNY/month."),
                    employer=_employer(d), wage=d["wage"])
     return say(_("Changed job: now at %(employer)s."), employer=_employer(d))
 

@@ -89,7 +89,7 @@ def test_timeline_reads_as_sentences(client, db, factory, login_as, lang):
     assert 'href="/followups/166"' in html and 'href="/jobs/1"' in html
     if lang == "en":
         assert "Left the job at 黔南机械 on 2026-02-01: 工资低." in timeline
-        assert "Wage arrears" in timeline and "4200 yuan a month" in timeline
+        assert "Wage arrears" in timeline and "4200 CNY/month" in timeline
         assert "Status changed from Seeking work to Employed" in timeline
         assert not re.search(r"[\u4e00-\u9fff]{2,}(?:了|于|为)", timeline.replace(
             "黔南机械", "").replace("遵义食品", ""))
