@@ -136,6 +136,7 @@ def test_hire_followups_timeline_and_public_contact(live_app, laptop_or_phone):
         j.check(page, *names, *shown)
         if j.phone:
             assert j.fits(page), (path, page.evaluate(WIDTH))
+            j.shot(page, "officer15", "page" + path.rstrip("/").replace("/", "-"))
     j.goto(page, "/followups/")
     j.shot(page, "officer15", "queue")
 
