@@ -1,4 +1,5 @@
-"""area office contact (phone and address of an area's employment service office)
+"""area office contact (phone and address of an area's employment service office);
+notification params (in-app messages said again in the reader's language)
 
 Revision ID: c15a0ff1ce01
 Revises: 83e65e7fd5a7
@@ -22,9 +23,13 @@ def upgrade():
                                       nullable=False))
         batch_op.add_column(sa.Column('office_address', sa.String(length=200),
                                       server_default='', nullable=False))
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('params', sa.JSON(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.drop_column('params')
     with op.batch_alter_table('area', schema=None) as batch_op:
         batch_op.drop_column('office_address')
         batch_op.drop_column('office_phone')
