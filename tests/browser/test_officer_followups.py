@@ -40,6 +40,7 @@ def _seed(live_app, journey) -> dict:
                           min_education="none")
         worker = factory.worker(name=journey.unique("李德明"))
         referral = refer(worker, job, by=officer)
+        refer(factory.worker(name=journey.unique("王秀英")), job, by=officer)  # stays open
         earlier = factory.worker(name=journey.unique("张海燕"))
         confirm_hire(refer(earlier, job, by=officer), start_date=today - timedelta(days=40),
                      monthly_wage=5200, by=officer, today=today)
@@ -67,7 +68,8 @@ def _records(live_app) -> list[str]:
 def test_hire_followups_timeline_and_public_contact(live_app, laptop_or_phone):
     j = laptop_or_phone
     data = _seed(live_app, j)
-    names = (data["worker"], data["job"], data["employer"], data["earlier"], "吴专员")
+    names = (data["worker"], data["job"], data["employer"], data["earlier"], "吴专员",
+             j.unique("王秀英"))
     page = j.open("/auth/login")
     j.login(page, data["username"])
 
