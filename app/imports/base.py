@@ -65,7 +65,8 @@ class RowErrors:
 def message_of(reason: object) -> dict[str, Any] | None:
     """A lazy ``_l("…", name=value)`` as {"id": "…", "params": {name: text}} (kept with the
     report so it reads in whichever language it is read in); None for plain text."""
-    func, args = getattr(reason, "_func", None), getattr(reason, "_args", ())
+    func = getattr(reason, "_func", None)
+    args: tuple[Any, ...] = tuple(getattr(reason, "_args", ()))
     if getattr(func, "__name__", "") != "gettext" or len(args) != 1:
         return None
     params = {k: v if isinstance(v, int | float) else str(v)

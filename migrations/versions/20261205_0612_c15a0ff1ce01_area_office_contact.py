@@ -2,7 +2,7 @@
 notification params (in-app messages said again in the reader's language)
 
 Revision ID: c15a0ff1ce01
-Revises: 83e65e7fd5a7
+Revises: f659ee117d60
 Create Date: 2026-12-05
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c15a0ff1ce01'
-down_revision = '83e65e7fd5a7'
+down_revision = 'f659ee117d60'
 branch_labels = None
 depends_on = None
 
