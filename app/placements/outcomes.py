@@ -8,6 +8,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app import clock
 from app.auth.audit import audit
@@ -189,7 +190,7 @@ def job_lost(placement: Placement, end_date: date, reason: str, *, by: User | No
     _end(placement, end_date, "left", reason)
     worker = placement.worker
     employer = placement.employer.name if placement.employer else placement.employer_name
-    set_worker_status(worker, "seeking", reason=_("Left the job: %(reason)s", reason=reason),
+    set_worker_status(worker, "seeking", reason=_l("Left the job: %(reason)s", reason=reason),
                       by=by)
     _event(worker, "job_loss", by, placement_id=placement.id, employer=employer,
            end_date=end_date.isoformat(), reason=reason)

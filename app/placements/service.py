@@ -5,6 +5,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app import clock
 from app.auth.audit import audit
@@ -141,7 +142,7 @@ def confirm_hire(referral: Referral, *, start_date: date, monthly_wage: int | No
     )
     db.session.add(placement)
     db.session.flush()
-    set_worker_status(worker, "employed", reason=_("Hired: %(job)s", job=job.title), by=by)
+    set_worker_status(worker, "employed", reason=_l("Hired: %(job)s", job=job.title), by=by)
     _event(worker, "placement", by, job_id=job.id, job_title=job.title,
            employer=job.employer.name, start_date=start_date.isoformat(),
            placement_id=placement.id)

@@ -101,7 +101,12 @@ def _status(event: WorkerEvent) -> Markup:
                    before=_label("status", d["from"]), after=_label("status", d.get("to")))
     else:
         text = say(_("Status set to %(after)s."), after=_label("status", d.get("to")))
-    return text + (say(_(" Reason: %(reason)s."), reason=d["reason"]) if d.get("reason") else "")
+    reason = d.get("reason")
+    if d.get("reason_msg"):
+        from app.imports.base import message_text
+
+        reason = message_text({"msg": d["reason_msg"], "reason": reason})
+    return text + (say(_(" Reason: %(reason)s."), reason=reason) if reason else "")
 
 
 FIELD_NAMES = {
