@@ -55,9 +55,15 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals.update(url_with_lang=url_with_lang, page_url=page_url,
                                  url_prefix=url_prefix, memo=memo,
                                  current_locale=lambda: str(get_locale()), nav_items=_nav,
-                                 OFFICERS=OFFICERS)
+                                 split_nav=_split_nav, OFFICERS=OFFICERS)
     app.jinja_env.filters["dt"] = lambda v, fmt="short": format_datetime(v, fmt) if v else ""
     app.jinja_env.filters["role_label"] = lambda role: str(ROLE_LABELS.get(role, role))
+
+
+def _split_nav(items):
+    from .nav import split_nav
+
+    return split_nav(items)
 
 
 def _nav():
