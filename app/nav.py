@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -49,7 +50,7 @@ NAV: list[NavItem] = [
 ]
 
 
-def split_nav(items: list[NavItem]) -> tuple[list[NavItem], list[NavItem]]:
+def split_nav(items: list[Any]) -> tuple[list[Any], list[Any]]:
     """(the bar's entries, those under "More"): the secondary ones move only when there are
     more entries than fit one line."""
     if len(items) <= FIRST_LINE:
