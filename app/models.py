@@ -1,8 +1,8 @@
 """Imports every feature's models so the metadata is complete (Alembic, create_all)."""
 from app.auth.models import ApiToken, Area, AuditLog, LoginAttempt, User  # noqa: F401
 from app.employers.models import Employer, Job, PartnerMapping  # noqa: F401
-from app.imports.models import ImportJob  # noqa: F401
-from app.matching.models import MatchResult, MatchRun, WorkerSkill  # noqa: F401
+from app.imports.models import ImportRun  # noqa: F401
+from app.matching.models import MatchResult, MatchRun  # noqa: F401
 from app.notifications.models import Notification  # noqa: F401
 from app.placements.followup_models import FollowUp, WageArrearsCase  # noqa: F401
 from app.placements.models import Placement, Referral  # noqa: F401
@@ -19,4 +19,5 @@ from app.registry.models import (  # noqa: F401
     WorkHistory,
 )
 from app.scheduler.models import SchedulerLease  # noqa: F401
+from app.skills.models import WorkerSkill  # noqa: F401
 from app.training.models import ChangeReport, Course, CourseSession, Enrolment, TraineeCode  # noqa: F401

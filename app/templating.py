@@ -6,9 +6,11 @@ from typing import Any
 
 from flask import Flask, request, url_for
 from flask_babel import format_datetime, get_locale
+from flask_login import current_user
 
-from app.auth.models import ROLE_LABELS
 from app.vocabulary import OFFICERS
+
+from .nav import nav_for
 
 
 def url_with_lang(lang: str) -> str:
@@ -57,12 +59,7 @@ def init_templating(app: Flask) -> None:
                                  current_locale=lambda: str(get_locale()), nav_items=_nav,
                                  OFFICERS=OFFICERS)
     app.jinja_env.filters["dt"] = lambda v, fmt="short": format_datetime(v, fmt) if v else ""
-    app.jinja_env.filters["role_label"] = lambda role: str(ROLE_LABELS.get(role, role))
 
 
 def _nav():
-    from flask_login import current_user
-
-    from .nav import nav_for
-
     return nav_for(current_user.role if current_user.is_authenticated else None)

@@ -140,17 +140,17 @@ def run_import(url: str, instance: Path, path: Path) -> dict:
 
     from app.auth.models import User
     from app.extensions import db
-    from app.imports.runner import create_job, run_job
+    from app.imports.runner import create_run, run_import
 
     app = make_app(url, instance)
     with app.app_context():
         user = db.session.scalar(sa.select(User).where(User.username == "bench_officer"))
         base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         start, cpu = time.perf_counter(), time.process_time()
-        job = create_job("roster", path.name, path, user=user, area_code=user.area_code,
+        job = create_run("roster", path.name, path, user=user, area_code=user.area_code,
                          options={"locale": "zh"})
         db.session.commit()
-        job = run_job(job)
+        job = run_import(job)
         seconds = time.perf_counter() - start
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         return {"status": job.status, "message": job.message, "added": job.added,

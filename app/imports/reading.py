@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 from flask_babel import lazy_gettext as _l
 
 from .base import Column, RowErrors
@@ -291,8 +292,6 @@ def merged_ranges(archive: zipfile.ZipFile, member: str) -> list[tuple[str, int,
 
 def _open_xlsx(path: Path, head: bytes, columns: Sequence[Column], limits: Limits,
                mapping: Mapping[str, str] | None) -> Table:
-    import openpyxl
-
     archive = _check_zip(path, head, limits)
     try:
         sheet_member = _first_sheet_path(archive)
@@ -454,8 +453,6 @@ def preview_rows(path: str | Path, filename: str, limits: Limits | None = None,
     path, suffix, head = _upload(path, filename)
     rows: list[list[Any]] = []
     if suffix == ".xlsx":
-        import openpyxl
-
         _check_zip(path, head, limits).close()
         try:
             workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)

@@ -28,10 +28,12 @@ from app.employers.models import NO_FIXED_LIMIT, Employer, Job
 from app.extensions import db
 from app.freshness import Cache
 from app.matching.engine import JOB_KINDS, HeldCertificate, JobIndex, JobProfile, WorkerProfile
-from app.matching.models import WorkerSkill
-from app.matching.text import split_parts
 from app.placements.models import Placement
 from app.registry.models import Household, Worker, WorkerCertificate
+from app.registry.queries import active_worker, zero_employment
+from app.skills.models import WorkerSkill
+from app.skills.service import parse_worker_skills
+from app.skills.text import split_parts
 from app.vocabulary import WORKER_REGIONS
 
 POOL_STATUSES = ("seeking", "training")  # workers matching looks for
@@ -246,8 +248,6 @@ JOB_INDEX = JobIndexCache()
 
 def zero_employment_households(household_ids: Iterable[int]) -> set[int]:
     """Which of these households are zero-employment (零就业家庭, the register's rule)."""
-    from app.registry.queries import zero_employment
-
     ids = list(household_ids)
     found: set[int] = set()
     for chunk in _chunks(ids, 900):
@@ -287,7 +287,6 @@ def _profiles_from_rows(rows: Sequence[sa.Row]) -> list[WorkerProfile]:
         own = skills.get(r.id, [])
         if texts.get(r.id, set()) != {p[:128] for p in split_parts(r.skills_text or "")}:
             # Never resolved, or the text changed since: resolve now (not stored here).
-            from app.matching.service import parse_worker_skills
 
             own = [(p.skill, p.level) for p in parse_worker_skills(r.skills_text) if p.skill]
         out.append(_worker_profile(r, tuple(own), tuple(certs.get(r.id, ())),
@@ -311,8 +310,6 @@ def _worker_profile(r: sa.Row, skills: tuple, certs: tuple, zero: bool) -> Worke
 
 def pool_condition() -> sa.ColumnElement[bool]:
     """Workers matching looks for: seeking work or in training, still on the register."""
-    from app.registry.queries import active_worker
-
     return sa.and_(Worker.status.in_(POOL_STATUSES), active_worker())
 
 
@@ -324,8 +321,6 @@ def _chunks(seq: Sequence, size: int) -> Iterable[Sequence]:
 def workers_stmt() -> sa.Select:
     """Column select over workers on the register (not merged away) with their
     household's monitoring flag."""
-    from app.registry.queries import active_worker
-
     return (sa.select(*_worker_columns())
             .outerjoin(Household, Worker.household_id == Household.id)
             .where(active_worker()))

@@ -11,6 +11,7 @@ from app.clock import utcnow
 from app.employers.models import Employer
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db
+from app.notifications.service import notify_user
 from app.registry.models import Worker
 from app.registry.timeline import add_event
 from app.sql import affected
@@ -22,8 +23,6 @@ from .people import officers_for_area
 def open_case(*, worker: Worker, placement, follow_up=None, by: User | None,
               note: str = "") -> WageArrearsCase:
     """Open a case (or return the one already open for this worker and employer); flushes."""
-    from app.notifications.service import notify_user
-
     employer_id = placement.employer_id if placement is not None else None
     existing = db.session.scalars(sa.select(WageArrearsCase).where(
         WageArrearsCase.worker_id == worker.id, WageArrearsCase.status == "open",

@@ -17,9 +17,10 @@ from app.auth.models import Area, User
 from app.auth.scoping import code_in_area, visible
 from app.employers.models import Employer
 from app.extensions import db
+from app.notifications.models import Notification
+from app.notifications.service import notify_user
 from app.registry.models import Household, Worker
-from app.scheduler.sqlutil import insert_ignoring_conflicts
-from app.sql import affected, paginate_rows
+from app.sql import affected, insert_ignoring_conflicts, paginate_rows
 
 from .followup_models import OPEN_STATUSES, FollowUp, FollowUpKind, FollowUpStatus
 from .models import Placement
@@ -139,8 +140,6 @@ def mark_overdue(today: date, batch: int = SWEEP_BATCH) -> int:
 
 def queue_worker_reminders(today: date) -> int:
     """SMS to each worker whose follow-up fell due in the last few days (set-based, once)."""
-    from app.notifications.models import Notification
-
     now = clock.utcnow()
     select = sa.select(
         sa.literal("sms"), Worker.id, Worker.phone, Worker.preferred_language,
@@ -163,9 +162,6 @@ def queue_worker_reminders(today: date) -> int:
 
 def queue_officer_digests(today: date) -> int:
     """One in-app note per officer per day: overdue and due-today counts in their area."""
-    from app.notifications.models import Notification
-    from app.notifications.service import notify_user
-
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     rows = db.session.execute(
         sa.select(FollowUp.area_code,

@@ -2,7 +2,6 @@
 escalation after failed attempts, wage arrears). Services flush; the caller commits."""
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,8 +15,11 @@ from app.employers.models import Employer
 from app.employers.service import clean_credit_code
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db
+from app.notifications.service import notify_user
 from app.registry.models import Household, HouseholdPlanEntry, Worker
+from app.registry.service import set_worker_status
 from app.registry.timeline import add_event
+from app.signals import job_lost as job_lost_signal
 from app.sql import affected, lock_row
 
 from .arrears import open_case
@@ -34,8 +36,6 @@ from .followup_models import (
 from .followups import schedule_followups
 from .models import Placement
 from .people import officers_for_area, supervisor_of, worker_link
-
-log = logging.getLogger("qianlu.followups")
 
 
 @dataclass
@@ -152,8 +152,6 @@ def record_outcome(fu: FollowUp, o: Outcome, *, by: User | None,
 
 def escalate(fu: FollowUp, by: User | None) -> User | None:
     """Hand the follow-up to the supervising officer (or the parent area's) and tell them."""
-    from app.notifications.service import notify_user
-
     target = supervisor_of(by) if by is not None else None
     if target is None:
         officers = officers_for_area(fu.area_code, exclude=by)
@@ -182,9 +180,6 @@ def _end(placement: Placement, end_date: date, kind: str, reason: str) -> None:
 def job_lost(placement: Placement, end_date: date, reason: str, *, by: User | None) -> None:
     """The worker left the job: placement ends, worker seeks again, officers are alerted,
     a monitored household is flagged at risk (zero-employment is derived, so it follows)."""
-    from app.notifications.service import notify_user
-    from app.registry.service import set_worker_status
-
     _end(placement, end_date, "left", reason)
     worker = placement.worker
     employer = placement.employer.name if placement.employer else placement.employer_name
@@ -194,7 +189,8 @@ def job_lost(placement: Placement, end_date: date, reason: str, *, by: User | No
            end_date=end_date.isoformat(), reason=reason)
     audit("placement_end", placement, user=by, detail={"kind": "left", "reason": reason})
     link = worker_link(worker.id)
-    jobs = fresh_recommendations(worker, end_date)
+    jobs = "、".join(text for _receiver, text in job_lost_signal.send(
+        placement, worker=worker, day=end_date) if text)
     for officer in officers_for_area(worker.area_code):
         notify_user(officer, "job_lost", f"job-lost:{placement.id}:{officer.id}", link=link,
                     subject=worker, name=worker.name, employer=employer, reason=reason,
@@ -210,18 +206,6 @@ def job_lost(placement: Placement, end_date: date, reason: str, *, by: User | No
         for officer in officers_for_area(household.area_code):
             notify_user(officer, "household_at_risk", f"at-risk:{household.id}:{placement.id}:"
                         f"{officer.id}", link=link, subject=household, number=household.number)
-
-
-def fresh_recommendations(worker: Worker, day: date, k: int = 3) -> str:
-    """Titles of the worker's best openings now (matching), for the job-loss alert."""
-    try:
-        from app.matching.service import recommend_for_worker
-
-        recs = recommend_for_worker(worker, k=k, today=max(day, clock.today()))
-        return "、".join(f"{m.job.title}（{m.job.employer.name}）" for m in recs.matches[:k])
-    except Exception:  # the alert goes out with the worker's link regardless
-        log.exception("recommendations for worker %s failed", worker.id)
-        return ""
 
 
 def job_changed(placement: Placement, change_date: date, employer_name: str,

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from app.auth.models import User
-from app.auth.scoping import scope_condition, visible
+from app.auth.scoping import area_bounds, scope_condition, visible
 from app.extensions import db
 from app.sql import count_up_to, paginate_rows, show_capped
 
@@ -177,8 +177,6 @@ def worker_select(user: User, filters: WorkerFilters, *, hint: bool = True) -> s
         stmt = stmt.where(search)
     if filters.area and filters.area.isdigit():
         level = "county" if not filters.area.endswith("00") else "prefecture"
-        from app.auth.scoping import area_bounds
-
         low, high = area_bounds(filters.area, level)
         stmt = stmt.where(Worker.area_code.between(low, high))
     if filters.household:

@@ -24,8 +24,8 @@ from app.areas.service import parse_reason, place_index
 from app.auth.models import Area, User
 from app.clock import utcnow
 from app.extensions import db
-from app.imports.base import NOTES_KEY, ApplyResult, Column, RowErrors, register_importer
-from app.imports.models import ImportJob
+from app.imports.base import NOTES_KEY, ApplyResult, Column, ImporterInfo, RowErrors
+from app.imports.models import ImportRun
 from app.sql import table_of
 from app.vocabulary import JOB_KINDS, WORKER_REGIONS
 
@@ -227,7 +227,7 @@ class RosterImporter:
     def __init__(self) -> None:
         self.user: User | None = None
         self.user_id: int | None = None
-        self.job_id: int | None = None
+        self.run_id: int | None = None
         self.seen_ids: dict[str, int] = {}
         self.sites: dict[str, list[tuple[int, str]]] = {}
         self.counties: set[str] = set()  # Guizhou's county codes
@@ -237,11 +237,11 @@ class RosterImporter:
         self.touched: list[int] = []
 
     # -- preparation ------------------------------------------------------------------
-    def begin(self, job: ImportJob) -> None:
+    def begin(self, run: ImportRun) -> None:
         """Load the sites and counties the importing user may use."""
-        self.job_id = job.id
-        self.user_id = job.created_by_id
-        self.user = db.session.get(User, job.created_by_id) if job.created_by_id else None
+        self.run_id = run.id
+        self.user_id = run.created_by_id
+        self.user = db.session.get(User, run.created_by_id) if run.created_by_id else None
         if self.user is not None and self.user.role == "officer" and self.user.area:
             if self.user.area.level == "county":
                 self.own_county = self.user.area_code
@@ -390,7 +390,7 @@ class RosterImporter:
                 updates.append({"id": old.id, "updated_at": now, **changes})
                 events.append(self._event(old.id, changes.get("area_code", old.area_code),
                                           "updated", {"fields": sorted(changes),
-                                                      "import": self.job_id}, now))
+                                                      "import": self.run_id}, now))
                 self.touched.append(old.id)
             if status and status != old.status:
                 updates.append({"id": old.id, "status": status, "status_changed_at": now})
@@ -413,7 +413,7 @@ class RosterImporter:
                     at=now))
                 events.append(self._event(worker_id, values["area_code"], "registered",
                                           {"status": values["status"],
-                                           "import": self.job_id}, now))
+                                           "import": self.run_id}, now))
             self.touched.extend(ids)
             result.added += len(ids)
         if status_changes:
@@ -424,7 +424,7 @@ class RosterImporter:
         return result
 
     def _reason(self) -> str:
-        return _("Roster import #%(id)s", id=self.job_id)
+        return _("Roster import #%(id)s", id=self.run_id)
 
     def _event(self, worker_id: int, area: str, kind: str, detail: dict,
                at: datetime) -> dict:
@@ -501,11 +501,5 @@ def _insert_ids(table: sa.Table, rows: list[dict], key: str) -> list[int]:
     return [found[k] for k in keys]
 
 
-register_importer(KIND, RosterImporter, title=_l("Roster import"),
-                  back_endpoint="registry.import_roster")
-
-
-def template_rows() -> tuple[list[str], list[list[str]]]:
-    """Headers and one example row of the roster template."""
-    return [c.header + ("*" if c.required else "") for c in COLUMNS], [
-        [c.example for c in COLUMNS]]
+IMPORTER = ImporterInfo(RosterImporter, title=_l("Roster import"),
+                        back_endpoint="registry.import_roster")

@@ -213,11 +213,3 @@ def worker_history(worker_id: int):
             flash(_("Job added."), "success")
             return redirect(url_for(".worker", worker_id=worker.id) + "#history")
     return _worker_page(worker, history_form=form, code=422)
-
-
-def site_names(site_ids: set[int]) -> dict[int, str]:
-    """Names of relocation sites by id (one query)."""
-    if not site_ids:
-        return {}
-    return dict(db.session.execute(sa.select(RelocationSite.id, RelocationSite.name).where(
-        RelocationSite.id.in_(site_ids))).tuples().all())

@@ -16,8 +16,8 @@ ANSWERED = {
                                     "HTML it already is",
     ("app/employers/forms.py", "B704"): "the place select: attributes escaped by WTForms' "
                                         "html_params, options built with Markup.format",
-    ("app/demo/seed.py", "B105"): "the documented demo password; production seeds random ones",
-    ("app/demo/seed.py", "B311"): "seeded random for reproducible demo data, not for secrets",
+    ("app/auth/demo.py", "B105"): "the documented demo password; production seeds random ones",
+    ("app/auth/demo.py", "B311"): "seeded random for reproducible demo data, not for secrets",
     ("app/imports/runner.py", "B403"): "pickle spools parsed rows to an anonymous temp file",
     ("app/imports/runner.py", "B301"): "reads back only the temp file this process just wrote",
     ("app/maintenance/backup.py", "B404"): "runs pg_dump/pg_restore",

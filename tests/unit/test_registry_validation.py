@@ -1,8 +1,10 @@
 """ID numbers, phones, names in pinyin, masks: the pure checks of the register."""
 from __future__ import annotations
 
+import random
 from datetime import date
 
+import phonenumbers
 import pytest
 from stdnum.cn import ric
 
@@ -158,10 +160,6 @@ def test_who_sees_full_numbers():
 
 
 def test_phone_prefix_cache_agrees_with_phonenumbers():
-    import random
-
-    import phonenumbers
-
     rnd = random.Random(7)
     for _ in range(3000):
         number = "1" + "".join(rnd.choice("0123456789") for _ in range(10))
