@@ -1,6 +1,6 @@
-"""The package layers (DESIGN.md "Layers", pyproject.toml [tool.importlinter]): a feature
-imports only from layers below it. ``lint-imports`` checks the import graph; these tests run
-it so ``make test`` fails on an upward import."""
+"""The package layers (CONTRIBUTING.md "Package layers", pyproject.toml
+[tool.importlinter]): a feature imports only from layers below it. ``lint-imports`` checks
+the import graph; these tests run it so ``make test`` fails on an upward import."""
 from __future__ import annotations
 
 import shutil
