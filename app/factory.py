@@ -47,6 +47,7 @@ from .scheduler.cli import bp as scheduler_cli
 from .scheduler.runner import start_in_app
 from .security import init_security
 from .templating import init_templating
+from .todo.views import bp as todo_bp
 from .trainee.views import bp as trainee_bp
 from .training.cli import bp as training_cli
 from .training.service import link_placement_to_course
@@ -56,7 +57,7 @@ from .unit_of_work import init_unit_of_work
 # In registration order (template folders are searched in this order too).
 BLUEPRINTS = (
     auth_bp, auth_cli, areas_cli, admin_bp, dashboard_bp, demo_cli, maintenance_cli,
-    registry_bp, imports_bp, employers_bp, jobs_cli, board_bp,
+    todo_bp, registry_bp, imports_bp, employers_bp, jobs_cli, board_bp,
     training_bp, trainee_bp, training_cli, placements_bp, notifications_bp, scheduler_cli,
     matching_bp, matching_cli,
 )

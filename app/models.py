@@ -20,4 +20,5 @@ from app.registry.models import (  # noqa: F401
 )
 from app.scheduler.models import SchedulerLease  # noqa: F401
 from app.skills.models import WorkerSkill  # noqa: F401
+from app.todo.models import Todo  # noqa: F401
 from app.training.models import ChangeReport, Course, CourseSession, Enrolment, TraineeCode  # noqa: F401

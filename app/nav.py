@@ -31,6 +31,7 @@ NAV: list[NavItem] = [
     NavItem("matching.employer_referrals", _l("Referrals"), ("officer",)),
     NavItem("training.courses", _l("Training"), ("officer", "trainee", "admin")),
     NavItem("placements.queue", _l("Follow-ups"), ("officer",)),
+    NavItem("todo.index", _l("To do"), OFFICERS),
     NavItem("notifications.inbox", _l("Notifications"), OFFICERS),
     NavItem("trainee.me", _l("My profile"), ("trainee",)),
     NavItem("board.index", _l("Job board"), ("officer", "employer", "trainee", "admin")),

@@ -17,6 +17,8 @@ ACCESS: dict[str, set[str]] = {
     # any logged-in user
     "dashboard.index": USERS, "auth.logout": USERS, "auth.password": USERS,
     "auth.tokens": USERS, "auth.reset_user_password": STAFF,
+    # the officers' to-do list
+    "todo.index": STAFF, "todo.close": {OFFICER},
     # administration
     "admin.users": {ADMIN},
     # register
