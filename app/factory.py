@@ -26,6 +26,9 @@ from .employers import importer as openings_import
 from .employers import views_import as _employers_import_routes  # noqa: F401 - routes on employers.views.bp
 from .employers.cli import bp as jobs_cli
 from .employers.views import bp as employers_bp
+from .employment.cli import bp as employment_cli
+from .employment.views import bp as employment_bp
+from .employment.views import init_employment
 from .errors import init_errorhandlers
 from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
 from .i18n import init_i18n
@@ -35,6 +38,10 @@ from .maintenance.cli import bp as maintenance_cli
 from .matching.cli import bp as matching_cli
 from .matching.service import openings_after_job_loss
 from .matching.views import bp as matching_bp
+from .monitoring import compare as list_comparison
+from .monitoring import views_public as monitoring_public
+from .monitoring.cli import bp as monitoring_cli
+from .monitoring.views import bp as monitoring_bp
 from .notifications.views import bp as notifications_bp
 from .placements.views import bp as placements_bp
 from .registry import cli as _registry_cli  # noqa: F401 - `flask registry import` on registry.views.bp
@@ -59,9 +66,11 @@ BLUEPRINTS = (
     auth_bp, auth_cli, areas_cli, admin_bp, dashboard_bp, demo_cli, maintenance_cli,
     todo_bp, registry_bp, imports_bp, employers_bp, jobs_cli, board_bp,
     training_bp, trainee_bp, training_cli, placements_bp, notifications_bp, scheduler_cli,
-    matching_bp, matching_cli,
+    matching_bp, matching_cli, employment_bp, employment_cli, monitoring_bp,
+    monitoring_public.bp, monitoring_cli,
 )
-IMPORTERS = {roster.KIND: roster.IMPORTER, openings_import.KIND: openings_import.IMPORTER}
+IMPORTERS = {roster.KIND: roster.IMPORTER, openings_import.KIND: openings_import.IMPORTER,
+             list_comparison.KIND: list_comparison.IMPORTER}
 
 
 def build_app(config: dict[str, Any] | None = None) -> Flask:
@@ -77,6 +86,7 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     init_errorhandlers(app)
     init_templating(app)
     init_importers(app, IMPORTERS)
+    init_employment()
     connect_signals()
     start_in_app(app)  # the in-app scheduler when SCHEDULER_IN_APP is set (never in tests)
     return app

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from app.auth.models import User
 from app.board.views import BoardFilters, board_query, board_total
 from app.employers.panels import employers_panel, my_openings_panel
+from app.employment.panels import employment_panel
 from app.panel import Panel
 from app.placements.panels import followups_panel
 from app.registry.panels import register_panel_figures
@@ -29,6 +30,7 @@ PANELS: tuple[tuple[tuple[str, ...], PanelProvider], ...] = (
     (OFFICERS, _employers_and_board),
     (("employer",), my_openings_panel),
     (OFFICERS, followups_panel),
+    (OFFICERS, employment_panel),
 )
 
 

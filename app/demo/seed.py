@@ -7,8 +7,10 @@ import sqlalchemy as sa
 
 from app.auth.demo import Echo, Login, SeedContext, seed_users
 from app.employers.demo import seed_employers
+from app.employment.demo import seed_employment
 from app.extensions import db
 from app.matching.demo import seed_matching
+from app.monitoring.demo import seed_monitoring
 from app.placements.demo import seed_followups
 from app.registry.demo import seed_register
 from app.training.demo import seed_training
@@ -17,7 +19,7 @@ from app.training.demo import seed_training
 def seed_steps() -> list[Callable[[SeedContext], None]]:
     """Every feature's seeding step, in dependency order."""
     return [seed_users, seed_register, seed_employers, seed_training, seed_matching,
-            seed_followups]
+            seed_followups, seed_employment, seed_monitoring]
 
 
 def seed_all(seed: int, echo: Echo) -> list[Login]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -36,6 +36,7 @@ from app.matching.profiles import (
     worker_profiles,
     workers_stmt,
 )
+from app.monitoring.plan import priority_reasons
 from app.placements.models import Referral
 from app.registry.models import Worker
 from app.registry.privacy import mask_id, mask_phone
@@ -122,10 +123,21 @@ class ReasonView:
     fixable: bool
 
 
-def _components(m: engine.Match, lg: str) -> list[ComponentView]:
+def _components(m: engine.Match, lg: str, note: str = "") -> list[ComponentView]:
     return [ComponentView(c.key, str(COMPONENT_LABELS.get(c.key, c.key)), c.value, c.weight,
-                          c.points, c.text_en if lg == "en" else c.text_zh)
+                          c.points, (c.text_en if lg == "en" else c.text_zh)
+                          + (note if c.key == "policy" else ""))
             for c in m.components]
+
+
+def _risk_notes(workers: Iterable[Worker]) -> dict[int, str]:
+    """Why a household's priority was raised beyond the officers' record (open risks from
+    other departments' lists or from declarations, app.monitoring): a note on the policy
+    component of its members' matches."""
+    workers = list(workers)
+    reasons = priority_reasons([w.household_id for w in workers if w.household_id])
+    return {w.id: " · " + "; ".join(reasons[w.household_id]) for w in workers
+            if w.household_id in reasons}
 
 
 def _reasons(r: engine.RuledOut, lg: str) -> list[ReasonView]:
@@ -230,7 +242,8 @@ def recommend_for_worker(worker: Worker, k: int = 20, today: date | None = None,
     ids = [m.job_id for m in result.matches] + [r.job_id for r in result.ruled_out]
     jobs = _jobs_by_id(ids)
     refs = _referrals([worker.id], [m.job_id for m in result.matches])
-    matches = [JobMatch(jobs[m.job_id], m.score, _components(m, lg),
+    note = _risk_notes([worker]).get(worker.id, "")
+    matches = [JobMatch(jobs[m.job_id], m.score, _components(m, lg, note),
                         refs.get((worker.id, m.job_id)))
                for m in result.matches if m.job_id in jobs]
     ruled = [RuledOutJob(jobs[r.job_id], _reasons(r, lg))
@@ -341,7 +354,9 @@ def candidates_for_job(job: Job, user: User, k: int = 20, today: date | None = N
     workers = {w.id: w for w in db.session.scalars(sa.select(Worker).where(Worker.id.in_(ids)))}
     refs = _referrals(ids, [job.id])
     lg = lang()
-    matches = [CandidateMatch(workers[m.worker_id], m.score, _components(m, lg),
+    notes = _risk_notes(workers.values())
+    matches = [CandidateMatch(workers[m.worker_id], m.score,
+                              _components(m, lg, notes.get(m.worker_id, "")),
                               refs.get((m.worker_id, job.id)),
                               mask_id(workers[m.worker_id].id_number),
                               mask_phone(workers[m.worker_id].phone))
@@ -426,6 +441,12 @@ def latest_run() -> MatchRun | None:
 
 def openings_after_job_loss(placement: object, *, worker: Worker, day: date, k: int = 3) -> str:
     """On ``signals.job_lost``: the worker's best openings now, for the officers' alert."""
+    return fresh_openings_text(worker, day, k)
+
+
+def fresh_openings_text(worker: Worker, day: date, k: int = 3) -> str:
+    """Titles of the worker's best openings now (empty when matching fails: the alert that
+    carries them goes out regardless)."""
     try:
         recs = recommend_for_worker(worker, k=k, today=max(day, clock.today()))
         return "、".join(f"{m.job.title}（{m.job.employer.name}）" for m in recs.matches[:k])

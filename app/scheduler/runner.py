@@ -45,6 +45,7 @@ def scheduled_tasks(tz: ZoneInfo) -> list[ScheduledTask]:
     return [
         ScheduledTask("sweep", IntervalTrigger(minutes=15, timezone=tz)),
         ScheduledTask("deliver", IntervalTrigger(minutes=1, timezone=tz)),
+        ScheduledTask("checkins", IntervalTrigger(hours=1, timezone=tz)),
         ScheduledTask("expire_openings", CronTrigger(hour=0, minute=5, timezone=tz), nightly=True),
         ScheduledTask("rematch", CronTrigger(hour=2, minute=0, timezone=tz), nightly=True),
         ScheduledTask("retention_snapshot", CronTrigger(hour=3, minute=0, timezone=tz),

@@ -15,6 +15,7 @@ from flask import Flask, has_app_context
 
 from app.clock import local_date, utcnow
 from app.employers.jobs import expire_openings
+from app.employment import checkins
 from app.extensions import db, real_app
 from app.matching.service import batch_rematch
 from app.notifications.delivery import claim_batch, send_one
@@ -101,6 +102,10 @@ def _retention_snapshot(now: datetime) -> dict:
     return {"groups": snapshot(local_date(now))}
 
 
+def _checkins(now: datetime) -> dict:
+    return checkins.sweep(local_date(now))
+
+
 def run_sweep(now: datetime | None = None, app: Flask | None = None) -> dict | None:
     """Every 15 minutes: festival follow-ups, overdue marks, reminders, officer digests."""
     return run_task("sweep", _sweep, now, app)
@@ -127,7 +132,13 @@ def run_retention_snapshot(now: datetime | None = None,
     return run_task("retention_snapshot", _retention_snapshot, now, app)
 
 
+def run_checkins(now: datetime | None = None, app: Flask | None = None) -> dict | None:
+    """Hourly on working days: the month's check-ins, reminders, calls to make."""
+    return run_task("checkins", _checkins, now, app)
+
+
 TASKS: dict[str, Callable[..., dict | None]] = {
+    "checkins": run_checkins,
     "sweep": run_sweep,
     "deliver": run_deliver,
     "expire_openings": run_expire_openings,

@@ -4,8 +4,9 @@ added here."""
 from __future__ import annotations
 
 ANON, OFFICER, EMPLOYER, TRAINEE, ADMIN = "anon", "officer", "employer", "trainee", "admin"
-ALL = {ANON, OFFICER, EMPLOYER, TRAINEE, ADMIN}
-USERS = {OFFICER, EMPLOYER, TRAINEE, ADMIN}
+PARTNER = "partner"
+ALL = {ANON, OFFICER, EMPLOYER, TRAINEE, ADMIN, PARTNER}
+USERS = {OFFICER, EMPLOYER, TRAINEE, ADMIN, PARTNER}
 STAFF = {OFFICER, ADMIN}
 
 ACCESS: dict[str, set[str]] = {
@@ -19,6 +20,16 @@ ACCESS: dict[str, set[str]] = {
     "auth.tokens": USERS, "auth.reset_user_password": STAFF,
     # the officers' to-do list
     "todo.index": STAFF, "todo.close": {OFFICER},
+    # monitoring (app/monitoring): officers' pages and the public declaration page
+    "monitoring.zero_queue": STAFF, "monitoring.take": {OFFICER},
+    "monitoring.household_plan": STAFF, "monitoring.add_measure": {OFFICER},
+    "monitoring.remove_risk": {OFFICER}, "monitoring.remove_cause": {OFFICER},
+    "monitoring.ledger": STAFF, "monitoring.comparisons": STAFF,
+    "monitoring.comparison": STAFF, "monitoring.comparison_report": STAFF,
+    "monitoring.declarations": STAFF, "monitoring.declaration": STAFF,
+    "monitoring.declaration_voice": STAFF, "monitoring.posters": STAFF,
+    "monitoring.poster": STAFF,
+    "declare.start": ALL, "declare.verify": ALL, "declare.receipt": ALL,
     # administration
     "admin.users": {ADMIN},
     # register
@@ -67,4 +78,9 @@ ACCESS: dict[str, set[str]] = {
     "placements.retention_export": STAFF,
     "notifications.inbox": STAFF, "notifications.open_one": STAFF,
     "notifications.read_all": STAFF,
+    # jobs found elsewhere, check-ins, layoff alerts, destinations
+    "employment.worker_jobs": STAFF, "employment.end_record": STAFF,
+    "employment.checkin_page": ALL, "employment.checkin": STAFF,
+    "employment.layoff_alerts": STAFF | {PARTNER}, "employment.layoff_alert": STAFF | {PARTNER},
+    "employment.destinations": STAFF, "employment.destinations_xlsx": STAFF,
 }
