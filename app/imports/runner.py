@@ -149,7 +149,7 @@ class _RunState:
                 else:
                     if isinstance(result, dict) and result.get(NOTES_KEY):
                         self.note(line, result.pop(NOTES_KEY))
-                    batch.append((line, result, [_json_cell(v) for v in values]))
+                    batch.append((line, result, values))  # made JSON-safe if refused
                     good += 1
                     if len(batch) >= BATCH:
                         pickle.dump(batch, spool)

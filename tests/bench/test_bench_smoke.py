@@ -37,12 +37,14 @@ TINY = {
     "bench_board.py": (["--jobs", "300", "--repeat", "1"], [
         r"search 普工 & region=yrd +[\d.]+ +[\d.]+ +\d+", r"opening page +[\d.]+"]),
     "bench_registry.py": (["--rows", "200", "--total", "400"], [
-        r"import #1: \{'status': 'done'.*'added': 200", r"register now holds 400 workers",
+        r"import #1: \{'status': 'done'.*'added': 200", r"'cpu_us_per_row': \d+",
+        r"'load_1min': \[[\d.]+, [\d.]+\]", r"register now holds 400 workers",
         r"pinyin 'zhang' \(province officer\) +\{'median_ms': [\d.]+",
         r"HTTP GET /registry/workers\?q=zhang \(render included\) +\{'median_ms'"]),
     "quality.py": ([], [r"\| 68 \| \d+ \| [\d.]+ \| [\d.]+ \|"]),
     "bench_jobs_import.py": (["--tiny"], [
         r"partner sheet: 200 rows, 20 employers", r"first import +[\d,]+ rows/s",
+        r"[\d.]+ s CPU = [\d,]+ rows/CPU-s, \d+ µs/row",
         r"same sheet again +[\d,]+ rows/s .* added 0"]),
     "soak_integrity.py": (["--seconds", "2", "--clients", "4"], [
         r"actions: \d+ in [\d.]+ s", r"broken invariants: 0"]),
