@@ -20,6 +20,7 @@ from typing import Any
 
 import openpyxl
 from flask_babel import lazy_gettext as _l
+from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
 
 from .base import Column, RowErrors
 
@@ -384,8 +385,6 @@ RowSource = tuple[Iterator[tuple[int, list[Any]]], int, Any]  # (rows, last row,
 
 def _openpyxl_rows(path: Path) -> RowSource:
     """The streaming reader: any size, every cell kind; about 10 s per 100,000 rows."""
-    import openpyxl
-
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds on broken files
@@ -400,8 +399,6 @@ def _calamine_rows(path: Path) -> RowSource:
     """The whole-sheet reader (calamine, compiled): about 1 s per 100,000 rows. Its cells
     come as openpyxl gives them: None for an empty cell, whole numbers as int, a date
     cell as a datetime at midnight; rows start at column A and carry their sheet line."""
-    from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
-
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         first = next(m.name for m in workbook.sheets_metadata
