@@ -42,6 +42,7 @@ from .monitoring import compare as list_comparison
 from .monitoring import views_public as monitoring_public
 from .monitoring.cli import bp as monitoring_cli
 from .monitoring.views import bp as monitoring_bp
+from .monitoring.zero import open_spell_on_not_working
 from .notifications.views import bp as notifications_bp
 from .placements.views import bp as placements_bp
 from .registry import cli as _registry_cli  # noqa: F401 - `flask registry import` on registry.views.bp
@@ -119,3 +120,4 @@ def connect_signals() -> None:
     higher one receives. Connecting twice is harmless (blinker keeps one connection)."""
     signals.placement_created.connect(link_placement_to_course)
     signals.job_lost.connect(openings_after_job_loss)
+    signals.worker_not_working.connect(open_spell_on_not_working)

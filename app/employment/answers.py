@@ -23,6 +23,7 @@ from app.placements.people import officers_for_area, worker_link
 from app.registry.models import Worker
 from app.registry.service import set_worker_status
 from app.registry.timeline import add_event
+from app.signals import worker_not_working
 from app.sql import affected
 from app.todo.kinds import TodoKind
 from app.todo.service import open_item
@@ -38,7 +39,6 @@ from .models import (
     PartnerEmployer,
 )
 from .records import MAX_WAGE, add_months, clean_record, end_record, record_job
-from .signals import worker_not_working
 
 NOT_WORKING_REASONS = {
     "laid_off": _l("Laid off / the workplace closed"),

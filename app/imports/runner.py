@@ -30,9 +30,9 @@ from flask_babel import gettext as _
 from app.clock import utcnow
 from app.extensions import db
 
-from .base import NOTES_KEY, ApplyResult, Importer, RowErrors, get_importer
+from .base import CELLS_KEY, NOTES_KEY, ApplyResult, Importer, RowErrors, get_importer
 from .models import ImportRun, ImportStatus
-from .reading import FileProblem, Limits, open_table
+from .reading import FileProblem, Limits, is_blank, open_table
 
 log = logging.getLogger(__name__)
 
@@ -139,9 +139,15 @@ class _RunState:
             run.phase = "checking"
             self.tick(force=True)
             batch: list[tuple[int, Any, list[Any]]] = []
+            cells_except = getattr(self.importer, "cells_except", None)
             for line, record, values in table.rows():
                 run.processed += 1
                 run.total = max(run.total, run.processed)
+                if cells_except is not None and isinstance(record, dict):
+                    record[CELLS_KEY] = {
+                        header: value for header, key, value in zip(
+                            table.headers, table.keys, values, strict=True)
+                        if header and key not in cells_except and not is_blank([value])}
                 result = (record if isinstance(record, RowErrors)  # a misshapen row
                           else self.importer.validate(record, line))
                 if isinstance(result, RowErrors):
@@ -182,16 +188,20 @@ class _RunState:
 
 
 def run_import(run: ImportRun, *, progress: Progress | None = None,
-            commit_progress: bool = True, importer: Importer | None = None) -> ImportRun:
-    """Run a queued run to the end and commit; never raises for a bad file or bad rows."""
+               commit_progress: bool = True, importer: Importer | None = None,
+               commit: bool = True) -> ImportRun:
+    """Run a queued run to the end and commit; never raises for a bad file or bad rows.
+
+    ``commit=False`` runs it inside the caller's unit of work (the demo data): nothing is
+    committed, progress included, and a failure is raised for the caller to roll back."""
     locale = (run.options or {}).get("locale") or current_app.config.get(
         "BABEL_DEFAULT_LOCALE", "zh")
     with force_locale(locale):
-        return _run(run, progress, commit_progress, importer)
+        return _run(run, progress, commit_progress and commit, importer, commit)
 
 
 def _run(run: ImportRun, progress: Progress | None, commit_progress: bool,
-         importer: Importer | None) -> ImportRun:
+         importer: Importer | None, commit: bool = True) -> ImportRun:
     importer = importer or get_importer(run.kind)
     state = _RunState(run, importer, progress, commit_progress)
     if db.session.get_bind().dialect.name == "sqlite":
@@ -210,9 +220,13 @@ def _run(run: ImportRun, progress: Progress | None, commit_progress: bool,
             state.tick(force=True)
             state.save(spool)
     except FileProblem as exc:
+        if not commit:
+            raise
         db.session.rollback()
         return _fail(run_id, str(exc.message))
     except Exception:  # a crash must end the run, not leave it running
+        if not commit:
+            raise
         db.session.rollback()
         log.exception("import run %s failed", run_id)
         return _fail(run_id, _("The import stopped because of an internal error; nothing "
@@ -224,7 +238,10 @@ def _run(run: ImportRun, progress: Progress | None, commit_progress: bool,
     run.finished_at = run.heartbeat_at = utcnow()
     run.message = " ".join([_summary(run), *getattr(importer, "notes", list)()])
     _remove_file(run)
-    db.session.commit()
+    if commit:
+        db.session.commit()
+    else:
+        db.session.flush()
     if progress:
         progress(run.processed, run.total)
     return run
