@@ -23,12 +23,12 @@ from app.employment.models import (
     PartnerEmployer,
 )
 from app.employment.records import clean_record, record_job
-from app.employment.signals import worker_not_working
 from app.notifications.delivery import _text_for
 from app.notifications.models import Notification
 from app.placements.followup_models import WageArrearsCase
 from app.registry.households import save_site
 from app.registry.models import Worker
+from app.signals import worker_not_working
 from app.todo.models import Todo
 from tests.conftest import PASSWORD, text_of
 from tests.factories.placements import place

@@ -21,7 +21,7 @@ from app.placements.followup_models import FollowUp
 from app.placements.models import Placement
 from app.placements.outcomes import job_lost
 from app.placements.service import confirm_hire, refer
-from app.registry.duplicates import merge
+from app.registry.merge import merge
 from app.registry.models import DuplicateFlag, Household
 from app.registry.service import set_worker_status
 from app.todo.models import Todo
