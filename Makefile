@@ -57,10 +57,12 @@ run: setup-db
 	@echo "Qianlu on http://127.0.0.1:5000 — demo logins are in README.md (password qianlu2025)"
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-## ruff on everything, mypy on app/ (both configured in pyproject.toml).
+## ruff on everything, mypy on app/, the package layers (lint-imports); all configured in
+## pyproject.toml.
 lint: venv-dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: venv-dev translations lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)

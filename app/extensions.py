@@ -1,10 +1,13 @@
 """Extension objects, created unbound and initialised in create_app()."""
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask import Flask, current_app
+from flask.globals import _cv_app
+from flask_babel import Babel, Domain
 from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -12,7 +15,38 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
 
-from .i18n import QianluBabel
+
+class RequestDomain(Domain):
+    """Flask-Babel's domain, with the translations looked up once per locale and context.
+
+    A page translates hundreds of strings (templates, lazy labels); Flask-Babel resolves
+    the locale, formats its identifier and reads its cache on every one. The result is
+    kept on the app context, tagged with the locale object it was made for, so
+    ``force_locale`` (notifications, import reports in the recipient's language) still
+    switches."""
+
+    def get_translations(self):  # babel.support.Translations
+        appctx = _cv_app.get(None)
+        if appctx is None:
+            return super().get_translations()
+        store = appctx.g.__dict__
+        locale = getattr(store.get("_flask_babel"), "babel_locale", None)
+        cached = store.get("_qianlu_translations")
+        if cached is not None and locale is not None and cached[0] is locale:
+            return cached[1]
+        translations = super().get_translations()
+        store["_qianlu_translations"] = (
+            getattr(store.get("_flask_babel"), "babel_locale", None), translations)
+        return translations
+
+
+class QianluBabel(Babel):
+    """Flask-Babel with :class:`RequestDomain` as the default domain."""
+
+    @cached_property
+    def domain_instance(self) -> Domain:
+        """The message domain for the translations."""
+        return RequestDomain(domain=self.domain)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

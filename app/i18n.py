@@ -1,12 +1,11 @@
 """Locale selection: ?lang= switches and is remembered in the session and the account."""
 from __future__ import annotations
 
-from functools import cached_property, partial
+from functools import partial
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask.globals import _cv_app
-from flask_babel import Babel, Domain
+from flask_babel import Babel
 from flask_login import current_user
 
 from app.unit_of_work import write_after_request
@@ -41,39 +40,6 @@ def _remember_lang() -> None:
 def _save_locale(user: Any, lang: str) -> None:
     """The account keeps the language (its notifications and SMS are written in it)."""
     user.locale = lang
-
-
-class RequestDomain(Domain):
-    """Flask-Babel's domain, with the translations looked up once per locale and context.
-
-    A page translates hundreds of strings (templates, lazy labels); Flask-Babel resolves
-    the locale, formats its identifier and reads its cache on every one. The result is
-    kept on the app context, tagged with the locale object it was made for, so
-    ``force_locale`` (notifications, import reports in the recipient's language) still
-    switches."""
-
-    def get_translations(self):  # babel.support.Translations
-        appctx = _cv_app.get(None)
-        if appctx is None:
-            return super().get_translations()
-        store = appctx.g.__dict__
-        locale = getattr(store.get("_flask_babel"), "babel_locale", None)
-        cached = store.get("_qianlu_translations")
-        if cached is not None and locale is not None and cached[0] is locale:
-            return cached[1]
-        translations = super().get_translations()
-        store["_qianlu_translations"] = (
-            getattr(store.get("_flask_babel"), "babel_locale", None), translations)
-        return translations
-
-
-class QianluBabel(Babel):
-    """Flask-Babel with :class:`RequestDomain` as the default domain."""
-
-    @cached_property
-    def domain_instance(self) -> Domain:
-        """The message domain for the translations."""
-        return RequestDomain(domain=self.domain)
 
 
 def init_i18n(app: Flask, babel: Babel) -> None:

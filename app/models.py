@@ -9,8 +9,8 @@ from app.employment.models import (  # noqa: F401
     LayoffAlert,
     PartnerEmployer,
 )
-from app.imports.models import ImportJob  # noqa: F401
-from app.matching.models import MatchResult, MatchRun, WorkerSkill  # noqa: F401
+from app.imports.models import ImportRun  # noqa: F401
+from app.matching.models import MatchResult, MatchRun  # noqa: F401
 from app.monitoring.models import (  # noqa: F401
     Declaration,
     DeclarationCode,
@@ -37,5 +37,6 @@ from app.registry.models import (  # noqa: F401
     WorkHistory,
 )
 from app.scheduler.models import SchedulerLease  # noqa: F401
+from app.skills.models import WorkerSkill  # noqa: F401
 from app.todo.models import Todo  # noqa: F401
 from app.training.models import ChangeReport, Course, CourseSession, Enrolment, TraineeCode  # noqa: F401

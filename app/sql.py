@@ -6,6 +6,7 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import class_mapper
 from sqlalchemy.sql.expression import FunctionElement
@@ -35,6 +36,17 @@ def show_capped(listing: Pagination, total: int, cap: int) -> Pagination:
     listing.total = total
     listing.__dict__.update(cap=cap, capped=total > cap)  # read by the templates only
     return listing
+
+
+def insert_ignoring_conflicts(model: Any, *, conflict: list[str]) -> Any:
+    """``INSERT … ON CONFLICT (conflict) DO NOTHING`` for the session's dialect.
+
+    With ``.from_select()`` this queues a whole set at once; a unique key makes a second
+    run (or a second scheduler) insert nothing.
+    """
+    dialect = db.session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(model).on_conflict_do_nothing(index_elements=conflict)
 
 
 def lock_row(model: type, ident: object) -> None:

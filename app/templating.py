@@ -4,12 +4,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, request, url_for
 from flask_babel import format_datetime, get_locale
+from flask_login import current_user
 
-from app.auth.models import ROLE_LABELS
+from app.extensions import real_app
 from app.freshness import Cache
 from app.vocabulary import OFFICERS
+
+from .nav import nav_for, split_nav
 
 
 def url_with_lang(lang: str) -> str:
@@ -58,11 +61,9 @@ def init_templating(app: Flask) -> None:
                                  current_locale=lambda: str(get_locale()), nav_items=_nav,
                                  split_nav=_split_nav, OFFICERS=OFFICERS)
     app.jinja_env.filters["dt"] = lambda v, fmt="short": format_datetime(v, fmt) if v else ""
-    app.jinja_env.filters["role_label"] = lambda role: str(ROLE_LABELS.get(role, role))
 
 
 def _split_nav(items: list[NavLink]) -> tuple[list[NavLink], list[NavLink]]:
-    from .nav import split_nav
 
     return split_nav(items)
 
@@ -82,12 +83,8 @@ _NAV: Cache[list[NavLink]] = Cache(max_age=3600, max_entries=64)
 
 
 def _nav() -> list[NavLink]:
-    from flask_login import current_user
-
-    from .nav import nav_for
-
     role = current_user.role if current_user.is_authenticated else None
-    app = current_app._get_current_object()  # type: ignore[attr-defined]  # its routes
+    app = real_app()  # its routes
     return _NAV.get((app, role, str(get_locale()), request.script_root), lambda: [
         NavLink(i.endpoint, url_for(i.endpoint), str(i.label), i.secondary)
         for i in nav_for(role)])

@@ -3,7 +3,7 @@ labour-market regions, where a worker will go, and the roles that work as office
 
 Pure (standard library only): models, forms, imports, the API and the matching engine all read
 these. Labels live with the features that show them (``LABELS`` in their models); choices
-that need the database (counties, areas) live with the areas in ``app.auth.areas``.
+that need the database (counties, areas) live with the areas in ``app.areas.service``.
 """
 from __future__ import annotations
 

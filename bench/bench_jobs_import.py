@@ -149,7 +149,7 @@ def run_import(app, path: Path) -> dict:
     from app.employers.importer import KIND
     from app.employers.models import Employer
     from app.extensions import db
-    from app.imports.runner import create_job, run_job
+    from app.imports import runner
 
     with app.app_context():
         user = db.session.scalar(sa.select(User).where(User.username == "bench_officer"))
@@ -158,26 +158,26 @@ def run_import(app, path: Path) -> dict:
         server_before = server_cpu_seconds()
         db.session.commit()
         start, cpu = time.perf_counter(), time.process_time()
-        job = create_job(KIND, path.name, path, user=user, area_code=user.area_code,
-                         options={"locale": "zh", "publish": True,
-                                  "partner": "苏州市劳务协作站"})
+        run = runner.create_run(KIND, path.name, path, user=user, area_code=user.area_code,
+                                options={"locale": "zh", "publish": True,
+                                         "partner": "苏州市劳务协作站"})
         db.session.commit()
-        job = run_job(job)
+        run = runner.run_import(run)
         seconds = time.perf_counter() - start
         cpu_seconds = time.process_time() - cpu
         server_after = server_cpu_seconds()
         employers_after = db.session.scalar(sa.select(sa.func.count(Employer.id)))
-        return {"status": job.status, "rows": job.total, "added": job.added,
-                "unchanged": job.unchanged, "bad": job.bad,
+        return {"status": run.status, "rows": run.total, "added": run.added,
+                "unchanged": run.unchanged, "bad": run.bad,
                 "employers_registered": employers_after - employers_before,
                 "seconds": round(seconds, 2), "cpu_seconds": round(cpu_seconds, 2),
-                "rows_per_s": round(job.total / seconds), "rows_per_cpu_s":
-                    round(job.total / cpu_seconds) if cpu_seconds else None,
-                "cpu_us_per_row": round(cpu_seconds / max(1, job.total) * 1e6),
+                "rows_per_s": round(run.total / seconds), "rows_per_cpu_s":
+                    round(run.total / cpu_seconds) if cpu_seconds else None,
+                "cpu_us_per_row": round(cpu_seconds / max(1, run.total) * 1e6),
                 "server_cpu_seconds": None if server_before is None or server_after is None
                 else round(server_after - server_before, 2),
                 "load_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
-                "message": job.message}
+                "message": run.message}
 
 
 def main(argv: list[str] | None = None) -> dict:

@@ -50,7 +50,7 @@ from app.matching.engine import (  # noqa: E402
     rank_jobs,
     rank_workers,
 )
-from app.matching.taxonomy import Taxonomy, default_taxonomy  # noqa: E402
+from app.skills.taxonomy import Taxonomy, default_taxonomy  # noqa: E402
 
 PREFECTURES = ["5201", "5202", "5203", "5204", "5205", "5206", "5223", "5226", "5227"]
 COUNTIES = [f"{p}{c:02d}" for p in PREFECTURES for c in range(1, 11)]

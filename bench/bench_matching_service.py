@@ -25,9 +25,9 @@ from app import create_app
 from app.auth.models import Area, User
 from app.employers.models import Employer, Job
 from app.extensions import db
-from app.matching.models import WorkerSkill
-from app.matching.taxonomy import default_taxonomy
 from app.registry.models import Worker
+from app.skills.models import WorkerSkill
+from app.skills.taxonomy import default_taxonomy
 
 TODAY = date.today()
 

@@ -162,7 +162,7 @@ def run_import(url: str, instance: Path, path: Path) -> dict:
 
     from app.auth.models import User
     from app.extensions import db
-    from app.imports.runner import create_job, run_job
+    from app.imports.runner import create_run, run_import
 
     app = make_app(url, instance)
     with app.app_context():
@@ -172,10 +172,10 @@ def run_import(url: str, instance: Path, path: Path) -> dict:
         server_before = server_cpu_seconds()
         db.session.commit()
         start, cpu = time.perf_counter(), time.process_time()
-        job = create_job("roster", path.name, path, user=user, area_code=user.area_code,
+        job = create_run("roster", path.name, path, user=user, area_code=user.area_code,
                          options={"locale": "zh"})
         db.session.commit()
-        job = run_job(job)
+        job = run_import(job)
         seconds = time.perf_counter() - start
         cpu_seconds = time.process_time() - cpu
         server_after = server_cpu_seconds()

@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,9 +19,15 @@ import sqlalchemy as sa
 from flask import g, has_app_context
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSession
+from stdnum.cn import uscc
 
 from app import clock, create_app
+from app.areas.service import load_areas
+from app.auth.service import create_user
+from app.employers.models import Employer, Job
 from app.extensions import db as _db
+from app.registry.demo import demo_id_number
+from app.registry.models import Worker
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "test-output"
@@ -149,7 +156,6 @@ def app(request, tmp_path_factory):
     application.config["BACKEND"] = backend
     with application.app_context():
         _db.create_all()
-        from app.areas.service import load_areas
 
         load_areas()
         _db.session.commit()
@@ -214,8 +220,6 @@ class Factory:
         return next(_SEQUENCE)
 
     def user(self, role: str = "officer", area_code: str | None = "520526", **kw):
-        from app.auth.service import create_user
-
         if role != "officer" and area_code == "520526":
             area_code = None
         username = kw.pop("username", f"{role}{self.seq()}")
@@ -224,11 +228,6 @@ class Factory:
 
     def worker(self, area_code: str = "520526", **kw):
         """A seeking worker with a valid ID number (checksum computed)."""
-        from datetime import date
-
-        from app.registry.demo import demo_id_number
-        from app.registry.models import Worker
-
         n = self.seq()
         born = kw.pop("birth_date", date(1990, 1, 1 + n % 28))
         sex = kw.pop("sex", "M")
@@ -248,10 +247,6 @@ class Factory:
 
     def employer(self, **kw):
         """A verified employer in Dongguan (PRD) with a valid credit code."""
-        from stdnum.cn import uscc
-
-        from app.employers.models import Employer
-
         n = self.seq()
         body = f"91441900MA{n:07d}"
         employer = Employer(
@@ -265,9 +260,6 @@ class Factory:
 
     def job(self, employer=None, **kw):
         """An open opening with places left."""
-        from datetime import timedelta
-
-        from app.employers.models import Job
 
         employer = employer or self.employer()
         job = Job(

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from app.auth.audit import audit
@@ -19,7 +20,6 @@ bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="template
 
 def _officer_areas() -> list[tuple[str, str]]:
     """Guizhou's areas, named in the page's language, counties under their prefecture."""
-    from flask_babel import get_locale
 
     english = str(get_locale()) == "en"
     stmt = sa.select(Area.code, Area.name, Area.name_en, Area.level).where(

@@ -10,11 +10,18 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api as _Api
 
+from app.extensions import csrf
+
+from .auth import authenticate_api_request
+from .common import ErrorResponseSchema
+from .docs import bp as docs_bp
+from .resources import blueprints
+
 
 class Api(_Api):
     """flask-smorest without its app-wide error handlers (app/errors.py owns errors)."""
 
-    from .common import ErrorResponseSchema as ERROR_SCHEMA  # documented error shape
+    ERROR_SCHEMA = ErrorResponseSchema  # documented error shape
 
     # No catch-all "default" response: each operation lists the error statuses it answers,
     # so clients (and schemathesis's status-code check) can rely on the document.
@@ -43,12 +50,6 @@ API_SPEC = {
 
 def init_api(app: Flask) -> None:
     """Register the API blueprints and the docs page."""
-    from app.extensions import csrf
-
-    from .auth import authenticate_api_request
-    from .docs import bp as docs_bp
-    from .resources import blueprints
-
     for key, value in API_SPEC.items():
         app.config.setdefault(key, value)
     app.before_request(authenticate_api_request)

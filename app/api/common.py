@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask_login import current_user
 from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 
@@ -103,8 +104,6 @@ def documents_errors(bp: Any, *codes: int) -> Any:
 
 def me() -> Any:
     """The token's user (the object, not the proxy)."""
-    from flask_login import current_user
-
     return current_user._get_current_object()
 
 

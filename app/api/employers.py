@@ -23,9 +23,9 @@ from app.employers import jobs as job_service
 from app.employers import service
 from app.employers.jobs import JobData
 from app.employers.models import Employer, EmployerStatus, Job, JobStatus
-from app.employers.skills import parse_skill_entries
 from app.errors_domain import DomainError
 from app.registry.models import Education
+from app.skills.entries import parse_skill_entries
 from app.vocabulary import JOB_KINDS, OFFICERS, REGIONS
 
 from .auth import api_roles

@@ -3,6 +3,7 @@ elsewhere, monthly check-ins, and layoff and closure alerts from destinations.""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import abort
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -20,6 +21,7 @@ from app.employment.models import (
     EmploymentRecord,
     LayoffAlert,
 )
+from app.extensions import db
 from app.registry.models import Worker
 from app.vocabulary import OFFICERS
 
@@ -298,10 +300,6 @@ class Alerts(MethodView):
 
 def _partner_employer(employer_id: int) -> Employer:
     """An employer a partner may report on (404 otherwise: not disclosed)."""
-    from flask import abort
-
-    from app.extensions import db
-
     if employer_id not in layoffs.partner_employer_ids(me()):
         abort(404)
     employer = db.session.get(Employer, employer_id)

@@ -19,9 +19,9 @@ from app.auth.scoping import get_visible_or_404, visible
 from app.employers.models import Job
 from app.errors_domain import DomainError
 from app.extensions import db
-from app.matching.service import record_placement, refer_worker
+from app.matching.service import referral_score
 from app.placements.models import ACTIVE_REFERRAL, Placement, Referral, ReferralStatus
-from app.placements.service import confirm_hire, respond, withdraw
+from app.placements.service import confirm_hire, record_hire, refer, respond, withdraw
 from app.registry.models import Worker
 from app.vocabulary import OFFICERS
 
@@ -201,8 +201,8 @@ class Referrals(MethodView):
             job = get_visible_or_404(Job, data["job_id"])
             source = "api"
         with domain_errors():
-            referral = refer_worker(worker, job, by=user, source=source, note=data["note"],
-                                    today=clock.today())
+            referral = refer(worker, job, by=user, source=source, note=data["note"],
+                             today=clock.today(), vet=referral_score)
         return referral
 
 
@@ -278,10 +278,11 @@ class Placements(MethodView):
         worker = get_visible_or_404(Worker, data["worker_id"])
         job = get_visible_or_404(Job, data["job_id"])
         with domain_errors():
-            placement = record_placement(
+            placement = record_hire(
                 worker, job, start_date=data["start_date"],
                 monthly_wage=data.get("monthly_wage"),
-                contract_months=data.get("contract_months"), by=me(), today=clock.today())
+                contract_months=data.get("contract_months"), by=me(), today=clock.today(),
+                vet=referral_score)
         return placement
 
 

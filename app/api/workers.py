@@ -15,13 +15,13 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from app.auth.scoping import get_visible_or_404
-from app.matching.service import worker_skills
-from app.matching.text import split_parts
 from app.registry import service
 from app.registry.models import Education, Worker, WorkerCategory, WorkerStatus
 from app.registry.privacy import can_see_full, record_reveal, shown_id, shown_phone
 from app.registry.queries import WorkerFilters, worker_select
 from app.registry.validation import MAX_WAGE, wage_problem
+from app.skills.service import worker_skills
+from app.skills.text import split_parts
 from app.vocabulary import JOB_KINDS, OFFICERS, WORKER_REGIONS
 
 from .auth import api_roles

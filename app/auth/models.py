@@ -92,6 +92,9 @@ class User(UserMixin, Model):
     last_login_at: Mapped[datetime | None]
 
     area: Mapped[Area | None] = relationship()
+    # A trainee's own register record (app.registry's Worker, named so auth imports nothing
+    # above it).
+    worker = relationship("Worker", foreign_keys=[worker_id], viewonly=True)
 
     __table_args__ = (
         sa.CheckConstraint(
@@ -106,10 +109,6 @@ class User(UserMixin, Model):
     def get_id(self) -> str:
         """Session identity: id plus the token that a password change rotates."""
         return f"{self.id}:{self.session_token}"
-
-    def has_role(self, *roles: str) -> bool:
-        """Whether the user holds one of the roles."""
-        return self.role in roles
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"

@@ -22,6 +22,7 @@ from app.sql import affected
 
 from .audit import audit
 from .models import ApiToken, Area, LoginAttempt, Role, User
+from .scoping import code_in_area
 
 MIN_PASSWORD_LENGTH = 8
 M = TypeVar("M")
@@ -301,10 +302,7 @@ def may_reset(actor: User, target: User) -> bool:
         return False
     if target.worker_id is None:
         return False
-    from app.auth.scoping import code_in_area
-    from app.registry.models import Worker
-
-    worker = db.session.get(Worker, target.worker_id)
+    worker = target.worker
     return worker is not None and code_in_area(worker.area_code, actor.area)
 
 

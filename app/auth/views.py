@@ -7,12 +7,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from app.auth.tokens import issue_token, revoke, tokens_of
 from app.extensions import db
 from app.unit_of_work import action
 from app.vocabulary import OFFICERS
 
 from .forms import LoginForm, PasswordForm
-from .models import User
+from .models import ROLE_LABELS, User
 from .scoping import roles_required
 from .service import (
     AccountError,
@@ -25,6 +26,12 @@ from .service import (
 )
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+@bp.app_template_filter("role_label")
+def role_label(role: str) -> str:
+    """A role's name in the reader's language (``{{ user.role|role_label }}``)."""
+    return str(ROLE_LABELS.get(role, role))
 
 
 def _safe_next(target: str | None) -> str:
@@ -101,8 +108,6 @@ def password():
 @login_required
 def tokens():
     """List, create and revoke one's own API tokens."""
-    from .tokens import issue_token, revoke, tokens_of
-
     new_token = None
     if request.method == "POST":
         if request.form.get("revoke"):

@@ -16,6 +16,10 @@ from app.clock import utcnow
 from app.employers.models import Job
 from app.errors_domain import DomainError
 from app.extensions import db
+from app.registry.validation import FieldError, parse_phone
+from app.todo.kinds import TodoKind
+from app.todo.models import Todo
+from app.todo.service import open_item
 
 GUIZHOU = "520000"
 
@@ -59,10 +63,6 @@ def request_callback(job: Job, *, name: str, phone: str, ip: str | None) -> str:
     """Open a call-back item for the responsible county's officers (flushes); returns the
     area code. Refuses a phone that is no mainland mobile number, and more than
     CALLBACK_MAX_PER_HOUR requests an hour from one address or for one phone."""
-    from app.registry.validation import FieldError, parse_phone
-    from app.todo.kinds import TodoKind
-    from app.todo.models import Todo
-    from app.todo.service import open_item
 
     name = " ".join((name or "").split())[:64]
     try:

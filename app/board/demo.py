@@ -1,8 +1,8 @@
 """Demo data for the public pages: the employment offices' phones and addresses."""
 from __future__ import annotations
 
+from app.auth.demo import SeedContext
 from app.auth.models import Area
-from app.demo.seed import SeedContext
 from app.extensions import db
 
 # Made-up numbers in the real area codes: the demo shows where they appear.

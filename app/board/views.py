@@ -20,9 +20,9 @@ from app.clock import today
 from app.employers.models import Employer, EmployerStatus, Job, JobStatus
 from app.employers.search import search_condition
 from app.employers.service import listed_jobs
-from app.employers.skills import occupation_choices
 from app.extensions import db
 from app.freshness import Cache
+from app.skills.entries import occupation_choices
 from app.sql import count_up_to, show_capped
 from app.unit_of_work import action
 from app.vocabulary import JOB_KINDS, REGIONS

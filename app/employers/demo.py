@@ -11,9 +11,9 @@ from datetime import timedelta
 
 from stdnum.cn import uscc
 
+from app.auth.demo import SeedContext
 from app.auth.models import Area
 from app.clock import today, utcnow
-from app.demo.seed import SeedContext
 from app.extensions import db
 
 from .models import Employer, Job

@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from app.areas.service import area_name
 from app.clock import today
 from app.registry.models import LABELS as REGISTRY_LABELS
+from app.skills.entries import LEVELS, cert_label, skill_label
 
 from .models import LABELS, Job
-from .skills import LEVELS, cert_label, skill_label
 
 
 def _n(value: int) -> str:

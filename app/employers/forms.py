@@ -30,9 +30,9 @@ from app.areas.service import county_choices, place_options
 from app.forms import MultiCheckboxField
 from app.registry.models import LABELS as REGISTRY_LABELS
 from app.registry.models import Education
+from app.skills.entries import certificate_choices, occupation_choices
 
 from .models import INDUSTRIES, LABELS
-from .skills import certificate_choices, occupation_choices
 
 
 class PlaceSelect(Select):

@@ -33,8 +33,9 @@ from app.areas.service import place_index
 from app.auth.models import Area, User
 from app.errors_domain import DomainError, ParseError
 from app.extensions import db
-from app.imports.base import ApplyResult, Column, RowErrors, register_importer
-from app.imports.models import ImportJob
+from app.imports.base import ApplyResult, Column, ImporterInfo, RowErrors
+from app.imports.models import ImportRun
+from app.skills.entries import parse_skill_entries, resolve_occupation, taxonomy
 from app.vocabulary import JobKind
 
 from . import jobs as job_service
@@ -42,7 +43,6 @@ from . import service
 from .jobs import JobData
 from .models import Employer, Job, JobStatus, PartnerMapping
 from .parsing import parse_wage
-from .skills import parse_skill_entries, resolve_occupation, taxonomy
 
 KIND = "jobs"
 
@@ -253,7 +253,7 @@ class JobsImporter:
         self.index: PlaceIndex | None = None
         self.employer_id: int | None = None
         self.user_id: int | None = None
-        self.job_id: int | None = None
+        self.run_id: int | None = None
         self.publish = False
         self.source = ""
         self.seen: set[tuple] = set()
@@ -264,14 +264,14 @@ class JobsImporter:
         self.loaded: set[int] = set()  # employers whose openings are in ``existing``
         self.places: dict = {}  # area code → located workplace (job_service.insert_jobs)
 
-    def begin(self, job: ImportJob) -> None:
-        """Read the job's employer and options; build the place index."""
-        options = job.options or {}
-        self.employer_id = job.employer_id
-        self.user_id = job.created_by_id
-        self.job_id = job.id
+    def begin(self, run: ImportRun) -> None:
+        """Read the import run's employer and options; build the place index."""
+        options = run.options or {}
+        self.employer_id = run.employer_id
+        self.user_id = run.created_by_id
+        self.run_id = run.id
         self.publish = bool(options.get("publish"))
-        self.source = (options.get("partner") or job.filename or "").strip()[:128]
+        self.source = (options.get("partner") or run.filename or "").strip()[:128]
         self.index = place_index()
 
     def validate(self, row: Mapping[str, Any], line: int) -> SheetRow | RowErrors:
@@ -471,7 +471,7 @@ class JobsImporter:
                 known.add(ids[0], name, code)
             return ids[0]
         employer = service.register_from_sheet(name, code, self.source, user,
-                                               detail={"import": self.job_id})
+                                               detail={"import": self.run_id})
         known.add(employer.id, employer.name, employer.credit_code)
         self.registered += 1
         return employer.id
@@ -515,5 +515,5 @@ _FIELD_COLUMN = {
 }
 
 
-register_importer(KIND, JobsImporter, title=_l("Openings import (labour co-operation)"),
-                  back_endpoint="employers.officer_list")
+IMPORTER = ImporterInfo(JobsImporter, title=_l("Openings import (labour co-operation)"),
+                        back_endpoint="employers.officer_list")

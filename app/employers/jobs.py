@@ -5,7 +5,7 @@ Every rule about an opening lives here so the views, the import and the API shar
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
@@ -18,13 +18,18 @@ from app.errors_domain import ConflictError, DomainError
 from app.extensions import db
 from app.imports.bulk import insert_rows
 from app.registry.models import Education
+from app.skills.entries import (
+    check_certificates,
+    check_occupation,
+    check_skills,
+    resolve_occupation,
+)
 from app.sql import affected, lock_row, table_of
 from app.vocabulary import JobKind
 
 from .models import Employer, EmployerStatus, Job, JobStatus
 from .search import build_search_text, refresh_search_text
 from .service import Placement, check_plain, guizhou_county, locate
-from .skills import check_certificates, check_occupation, check_skills, resolve_occupation
 
 MIN_AGE, MAX_AGE = 16, 70
 MAX_MONTHLY_WAGE = 200_000
@@ -403,8 +408,3 @@ def take_place(job_id: int, today: date) -> Job:
     job = db.session.get_one(Job, job_id)
     db.session.refresh(job)
     return job
-
-
-def job_summary(job: Job) -> dict:
-    """Plain dict of an opening's data (for the API and exports)."""
-    return asdict(JobData.from_job(job))

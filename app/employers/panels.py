@@ -7,10 +7,9 @@ from flask_babel import gettext as _
 
 from app.auth.models import User
 from app.clock import today
-from app.dashboard.panels import Panel, register_panel
 from app.extensions import db
 from app.freshness import Cache
-from app.vocabulary import OFFICERS
+from app.panel import Panel
 
 from .models import Employer, Job
 
@@ -20,14 +19,11 @@ _STATUS_COUNTS: Cache[dict[str, int]] = Cache(depends_on=(Employer,),
                                               max_age="FIGURES_CACHE_SECONDS")
 
 
-@register_panel(OFFICERS)
-def employers_panel(user: User) -> Panel:
-    """Employers to verify, suspended ones, and what the public board lists today."""
+def employers_panel(user: User, *, listed: int) -> Panel:
+    """Employers to verify, suspended ones, and ``listed``: what the public board lists
+    today (the board counts it)."""
     counts = _STATUS_COUNTS.get("status", lambda: dict(db.session.execute(
         sa.select(Employer.status, sa.func.count()).group_by(Employer.status)).tuples().all()))
-    from app.board.views import BoardFilters, board_query, board_total
-
-    listed = board_total(BoardFilters(), board_query(BoardFilters()), capped=False)
     employers = "employers.officer_list"
     return Panel(title=_("Employers and openings"), order=30, figures=[
         (_("Awaiting verification"), counts.get("pending", 0),
@@ -38,7 +34,6 @@ def employers_panel(user: User) -> Panel:
     ])
 
 
-@register_panel(("employer",))
 def my_openings_panel(user: User) -> Panel | None:
     """The employer's open openings and places still to fill."""
     if user.employer_id is None:

@@ -20,11 +20,11 @@ from functools import lru_cache
 
 import sqlalchemy as sa
 
-from app.matching.taxonomy import fold
-from app.matching.text import search_terms, to_pinyin
+from app.skills.entries import taxonomy
+from app.skills.taxonomy import fold
+from app.skills.text import search_terms, to_pinyin
 
 from .models import Job
-from .skills import taxonomy
 
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 

@@ -24,6 +24,7 @@ from app.extensions import db
 from app.plaintext import invisible_characters
 
 from .models import Employer, EmployerStatus, Job
+from .search import refresh_search_text
 
 _PHONE_RE = re.compile(r"^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(?:-\d{1,5})?|400-?\d{3}-?\d{4})$")
 
@@ -186,8 +187,6 @@ def update_employer(employer: Employer, data: EmployerData, by: User) -> Employe
     _apply_employer(employer, data)
     db.session.flush()
     if employer.name != old_name:
-        from .search import refresh_search_text
-
         for job in db.session.scalars(sa.select(Job).where(Job.employer_id == employer.id)):
             refresh_search_text(job)
         if by.role == "employer" and employer.status == EmployerStatus.verified.value:

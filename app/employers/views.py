@@ -11,6 +11,12 @@ from app.auth.scoping import get_visible_or_404, roles_required, visible, visibl
 from app.clock import today
 from app.errors_domain import DomainError
 from app.extensions import db
+from app.skills.entries import (
+    format_skill_entries,
+    parse_skill_entries,
+    resolve_occupation,
+    skill_label,
+)
 from app.unit_of_work import action
 from app.vocabulary import OFFICERS, REGIONS
 
@@ -28,7 +34,6 @@ from .forms import (
 )
 from .jobs import JobData
 from .models import Employer, EmployerStatus, Job, JobStatus
-from .skills import format_skill_entries, parse_skill_entries, resolve_occupation, skill_label
 
 bp = Blueprint("employers", __name__, url_prefix="/employers", template_folder="templates")
 init_display(bp)
@@ -380,15 +385,3 @@ def classify(job_id: int):
         flash(_("%(title)s is classified as %(occupation)s.", title=job.title,
                 occupation=skill_label(job.occupation_code)), "success")
     return redirect(url_for(".unclassified"))
-
-
-def register_blueprints(app) -> None:
-    """Register the employers and the public board blueprints on the app."""
-    from app.board.views import bp as board_bp
-
-    from . import importer, panels, views_import  # noqa: F401 - routes, importer, panels
-    from .cli import bp as jobs_cli
-
-    app.register_blueprint(bp)
-    app.register_blueprint(jobs_cli)
-    app.register_blueprint(board_bp)

@@ -27,7 +27,7 @@ from wtforms.validators import Length, Optional
 from app.auth.audit import audit
 from app.auth.scoping import get_visible_or_404, roles_required, visible
 from app.extensions import db, real_app
-from app.imports.models import ImportJob
+from app.imports.models import ImportRun
 from app.imports.reading import (
     FileProblem,
     Limits,
@@ -35,7 +35,7 @@ from app.imports.reading import (
     map_headers,
     preview_rows,
 )
-from app.imports.runner import create_job, run_job, start_in_background
+from app.imports.runner import create_run, run_import, start_in_background
 from app.vocabulary import OFFICERS
 
 from . import service
@@ -94,49 +94,49 @@ def _upload(employer: Employer | None):
             form.file.errors = [*form.file.errors, str(exc.message)]
         else:
             user = _me()
-            job = create_job(KIND, upload.filename, upload.stream, user=user,
+            run = create_run(KIND, upload.filename, upload.stream, user=user,
                              area_code=user.area_code,
                              employer_id=employer.id if employer else None,
                              options={"locale": str(get_locale()),
                                       "publish": bool(form.publish.data),
                                       "partner": (form.partner.data or "").strip()})
-            audit("import_upload", job, detail={"kind": KIND, "file": job.filename,
+            audit("import_upload", run, detail={"kind": KIND, "file": run.filename,
                                                 "employer": employer.id if employer else None})
             db.session.commit()
-            return redirect(url_for(".import_mapping", job_id=job.id))
+            return redirect(url_for(".import_mapping", run_id=run.id))
     partners = db.session.scalars(sa.select(PartnerMapping.name).order_by(PartnerMapping.name))
-    mine = (ImportJob.employer_id == employer.id if employer
-            else sa.and_(ImportJob.employer_id.is_(None), ImportJob.created_by_id == _me().id))
-    recent = db.session.scalars(sa.select(ImportJob).where(ImportJob.kind == KIND, mine)
-                                .order_by(ImportJob.id.desc()).limit(10)).all()
+    mine = (ImportRun.employer_id == employer.id if employer
+            else sa.and_(ImportRun.employer_id.is_(None), ImportRun.created_by_id == _me().id))
+    recent = db.session.scalars(sa.select(ImportRun).where(ImportRun.kind == KIND, mine)
+                                .order_by(ImportRun.id.desc()).limit(10)).all()
     return render_template("employers/import.html", form=form, employer=employer,
                            partners=partners.all(), columns=COLUMNS, recent=recent)
 
 
-def _initial_mapping(job: ImportJob, employer: Employer | None,
+def _initial_mapping(run: ImportRun, employer: Employer | None,
                      headers: list[str]) -> list[str]:
-    remembered = remembered_mapping((job.options or {}).get("partner"),
+    remembered = remembered_mapping((run.options or {}).get("partner"),
                                     employer.id if employer else None)
     auto = map_headers(headers, COLUMNS)
     return [remembered[h] if h in remembered else (auto[i] or "")
             for i, h in enumerate(headers)]
 
 
-@bp.route("/import/<int:job_id>/mapping", methods=["GET", "POST"])
+@bp.route("/import/<int:run_id>/mapping", methods=["GET", "POST"])
 @roles_required(*OFFICERS)
-def import_mapping(job_id: int):
+def import_mapping(run_id: int):
     """Say which of the file's columns holds which field, then run the import."""
-    job = get_visible_or_404(ImportJob, job_id)
-    if job.kind != KIND or job.status != "queued" or not job.stored_path:
-        return redirect(url_for("imports.job", job_id=job.id))
-    employer = get_visible_or_404(Employer, job.employer_id) if job.employer_id else None
+    run = get_visible_or_404(ImportRun, run_id)
+    if run.kind != KIND or run.status != "queued" or not run.stored_path:
+        return redirect(url_for("imports.run", run_id=run.id))
+    employer = get_visible_or_404(Employer, run.employer_id) if run.employer_id else None
     try:
-        headers, samples = preview_table(job.stored_path, job.filename)
+        headers, samples = preview_table(run.stored_path, run.filename)
     except FileProblem as exc:
         flash(str(exc.message), "danger")
         return redirect(url_for(".import_jobs", employer_id=employer.id) if employer
                         else url_for(".import_partner_sheet"))
-    chosen = _initial_mapping(job, employer, headers)
+    chosen = _initial_mapping(run, employer, headers)
     problems: list[str] = []
     if request.method == "POST":
         form = FlaskForm()
@@ -157,20 +157,20 @@ def import_mapping(job_id: int):
                               fields="、".join(doubled)))
         if not problems:
             mapping = {h: k for h, k in zip(headers, chosen, strict=True) if h}
-            _remember(job, employer, mapping)
+            _remember(run, employer, mapping)
             db.session.commit()
-            _run(job)
-            return redirect(url_for("imports.job", job_id=job.id))
-    return render_template("employers/import_mapping.html", job=job, employer=employer,
+            _run(run)
+            return redirect(url_for("imports.run", run_id=run.id))
+    return render_template("employers/import_mapping.html", run=run, employer=employer,
                            headers=headers, samples=samples, chosen=chosen, columns=COLUMNS,
                            problems=problems, form=FlaskForm()), (422 if problems else 200)
 
 
-def _remember(job: ImportJob, employer: Employer | None, mapping: dict[str, str]) -> None:
-    job.options = {**(job.options or {}), "mapping": mapping}
+def _remember(run: ImportRun, employer: Employer | None, mapping: dict[str, str]) -> None:
+    run.options = {**(run.options or {}), "mapping": mapping}
     if employer is not None:
         employer.import_mapping = mapping
-    partner = (job.options or {}).get("partner")
+    partner = (run.options or {}).get("partner")
     if partner:
         saved = db.session.scalar(sa.select(PartnerMapping).where(
             PartnerMapping.name == partner))
@@ -179,16 +179,16 @@ def _remember(job: ImportJob, employer: Employer | None, mapping: dict[str, str]
             db.session.add(saved)
         saved.mapping = mapping
         saved.updated_by_id = _me().id
-    audit("import_mapping", job, detail={"mapping": mapping, "partner": partner})
+    audit("import_mapping", run, detail={"mapping": mapping, "partner": partner})
 
 
-def _run(job: ImportJob) -> None:
-    size = Path(job.stored_path).stat().st_size if job.stored_path else 0
+def _run(run: ImportRun) -> None:
+    size = Path(run.stored_path).stat().st_size if run.stored_path else 0
     if size > current_app.config.get("IMPORT_BACKGROUND_BYTES", 256 * 1024):
-        start_in_background(real_app(), job.id)
+        start_in_background(real_app(), run.id)
         flash(_("The file is being imported; you can leave this page and come back."), "info")
     else:
-        run_job(job)
+        run_import(run)
 
 
 # ---- employers registered from partners' sheets ----------------------------------------------

@@ -15,13 +15,30 @@ from app.auth.audit import audit
 from app.auth.models import User
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db
+from app.matching.service import fresh_openings_text
+from app.notifications.service import notify_user
+from app.placements.arrears import open_case
+from app.placements.outcomes import flag_household_at_risk, job_changed, job_lost
+from app.placements.people import officers_for_area, worker_link
 from app.registry.models import Worker
+from app.registry.service import set_worker_status
 from app.registry.timeline import add_event
+from app.signals import worker_not_working
 from app.sql import affected
+from app.todo.kinds import TodoKind
+from app.todo.service import open_item
 
-from .models import ANSWERS, ISSUES, CheckIn, CheckInStatus, EmploymentRecord, LabourPartner
+from .models import (
+    ANSWERS,
+    ISSUES,
+    LABELS,
+    CheckIn,
+    CheckInStatus,
+    EmploymentRecord,
+    LabourPartner,
+    PartnerEmployer,
+)
 from .records import MAX_WAGE, add_months, clean_record, end_record, record_job
-from .signals import worker_not_working
 
 NOT_WORKING_REASONS = {
     "laid_off": _l("Laid off / the workplace closed"),
@@ -62,8 +79,6 @@ def partner_office(*, employer_id: int | None, place_codes: tuple[str | None, ..
                    ) -> LabourPartner | None:
     """The partner office to contact in the destination: the employer's own partner, else
     one whose area holds the place (city before province)."""
-    from .models import PartnerEmployer
-
     if employer_id:
         partner = db.session.scalar(sa.select(LabourPartner).join(
             PartnerEmployer, PartnerEmployer.partner_id == LabourPartner.id).where(
@@ -96,10 +111,6 @@ def _current_job(ci: CheckIn) -> tuple[int | None, str, tuple[str | None, ...]]:
 def report_issue(ci: CheckIn, issue: str, note: str = "", *, by: User | None):
     """A rights or hardship report (权益保障): the wage-arrears case flow (the employer is
     flagged for matching until resolved), noting the destination's partner office."""
-    from app.placements.arrears import open_case
-
-    from .models import LABELS
-
     employer_id, employer_name, codes = _current_job(ci)
     partner = partner_office(employer_id=employer_id, place_codes=codes)
     lines = [str(LABELS["issue"][issue]), note.strip()]
@@ -119,13 +130,7 @@ def not_working(worker: Worker, reason: str, day: date, *, by: User | None,
     """The worker is out of work now: the county's queue gets a to-do item with fresh
     matches, officers are told, a monitored household is flagged at risk, and the risk side
     hears ``worker_not_working`` — at once, not at the next nightly run."""
-    from app.notifications.service import notify_user
-    from app.placements.outcomes import flag_household_at_risk, fresh_recommendations
-    from app.placements.people import officers_for_area, worker_link
-    from app.todo.kinds import TodoKind
-    from app.todo.service import open_item
-
-    jobs = fresh_recommendations(worker, day)
+    jobs = fresh_openings_text(worker, day)
     key = f"checkin-{checkin.id}" if checkin is not None else f"worker-{worker.id}-{day}"
     open_item(TodoKind.checkin_not_working, worker.area_code, worker=worker, subject=checkin,
               link=worker_link(worker.id), detail=f"{reason}. {jobs}".strip(),
@@ -143,8 +148,6 @@ def not_working(worker: Worker, reason: str, day: date, *, by: User | None,
 def answer_checkin(ci: CheckIn, a: CheckInAnswer, *, by: User | None = None,
                    today: date | None = None) -> CheckIn:
     """Record a check-in's answer and what follows from it (flushes)."""
-    from app.placements.outcomes import job_changed, job_lost
-
     today = today or clock.today()
     _validate(a)
     new_values = None
@@ -187,8 +190,6 @@ def answer_checkin(ci: CheckIn, a: CheckInAnswer, *, by: User | None = None,
         elif active_record and record is not None:
             end_record(record, max(last_month, record.start_month), reason_text, by=by)
         elif worker.status == "employed":
-            from app.registry.service import set_worker_status
-
             set_worker_status(worker, "seeking", reason=reason_text, by=by)
         not_working(worker, reason_text, today, by=by, checkin=ci)
     add_event(worker, "check_in", {"checkin_id": ci.id, "answer": a.answer, "wage": a.wage,

@@ -19,13 +19,16 @@ from flask import current_app
 
 from app import clock
 from app.auth.models import User
+from app.auth.scoping import visible
+from app.extensions import db
 from app.notifications.delivery import register_subject_params
 from app.notifications.models import Notification
 from app.placements.models import Placement
 from app.placements.schedule import is_working_day, next_working_day
 from app.registry.models import Worker
-from app.scheduler.sqlutil import insert_ignoring_conflicts
-from app.sql import affected
+from app.sql import affected, insert_ignoring_conflicts
+from app.todo.kinds import TodoKind
+from app.todo.service import open_item
 
 from .models import CheckIn, CheckInStatus, EmploymentRecord
 from .records import add_months, month_of
@@ -66,8 +69,6 @@ def token_for(checkin_id: int) -> str:
 
 def checkin_for_token(token: str) -> CheckIn | None:
     """The check-in a token names, or None when it is malformed or forged."""
-    from app.extensions import db
-
     token = (token or "").strip().lower()
     if not 1 + _SIG_CHARS <= len(token) <= 13 + _SIG_CHARS:
         return None
@@ -88,8 +89,6 @@ def link_for(checkin_id: int) -> str:
 
 def _message_params(checkin_id: int) -> dict:
     """What a check-in SMS says, filled in at delivery (rows are queued set-wise)."""
-    from app.extensions import db
-
     row = db.session.execute(sa.select(Worker.name).join(
         CheckIn, CheckIn.worker_id == Worker.id).where(CheckIn.id == checkin_id)).first()
     return {"name": row.name if row else "", "link": link_for(checkin_id)}
@@ -202,10 +201,6 @@ def queue_reminders(day: date) -> int:
 def open_calls(day: date, batch: int = 2000) -> int:
     """No answer after two reminders: the check-in is marked and its county's officers get
     a to-do item to call (``open_item``, keyed by the check-in: never twice)."""
-    from app.extensions import db
-    from app.todo.kinds import TodoKind
-    from app.todo.service import open_item
-
     rows = db.session.execute(
         sa.select(CheckIn.id, CheckIn.worker_id, CheckIn.area_code, CheckIn.month).where(
             _months(day), _waiting(day), CheckIn.reminders >= REMINDERS)
@@ -241,9 +236,6 @@ def sweep(day: date) -> dict[str, int]:
 
 def month_counts(user: User, month: date) -> dict[str, int]:
     """Check-ins of ``month`` the user sees, by status."""
-    from app.auth.scoping import visible
-    from app.extensions import db
-
     rows = db.session.execute(visible(
         sa.select(CheckIn.status, sa.func.count(CheckIn.id)).where(CheckIn.month == month)
         .group_by(CheckIn.status), CheckIn, user)).all()

@@ -8,7 +8,10 @@ import click
 from flask import Blueprint
 
 from app.clock import today
+from app.scheduler.lock import task_lock
 from app.unit_of_work import cli_action
+
+from .checkins import sweep
 
 bp = Blueprint("checkins_cli", __name__, cli_group="checkins")
 
@@ -18,12 +21,8 @@ bp = Blueprint("checkins_cli", __name__, cli_group="checkins")
 def send(day_text: str | None) -> None:
     """Create and send this month's check-ins, remind, and queue calls (idempotent; takes
     the scheduler's lock, so it never runs beside the scheduled job)."""
-    from app.scheduler.lock import job_lock
-
-    from .checkins import sweep
-
     day = date.fromisoformat(day_text) if day_text else today()
-    with job_lock("checkins") as acquired:
+    with task_lock("checkins") as acquired:
         if not acquired:
             raise click.ClickException("checkins: another process is sending; not run")
         with cli_action():

@@ -7,7 +7,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app import clock
-from app.demo.seed import SeedContext
+from app.auth.demo import SeedContext
 from app.extensions import db
 from app.registry.models import Worker
 

@@ -10,6 +10,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from app.areas.service import area_names
 from app.auth.models import Role, User
 from app.auth.scoping import visible
 from app.employers.models import Employer, Job
@@ -141,8 +142,6 @@ def _breakdown(jobs: sa.Subquery, column: str, names: dict[str, str],
 
 def destinations(user: User, today: date) -> Destinations:
     """The figures of the destinations page for the user's area."""
-    from app.areas.service import area_names
-
     month = today.replace(day=1)
     last = add_months(month, -1)
     names = {code: zh for code, (zh, _en) in area_names().items()}

@@ -14,12 +14,18 @@ from flask_babel import gettext as _
 from app import clock
 from app.auth.audit import audit
 from app.auth.models import Role, User
+from app.auth.scoping import visible
 from app.employers.models import Employer
 from app.errors_domain import DomainError
 from app.extensions import db
+from app.matching.service import recommend_for_worker
+from app.notifications.service import notify_user
 from app.placements.models import Placement
+from app.placements.people import officers_for_area
 from app.registry.models import Worker
 from app.registry.timeline import add_event
+from app.todo.kinds import TodoKind
+from app.todo.service import open_item
 
 from .models import (
     LABELS,
@@ -75,8 +81,6 @@ def propose(worker: Worker, employer: Employer, day: date) -> list[int]:
     """Ids of the openings proposed to an affected worker (the matching service's best,
     ordered destination first, then home; never the closing employer's own)."""
     try:
-        from app.matching.service import recommend_for_worker
-
         recs = recommend_for_worker(worker, k=20, today=max(day, clock.today()))
     except Exception:  # the alert goes out with the list regardless
         log.exception("proposals for worker %s failed", worker.id)
@@ -88,11 +92,6 @@ def propose(worker: Worker, employer: Employer, day: date) -> list[int]:
 def record_alert(employer: Employer, kind: str, day: date, workers_affected: int | None, *,
                  by: User, note: str = "") -> LayoffAlert:
     """Record an alert, find who of ours works there, tell their counties (flushes)."""
-    from app.notifications.service import notify_user
-    from app.placements.people import officers_for_area
-    from app.todo.kinds import TodoKind
-    from app.todo.service import open_item
-
     if kind not in LAYOFF_KINDS:
         raise DomainError(_("Choose layoff or closure."), field="kind")
     if workers_affected is not None and not 0 <= workers_affected <= 1_000_000:
@@ -137,8 +136,6 @@ def record_alert(employer: Employer, kind: str, day: date, workers_affected: int
 def counties_of(alert: LayoffAlert, user: User) -> list[tuple[str, int]]:
     """(county code, workers) of an alert, within what the user may see; a partner sees
     the counts of every county (no names)."""
-    from app.auth.scoping import visible
-
     stmt = sa.select(LayoffAffected.area_code, sa.func.count(LayoffAffected.id)).where(
         LayoffAffected.alert_id == alert.id).group_by(LayoffAffected.area_code).order_by(
         LayoffAffected.area_code)
@@ -149,8 +146,6 @@ def counties_of(alert: LayoffAlert, user: User) -> list[tuple[str, int]]:
 
 def affected_of(alert: LayoffAlert, user: User) -> list[LayoffAffected]:
     """The affected workers of an alert the user may see (officers: their area)."""
-    from app.auth.scoping import visible
-
     if user.role == Role.partner.value:
         return []
     return list(db.session.scalars(visible(sa.select(LayoffAffected).where(

@@ -9,11 +9,10 @@ from flask_babel import gettext as _
 from app import clock
 from app.auth.models import User
 from app.auth.scoping import scope_key, visible
-from app.dashboard.panels import Panel, register_panel
 from app.extensions import db
 from app.freshness import Cache
+from app.panel import Panel
 from app.placements.models import Placement
-from app.vocabulary import OFFICERS
 
 from .checkins import month_counts
 from .models import EmploymentRecord
@@ -32,7 +31,6 @@ def in_work(user: User) -> tuple[int, int]:
     return _IN_WORK.get(("in_work", *scope_key(user)), count)
 
 
-@register_panel(OFFICERS)
 def employment_panel(user: User) -> Panel | None:
     """In work (placed by Qianlu / found elsewhere / both) and check-in coverage."""
     placed, found = in_work(user)

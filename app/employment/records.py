@@ -21,6 +21,7 @@ from app.errors_domain import ConflictError, DomainError
 from app.extensions import db
 from app.placements.models import Placement
 from app.registry.models import Worker
+from app.registry.service import set_worker_status
 from app.registry.timeline import add_event
 
 from .models import FOUND_VIA, EmploymentRecord
@@ -148,8 +149,6 @@ def record_job(worker: Worker, values: Mapping[str, Any], *, by: User | None,
                source: str = "form") -> EmploymentRecord:
     """Record a job found elsewhere (``values`` from ``clean_record``); an open record
     ends with the month before the new one starts; the worker becomes employed (flushes)."""
-    from app.registry.service import set_worker_status
-
     if active_placement(worker.id) is not None:
         raise ConflictError(_("This worker is in a job Qianlu placed them in: record a change "
                               "on its follow-up."), code="placement_active")
@@ -177,8 +176,6 @@ def end_record(record: EmploymentRecord, end_month: date, reason: str = "", *,
                by: User | None, seeking: bool = True) -> EmploymentRecord:
     """End a job with its last month worked; with ``seeking`` the worker seeks work again
     (unless Qianlu placed them meanwhile) (flushes)."""
-    from app.registry.service import set_worker_status
-
     if record.end_month is not None:
         raise ConflictError(_("This job has already ended."), code="record_ended")
     end_month = month_of(end_month)

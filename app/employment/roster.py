@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from app.auth.models import User
 from app.errors_domain import DomainError
 from app.extensions import db
 from app.imports.base import Column
@@ -18,6 +19,7 @@ from app.registry.roster import RosterColumns, add_roster_columns
 from app.registry.validation import clean_text
 
 from .models import EmploymentRecord
+from .records import clean_record, record_job
 
 COLUMNS = (
     Column("employer_name", "用工单位", _l("Employer"), False,
@@ -54,8 +56,6 @@ def read(row: Mapping[str, Any]) -> tuple[dict[str, Any] | None, dict[str, str]]
     if "start_month" not in data:
         return None, {"start_month": str(_l("Fill in the start month of the job."))}
     try:
-        from .records import clean_record
-
         return clean_record(data), {}
     except DomainError as exc:
         column = {v: k for k, v in _MAP.items()}.get(exc.field or "", "employer_name")
@@ -64,10 +64,6 @@ def read(row: Mapping[str, Any]) -> tuple[dict[str, Any] | None, dict[str, str]]
 
 def write(pairs: list[tuple[int, dict[str, Any]]], user_id: int | None) -> int:
     """Record the rows' jobs (a repeated row changes nothing); returns how many were new."""
-    from app.auth.models import User
-
-    from .records import record_job
-
     by = db.session.get(User, user_id) if user_id else None
     current = {r.worker_id: r for r in db.session.scalars(sa.select(EmploymentRecord).where(
         EmploymentRecord.worker_id.in_([w for w, _ in pairs]),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import (
     Blueprint,
-    Flask,
     Response,
     abort,
     flash,
@@ -18,19 +17,29 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
+from app.areas.service import area_names
 from app.auth.audit import audit
 from app.auth.scoping import get_visible_or_404, roles_required, visible
 from app.clock import today
-from app.employers.models import Employer
+from app.employers.models import Employer, Job
 from app.extensions import db
+from app.imports.report import xlsx_bytes
 from app.registry.models import Worker
+from app.registry.worker_panels import register_worker_panel
 from app.unit_of_work import action
 from app.vocabulary import OFFICERS
 
-from . import answers, layoffs, records
+from . import (
+    answers,
+    layoffs,
+    records,
+    timeline,  # noqa: F401 - names the timeline's event kinds
+)
 from . import destinations as dest
+from .checkins import checkin_for_token
 from .forms import CallAnswerForm, EndForm, LayoffForm, RecordForm
 from .models import LABELS, CheckIn, EmploymentRecord, LayoffAlert
+from .roster import add_columns
 
 bp = Blueprint("employment", __name__, template_folder="templates")
 ALERT_ROLES = (*OFFICERS, "partner")
@@ -97,7 +106,7 @@ def end_record(record_id: int):
     return redirect(url_for(".worker_jobs", worker_id=record.worker_id))
 
 
-def worker_section(worker: Worker) -> Markup | None:
+def worker_section(worker: Worker, user: object = None) -> Markup | None:
     """The worker page's card: the current job found elsewhere, and a link to the jobs."""
     if getattr(current_user, "role", None) not in OFFICERS:
         return None
@@ -164,8 +173,6 @@ def checkin_page(token: str):
 
 def answers_checkin_or_404(token: str) -> CheckIn:
     """The check-in of a token (404 for a forged or unknown one)."""
-    from .checkins import checkin_for_token
-
     ci = checkin_for_token(token)
     if ci is None:
         abort(404)
@@ -234,8 +241,6 @@ def layoff_alerts():
 @roles_required(*ALERT_ROLES)
 def layoff_alert(alert_id: int):
     """An alert: the counties affected and, for officers, their workers and proposals."""
-    from app.employers.models import Job
-
     alert = get_visible_or_404(LayoffAlert, alert_id)
     affected = layoffs.affected_of(alert, _me())
     job_ids = {j for a in affected for j in (a.proposed_job_ids or [])}
@@ -250,8 +255,6 @@ def layoff_alert(alert_id: int):
 @roles_required(*OFFICERS)
 def destinations():
     """Workers of the officer's area working outside Guizhou."""
-    from app.areas.service import area_names
-
     figures = dest.destinations(_me(), today())
     names = {code: zh for code, (zh, _en) in area_names().items()}
     return render_template("employment/destinations.html", d=figures,
@@ -262,8 +265,6 @@ def destinations():
 @roles_required(*OFFICERS)
 def destinations_xlsx():
     """The destinations table as a spreadsheet (audit-logged)."""
-    from app.imports.report import xlsx_bytes
-
     day = today()
     figures = dest.destinations(_me(), day)
     headers = [_("Breakdown"), _("Destination"), _("Placed by Qianlu"), _("Found elsewhere"),
@@ -281,19 +282,7 @@ def destinations_xlsx():
                                                f"{day.isoformat()}.xlsx"})
 
 
-def register(app: Flask) -> None:
-    """The blueprint, the CLI, the worker page's section and the dashboard panel."""
-    from app.registry.views_workers import WORKER_SECTIONS
-
-    from . import (
-        panels,  # noqa: F401 - registers the dashboard panel
-        timeline,  # noqa: F401 - names the timeline's event kinds
-    )
-    from .cli import bp as cli_bp
-    from .roster import add_columns
-
-    app.register_blueprint(bp)
-    app.register_blueprint(cli_bp)
-    if worker_section not in WORKER_SECTIONS:
-        WORKER_SECTIONS.append(worker_section)
+def init_employment() -> None:
+    """The worker page's section and the roster's extra columns (called by the factory)."""
+    register_worker_panel(worker_section)
     add_columns()

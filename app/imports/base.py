@@ -5,7 +5,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from .models import ImportJob
+from flask import Flask, current_app
+from flask_babel import gettext
+
+from .models import ImportRun
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,6 @@ def message_of(reason: object) -> dict[str, Any] | None:
 def message_text(entry: Mapping[str, Any]) -> str:
     """A stored report entry's reason in the current language: said again from its ``msg``
     when it has one, else the text stored at import time."""
-    from flask_babel import gettext
 
     msg = entry.get("msg")
     if not msg:
@@ -124,8 +126,8 @@ class Importer(Protocol):
     def columns(self) -> Sequence[Column]:
         """The columns it reads, in the template's order."""
 
-    def begin(self, job: ImportJob) -> None:
-        """Prepare before the first row (load lookups, read the job's user and options)."""
+    def begin(self, run: ImportRun) -> None:
+        """Prepare before the first row (load lookups, read the run's user and options)."""
 
     def validate(self, row: Mapping[str, Any], line: int) -> Any:
         """Check one row ({column key: raw cell value}); return a record or RowErrors."""
@@ -145,37 +147,27 @@ ImporterFactory = Callable[[], Importer]
 
 @dataclass(frozen=True)
 class ImporterInfo:
-    """How the job pages present an importer's jobs."""
+    """How the run pages present an importer's runs."""
 
     factory: ImporterFactory
-    title: Any = None  # shown on the job page, e.g. _l("Roster import")
-    back_endpoint: str | None = None  # where "back" on the job page leads
+    title: Any = None  # shown on the run page, e.g. _l("Roster import")
+    back_endpoint: str | None = None  # where "back" on the run page leads
 
 
-_IMPORTERS: dict[str, ImporterInfo] = {}
+def init_importers(app: Flask, importers: Mapping[str, ImporterInfo]) -> None:
+    """The factory's list of importers: kind → how to build and present it."""
+    app.extensions["qianlu.importers"] = dict(importers)
 
 
-def register_importer(kind: str, factory: ImporterFactory, *, title: Any = None,
-                      back_endpoint: str | None = None) -> None:
-    """Make an importer available to the runner under ``kind``."""
-    _IMPORTERS[kind] = ImporterInfo(factory, title, back_endpoint)
+def _importers() -> Mapping[str, ImporterInfo]:
+    return current_app.extensions.get("qianlu.importers", {})
 
 
 def importer_info(kind: str) -> ImporterInfo:
-    """Registration details of ``kind`` (a bare entry for unknown kinds)."""
-    return _IMPORTERS.get(kind) or ImporterInfo(lambda: None)  # type: ignore[arg-type,return-value]
+    """How ``kind`` is built and presented (a bare entry for unknown kinds)."""
+    return _importers().get(kind) or ImporterInfo(lambda: None)  # type: ignore[arg-type,return-value]
 
 
 def get_importer(kind: str) -> Importer:
     """A fresh importer for ``kind`` (KeyError when unknown)."""
-    return _IMPORTERS[kind].factory()
-
-
-def column_label(columns: Sequence[Column], key: str | None) -> str:
-    """Header text of a column key (for reports); "" for row-level errors."""
-    if key is None:
-        return ""
-    for col in columns:
-        if col.key == key:
-            return col.header
-    return key
+    return _importers()[kind].factory()

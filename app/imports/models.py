@@ -1,4 +1,4 @@
-"""ImportJob: one uploaded file on its way into the database."""
+"""ImportRun: one uploaded file on its way into the database."""
 from __future__ import annotations
 
 import enum
@@ -11,7 +11,7 @@ from app.clock import utcnow
 from app.extensions import Model
 
 
-class JobStatus(enum.StrEnum):
+class ImportStatus(enum.StrEnum):
     """queued → running → done | failed."""
 
     queued = "queued"
@@ -20,8 +20,10 @@ class JobStatus(enum.StrEnum):
     failed = "failed"
 
 
-class ImportJob(Model):
+class ImportRun(Model):
     """An import of one file: progress, counts, the bad rows and how it ended."""
+
+    __tablename__ = "import_job"  # the table keeps its first name
 
     __scope__ = {"area": "area_code", "employer": "employer_id"}
 
@@ -29,7 +31,7 @@ class ImportJob(Model):
     kind: Mapped[str] = mapped_column(sa.String(32), index=True)  # importer name, e.g. "roster"
     filename: Mapped[str] = mapped_column(sa.String(256))
     stored_path: Mapped[str | None] = mapped_column(sa.String(512))  # removed when finished
-    status: Mapped[str] = mapped_column(sa.String(16), default=JobStatus.queued.value)
+    status: Mapped[str] = mapped_column(sa.String(16), default=ImportStatus.queued.value)
     phase: Mapped[str] = mapped_column(sa.String(16), default="")  # reading | checking | saving
     total: Mapped[int] = mapped_column(default=0)  # data rows in the file (blank rows excluded)
     processed: Mapped[int] = mapped_column(default=0)
@@ -61,7 +63,7 @@ class ImportJob(Model):
     @property
     def finished(self) -> bool:
         """Done or failed."""
-        return self.status in (JobStatus.done.value, JobStatus.failed.value)
+        return self.status in (ImportStatus.done.value, ImportStatus.failed.value)
 
     @property
     def percent(self) -> int:

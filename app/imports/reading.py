@@ -18,7 +18,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 from flask_babel import lazy_gettext as _l
+from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
 
 from .base import Column, RowErrors
 
@@ -387,8 +389,6 @@ RowSource = tuple[Iterator[tuple[int, list[Any]]], int, Any]  # (rows, last row,
 
 def _openpyxl_rows(path: Path) -> RowSource:
     """The streaming reader: any size, every cell kind; about 10 s per 100,000 rows."""
-    import openpyxl
-
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds on broken files
@@ -403,8 +403,6 @@ def _calamine_rows(path: Path) -> RowSource:
     """The whole-sheet reader (calamine, compiled): about 1 s per 100,000 rows. Its cells
     come as openpyxl gives them: None for an empty cell, whole numbers as int, a date
     cell as a datetime at midnight; rows start at column A and carry their sheet line."""
-    from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
-
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         first = next(m.name for m in workbook.sheets_metadata
@@ -560,8 +558,6 @@ def preview_rows(path: str | Path, filename: str, limits: Limits | None = None,
     path, suffix, head = _upload(path, filename)
     rows: list[list[Any]] = []
     if suffix == ".xlsx":
-        import openpyxl
-
         _check_zip(path, head, limits).close()
         try:
             workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)

@@ -12,9 +12,13 @@ from datetime import date, datetime
 from typing import IO, Any
 
 from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from .base import message_text
-from .models import ImportJob
+from .models import ImportRun
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -33,10 +37,6 @@ def safe_cell(value: Any) -> Any:
 def write_xlsx(target: IO[bytes], headers: Sequence[Any], rows: Iterable[Sequence[Any]],
                title: str = "Sheet1", widths: Sequence[int] | None = None) -> int:
     """Write one sheet (header row, then rows) in write-only mode; returns the row count."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     for index, width in enumerate(widths or ()):
@@ -64,35 +64,33 @@ def xlsx_bytes(headers: Sequence[Any], rows: Iterable[Sequence[Any]], title: str
 
 
 def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
     return get_column_letter(index + 1)
 
 
-def report_headers(job: ImportJob) -> list[str]:
+def report_headers(run: ImportRun) -> list[str]:
     """The file's own columns, then row number, column at fault and reason."""
-    return [*job.columns, _("Row in the original file"), _("Column"), _("Problem")]
+    return [*run.columns, _("Row in the original file"), _("Column"), _("Problem")]
 
 
-def report_rows(job: ImportJob) -> list[list[Any]]:
+def report_rows(run: ImportRun) -> list[list[Any]]:
     """One line per bad row: its original cells, then where and why (all its problems)."""
     problems: dict[int, list[dict]] = {}
-    for error in job.errors or ():
+    for error in run.errors or ():
         problems.setdefault(error["row"], []).append(error)
     rows = []
-    for bad in job.bad_rows or ():
+    for bad in run.bad_rows or ():
         errors = problems.get(bad["row"], [])
         columns = "; ".join(dict.fromkeys(e["column"] or "—" for e in errors))
         reasons = "; ".join(
             (f"{e['column']}: " if e["column"] else "") + message_text(e) for e in errors)
-        values = list(bad["values"]) + [None] * (len(job.columns) - len(bad["values"]))
-        rows.append([*values[: len(job.columns)], bad["row"], columns, reasons])
+        values = list(bad["values"]) + [None] * (len(run.columns) - len(bad["values"]))
+        rows.append([*values[: len(run.columns)], bad["row"], columns, reasons])
     return rows
 
 
-def error_report(job: ImportJob) -> bytes:
-    """The bad rows of a job as .xlsx, ready to be fixed and imported again as-is (the
+def error_report(run: ImportRun) -> bytes:
+    """The bad rows of a run as .xlsx, ready to be fixed and imported again as-is (the
     three added columns at the end are ignored on import)."""
-    widths = [14] * len(job.columns) + [10, 14, 60]
-    return xlsx_bytes(report_headers(job), report_rows(job), title=_("Rows to fix"),
+    widths = [14] * len(run.columns) + [10, 14, 60]
+    return xlsx_bytes(report_headers(run), report_rows(run), title=_("Rows to fix"),
                       widths=widths)

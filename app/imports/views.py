@@ -1,5 +1,7 @@
-"""Import job pages: progress (polled by a small static script), result and bad-rows report."""
+"""Import run pages: progress (polled by a small static script), result and bad-rows report."""
 from __future__ import annotations
+
+import io
 
 from flask import Blueprint, jsonify, render_template, send_file, url_for
 from flask_babel import gettext as _
@@ -12,7 +14,7 @@ from app.imports.runner import summary as runner_summary
 from app.vocabulary import OFFICERS
 
 from .base import importer_info
-from .models import ImportJob
+from .models import ImportRun
 from .report import error_report
 from .runner import mark_if_stale
 
@@ -23,50 +25,48 @@ ROLES = (*OFFICERS, "employer")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _load(job_id: int) -> ImportJob:
-    job = get_visible_or_404(ImportJob, job_id)
-    if mark_if_stale(job):
+def _load(run_id: int) -> ImportRun:
+    run = get_visible_or_404(ImportRun, run_id)
+    if mark_if_stale(run):
         db.session.commit()
-    return job
+    return run
 
 
-def _phase(job: ImportJob) -> str:
+def _phase(run: ImportRun) -> str:
     return {"reading": _("Reading the file"), "checking": _("Checking rows"),
-            "saving": _("Saving")}.get(job.phase, "")
+            "saving": _("Saving")}.get(run.phase, "")
 
 
-@bp.route("/<int:job_id>")
+@bp.route("/<int:run_id>")
 @roles_required(*ROLES)
-def job(job_id: int):
+def run(run_id: int):
     """Progress while running; counts, problems and the report once finished."""
-    job = _load(job_id)
-    info = importer_info(job.kind)
+    run = _load(run_id)
+    info = importer_info(run.kind)
     back = url_for(info.back_endpoint) if info.back_endpoint else None
-    summary = " ".join([runner_summary(job), *(job.options or {}).get("notes", [])]) \
-        if job.status == "done" else job.message
-    return render_template("imports/job.html", job=job, phase=_phase(job),
-                           title=info.title or job.kind, back=back, summary=summary,
-                           errors=(job.errors or [])[:500], reason_text=message_text)
+    summary = " ".join([runner_summary(run), *(run.options or {}).get("notes", [])]) \
+        if run.status == "done" else run.message
+    return render_template("imports/run.html", run=run, phase=_phase(run),
+                           title=info.title or run.kind, back=back, summary=summary,
+                           errors=(run.errors or [])[:500], reason_text=message_text)
 
 
-@bp.route("/<int:job_id>/status.json")
+@bp.route("/<int:run_id>/status.json")
 @roles_required(*ROLES)
-def job_status(job_id: int):
+def run_status(run_id: int):
     """Progress as JSON for the status page's script."""
-    job = _load(job_id)
-    return jsonify(status=job.status, phase=_phase(job), processed=job.processed,
-                   total=job.total, percent=job.percent, finished=job.finished)
+    run = _load(run_id)
+    return jsonify(status=run.status, phase=_phase(run), processed=run.processed,
+                   total=run.total, percent=run.percent, finished=run.finished)
 
 
-@bp.route("/<int:job_id>/report.xlsx")
+@bp.route("/<int:run_id>/report.xlsx")
 @roles_required(*ROLES)
-def report(job_id: int):
+def report(run_id: int):
     """The rows with problems as .xlsx, to fix and import again."""
-    import io
-
-    job = _load(job_id)
-    audit("import_report_download", job, detail={"rows": len(job.bad_rows or [])})
+    run = _load(run_id)
+    audit("import_report_download", run, detail={"rows": len(run.bad_rows or [])})
     db.session.commit()
-    stem = job.filename.rsplit(".", 1)[0]
-    return send_file(io.BytesIO(error_report(job)), mimetype=XLSX, as_attachment=True,
+    stem = run.filename.rsplit(".", 1)[0]
+    return send_file(io.BytesIO(error_report(run)), mimetype=XLSX, as_attachment=True,
                      download_name=stem + "-" + _("rows to fix") + ".xlsx")

@@ -9,6 +9,11 @@ from flask import Blueprint
 
 from app import clock
 from app.extensions import db
+from app.registry.models import Worker
+from app.skills.models import WorkerSkill
+from app.skills.service import resolve_worker_skills
+
+from .service import batch_rematch
 
 bp = Blueprint("matching_cli", __name__, cli_group=None)
 
@@ -25,7 +30,6 @@ def match() -> None:
 @click.option("--chunk", default=5000, show_default=True, help="Workers per block.")
 def batch(k: int, day, chunk: int) -> None:
     """Every seeking worker against every open opening; top k stored with a timestamp."""
-    from .service import batch_rematch
 
     today: date = day.date() if day else clock.today()
     with click.progressbar(length=1, label="matching", show_pos=True) as bar:
@@ -44,11 +48,6 @@ def batch(k: int, day, chunk: int) -> None:
               help="Re-resolve every worker, not only those never resolved.")
 def resolve_skills(everyone: bool) -> None:
     """Resolve workers' typed skills to the taxonomy (kept per worker with method)."""
-    from app.registry.models import Worker
-
-    from .models import WorkerSkill
-    from .service import resolve_worker_skills
-
     stmt = sa.select(Worker).where(Worker.skills_text != "")
     if not everyone:
         stmt = stmt.where(~sa.exists().where(WorkerSkill.worker_id == Worker.id))

@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.demo.seed import SeedContext
+from app.auth.demo import SeedContext
 from app.employers.models import Job
 from app.errors_domain import DomainError
 from app.extensions import db
-from app.placements.service import respond
+from app.placements.service import refer, respond
 from app.registry.models import Worker
+from app.skills.models import WorkerSkill
+from app.skills.service import resolve_worker_skills
 
-from .models import WorkerSkill
-from .service import batch_rematch, candidates_for_job, refer_worker, resolve_worker_skills
+from .service import batch_rematch, candidates_for_job, referral_score
 
 
 def seed_matching(ctx: SeedContext) -> None:
@@ -32,7 +33,7 @@ def seed_matching(ctx: SeedContext) -> None:
     for job in jobs.all()[:3]:
         for cand in candidates_for_job(job, officer, k=3).matches:
             try:
-                referral = refer_worker(cand.worker, job, by=officer)
+                referral = refer(cand.worker, job, by=officer, vet=referral_score)
             except DomainError:
                 continue
             made += 1

@@ -35,7 +35,7 @@ from app.matching.profiles import (
 from app.matching.service import lang, match_config
 from app.placements.models import ACTIVE_REFERRAL, Referral, ReferralStatus
 from app.placements.service import refer
-from app.registry.models import Worker
+from app.registry.models import Household, Worker
 
 MAX_POOL = 3000  # workers in one proposal (the solver is cubic)
 MAX_JOBS = 50
@@ -89,8 +89,6 @@ def pool_stmt(user: User, area_code: str | None = None, category: str | None = N
     if category:
         stmt = stmt.where(Worker.category == category)
     if priority_only:
-        from app.registry.models import Household
-
         stmt = stmt.where(Worker.household_id.in_(
             sa.select(Household.id).where(Household.monitored.is_(True))))
     return stmt.order_by(Worker.id).limit(MAX_POOL)

@@ -23,7 +23,7 @@ from app.matching.engine_types import (
     WorkerProfile,
     decode_bits,
 )
-from app.matching.taxonomy import Taxonomy
+from app.skills.taxonomy import Taxonomy
 
 _REGION_ZH = {"yrd": "长三角", "prd": "珠三角", "guizhou": "省内", "other": "其他地区",
               "local": "本县", "any": "不限"}

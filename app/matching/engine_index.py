@@ -49,7 +49,7 @@ from app.matching.engine_types import (
     MatchConfig,
     WorkerProfile,
 )
-from app.matching.taxonomy import Taxonomy, default_taxonomy
+from app.skills.taxonomy import Taxonomy, default_taxonomy
 
 _NO_EXPIRY = np.iinfo(np.int32).max
 
@@ -360,7 +360,7 @@ def _warm_up() -> None:
     if _warm[0]:
         return
     _warm[0] = True
-    from app.matching.engine_rank import warm_up
+    from app.matching.engine_rank import warm_up  # noqa: PLC0415 - engine_rank imports this module
 
     warm_up()
 

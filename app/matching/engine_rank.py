@@ -25,7 +25,7 @@ from app.matching.engine_types import (
     RuledOut,
     WorkerProfile,
 )
-from app.matching.taxonomy import Taxonomy
+from app.skills.taxonomy import Taxonomy
 
 
 def _top(values: np.ndarray, k: int) -> np.ndarray:

@@ -28,10 +28,13 @@ from app.employers.models import NO_FIXED_LIMIT, Employer, Job
 from app.extensions import db
 from app.freshness import Cache
 from app.matching.engine import JOB_KINDS, HeldCertificate, JobIndex, JobProfile, WorkerProfile
-from app.matching.models import WorkerSkill
-from app.matching.text import split_parts
+from app.monitoring.plan import open_risk_exists
 from app.placements.models import Placement
 from app.registry.models import Household, Worker, WorkerCertificate
+from app.registry.queries import active_worker, zero_employment
+from app.skills.models import WorkerSkill
+from app.skills.service import parse_worker_skills
+from app.skills.text import split_parts
 from app.vocabulary import WORKER_REGIONS
 
 POOL_STATUSES = ("seeking", "training")  # workers matching looks for
@@ -246,8 +249,6 @@ JOB_INDEX = JobIndexCache()
 
 def zero_employment_households(household_ids: Iterable[int]) -> set[int]:
     """Which of these households are zero-employment (零就业家庭, the register's rule)."""
-    from app.registry.queries import zero_employment
-
     ids = list(household_ids)
     found: set[int] = set()
     for chunk in _chunks(ids, 900):
@@ -266,8 +267,6 @@ def _worker_columns() -> list:
 def _monitored() -> sa.ColumnElement[bool]:
     """A monitored household, or one with an open risk from another department's list or a
     declaration (app.monitoring): both raise the members' policy priority."""
-    from app.monitoring.plan import open_risk_exists
-
     return sa.or_(Household.monitored.is_(True),
                   open_risk_exists(Household.id)).label("monitored")
 
@@ -308,8 +307,6 @@ def _profiles_from_rows(rows: Sequence[sa.Row], known_skills: dict[int, tuple] |
             own = skills.get(r.id, [])
             if texts.get(r.id, set()) != {p[:128] for p in split_parts(r.skills_text or "")}:
                 # Never resolved, or the text changed since: resolve now (not stored here).
-                from app.matching.service import parse_worker_skills
-
                 own = [(p.skill, p.level) for p in parse_worker_skills(r.skills_text)
                        if p.skill]
         out.append(_worker_profile(r, tuple(own), tuple(certs.get(r.id, ())),
@@ -333,8 +330,6 @@ def _worker_profile(r: sa.Row, skills: tuple, certs: tuple, zero: bool) -> Worke
 
 def pool_condition() -> sa.ColumnElement[bool]:
     """Workers matching looks for: seeking work or in training, still on the register."""
-    from app.registry.queries import active_worker
-
     return sa.and_(Worker.status.in_(POOL_STATUSES), active_worker())
 
 
@@ -346,8 +341,6 @@ def _chunks(seq: Sequence, size: int) -> Iterable[Sequence]:
 def workers_stmt() -> sa.Select:
     """Column select over workers on the register (not merged away) with their
     household's monitoring flag."""
-    from app.registry.queries import active_worker
-
     return (sa.select(*_worker_columns())
             .outerjoin(Household, Worker.household_id == Household.id)
             .where(active_worker()))
@@ -363,8 +356,6 @@ def worker_profile(worker: Worker, skills: Sequence[tuple[str, int]] | None = No
                    ) -> WorkerProfile:
     """One worker's profile (reads the current rows, not the ORM object's cache).
     ``skills``: the worker's (code, level) pairs when the caller has them already."""
-    from app.registry.queries import zero_employment
-
     db.session.flush()
     # The household's zero-employment flag comes with the row (not a second statement).
     stmt = workers_stmt().where(Worker.id == worker.id).add_columns(

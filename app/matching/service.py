@@ -6,7 +6,7 @@ explanation language from the request's locale.
 """
 from __future__ import annotations
 
-import re
+import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -28,7 +28,7 @@ from app.errors_domain import DomainError
 from app.extensions import db
 from app.freshness import Cache
 from app.matching import engine
-from app.matching.models import MatchResult, MatchRun, WorkerSkill
+from app.matching.models import MatchResult, MatchRun
 from app.matching.profiles import (
     JOB_INDEX,
     POOL_STATUSES,
@@ -38,11 +38,15 @@ from app.matching.profiles import (
     worker_profiles,
     workers_stmt,
 )
-from app.matching.text import resolve_all, split_parts
-from app.placements.models import ACTIVE_REFERRAL, Placement, Referral
-from app.placements.service import confirm_hire, refer
+from app.monitoring.plan import priority_reasons
+from app.placements.models import Referral
 from app.registry.models import Worker
+from app.registry.privacy import mask_id, mask_phone
+from app.skills.models import WorkerSkill
+from app.skills.service import worker_skills
 from app.vocabulary import JobKind
+
+log = logging.getLogger("qianlu.matching")
 
 COMPONENT_LABELS = {
     "skill": _l("Skill fit"), "preferred": _l("Preferred skills"), "wage": _l("Wage"),
@@ -61,14 +65,6 @@ METHOD_LABELS = {
     "alias": _l("name or alias"), "contains": _l("contained"), "chars": _l("similar characters"),
     "pinyin": _l("same pinyin"),
 }
-DEFAULT_LEVEL = 2  # a skill named without years or grade: can do the work, not a master
-_LEVEL_WORDS = (("高级技师", 5), ("技师", 4), ("精通", 4), ("高级", 3), ("熟练", 3),
-                ("中级", 2), ("初级", 1), ("学徒", 1), ("入门", 1), ("学过", 1))
-_YEARS_RE = re.compile(r"(\d+|[一二两三四五六七八九十]+)\s*多?\s*年")
-_CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-           "九": 9, "十": 10}
-
-
 def lang() -> str:
     """'en' or 'zh': the language engine explanations are shown in."""
     try:
@@ -94,103 +90,9 @@ def match_config() -> engine.MatchConfig:
     return cfg
 
 
-# ---- skills ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ParsedSkill:
-    """One part of typed skills with its resolution and the level read from the text."""
-
-    text: str
-    skill: str | None
-    level: int
-    method: str | None
-    confidence: float
-
-
-def _level_of(part: str) -> int:
-    m = _YEARS_RE.search(part)
-    if m:
-        raw = m.group(1)
-        years = int(raw) if raw.isdigit() else sum(_CN_NUM.get(c, 0) for c in raw) or 1
-        return 1 if years < 1 else 2 if years < 3 else 3 if years < 6 else 4 if years < 10 else 5
-    for word, level in _LEVEL_WORDS:
-        if word in part:
-            return level
-    return DEFAULT_LEVEL
-
-
-def parse_worker_skills(text: str) -> list[ParsedSkill]:
-    """Split and resolve a worker's skills text; unresolved parts are kept (skill None)."""
-    out: list[ParsedSkill] = []
-    seen: set[str] = set()
-    for part in split_parts(text or ""):
-        level = _level_of(part)
-        for r in resolve_all(part):
-            if r.skill is not None and r.skill in seen:
-                continue
-            if r.skill:
-                seen.add(r.skill)
-            out.append(ParsedSkill(part[:128], r.skill, level, r.method, r.confidence))
-    return out
-
-
-def resolve_worker_skills(worker: Worker) -> list[WorkerSkill]:
-    """Replace a worker's resolved skills from ``Worker.skills_text`` (flushes)."""
-    db.session.execute(sa.delete(WorkerSkill).where(WorkerSkill.worker_id == worker.id))
-    rows = [WorkerSkill(worker_id=worker.id, skill_code=p.skill, level=p.level,
-                        source_text=p.text, method=p.method, confidence=p.confidence)
-            for p in parse_worker_skills(worker.skills_text or "")]
-    db.session.add_all(rows)
-    db.session.flush()
-    return rows
-
-
-def worker_skills(worker: Worker) -> list[WorkerSkill]:
-    """A worker's skill resolutions, resolved ones first.
-
-    The stored rows when they match the current skills text; otherwise (never resolved,
-    or the text changed without a resolve) a fresh resolution that is not stored.
-    """
-    rows = list(db.session.scalars(
-        sa.select(WorkerSkill).where(WorkerSkill.worker_id == worker.id)
-        .order_by(WorkerSkill.skill_code.is_(None), WorkerSkill.id)))
-    parts = {p[:128] for p in split_parts(worker.skills_text or "")}
-    if {r.source_text for r in rows} != parts:
-        rows = sorted((WorkerSkill(worker_id=worker.id, skill_code=p.skill, level=p.level,
-                                   source_text=p.text, method=p.method,
-                                   confidence=p.confidence)
-                       for p in parse_worker_skills(worker.skills_text or "")),
-                      key=lambda r: r.skill_code is None)
-    return rows
-
-
 def _profile_with(worker: Worker, skills: list[WorkerSkill]) -> engine.WorkerProfile:
     # The skills just read (and checked against the text) are not read a second time.
     return worker_profile(worker, [(s.skill_code, s.level) for s in skills if s.skill_code])
-
-
-def resolve_job_skills(job: Job) -> list[dict]:
-    """Give skill entries typed as text only ({text, level}) their code (flushes).
-
-    The opening forms already store codes (``app.employers.skills.parse_skill_entries``);
-    this fills in entries that arrive without one (imports, the API). Entries the
-    resolver cannot place keep ``code`` None and their text.
-    """
-    changed = False
-    entries = []
-    for e in job.required_skills or []:
-        e = dict(e)
-        if not e.get("code") and e.get("text"):
-            hit = max(resolve_all(e["text"]), key=lambda r: r.confidence)
-            if hit.skill:
-                e.update(code=hit.skill, method=hit.method, confidence=hit.confidence)
-                changed = True
-        entries.append(e)
-    if changed:
-        job.required_skills = entries
-        db.session.flush()
-    return entries
 
 
 # ---- views of engine results ----------------------------------------------------------
@@ -242,8 +144,6 @@ def _risk_notes(workers: Iterable[Worker]) -> dict[int, str]:
     """Why a household's priority was raised beyond the officers' record (open risks from
     other departments' lists or from declarations, app.monitoring): a note on the policy
     component of its members' matches."""
-    from app.monitoring.plan import priority_reasons
-
     workers = list(workers)
     reasons = priority_reasons([w.household_id for w in workers if w.household_id])
     return {w.id: " · " + "; ".join(reasons[w.household_id]) for w in workers
@@ -518,8 +418,6 @@ def candidates_for_job(job: Job, user: User, k: int = 20, today: date | None = N
     """The k best workers for an opening (at most MAX_RANKED): officers see their area's
     seeking workers, the job's employer only the workers referred to it; ID and phone are
     masked."""
-    from app.registry.privacy import mask_id, mask_phone
-
     k = _bounded(k)
     today = today or clock.today()
     if user.role == "employer" and user.employer_id != job.employer_id:
@@ -549,33 +447,18 @@ def candidates_for_job(job: Job, user: User, k: int = 20, today: date | None = N
                       result.eligible, pool)
 
 
-# ---- referrals and placements ------------------------------------------------------------
+# ---- the hard rules of a referral -----------------------------------------------------
 
 
-def refer_worker(worker: Worker, job: Job, *, by: User | None, source: str = "officer",
-                 note: str = "", today: date | None = None) -> Referral:
-    """Refer a worker after checking the hard rules; the score is stored (flushes)."""
-    today = today or clock.today()
+def referral_score(worker: Worker, job: Job, today: date) -> float:
+    """Vet a referral by the engine's hard rules: the pair's score, or a ``DomainError``
+    naming why the worker is ruled out. Pass it to ``placements.service.refer(vet=…)``."""
     verdict = explain_pair(worker, job, today)
     if isinstance(verdict, engine.RuledOut):
         texts = "; ".join(r.text for r in _reasons(verdict, lang()))
         raise DomainError(_("This worker cannot be referred to this opening: %(why)s",
                             why=texts), code="ruled_out")
-    return refer(worker, job, by=by, source=source, score=verdict.score, note=note,
-                 today=today)
-
-
-def record_placement(worker: Worker, job: Job, *, start_date: date,
-                     monthly_wage: int | None, contract_months: int | None = None,
-                     by: User | None, today: date | None = None) -> Placement:
-    """An officer records a hire directly: refer when not yet referred, then confirm."""
-    today = today or clock.today()
-    existing = db.session.scalar(sa.select(Referral).where(
-        Referral.worker_id == worker.id, Referral.job_id == job.id,
-        Referral.status.in_(ACTIVE_REFERRAL)))
-    referral = existing or refer_worker(worker, job, by=by, today=today)
-    return confirm_hire(referral, start_date=start_date, monthly_wage=monthly_wage,
-                        contract_months=contract_months, by=by, today=today)
+    return verdict.score
 
 
 # ---- batch ------------------------------------------------------------------------------
@@ -635,6 +518,25 @@ def latest_run() -> MatchRun | None:
                              .order_by(MatchRun.id.desc()).limit(1))
 
 
+# ---- reactions ------------------------------------------------------------------------------
+
+
+def openings_after_job_loss(placement: object, *, worker: Worker, day: date, k: int = 3) -> str:
+    """On ``signals.job_lost``: the worker's best openings now, for the officers' alert."""
+    return fresh_openings_text(worker, day, k)
+
+
+def fresh_openings_text(worker: Worker, day: date, k: int = 3) -> str:
+    """Titles of the worker's best openings now (empty when matching fails: the alert that
+    carries them goes out regardless)."""
+    try:
+        recs = recommend_for_worker(worker, k=k, today=max(day, clock.today()))
+        return "、".join(f"{m.job.title}（{m.job.employer.name}）" for m in recs.matches[:k])
+    except Exception:
+        log.exception("recommendations for worker %s failed", worker.id)
+        return ""
+
+
 class RunInfo(NamedTuple):
     """When the latest batch run finished (what a worker's matches page says of it)."""
 
@@ -654,9 +556,3 @@ def latest_run_info() -> RunInfo | None:
             else None
 
     return _LATEST_RUN.get("latest", read)
-
-
-def stored_matches(worker: Worker) -> list[MatchResult]:
-    """The worker's openings from the latest batch, best first."""
-    return list(db.session.scalars(sa.select(MatchResult).where(
-        MatchResult.worker_id == worker.id).order_by(MatchResult.rank)))

@@ -18,9 +18,10 @@ from app.extensions import db
 from app.placements.followups import hire_message
 from app.placements.models import ACTIVE_REFERRAL, Referral
 from app.placements.models import LABELS as PLACEMENT_LABELS
-from app.placements.service import confirm_hire, respond, withdraw
+from app.placements.service import confirm_hire, record_hire, refer, respond, withdraw
 from app.registry.models import Worker
 from app.registry.privacy import mask_id, mask_phone
+from app.skills.taxonomy import default_taxonomy
 from app.templating import url_prefix
 from app.unit_of_work import action
 from app.vocabulary import OFFICERS
@@ -43,8 +44,7 @@ from .service import (
     lang,
     latest_run_info,
     recommend_for_worker,
-    record_placement,
-    refer_worker,
+    referral_score,
 )
 
 bp = Blueprint("matching", __name__, template_folder="templates")
@@ -138,8 +138,8 @@ def refer_from_worker(worker_id: int):
         abort(404)
     source = "trainee" if current_user.role == "trainee" else "officer"
     with action() as done:
-        refer_worker(worker, job, by=current_user, source=source, note=form.note.data or "",
-                     today=clock.today())
+        refer(worker, job, by=current_user, source=source, note=form.note.data or "",
+              today=clock.today(), vet=referral_score)
     if done:
         flash(_("%(worker)s was referred to %(job)s.", worker=worker.name, job=job.title)
               if source == "officer" else _("Your request was sent to the employer."),
@@ -161,10 +161,10 @@ def record_worker_placement(worker_id: int):
         return redirect(back)
     job = get_visible_or_404(Job, int(form.job_id.data))
     with action() as done:
-        placement = record_placement(worker, job, start_date=form.start_date.data,
-                                     monthly_wage=form.monthly_wage.data,
-                                     contract_months=form.contract_months.data,
-                                     by=current_user, today=clock.today())
+        placement = record_hire(worker, job, start_date=form.start_date.data,
+                                monthly_wage=form.monthly_wage.data,
+                                contract_months=form.contract_months.data, by=current_user,
+                                today=clock.today(), vet=referral_score)
     if done:
         flash(hire_message(placement, current_user), "success")
     return redirect(back)
@@ -196,7 +196,8 @@ def refer_from_job(job_id: int):
         abort(400)
     worker = get_visible_or_404(Worker, int(form.worker_id.data))
     with action() as done:
-        refer_worker(worker, job, by=current_user, note=form.note.data or "", today=clock.today())
+        refer(worker, job, by=current_user, note=form.note.data or "", today=clock.today(),
+              vet=referral_score)
     if done:
         flash(_("%(worker)s was referred to %(job)s.", worker=worker.name, job=job.title),
               "success")
@@ -370,8 +371,6 @@ def referral_withdraw(referral_id: int):
 @bp.app_template_global()
 def skill_name(code: str | None) -> str:
     """A skill or certificate code's display name in the page's language."""
-    from .taxonomy import default_taxonomy
-
     if not code:
         return ""
     tax, lg = default_taxonomy(), lang()

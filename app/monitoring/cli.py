@@ -10,7 +10,7 @@ from flask import Blueprint
 from app.extensions import db
 from app.imports.cli import cli_user
 from app.imports.reading import FileProblem, check_upload_name
-from app.imports.runner import run_job
+from app.imports.runner import run_import
 from app.unit_of_work import cli_action
 
 from . import compare, zero
@@ -46,7 +46,7 @@ def compare_cmd(file: Path, source: str, list_date, username: str,
         comparison, job = compare.start(file.name, fh, source=source,
                                         list_date=list_date.date(), user=user)
     comparison_id = comparison.id
-    job = run_job(job)
+    job = run_import(job)
     comparison = db.session.get_one(ListComparison, comparison_id)
     if job.status == "failed":
         raise click.ClickException(job.message or "nothing was imported")

@@ -19,19 +19,22 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.auth.audit import audit
 from app.auth.models import User
 from app.auth.scoping import area_filter, code_in_area
+from app.clock import today
 from app.errors_domain import DomainError
 from app.extensions import db
-from app.imports.base import CELLS_KEY, ApplyResult, Column, RowErrors, register_importer
-from app.imports.models import ImportJob
+from app.imports.base import CELLS_KEY, ApplyResult, Column, ImporterInfo, RowErrors
+from app.imports.models import ImportRun
 from app.imports.report import safe_cell, write_xlsx
-from app.imports.runner import create_job, run_job
+from app.imports.runner import create_run, run_import
 from app.registry.models import Household, Worker
+from app.registry.privacy import mask_id
 from app.registry.validation import FieldError, clean_text, parse_id_number, parse_name
 
 from .models import HouseholdRisk, ListComparison, ListEntry, RiskStatus
-from .plan import SOURCES, detail_label, end_risk, maybe_exit, source_label
+from .plan import SOURCES, add_risk, detail_label, end_risk, maybe_exit, source_label
 
 KIND = "risk_list"
 
@@ -101,7 +104,7 @@ class ListImporter:
     # as the risk's detail (name → value).
     cells_except = ("name", "id_number", "head_id")
 
-    def begin(self, job: ImportJob) -> None:
+    def begin(self, job: ImportRun) -> None:
         """Read the comparison this run fills and the uploader."""
         options = job.options or {}
         self.job_id = job.id
@@ -146,8 +149,6 @@ class ListImporter:
 
     def apply(self, batch: list[tuple[int, Any]]) -> ApplyResult:
         """Match each row and take its risk in (flushes)."""
-        from .plan import add_risk
-
         user = self._user()
         comparison = db.session.get_one(ListComparison, self.comparison_id)
         numbers = {r["id_number"] for _l, r in batch} | {r["head_id"] for _l, r in batch
@@ -226,7 +227,7 @@ class ListImporter:
                                      detail=dict(risk.detail or {})))
             maybe_exit(risk.household, self.list_date, by=user)
             comparison.ended_risks += 1
-        job = db.session.get_one(ImportJob, self.job_id)
+        job = db.session.get_one(ImportRun, self.job_id)
         comparison.bad_rows = job.bad
         db.session.flush()
 
@@ -236,8 +237,8 @@ class ListImporter:
         return [summary(comparison)]
 
 
-register_importer(KIND, ListImporter, title=_l("Department list comparison"),
-                  back_endpoint="monitoring.comparisons")
+IMPORTER = ImporterInfo(ListImporter, title=_l("Department list comparison"),
+                        back_endpoint="monitoring.comparisons")
 
 
 def summary(comparison: ListComparison) -> str:
@@ -248,7 +249,7 @@ def summary(comparison: ListComparison) -> str:
 
 
 def start(filename: str, stream: Any, *, source: str, list_date: date, user: User,
-          locale: str = "zh") -> tuple[ListComparison, ImportJob]:
+          locale: str = "zh") -> tuple[ListComparison, ImportRun]:
     """Store the upload and create its comparison and import job (flushes; the caller
     commits, then runs the job)."""
     if source not in SOURCE_CAUSE:
@@ -256,12 +257,9 @@ def start(filename: str, stream: Any, *, source: str, list_date: date, user: Use
     if not may_compare(user):
         raise DomainError(_("Lists are compared by prefecture or province officers."),
                           status=403)
-    from app.auth.audit import audit
-    from app.clock import today
-
     if list_date > today():
         raise DomainError(_("The list's date cannot be in the future."), field="list_date")
-    job = create_job(KIND, filename, stream, user=user,
+    job = create_run(KIND, filename, stream, user=user,
                      area_code=user.area_code if user.role == "officer" else None,
                      options={"locale": locale, "source": source,
                               "list_date": list_date.isoformat()})
@@ -278,7 +276,7 @@ def start(filename: str, stream: Any, *, source: str, list_date: date, user: Use
 
 
 def compare_now(filename: str, stream: Any, *, source: str, list_date: date, user: User,
-                locale: str = "zh", commit: bool = True) -> tuple[ListComparison, ImportJob]:
+                locale: str = "zh", commit: bool = True) -> tuple[ListComparison, ImportRun]:
     """:func:`start`, commit, and run the import to the end (commits); ``commit=False``
     does all of it inside the caller's unit of work (flushes only)."""
     comparison, job = start(filename, stream, source=source, list_date=list_date, user=user,
@@ -286,7 +284,7 @@ def compare_now(filename: str, stream: Any, *, source: str, list_date: date, use
     comparison_id = comparison.id
     if commit:
         db.session.commit()
-    job = run_job(job, commit=commit)
+    job = run_import(job, commit=commit)
     return db.session.get_one(ListComparison, comparison_id), job
 
 
@@ -297,8 +295,6 @@ OUTCOMES = {"matched": _l("Matched"), "not_in_register": _l("Not in the register
 def report_xlsx(comparison: ListComparison, target: Any, *, full: bool) -> int:
     """The comparison's rows (matched, not in the register, ended) and the import's bad
     rows, as .xlsx; ID numbers masked unless ``full``."""
-    from app.registry.privacy import mask_id
-
     job = comparison.import_job
     rows: list[list[Any]] = []
     for e in comparison.entries:

@@ -27,6 +27,7 @@ from app.auth.audit import audit
 from app.auth.models import Area, User
 from app.errors_domain import DomainError
 from app.extensions import db
+from app.notifications.service import notify_phone
 from app.registry.models import Household, RelocationSite, Worker
 from app.registry.validation import FieldError, clean_text, parse_id_number
 from app.todo.kinds import TodoKind
@@ -34,6 +35,7 @@ from app.todo.models import TodoStatus
 from app.todo.service import close_item, open_item
 
 from .models import Declaration, DeclarationCode, DeclarationPoint
+from .plan import add_risk
 
 # What changed, in the order of the buttons (each has a picture in the template).
 KINDS = {
@@ -164,8 +166,6 @@ def request_code(point: DeclarationPoint, kind: str, id_number: str,
     db.session.add(row)
     db.session.flush()
     if worker is not None and worker.phone:
-        from app.notifications.service import notify_phone
-
         code = f"{secrets.randbelow(1_000_000):06d}"
         row.code_hash = _hash(f"code:{row.id}:{code}")
         notify_phone(worker, "declare_code", f"declare-code:{row.id}", subject=row,
@@ -248,8 +248,6 @@ def declare(row: DeclarationCode, code: str, note: str = "",
                      dedupe_key=f"declaration:{decl.id}")
     decl.todo_id = item.id
     if household is not None and decl.kind in RISK_KINDS:
-        from .plan import add_risk
-
         add_risk(household, decl.kind, "declaration", clock.today(), worker=worker,
                  detail={"note": decl.note}, declaration_id=decl.id, todo=False)
     db.session.flush()
@@ -290,7 +288,6 @@ def answer(decl: Declaration, text: str, by: User, *, receipt_link: str = "") ->
     todo = decl.todo
     if todo is not None and todo.status == TodoStatus.open.value:
         close_item(todo, by=by, outcome=text)
-    from app.notifications.service import notify_phone
 
     notify_phone(decl.worker, "declare_answer", f"declare-answer:{decl.id}", subject=decl,
                  day=clock.local_date(decl.created_at).isoformat(), answer=decl.answer,

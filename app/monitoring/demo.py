@@ -8,8 +8,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app import clock
-from app.demo.seed import SeedContext
+from app.auth.demo import SeedContext
 from app.extensions import db
+from app.registry.demo import demo_id_number
 from app.registry.models import Household, RelocationSite, Worker
 from app.registry.queries import zero_employment
 
@@ -105,8 +106,6 @@ def seed_monitoring(ctx: SeedContext) -> None:
 
 def _unknown_id() -> str:
     """A valid ID number nobody on the demo register holds."""
-    from app.registry.demo import demo_id_number
-
     number = demo_id_number("520526", clock.today().replace(year=1985, month=5, day=5),
                             987, "M")
     return number

@@ -126,7 +126,7 @@ class ListComparison(Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     created_by = relationship("User")
-    import_job = relationship("ImportJob")
+    import_job = relationship("ImportRun")
     entries: Mapped[list[ListEntry]] = relationship(
         back_populates="comparison", cascade="all, delete-orphan", order_by="ListEntry.line")
 

@@ -21,6 +21,8 @@ from app.auth.audit import audit
 from app.auth.models import User
 from app.errors_domain import DomainError
 from app.extensions import db
+from app.placements.followup_models import FollowUp, FollowUpStatus
+from app.placements.models import Placement
 from app.registry.models import LABELS as REGISTER_LABELS
 from app.registry.models import Household, HouseholdPlanEntry, Worker
 from app.todo.kinds import TodoKind
@@ -252,9 +254,6 @@ def plan_of(household: Household) -> Plan:
 def exit_stable_risks(day: date) -> int:
     """Work risks of households with a member in work ``STABLE_DAYS`` per the follow-ups
     are removed (the exit rule); returns how many."""
-    from app.placements.followup_models import FollowUp, FollowUpStatus
-    from app.placements.models import Placement
-
     risks = db.session.scalars(sa.select(HouseholdRisk).where(
         HouseholdRisk.status == RiskStatus.open.value,
         HouseholdRisk.cause.in_(WORK_CAUSES)).order_by(HouseholdRisk.id)).all()

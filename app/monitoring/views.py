@@ -5,10 +5,10 @@ from __future__ import annotations
 import io
 from datetime import date
 
+import segno
 import sqlalchemy as sa
 from flask import (
     Blueprint,
-    Flask,
     abort,
     current_app,
     flash,
@@ -28,7 +28,7 @@ from app.auth.audit import audit
 from app.auth.scoping import get_visible_or_404, roles_required, visible
 from app.extensions import db
 from app.imports.reading import FileProblem, check_upload_name
-from app.imports.runner import run_job, start_in_background
+from app.imports.runner import run_import, start_in_background
 from app.registry.models import Household, RelocationSite
 from app.unit_of_work import action
 from app.vocabulary import OFFICERS
@@ -36,6 +36,7 @@ from app.vocabulary import OFFICERS
 from . import compare, declare, plan, zero
 from .charts import trend_chart
 from .forms import AnswerForm, CompareForm, MeasureForm, PosterForm, RemoveRiskForm
+from .ledger import write_ledger
 from .models import (
     Declaration,
     DeclarationPoint,
@@ -169,8 +170,6 @@ def remove_cause(household_id: int):
 @roles_required(*OFFICERS)
 def ledger():
     """一户一策 ledger: every monitored household (or with an open risk) of the area."""
-    from .ledger import write_ledger
-
     buffer = io.BytesIO()
     count = write_ledger(buffer, me(), clock.today())
     audit("monitoring_ledger_export", target_type="Household", detail={"rows": count})
@@ -207,7 +206,7 @@ def comparisons():
                 if size > current_app.config.get("IMPORT_BACKGROUND_BYTES", 256 * 1024):
                     start_in_background(current_app._get_current_object(), job.id)
                 else:
-                    run_job(job)
+                    run_import(job)
                 return redirect(url_for(".comparison", comparison_id=comparison.id))
     elif request.method == "POST" and not allowed:
         abort(403)
@@ -321,8 +320,6 @@ def posters():
 def poster(point_id: int):
     """The printable poster: the QR code of /declare/<code> and how to use it; ``?svg=1``
     downloads the QR code alone as an .svg file."""
-    import segno
-
     point = get_visible_or_404(DeclarationPoint, point_id)
     url = url_for("declare.start", code=point.code, _external=True)
     qr = segno.make(url, error="m")
@@ -344,11 +341,3 @@ def today_or(value: str | None) -> date:
     except ValueError:
         return clock.today()
 
-
-def register(app: Flask) -> None:
-    """The officers' pages, the public declaration page and the ``flask risk`` commands."""
-    from . import cli, views_public
-
-    app.register_blueprint(bp)
-    app.register_blueprint(views_public.bp)
-    app.register_blueprint(cli.bp)

@@ -4,7 +4,7 @@ No login; large pictured buttons; nothing is shown back but the person's own dec
 through the unguessable receipt link."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from app import clock
 from app.unit_of_work import action
@@ -63,8 +63,6 @@ def verify(code: str, ticket: str):
 
 def declare_limit() -> int:
     """Bytes of a recording read at most (one more than allowed, to tell it is too large)."""
-    from flask import current_app
-
     return int(current_app.config["DECLARE_VOICE_MAX_KB"]) * 1024
 
 

@@ -19,19 +19,23 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from app import clock
+from app.auth.audit import audit
 from app.auth.models import Area, User
 from app.auth.scoping import visible
-from app.employment.signals import worker_not_working
 from app.extensions import db
+from app.placements.models import Referral
 from app.registry.models import Household, Worker, WorkerStatus
 from app.registry.queries import zero_employment
 from app.todo.kinds import TodoKind
 from app.todo.service import close_by_key, open_item
+from app.training.models import Enrolment
 
 from .models import HouseholdMeasure, ZeroEmploymentSpell
+from .plan import add_risk, exit_stable_risks
 
 _PENDING = "qianlu_zero_pending"
 
@@ -120,15 +124,13 @@ def _forget(session: Session, transaction: Any) -> None:
         session.info.pop(_PENDING, None)
 
 
-@worker_not_working.connect
-def _not_working(worker: Worker, *, reason: str = "", day: date | None = None,
+def open_spell_on_not_working(worker: Worker, *, reason: str = "", day: date | None = None,
                  source: str = "", **_extra: Any) -> None:
     """A worker said they are out of work (a check-in answer): the household's spell opens
     on that day, inside the same unit of work, and the job loss becomes one of its risks
     (the check-in already put an item in the county's queue, so none is opened here)."""
     if not worker.household_id or not has_app_context():
         return
-    from .plan import add_risk
 
     day = day or clock.today()
     db.session.flush()
@@ -191,7 +193,6 @@ def open_spell(household: Household, since: date, reason: str) -> ZeroEmployment
         responsible_id=site.contact_officer_id if site is not None else None)
     db.session.add(spell)
     db.session.flush()
-    from flask_babel import gettext as _
 
     open_item(TodoKind.zero_employment, household.area_code,
               due_on=since + timedelta(days=clear_days()), household=household,
@@ -204,8 +205,6 @@ def open_spell(household: Household, since: date, reason: str) -> ZeroEmployment
 
 def close_spell(spell: ZeroEmploymentSpell, day: date, reason: str) -> None:
     """A member is in work again (or nobody is left to be in work): the spell ends."""
-    from flask_babel import gettext as _
-
     spell.ended_on = max(day, spell.started_on)
     spell.end_reason = reason
     db.session.flush()
@@ -247,7 +246,6 @@ def sweep(day: date | None = None) -> dict[str, int]:
         close_spell(open_spells[hid], day, "register_check")
         counts["closed"] += 1
     counts["escalated"] = escalate(day)
-    from .plan import exit_stable_risks
 
     counts["risks_removed"] = exit_stable_risks(day)
     return dict(counts)
@@ -263,8 +261,6 @@ def prefecture_of(code: str) -> str:
 
 def escalate(day: date) -> int:
     """Spells open longer than the clearing time go to the prefecture's officers (once)."""
-    from flask_babel import gettext as _
-
     limit = day - timedelta(days=clear_days())
     late = db.session.scalars(sa.select(ZeroEmploymentSpell).where(
         ZeroEmploymentSpell.ended_on.is_(None), ZeroEmploymentSpell.escalated_on.is_(None),
@@ -316,9 +312,6 @@ class QueueRow:
 def tried(spells: Iterable[ZeroEmploymentSpell]) -> dict[int, dict[str, int]]:
     """What was tried for each spell's household since it began: referrals and courses of
     its members, and the measures officers recorded (by kind)."""
-    from app.placements.models import Referral
-    from app.training.models import Enrolment
-
     spells = list(spells)
     out: dict[int, dict[str, int]] = {s.id: defaultdict(int) for s in spells}
     if not spells:
@@ -365,8 +358,6 @@ def queue(user: User, day: date, *, limit: int = 200) -> list[QueueRow]:
 
 def take_responsibility(spell: ZeroEmploymentSpell, user: User) -> None:
     """``user`` is now the officer responsible for clearing the spell (audited)."""
-    from app.auth.audit import audit
-
     spell.responsible_id = user.id
     db.session.flush()
     audit("zero_employment.responsible", spell, user=user)
@@ -378,7 +369,7 @@ def take_responsibility(spell: ZeroEmploymentSpell, user: User) -> None:
 def _month_starts(day: date, months: int) -> list[date]:
     first = day.replace(day=1)
     out = []
-    for _ in range(months):
+    for _month in range(months):
         out.append(first)
         first = (first - timedelta(days=1)).replace(day=1)
     return list(reversed(out))

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.registry.models import Worker
 
 from .messages import render
 from .models import Channel, Notification, NotificationStatus
@@ -64,12 +65,11 @@ def register_subject_params(subject_type: str, fn: Callable[[int], dict]) -> Non
 
 def _text_for(n: Notification) -> str:
     """Render a row queued set-wise (text empty) from its kind and subject."""
-    from app.placements.followup_models import FollowUp
-
     params: dict = {}
-    if n.subject_type == "FollowUp" and n.subject_id:
-        fu = db.session.get(FollowUp, n.subject_id)
-        params["name"] = fu.worker.name if fu else ""
+    if n.subject_type == "FollowUp" and n.recipient_worker_id:
+        # follow-up reminders go to the followed-up worker: the name is the recipient's
+        worker = db.session.get(Worker, n.recipient_worker_id)
+        params["name"] = worker.name if worker else ""
     elif n.subject_type in _SUBJECT_PARAMS and n.subject_id:
         params = _SUBJECT_PARAMS[n.subject_type](n.subject_id)
     return render(n.kind, n.locale, params)

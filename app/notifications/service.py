@@ -8,8 +8,7 @@ import sqlalchemy as sa
 from app.auth.models import User
 from app.clock import utcnow
 from app.extensions import db
-from app.scheduler.sqlutil import insert_ignoring_conflicts
-from app.sql import affected
+from app.sql import affected, insert_ignoring_conflicts
 
 from .messages import MESSAGES, render
 from .models import Channel, Notification, NotificationStatus

@@ -9,6 +9,7 @@ from app.auth.scoping import roles_required
 from app.extensions import db
 from app.vocabulary import OFFICERS
 
+from .models import Notification
 from .service import inbox as inbox_select
 from .service import mark_read, shown_text
 
@@ -31,8 +32,6 @@ def inbox():
 @roles_required(*OFFICERS)
 def open_one(notification_id: int):
     """Mark a message read and go to what it is about (only the user's own messages)."""
-    from .models import Notification
-
     n = db.session.get(Notification, notification_id)
     if n is None or n.recipient_user_id != current_user.id:
         return redirect(url_for(".inbox"))

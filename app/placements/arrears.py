@@ -11,6 +11,7 @@ from app.clock import utcnow
 from app.employers.models import Employer
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db
+from app.notifications.service import notify_user
 from app.registry.models import Worker
 from app.registry.timeline import add_event
 from app.sql import affected
@@ -24,8 +25,6 @@ def open_case(*, worker: Worker, placement, follow_up=None, by: User | None,
               employer_name: str = "") -> WageArrearsCase:
     """Open a case (or return the one already open for this worker and employer); flushes.
     Without a placement (a job found elsewhere) the employer is given by id and/or name."""
-    from app.notifications.service import notify_user
-
     if placement is not None:
         employer_id = placement.employer_id
     existing = db.session.scalars(sa.select(WageArrearsCase).where(

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from app import clock
+from app.auth.demo import SeedContext
 from app.auth.models import User
-from app.demo.seed import SeedContext
 from app.employers.models import Employer, Job
 from app.errors_domain import DomainError
 from app.extensions import db

@@ -10,7 +10,8 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, url_for
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from app import clock
@@ -18,12 +19,15 @@ from app.auth.models import Area, User
 from app.auth.scoping import code_in_area, visible
 from app.employers.models import Employer
 from app.extensions import db
+from app.notifications.models import Notification
+from app.notifications.service import notify_user
 from app.registry.models import Household, Worker
-from app.scheduler.sqlutil import insert_ignoring_conflicts
-from app.sql import affected, paginate_rows
+from app.sql import affected, insert_ignoring_conflicts, paginate_rows
+from app.vocabulary import OFFICERS
 
-from .followup_models import OPEN_STATUSES, FollowUp, FollowUpKind, FollowUpStatus
+from .followup_models import LABELS, OPEN_STATUSES, FollowUp, FollowUpKind, FollowUpStatus
 from .models import Placement
+from .people import worker_link
 from .schedule import DEFAULT_OFFSETS, back_to_work_check_date, followup_due_dates, spring_festival
 
 FESTIVAL_CHECK_DAYS = 14  # 节后返岗: about two weeks after Spring Festival
@@ -140,8 +144,6 @@ def mark_overdue(today: date, batch: int = SWEEP_BATCH) -> int:
 
 def queue_worker_reminders(today: date) -> int:
     """SMS to each worker whose follow-up fell due in the last few days (set-based, once)."""
-    from app.notifications.models import Notification
-
     now = clock.utcnow()
     select = sa.select(
         sa.literal("sms"), Worker.id, Worker.phone, Worker.preferred_language,
@@ -164,9 +166,6 @@ def queue_worker_reminders(today: date) -> int:
 
 def queue_officer_digests(today: date) -> int:
     """One in-app note per officer per day: overdue and due-today counts in their area."""
-    from app.notifications.models import Notification
-    from app.notifications.service import notify_user
-
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     rows = db.session.execute(
         sa.select(FollowUp.area_code,
@@ -325,14 +324,12 @@ def placement_followups(placement_id: int) -> list[FollowUp]:
 
 def followup_label(kind: str, slot: int) -> str:
     """"Day 7" / "After Spring Festival 2027" in the page's language."""
-    from .followup_models import LABELS
 
     return str(LABELS["kind"].get(kind, kind)) % {"n": slot}
 
 
 def scheduled_text(followups: list[FollowUp]) -> str:
     """"day 7 (2026-12-14), day 30 (2027-01-06), …" in the page's language."""
-    from flask_babel import gettext as _
 
     return _("; ").join(_("%(label)s on %(day)s", label=followup_label(f.kind, f.slot),
                           day=f.due_date.isoformat()) for f in followups)
@@ -341,12 +338,8 @@ def scheduled_text(followups: list[FollowUp]) -> str:
 def hire_message(placement: Placement, user: User) -> Markup:
     """What the hire did, said after 确认录用: who starts when, the follow-ups it scheduled
     with their dates, and (for officers) links to the worker's placements and the queue."""
-    from flask import url_for
-    from flask_babel import gettext as _
 
-    from app.vocabulary import OFFICERS
 
-    from .people import worker_link
 
     followups = placement_followups(placement.id)
     text = _("Hire confirmed: %(worker)s starts on %(day)s.", worker=placement.worker.name,

@@ -2,7 +2,6 @@
 escalation after failed attempts, wage arrears). Services flush; the caller commits."""
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -17,8 +16,11 @@ from app.employers.models import Employer
 from app.employers.service import clean_credit_code
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db
+from app.notifications.service import notify_user
 from app.registry.models import Household, HouseholdPlanEntry, Worker
+from app.registry.service import set_worker_status
 from app.registry.timeline import add_event
+from app.signals import job_lost as job_lost_signal
 from app.sql import affected, lock_row
 
 from .arrears import open_case
@@ -35,8 +37,6 @@ from .followup_models import (
 from .followups import schedule_followups
 from .models import Placement
 from .people import officers_for_area, supervisor_of, worker_link
-
-log = logging.getLogger("qianlu.followups")
 
 
 @dataclass
@@ -154,8 +154,6 @@ def record_outcome(fu: FollowUp, o: Outcome, *, by: User | None,
 
 def escalate(fu: FollowUp, by: User | None) -> User | None:
     """Hand the follow-up to the supervising officer (or the parent area's) and tell them."""
-    from app.notifications.service import notify_user
-
     target = supervisor_of(by) if by is not None else None
     if target is None:
         officers = officers_for_area(fu.area_code, exclude=by)
@@ -184,9 +182,6 @@ def _end(placement: Placement, end_date: date, kind: str, reason: str) -> None:
 def job_lost(placement: Placement, end_date: date, reason: str, *, by: User | None) -> None:
     """The worker left the job: placement ends, worker seeks again, officers are alerted,
     a monitored household is flagged at risk (zero-employment is derived, so it follows)."""
-    from app.notifications.service import notify_user
-    from app.registry.service import set_worker_status
-
     _end(placement, end_date, "left", reason)
     worker = placement.worker
     employer = placement.employer.name if placement.employer else placement.employer_name
@@ -196,7 +191,8 @@ def job_lost(placement: Placement, end_date: date, reason: str, *, by: User | No
            end_date=end_date.isoformat(), reason=reason)
     audit("placement_end", placement, user=by, detail={"kind": "left", "reason": reason})
     link = worker_link(worker.id)
-    jobs = fresh_recommendations(worker, end_date)
+    jobs = "、".join(text for _receiver, text in job_lost_signal.send(
+        placement, worker=worker, day=end_date) if text)
     for officer in officers_for_area(worker.area_code):
         notify_user(officer, "job_lost", f"job-lost:{placement.id}:{officer.id}", link=link,
                     subject=worker, name=worker.name, employer=employer, reason=reason,
@@ -211,8 +207,6 @@ def flag_household_at_risk(worker: Worker, day: date, text: str, *, by: User | N
                            key: str) -> Household | None:
     """A member of a monitored household lost their work: the household is flagged at risk
     with a plan entry, and its officers are told (``key`` tells one loss from another)."""
-    from app.notifications.service import notify_user
-
     household = db.session.get(Household, worker.household_id) if worker.household_id else None
     if household is None or not household.monitored or household.at_risk:
         return None
@@ -224,18 +218,6 @@ def flag_household_at_risk(worker: Worker, day: date, text: str, *, by: User | N
                     f"{officer.id}", link=worker_link(worker.id), subject=household,
                     number=household.number)
     return household
-
-
-def fresh_recommendations(worker: Worker, day: date, k: int = 3) -> str:
-    """Titles of the worker's best openings now (matching), for the job-loss alert."""
-    try:
-        from app.matching.service import recommend_for_worker
-
-        recs = recommend_for_worker(worker, k=k, today=max(day, clock.today()))
-        return "、".join(f"{m.job.title}（{m.job.employer.name}）" for m in recs.matches[:k])
-    except Exception:  # the alert goes out with the worker's link regardless
-        log.exception("recommendations for worker %s failed", worker.id)
-        return ""
 
 
 def job_changed(placement: Placement, change_date: date, employer_name: str,

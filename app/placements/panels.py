@@ -11,10 +11,11 @@ from flask_babel import gettext as _
 from app import clock
 from app.auth.models import User
 from app.auth.scoping import scope_key, visible
-from app.dashboard.panels import Panel, register_panel
 from app.extensions import db
 from app.freshness import Cache
-from app.vocabulary import OFFICERS
+from app.notifications.service import unread_count
+from app.panel import Panel
+from app.registry.figures import area_figures
 
 from .followup_models import WageArrearsCase
 from .followups import queue_counts
@@ -47,8 +48,6 @@ class Figures(TypedDict):
 
 def figures(user: User, today: date) -> Figures:
     """The headline numbers of the user's area."""
-    from app.registry.figures import area_figures
-
     month_start = today.replace(day=1)
     placed = _PLACED.get(("month", today, *scope_key(user)), lambda: db.session.scalar(
         visible(sa.select(sa.func.count(Placement.id)).where(
@@ -74,11 +73,8 @@ def figures(user: User, today: date) -> Figures:
     }
 
 
-@register_panel(OFFICERS)
 def followups_panel(user: User) -> Panel:
     """Seeking, placed, retention, follow-ups and rights-protection cases at a glance."""
-    from app.notifications.service import unread_count
-
     f = figures(user, clock.today())
     survival, lower, upper = f["retention_90"]
     r90_label = _("Retention at 90 days")

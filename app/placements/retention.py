@@ -26,6 +26,7 @@ from app.freshness import Cache
 from app.registry.models import LABELS as REGISTER_LABELS
 from app.registry.models import Household, RelocationSite, Worker
 from app.sql import days_between
+from app.training.models import Course
 
 from .followup_models import RetentionSnapshot
 from .models import Placement
@@ -137,10 +138,6 @@ def _label(kind: str, key: str, known: dict[str, str]) -> str:
 
 
 def _course_name(course_id: int) -> str:
-    try:
-        from app.training.models import Course
-    except ImportError:  # pragma: no cover - training not installed
-        return f"#{course_id}"
     course = db.session.get(Course, course_id)
     return course.name if course else f"#{course_id}"
 

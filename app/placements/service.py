@@ -1,6 +1,7 @@
 """Referral → placement: refer, respond, confirm a hire without ever passing head-count."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import sqlalchemy as sa
@@ -15,7 +16,9 @@ from app.employers.models import Job
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db
 from app.registry.models import Worker
+from app.registry.service import set_worker_status
 from app.registry.timeline import add_event
+from app.signals import placement_created
 from app.sql import affected, lock_row
 
 from .followups import schedule_followups
@@ -24,6 +27,11 @@ from .models import ACTIVE_REFERRAL, Placement, Referral, ReferralStatus
 
 def _event(worker: Worker, kind: str, by: User | None, **detail: object) -> None:
     add_event(worker, kind, detail, by=by)
+
+
+Vet = Callable[[Worker, Job, date], float]
+"""Checks a referral before it is made and returns its score, or raises a ``DomainError``
+(``app.matching.service.referral_score``: the engine's hard rules)."""
 
 
 def _check_standing(job: Job) -> None:
@@ -36,9 +44,13 @@ def _check_standing(job: Job) -> None:
 
 
 def refer(worker: Worker, job: Job, *, by: User | None, source: str = "officer",
-          score: float | None = None, note: str = "", today: date | None = None) -> Referral:
-    """Put a worker forward for an open opening (flushes)."""
+          score: float | None = None, note: str = "", today: date | None = None,
+          vet: Vet | None = None) -> Referral:
+    """Put a worker forward for an open opening (flushes). With ``vet`` the referral is
+    checked first and stored with the score it returns."""
     today = today or clock.today()
+    if vet is not None:
+        score = vet(worker, job, today)
     if not job.is_open_on(today):
         raise ConflictError(_("This opening is not open for referrals."), code="job_not_open")
     _check_standing(job)
@@ -68,6 +80,20 @@ def refer(worker: Worker, job: Job, *, by: User | None, source: str = "officer",
            employer=job.employer.name, referral_id=referral.id)
     audit("referral_create", referral, user=by, detail={"worker": worker.id, "job": job.id})
     return referral
+
+
+def record_hire(worker: Worker, job: Job, *, start_date: date, monthly_wage: int | None,
+                contract_months: int | None = None, by: User | None,
+                today: date | None = None, vet: Vet | None = None) -> Placement:
+    """An officer records a hire directly: refer (vetted) when not yet referred, then
+    confirm the hire (flushes)."""
+    today = today or clock.today()
+    existing = db.session.scalar(sa.select(Referral).where(
+        Referral.worker_id == worker.id, Referral.job_id == job.id,
+        Referral.status.in_(ACTIVE_REFERRAL)))
+    referral = existing or refer(worker, job, by=by, today=today, vet=vet)
+    return confirm_hire(referral, start_date=start_date, monthly_wage=monthly_wage,
+                        contract_months=contract_months, by=by, today=today)
 
 
 def _set_status(referral: Referral, new: str, allowed_from: tuple[str, ...], **values) -> None:
@@ -114,8 +140,6 @@ def confirm_hire(referral: Referral, *, start_date: date, monthly_wage: int | No
                  contract_months: int | None = None, by: User | None,
                  today: date | None = None) -> Placement:
     """Turn a referral into a placement, taking one place of the opening (flushes)."""
-    from app.registry.service import set_worker_status
-
     today = today or clock.today()
     if monthly_wage is not None and monthly_wage < 0:
         raise DomainError(_("The wage cannot be negative."), field="monthly_wage")
@@ -148,13 +172,7 @@ def confirm_hire(referral: Referral, *, start_date: date, monthly_wage: int | No
            placement_id=placement.id)
     audit("placement_create", placement, user=by,
           detail={"worker": worker.id, "job": job.id, "referral": referral.id})
-    for hook in PLACEMENT_HOOKS:
-        hook(placement)
+    placement_created.send(placement)
     schedule_followups(placement, today=today)
     return placement
 
-
-# Features that react to a new placement (order-course accounting) register a function
-# here; confirm_hire calls each inside the same transaction. Follow-ups are not a hook:
-# confirm_hire schedules them explicitly above.
-PLACEMENT_HOOKS: list = []

@@ -4,7 +4,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import (
     Blueprint,
-    Flask,
     Response,
     abort,
     current_app,
@@ -24,6 +23,7 @@ from app.auth.audit import audit
 from app.auth.scoping import get_visible_or_404, roles_required, visible
 from app.clock import today
 from app.extensions import db
+from app.imports.report import xlsx_bytes
 from app.registry.models import Worker
 from app.registry.privacy import can_see_full, shown_phone
 from app.unit_of_work import action
@@ -193,8 +193,6 @@ def _pct(value: float | None) -> float | None:
 @roles_required(*OFFICERS)
 def retention_export():
     """The retention table of a breakdown as a spreadsheet (audit-logged)."""
-    from app.imports.report import xlsx_bytes
-
     kind = _breakdown_arg()
     day = today()
     groups = [retention.overall(current_user, day),
@@ -220,23 +218,3 @@ def retention_export():
                         "Content-Disposition": f"attachment; filename=retention-{kind}-"
                                                f"{day.isoformat()}.xlsx"})
 
-
-def init_followups(app: Flask) -> None:
-    """Register the follow-up, notification and scheduler blueprints; start the in-app
-    scheduler when SCHEDULER_IN_APP is set (never under TESTING)."""
-    from app.notifications.views import bp as notifications_bp
-    from app.registry.worker_panels import register_worker_panel
-    from app.scheduler.cli import bp as scheduler_cli
-    from app.scheduler.runner import start_in_app
-
-    from . import (
-        panels,  # noqa: F401 - registers the dashboard panels
-        timeline_kinds,  # noqa: F401 - how hires and follow-ups read on the timeline
-    )
-    from .worker_panel import placements_panel
-
-    register_worker_panel(placements_panel)
-
-    for blueprint in (bp, notifications_bp, scheduler_cli):
-        app.register_blueprint(blueprint)
-    start_in_app(app)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from stdnum.cn import ric
 
 from app import clock
-from app.demo.seed import SeedContext
+from app.auth.demo import SeedContext
 from app.extensions import db
 from app.registry.models import (
     Dependant,

@@ -12,8 +12,9 @@ from app import clock
 from app.auth.audit import audit
 from app.auth.models import Area, User
 from app.extensions import db
+from app.todo.models import Todo
 
-from .models import Dependant, Household, HouseholdPlanEntry, RelocationSite, RiskCause
+from .models import Dependant, Household, HouseholdPlanEntry, RelocationSite, RiskCause, Worker
 from .service import RegisterInvalid, user_may_use_area
 from .validation import clean_text, parse_name
 
@@ -127,9 +128,7 @@ def update_household(household: Household, data: Mapping[str, Any], by: User | N
 def household_history(household: Household) -> list[str]:
     """What makes a household more than a mistake (empty: it may be deleted): members,
     workers ever linked to it, plan entries, to-do items."""
-    from app.todo.models import Todo
 
-    from .models import Worker
 
     found = []
     checks = ((Worker, Worker.household_id, _("workers")),

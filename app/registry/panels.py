@@ -1,17 +1,19 @@
 """Dashboard panel: the register's headline figures for the officer's area."""
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext as _
 
 from app.auth.models import User
-from app.dashboard.panels import Panel, register_panel
-from app.vocabulary import OFFICERS
+from app.auth.scoping import visible
+from app.extensions import db
+from app.panel import Panel
 
 from .figures import area_figures
+from .models import DuplicateFlag
 
 
-@register_panel(OFFICERS)
 def register_panel_figures(user: User) -> Panel:
     """Workers seeking, employed and in training; monitored and zero-employment households."""
     counts, at = area_figures(user)
@@ -35,13 +37,6 @@ def register_panel_figures(user: User) -> Panel:
 
 
 def _open_flags(user: User) -> int:
-    import sqlalchemy as sa
-
-    from app.auth.scoping import visible
-    from app.extensions import db
-
-    from .models import DuplicateFlag
-
     stmt = visible(sa.select(sa.func.count()).select_from(DuplicateFlag).where(
         DuplicateFlag.status == "open"), DuplicateFlag, user)
     return db.session.scalar(stmt) or 0

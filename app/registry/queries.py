@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from app.auth.models import User
-from app.auth.scoping import scope_condition, visible
+from app.auth.scoping import area_bounds, scope_condition, visible
 from app.extensions import db
 from app.sql import count_up_to, paginate_rows, show_capped
 
@@ -32,13 +33,16 @@ def active_worker() -> sa.ColumnElement[bool]:
 
 # The household members the EXISTS probes below read. Made once: an alias of the 27-column
 # worker table builds a proxy per column (~1.5 ms each time), and every probe is a
-# subquery of its own, so one alias serves them all.
-_MEMBER = aliased(Worker)
+# subquery of its own, so one alias serves them all. Made at first use: aliasing configures
+# every mapper, which needs every feature's models loaded (importing this module must not).
+@cache
+def _member() -> Any:
+    return aliased(Worker)
 
 
 def employed_member_exists(household_id: Any) -> sa.Exists:
     """EXISTS: the household has a member in work."""
-    w = _MEMBER
+    w = _member()
     return sa.exists().where(w.household_id == household_id,
                              w.status == WorkerStatus.employed.value,
                              w.merged_into_id.is_(None))
@@ -46,7 +50,7 @@ def employed_member_exists(household_id: Any) -> sa.Exists:
 
 def any_member_exists(household_id: Any) -> sa.Exists:
     """EXISTS: the household has at least one worker on the register."""
-    w = _MEMBER
+    w = _member()
     return sa.exists().where(w.household_id == household_id, w.merged_into_id.is_(None))
 
 
@@ -76,7 +80,7 @@ def only_zero_employment_workers(stmt: sa.Select) -> sa.Select:
                       Worker.status != WorkerStatus.employed.value)
     if db.session.get_bind().dialect.name != "postgresql":
         return stmt.where(~employed_member_exists(Worker.household_id))
-    w = _MEMBER
+    w = _member()
     employed = (sa.select(sa.literal(1).label("found"))
                 .where(w.household_id == Worker.household_id,
                        w.status == WorkerStatus.employed.value, w.merged_into_id.is_(None))
@@ -177,8 +181,6 @@ def worker_select(user: User, filters: WorkerFilters, *, hint: bool = True) -> s
         stmt = stmt.where(search)
     if filters.area and filters.area.isdigit():
         level = "county" if not filters.area.endswith("00") else "prefecture"
-        from app.auth.scoping import area_bounds
-
         low, high = area_bounds(filters.area, level)
         stmt = stmt.where(Worker.area_code.between(low, high))
     if filters.household:

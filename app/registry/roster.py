@@ -25,9 +25,9 @@ from app.areas.service import parse_reason, place_index
 from app.auth.models import Area, User
 from app.clock import today, utcnow
 from app.extensions import db
-from app.imports.base import NOTES_KEY, ApplyResult, Column, RowErrors, register_importer
+from app.imports.base import NOTES_KEY, ApplyResult, Column, ImporterInfo, RowErrors
 from app.imports.bulk import insert_rows
-from app.imports.models import ImportJob
+from app.imports.models import ImportRun
 from app.sql import table_of
 from app.vocabulary import JOB_KINDS, WORKER_REGIONS
 
@@ -300,7 +300,7 @@ class RosterImporter:
     def __init__(self) -> None:
         self.user: User | None = None
         self.user_id: int | None = None
-        self.job_id: int | None = None
+        self.run_id: int | None = None
         self.seen_ids: dict[str, int] = {}
         self.sites: dict[str, list[tuple[int, str]]] = {}
         self.counties: set[str] = set()  # Guizhou's county codes
@@ -315,12 +315,12 @@ class RosterImporter:
         self.allowed: dict[str | None, bool] = {}
 
     # -- preparation ------------------------------------------------------------------
-    def begin(self, job: ImportJob) -> None:
+    def begin(self, run: ImportRun) -> None:
         """Load the sites and counties the importing user may use."""
-        self.job_id = job.id
+        self.run_id = run.id
         self.today = today()
-        self.user_id = job.created_by_id
-        self.user = db.session.get(User, job.created_by_id) if job.created_by_id else None
+        self.user_id = run.created_by_id
+        self.user = db.session.get(User, run.created_by_id) if run.created_by_id else None
         if self.user is not None and self.user.role == "officer" and self.user.area:
             if self.user.area.level == "county":
                 self.own_county = self.user.area_code
@@ -502,7 +502,7 @@ class RosterImporter:
                 updates.append({"id": old.id, "updated_at": now, **changes})
                 events.append(self._event(old.id, changes.get("area_code", old.area_code),
                                           "updated", {"fields": sorted(changes),
-                                                      "import": self.job_id}, now))
+                                                      "import": self.run_id}, now))
                 self.touched.append(old.id)
             if status and status != old.status:
                 updates.append({"id": old.id, "status": status, "status_changed_at": now})
@@ -525,7 +525,7 @@ class RosterImporter:
                     at=now))
                 events.append(self._event(worker_id, values["area_code"], "registered",
                                           {"status": values["status"],
-                                           "import": self.job_id}, now))
+                                           "import": self.run_id}, now))
             self.touched.extend(ids)
             result.added += len(ids)
         insert_rows(table_of(WorkerStatusChange), status_changes)
@@ -552,7 +552,7 @@ class RosterImporter:
                 extra.write(pairs, self.user_id)
 
     def _reason(self) -> str:
-        return _("Roster import #%(id)s", id=self.job_id)
+        return _("Roster import #%(id)s", id=self.run_id)
 
     def _event(self, worker_id: int, area: str, kind: str, detail: dict,
                at: datetime) -> dict:
@@ -615,12 +615,5 @@ class RosterImporter:
         flag_likely_duplicates(self.touched)
 
 
-register_importer(KIND, RosterImporter, title=_l("Roster import"),
-                  back_endpoint="registry.import_roster")
-
-
-def template_rows() -> tuple[list[str], list[list[str]]]:
-    """Headers and one example row of the roster template."""
-    columns = roster_columns()
-    return [c.header + ("*" if c.required else "") for c in columns], [
-        [c.example for c in columns]]
+IMPORTER = ImporterInfo(RosterImporter, title=_l("Roster import"),
+                        back_endpoint="registry.import_roster")

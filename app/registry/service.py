@@ -21,7 +21,10 @@ from app.clock import utcnow
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db
 from app.imports.base import message_of
+from app.skills.service import resolve_worker_skills
+from app.skills.taxonomy import default_taxonomy
 
+from .duplicates import flag_likely_duplicates
 from .models import (
     Household,
     Worker,
@@ -205,7 +208,6 @@ def create_worker(data: Mapping[str, Any], by: User | None, *,
         worker.id, status, reason=reason or _("Newly registered"),
         by_user_id=getattr(by, "id", None), at=worker.status_changed_at)))
     add_event(worker, "registered", {"status": status}, by=by)
-    from .duplicates import flag_likely_duplicates
 
     flag_likely_duplicates([worker.id])
     resolve_skills(worker)
@@ -215,8 +217,6 @@ def create_worker(data: Mapping[str, Any], by: User | None, *,
 
 def resolve_skills(worker: Worker) -> None:
     """Resolve the typed skills to the taxonomy (kept per worker, with method/confidence)."""
-    from app.matching.service import resolve_worker_skills
-
     resolve_worker_skills(worker)
 
 
@@ -246,8 +246,6 @@ def update_worker(worker: Worker, data: Mapping[str, Any], by: User | None, *,
         if "skills_text" in changed:
             resolve_skills(worker)
         if {"name", "id_number", "household_id"} & set(changed):
-            from .duplicates import flag_likely_duplicates
-
             flag_likely_duplicates([worker.id])
         audit("worker_update", worker, user=by, detail=_via({"fields": changed}, via))
     return changed
@@ -260,8 +258,6 @@ def certificate_code(kind: str) -> str:
     Matching checks required certificates by code, so a name people type is stored as its
     code; an unknown kind is kept as typed (shown, but it satisfies no requirement).
     """
-    from app.matching.taxonomy import default_taxonomy
-
     cert = default_taxonomy().find_certificate(kind)
     return cert.code if cert else kind
 

@@ -10,12 +10,17 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from flask import current_app, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from markupsafe import Markup, escape
+from werkzeug.routing import BuildError
 
 from app.clock import utcnow
 from app.extensions import db
+from app.imports.base import message_text
 
 from .models import LABELS, Worker, WorkerEvent
 
@@ -59,9 +64,6 @@ def registered_kinds() -> set[str]:
 
 def link(endpoint: str, text: Any, anchor: str = "", **values: Any) -> Markup:
     """``text`` as a link to ``endpoint`` when the viewer may open it, else plain text."""
-    from flask import current_app, url_for
-    from flask_login import current_user
-    from werkzeug.routing import BuildError
 
     text = escape(str(text))
     view = current_app.view_functions.get(endpoint)
@@ -85,7 +87,6 @@ def say(message: str, **values: Any) -> Markup:
 
 def join_list(items: Any) -> str:
     """Items of a list as a sentence lists them: 手机号、技能 / phone, skills."""
-    from flask_babel import get_locale
 
     return ("、" if str(get_locale()).startswith("zh") else ", ").join(str(i) for i in items)
 
@@ -103,7 +104,6 @@ def _status(event: WorkerEvent) -> Markup:
         text = say(_("Status set to %(after)s."), after=_label("status", d.get("to")))
     reason = d.get("reason")
     if d.get("reason_msg"):
-        from app.imports.base import message_text
 
         reason = message_text({"msg": d["reason_msg"], "reason": reason})
     return text + (say(_(" Reason: %(reason)s."), reason=reason) if reason else "")

@@ -47,12 +47,3 @@ def _init_templating(state: Any) -> None:
 
 bp.record_once(_init_templating)
 
-
-def register_blueprints(app: Flask) -> None:
-    """The register and the generic imports pages (with their CLI commands)."""
-    from app.imports.views import bp as imports_bp
-
-    from . import cli, panels, views_households, views_io, views_workers  # noqa: F401
-
-    app.register_blueprint(bp)
-    app.register_blueprint(imports_bp)

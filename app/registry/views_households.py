@@ -16,6 +16,7 @@ from app.vocabulary import OFFICERS
 from . import duplicates as dup_service
 from . import households as hh_service
 from .forms import DependantForm, HouseholdForm, PlanEntryForm, ResolveForm, SiteForm
+from .merge import merge
 from .models import DuplicateFlag, Household, RelocationSite, Worker
 from .queries import (
     HouseholdFilters,
@@ -295,7 +296,7 @@ def duplicate_resolve(flag_id: int):
             keep = get_visible_or_404(Worker, keep_id)
             other_id = flag.worker_b_id if keep.id == flag.worker_a_id else flag.worker_a_id
             get_visible_or_404(Worker, other_id)  # both records must be in the user's area
-            dup_service.merge(flag, keep, me())
+            merge(flag, keep, me())
             message = _("Records merged.")
     if not done:
         return redirect(url_for(".duplicates"))

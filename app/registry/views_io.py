@@ -2,26 +2,33 @@
 from __future__ import annotations
 
 import io
+import os
 import tempfile
+from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from app import clock
+from app.areas.service import area_names, county_choices
 from app.auth.audit import audit
 from app.auth.models import User
 from app.auth.scoping import roles_required, visible
 from app.extensions import db
-from app.imports.models import ImportJob
+from app.imports.models import ImportRun
 from app.imports.reading import FileProblem, check_upload_name
 from app.imports.report import safe_cell
-from app.imports.runner import create_job, run_job, start_in_background
+from app.imports.runner import create_run, run_import, start_in_background
 from app.vocabulary import OFFICERS
 
 from . import export
+from .demo import demo_id_number
 from .forms import ImportForm
+from .models import RelocationSite
 from .queries import WorkerFilters, list_workers
 from .roster import COLUMNS, KIND, WORDS
 from .views import bp, me
@@ -42,41 +49,35 @@ def import_roster():
             form.file.errors = [*form.file.errors, str(exc.message)]
         else:
             user = me()
-            job = create_job(KIND, upload.filename, upload.stream, user=user,
+            run = create_run(KIND, upload.filename, upload.stream, user=user,
                              area_code=user.area_code if user.role == "officer" else None,
                              options={"locale": str(get_locale())})
-            audit("import_upload", job, detail={"kind": KIND, "file": job.filename})
+            audit("import_upload", run, detail={"kind": KIND, "file": run.filename})
             db.session.commit()
-            size = upload.content_length or _stored_size(job)
+            size = upload.content_length or _stored_size(run)
             if size > current_app.config.get("IMPORT_BACKGROUND_BYTES", 256 * 1024):
-                start_in_background(current_app._get_current_object(), job.id)
+                start_in_background(current_app._get_current_object(), run.id)
                 flash(_("The file is being imported; you can leave this page and come back."),
                       "info")
             else:
-                run_job(job)
-            return redirect(url_for("imports.job", job_id=job.id))
-    jobs = db.session.scalars(visible(sa.select(ImportJob).where(ImportJob.kind == KIND),
-                                      ImportJob, me()).order_by(ImportJob.id.desc()).limit(10))
+                run_import(run)
+            return redirect(url_for("imports.run", run_id=run.id))
+    runs = db.session.scalars(visible(sa.select(ImportRun).where(ImportRun.kind == KIND),
+                                      ImportRun, me()).order_by(ImportRun.id.desc()).limit(10))
     code = 422 if request.method == "POST" else 200
-    return render_template("registry/import.html", form=form, jobs=jobs.all(),
+    return render_template("registry/import.html", form=form, runs=runs.all(),
                            columns=COLUMNS, words=WORDS), code
 
 
-def _stored_size(job: ImportJob) -> int:
-    import os
-
-    return os.path.getsize(job.stored_path) if job.stored_path else 0
+def _stored_size(run: ImportRun) -> int:
+    return os.path.getsize(run.stored_path) if run.stored_path else 0
 
 
 def example_rows(user: User) -> list[dict[str, str]]:
     """Two roster rows that pass the import for ``user``: ID numbers with a right check
     digit from a county of the user's area, a relocation site of that county (if any)."""
-    from datetime import date
 
-    from app.areas.service import area_names, county_choices
 
-    from .demo import demo_id_number
-    from .models import RelocationSite
 
     county = next((code for code, _label in county_choices(user) if code), "520526")
     county_name = area_names().get(county, (county, county))[0]  # 威宁彝族回族苗族自治县
@@ -99,9 +100,6 @@ def example_rows(user: User) -> list[dict[str, str]]:
 @roles_required(*OFFICERS)
 def import_template():
     """The roster template: Chinese headers on the first sheet, instructions on the second."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "花名册"

@@ -1,13 +1,11 @@
 """Worker pages: list and search, register, edit, the worker page, full-number reveal."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from markupsafe import Markup
 
 from app.areas.service import county_choices
 from app.auth.scoping import can_see, get_visible_or_404, roles_required, visible
@@ -123,7 +121,6 @@ def worker_edit(worker_id: int):
 
 # Cards other features add to the worker page: fn(worker) -> Markup or None (registered
 # by the feature, shown in order after the register's own cards).
-WORKER_SECTIONS: list[Callable[[Worker], Markup | None]] = []
 
 
 def _worker_page(worker: Worker, reveal: bool = False, status_form: StatusForm | None = None,
@@ -152,8 +149,7 @@ def _worker_page(worker: Worker, reveal: bool = False, status_form: StatusForm |
         panels=worker_panels(worker, me()),
         full_allowed=can_see_full(me(), worker), officer=officer, status_form=status_form,
         cert_form=cert_form or (CertificateForm() if officer else None),
-        history_form=history_form or (WorkHistoryForm() if officer else None),
-        sections=[m for m in (fn(worker) for fn in WORKER_SECTIONS) if m]), code
+        history_form=history_form or (WorkHistoryForm() if officer else None)), code
 
 
 @bp.route("/workers/<int:worker_id>")
@@ -223,11 +219,3 @@ def worker_history(worker_id: int):
             flash(_("Job added."), "success")
             return redirect(url_for(".worker", worker_id=worker.id) + "#history")
     return _worker_page(worker, history_form=form, code=422)
-
-
-def site_names(site_ids: set[int]) -> dict[int, str]:
-    """Names of relocation sites by id (one query)."""
-    if not site_ids:
-        return {}
-    return dict(db.session.execute(sa.select(RelocationSite.id, RelocationSite.name).where(
-        RelocationSite.id.in_(site_ids))).tuples().all())

@@ -1,1 +1,1 @@
-"""Scheduled jobs (APScheduler), each idempotent and holding a database lock while it runs."""
+"""Scheduled tasks (APScheduler), each idempotent and holding a database lock while it runs."""

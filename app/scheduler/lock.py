@@ -1,7 +1,7 @@
-"""One lock helper for every scheduled job: ``with job_lock(name) as acquired:``.
+"""One lock helper for every scheduled task: ``with task_lock(name) as acquired:``.
 
-PostgreSQL: a session advisory lock on a connection of its own, held for the whole job
-(the job's own transactions may commit in between); a killed process drops the
+PostgreSQL: a session advisory lock on a connection of its own, held for the whole task
+(the task's own transactions may commit in between); a killed process drops the
 connection and with it the lock. SQLite: a lease row in ``scheduler_lease`` taken by a
 compare-and-set UPDATE with an expiry; a lease whose holder process on this host is gone,
 or whose expiry has passed, may be taken over.
@@ -32,7 +32,7 @@ lease = table_of(SchedulerLease)
 
 
 def advisory_key(name: str) -> int:
-    """A stable signed 64-bit key for pg_advisory_lock from the job name."""
+    """A stable signed 64-bit key for pg_advisory_lock from the task name."""
     return int.from_bytes(hashlib.sha256(f"qianlu:{name}".encode()).digest()[:8], "big",
                           signed=True)
 
@@ -61,7 +61,7 @@ def _holder_gone(holder: str) -> bool:
 
 
 def ensure_row(conn: Connection, name: str) -> None:
-    """Create the job's lease/bookkeeping row if missing (no-op when present)."""
+    """Create the task's lease/bookkeeping row if missing (no-op when present)."""
     exists = conn.scalar(sa.select(lease.c.name).where(lease.c.name == name))
     if exists is None:
         try:
@@ -73,7 +73,7 @@ def ensure_row(conn: Connection, name: str) -> None:
 
 
 def _held_elsewhere(name: str, now: datetime) -> bool:
-    """A read without a transaction: in WAL mode it does not wait for a running job's
+    """A read without a transaction: in WAL mode it does not wait for a running task's
     write lock, so a second scheduler gives up at once instead of queueing behind it."""
     raw = db.engine.raw_connection()
     try:
@@ -114,8 +114,8 @@ def release_lease(name: str, holder: str) -> None:
 
 
 @contextmanager
-def job_lock(name: str, *, ttl: timedelta = DEFAULT_TTL) -> Iterator[bool]:
-    """Hold the database lock of job ``name`` for the block; yields whether it was taken."""
+def task_lock(name: str, *, ttl: timedelta = DEFAULT_TTL) -> Iterator[bool]:
+    """Hold the database lock of task ``name`` for the block; yields whether it was taken."""
     engine = db.engine
     if engine.dialect.name == "postgresql":
         conn = engine.connect().execution_options(isolation_level="AUTOCOMMIT")

@@ -1,4 +1,4 @@
-"""Job bookkeeping, and the lease row that locks a job on SQLite."""
+"""Task bookkeeping, and the lease row that locks a task on SQLite."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -10,7 +10,7 @@ from app.extensions import Model
 
 
 class SchedulerLease(Model):
-    """One row per job: who holds it until when (SQLite lock) and how its last run went."""
+    """One row per task: who holds it until when (SQLite lock) and how its last run went."""
 
     __tablename__ = "scheduler_lease"
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
@@ -11,14 +11,17 @@ from app.auth.audit import audit
 from app.auth.scoping import roles_required, visible
 from app.clock import today
 from app.extensions import db
+from app.matching.service import recommend_for_worker
 from app.registry.models import Worker, WorkerEvent
+from app.registry.privacy import shown_id, shown_phone
+from app.training.accounts import activate_with_code, activate_with_identity, report_change
 from app.training.forms import ActionForm, WithdrawForm
 from app.training.models import ChangeReport, Enrolment
+from app.training.recommend import courses_fixing, recommend_courses
 from app.training.service import waitlist_position
 from app.unit_of_work import action
 
 from .forms import ChangeReportForm, CodeActivationForm, IdentityActivationForm
-from .service import activate_with_code, activate_with_identity, report_change
 
 bp = Blueprint("trainee", __name__, url_prefix="/me", template_folder="templates")
 
@@ -54,8 +57,6 @@ def activate():
 def _me() -> Worker:
     worker = db.session.scalars(visible(sa.select(Worker), Worker, current_user)).first()
     if worker is None:
-        from flask import abort
-
         abort(404)
     return worker
 
@@ -64,10 +65,6 @@ def _me() -> Worker:
 @roles_required("trainee")
 def me():
     """Own profile, recommended courses and openings with reasons, enrolments, reports."""
-    from app.matching.service import recommend_for_worker
-    from app.registry.privacy import shown_id, shown_phone
-    from app.training.recommend import courses_fixing, recommend_courses
-
     worker = _me()
     day = today()
     enrolments = db.session.scalars(visible(sa.select(Enrolment), Enrolment, current_user)

@@ -1,7 +1,7 @@
 """The course catalogue: validate ``training_catalog/courses.toml`` and load it all-or-nothing.
 
 Validation is pure (parsed TOML, the skill taxonomy and the known area codes in, a list of
-:class:`~app.matching.taxonomy.Problem` out: file, entry, field and reason). Loading upserts
+:class:`~app.skills.taxonomy.Problem` out: file, entry, field and reason). Loading upserts
 courses by code and sessions by (course, start date, county) inside one SAVEPOINT, so a
 problem found while writing leaves nothing half-loaded.
 
@@ -15,19 +15,22 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
 from stdnum.cn import uscc
 
+from app.auth.models import Area
 from app.clock import today
+from app.employers.models import Employer, Job, JobStatus
 from app.extensions import db
-from app.matching.taxonomy import CATALOG_DIR, Problem, Taxonomy, validate_files
 from app.registry.models import EDUCATION_RANK, WorkerCategory
+from app.skills.taxonomy import CATALOG_DIR, Problem, Taxonomy, load_taxonomy, validate_files
 from app.vocabulary import REGIONS as AREA_REGIONS
 
-from .models import Course, CourseMode, CourseSession
+from .models import Course, CourseMode, CourseSession, Enrolment
+from .service import promote_waitlisted
 
 COURSES_FILE = CATALOG_DIR / "courses.toml"
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,31}$")
@@ -264,8 +267,6 @@ def read_courses(path: Path) -> tuple[dict, list[Problem]]:
 
 
 def _guizhou_counties() -> set[str]:
-    from app.auth.models import Area
-
     return set(db.session.scalars(
         sa.select(Area.code).where(Area.region == "guizhou", Area.level == "county")))
 
@@ -325,7 +326,6 @@ def _upsert_sessions(course: Course, raw: dict, problems: list[Problem], file: s
     for key, session in existing.items():
         if key in wanted or session.end_date < day:
             continue
-        from .models import Enrolment
 
         has_people = db.session.scalar(
             sa.select(sa.func.count(Enrolment.id)).where(Enrolment.session_id == session.id))
@@ -343,8 +343,6 @@ def resolve_order_links(courses: list[Course] | None = None) -> tuple[list[str],
 
     Returns (codes linked now, codes still pending).
     """
-    from app.employers.models import Employer, Job, JobStatus
-
     if courses is None:
         courses = list(db.session.scalars(
             sa.select(Course).where(Course.mode == CourseMode.order.value, Course.active)))
@@ -378,8 +376,6 @@ def load_catalog(path: Path = COURSES_FILE, *, taxonomy: Taxonomy | None = None,
     Raises CatalogError with every problem; nothing is written then. ``strict_links``
     turns an order course whose employer/opening is not registered into a problem.
     """
-    from app.matching.taxonomy import load_taxonomy
-
     path = Path(path)
     problems = validate_files()
     if problems:
@@ -405,8 +401,6 @@ class _Abort(Exception):
 
 
 def _write(data: dict, file: str, report: LoadReport, strict_links: bool) -> None:
-    from .service import promote_waitlisted
-
     problems: list[Problem] = []
     by_code = {c.code: c for c in db.session.scalars(sa.select(Course))}
     touched: list[Course] = []
@@ -447,11 +441,3 @@ def _write(data: dict, file: str, report: LoadReport, strict_links: bool) -> Non
             problems.append(Problem(file, code, "order.employer_credit_code", what))
     if problems:
         raise _Abort(problems)
-
-
-def upcoming_sessions_stmt(day: date, horizon_days: int = 365) -> sa.Select:
-    """Sessions of active courses that start after ``day`` (enrolment still open)."""
-    return (sa.select(CourseSession).join(Course)
-            .where(Course.active, CourseSession.start_date > day,
-                   CourseSession.start_date <= day + timedelta(days=horizon_days))
-            .order_by(CourseSession.start_date))

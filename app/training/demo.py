@@ -7,9 +7,12 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from app.auth.demo import SeedContext
+from app.auth.models import Area
 from app.clock import today, utcnow
-from app.demo.seed import SeedContext
 from app.employers.models import Employer, Job
+from app.employers.search import refresh_search_text
+from app.employers.service import locate
 from app.extensions import db
 from app.registry.models import Worker
 
@@ -28,8 +31,6 @@ def _order_employer(course: Course) -> Employer:
         sa.select(Employer).where(Employer.credit_code == course.order_credit_code))
     if employer is not None:
         return employer
-    from app.auth.models import Area
-    from app.employers.service import locate
 
     if not course.order_credit_code:
         raise ValueError(f"order course {course.code} names no employer credit code")
@@ -51,7 +52,6 @@ def _order_job(course: Course, employer: Employer) -> None:
         Job.employer_id == employer.id, Job.title == course.order_job_title))
     if exists:
         return
-    from app.employers.search import refresh_search_text
 
     last = max((s.end_date for s in course.sessions), default=today())
     job = Job(

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.auth.models import User
 from app.auth.scoping import visible
@@ -120,8 +121,6 @@ def outcomes(user: User, day: date, course_ids: list[int] | None = None) -> list
 
 def export_rows(rows: list[CourseOutcome]) -> tuple[list[str], list[list]]:
     """Headers and rows for the .xlsx export (one row per session, then the course total)."""
-    from flask_babel import gettext as _
-
     headers = [_("Course code"), _("Course"), _("Mode"), _("Session start"), _("County"),
                _("Places"), _("Enrolled"), _("Waiting list"), _("Completed"),
                _("Certified"), _("Placed within 90 days"), _("In work at 90 days"),

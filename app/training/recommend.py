@@ -18,8 +18,10 @@ from app.auth.models import User
 from app.auth.scoping import visible
 from app.clock import today
 from app.extensions import db
-from app.matching.taxonomy import Taxonomy, default_taxonomy
+from app.matching.profiles import worker_profile, worker_profiles, workers_stmt
+from app.matching.service import lang, trainable_openings
 from app.registry.models import EDUCATION_RANK, Household, Worker
+from app.skills.taxonomy import Taxonomy, default_taxonomy
 
 from .models import ACTIVE_ENROLMENT, Course, CourseSession, Enrolment, EnrolmentStatus
 from .service import eligibility_problems
@@ -127,8 +129,6 @@ class CourseSuggestion:
 
 def worker_skill_codes(worker: Worker) -> set[str]:
     """Canonical skills the worker has (resolved rows, else resolved text)."""
-    from app.matching.profiles import worker_profile
-
     return {code for code, _ in worker_profile(worker).skills}
 
 
@@ -161,8 +161,6 @@ def next_session_for(worker: Worker, course: Course, day: date) -> CourseSession
 
 def gaps_for(worker: Worker, day: date, limit: int = 300) -> tuple[list[Gap], dict]:
     """The worker's trainable openings as gaps, and the Job rows by id."""
-    from app.matching.service import trainable_openings
-
     gaps, jobs = [], {}
     for r in trainable_openings(worker, limit, day):
         needs = frozenset(x.subject for x in r.reasons if x.subject)
@@ -255,7 +253,6 @@ def candidates_for_session(session: CourseSession, user: User, k: int = 30,
     rows = db.session.execute(stmt).all()
     if not rows:
         return []
-    from app.matching.profiles import worker_profiles, workers_stmt
 
     profiles = {p.id: p for p in worker_profiles(
         workers_stmt().where(Worker.id.in_([w.id for w, _ in rows])))}
@@ -309,6 +306,4 @@ def _years_before(d: date, years: int) -> date:
 
 
 def _lang() -> str:
-    from app.matching.service import lang
-
     return lang()

@@ -17,9 +17,12 @@ from flask_babel import lazy_gettext as _l
 from app.auth.audit import audit
 from app.auth.models import User
 from app.clock import today, utcnow
+from app.employers.models import Job
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db
-from app.matching.taxonomy import default_taxonomy
+from app.matching.service import recommend_for_worker
+from app.placements.models import Placement
+from app.placements.service import refer
 from app.registry.models import (
     EDUCATION_RANK,
     Worker,
@@ -28,7 +31,11 @@ from app.registry.models import (
 from app.registry.models import (
     LABELS as REGISTRY_LABELS,
 )
+from app.registry.service import add_certificate, set_worker_status
 from app.registry.timeline import add_event
+from app.skills.models import WorkerSkill
+from app.skills.service import resolve_worker_skills, worker_skills
+from app.skills.taxonomy import default_taxonomy
 from app.sql import affected, lock_row
 
 from .models import ACTIVE_ENROLMENT, Course, CourseSession, Enrolment, EnrolmentStatus
@@ -44,8 +51,6 @@ def event(worker: Worker, kind: str, by: User | None, **detail: object) -> None:
 
 def set_status(worker: Worker, status: str, reason: object, by: User | None) -> None:
     """Change a worker's status through the register's service (history and timeline)."""
-    from app.registry.service import set_worker_status
-
     set_worker_status(worker, status, reason=reason, by=by)
 
 
@@ -291,8 +296,6 @@ def complete(enrolment: Enrolment, *, passed: bool, assessment: str = "",
 
 def _add_certificate(worker: Worker, course: Course, number: str,
                      day: date) -> WorkerCertificate | None:
-    from app.registry.service import add_certificate
-
     if not course.certificate:
         return None
     cert = default_taxonomy().get_certificate(course.certificate)
@@ -313,9 +316,6 @@ def _add_skills(worker: Worker, course: Course) -> tuple[str, ...]:
     A worker without resolved rows is matched from their text; their text is resolved
     first so that adding rows does not hide what the text said.
     """
-    from app.matching.models import WorkerSkill
-    from app.matching.service import resolve_worker_skills, worker_skills
-
     tax = default_taxonomy()
     rows = worker_skills(worker)
     if not rows and (worker.skills_text or "").strip():
@@ -337,20 +337,13 @@ def _add_skills(worker: Worker, course: Course) -> tuple[str, ...]:
     return tuple(added)
 
 
-def rematch(worker: Worker) -> int | None:
-    """Re-run matching for the worker; the number of openings that now match (or None)."""
-    try:
-        from app.matching.service import recommend_for_worker
-    except ImportError:
-        return None
+def rematch(worker: Worker) -> int:
+    """Re-run matching for the worker; the number of openings that now match."""
     return len(recommend_for_worker(worker, 10).matches)
 
 
 def _refer_graduate(result: Completion, worker: Worker, course: Course, by: User | None,
                     day: date) -> None:
-    from app.employers.models import Job
-    from app.placements.service import refer
-
     job = db.session.get_one(Job, course.job_id)
     try:
         with db.session.begin_nested():
@@ -366,9 +359,9 @@ def _refer_graduate(result: Completion, worker: Worker, course: Course, by: User
 # ---- placements that came from a course ----------------------------------------------------
 
 
-def link_placement_to_course(placement) -> None:  # Placement (avoid cycle)
-    """Placement hook: credit the course that led to this job (the order course of the
-    opening, else the worker's course completed within the last 90 days)."""
+def link_placement_to_course(placement: Placement) -> None:
+    """On ``signals.placement_created``: credit the course that led to this job (the order
+    course of the opening, else the worker's course completed within the last 90 days)."""
     if placement.course_id is not None:
         return
     order = db.session.scalar(sa.select(Course.id).join(
@@ -385,12 +378,3 @@ def link_placement_to_course(placement) -> None:  # Placement (avoid cycle)
             .order_by(Enrolment.completed_at.desc()).limit(1))
     placement.course_id = order
 
-
-def _register_hooks() -> None:
-    from app.placements.service import PLACEMENT_HOOKS
-
-    if link_placement_to_course not in PLACEMENT_HOOKS:
-        PLACEMENT_HOOKS.append(link_placement_to_course)
-
-
-_register_hooks()

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from app.areas.service import area_name
+from app.matching.views import skill_name
 from app.registry.models import WorkerEvent
 from app.registry.timeline import join_list, link, register_event_kind, say
 
@@ -42,7 +43,6 @@ def _withdrawn(e: WorkerEvent) -> Markup:
 
 
 def _completed(e: WorkerEvent) -> Markup:
-    from app.matching.views import skill_name
 
     d = _d(e)
     text = say(_("Completed %(course)s."), course=_course(d))

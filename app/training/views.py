@@ -10,15 +10,22 @@ from flask_login import current_user
 from app.auth.audit import audit
 from app.auth.scoping import get_visible_or_404, roles_required, visible
 from app.clock import today
+from app.employers.models import LABELS as EMPLOYER_LABELS
 from app.extensions import db
-from app.matching.taxonomy import default_taxonomy
+from app.imports.report import xlsx_bytes
 from app.registry.models import LABELS as REGISTRY_LABELS
 from app.registry.models import Worker
+from app.skills.taxonomy import default_taxonomy
+from app.training.accounts import handle_report as handle
+from app.training.accounts import issue_code as issue
 from app.unit_of_work import action
 from app.vocabulary import OFFICERS
 
 from .forms import ActionForm, CompleteForm, HandleReportForm, WithdrawForm
 from .models import LABELS, ChangeReport, Course, CourseSession, Enrolment
+from .outcomes import Figures, export_rows
+from .outcomes import outcomes as compute
+from .recommend import candidates_for_session
 from .service import complete, eligibility_problems, enrol, waitlist_position
 from .service import invite as invite_worker
 from .service import withdraw as withdraw_enrolment
@@ -26,21 +33,8 @@ from .service import withdraw as withdraw_enrolment
 bp = Blueprint("training", __name__, url_prefix="/training", template_folder="templates")
 
 
-def register_blueprints(app) -> None:
-    """Training pages, the trainee self-service and the catalogue CLI."""
-    from app.trainee.views import bp as trainee_bp
-
-    from . import timeline_kinds  # noqa: F401 - how course events read on the timeline
-    from .cli import bp as cli_bp
-
-    for blueprint in (bp, trainee_bp, cli_bp):
-        app.register_blueprint(blueprint)
-
-
 @bp.app_context_processor
 def _labels() -> dict:
-    from app.employers.models import LABELS as EMPLOYER_LABELS
-
     return {"training_labels": LABELS, "taxonomy": default_taxonomy(),
             "registry_labels": REGISTRY_LABELS, "region_labels": EMPLOYER_LABELS["region"]}
 
@@ -100,8 +94,6 @@ def course(course_id: int):
 @roles_required(*OFFICERS)
 def session(session_id: int):
     """A session: enrolments in the officer's area, and workers to invite."""
-    from .recommend import candidates_for_session
-
     s = get_visible_or_404(CourseSession, session_id)
     enrolments = db.session.scalars(visible(
         sa.select(Enrolment).where(Enrolment.session_id == s.id), Enrolment, current_user)
@@ -206,9 +198,6 @@ def complete_view(enrolment_id: int):
 @roles_required(*OFFICERS)
 def outcomes():
     """Outcomes per course and session, and order contracts: committed vs hired."""
-    from .outcomes import Figures
-    from .outcomes import outcomes as compute
-
     rows = compute(current_user, today())
     return render_template("training/outcomes.html", rows=rows, share=Figures.share)
 
@@ -217,11 +206,6 @@ def outcomes():
 @roles_required(*OFFICERS)
 def outcomes_xlsx():
     """The outcomes as a spreadsheet (audit-logged)."""
-    from app.imports.report import xlsx_bytes
-
-    from .outcomes import export_rows
-    from .outcomes import outcomes as compute
-
     headers, rows = export_rows(compute(current_user, today()))
     audit("export_training_outcomes", detail={"rows": len(rows)})
     db.session.commit()
@@ -245,8 +229,6 @@ def reports():
 @roles_required("officer")
 def handle_report(report_id: int):
     """Confirm or dismiss a change report."""
-    from app.trainee.service import handle_report as handle
-
     report = get_visible_or_404(ChangeReport, report_id)
     form = HandleReportForm()
     if not form.validate_on_submit() or form.action.data not in ("confirm", "dismiss"):
@@ -260,8 +242,6 @@ def handle_report(report_id: int):
 @roles_required("officer")
 def issue_code(worker_id: int):
     """Generate a one-time activation code for a worker (shown once)."""
-    from app.trainee.service import issue_code as issue
-
     worker = get_visible_or_404(Worker, worker_id)
     form = ActionForm()
     if not form.validate_on_submit():

@@ -260,9 +260,9 @@ class Gen:
     def register(self) -> None:
         from faker.providers.person.zh_CN import Provider as Names
 
-        from app.matching.service import parse_worker_skills
-        from app.matching.text import split_parts
         from app.registry.validation import name_keys
+        from app.skills.service import parse_worker_skills
+        from app.skills.text import split_parts
 
         rng, today, now = self.rng, self.today, self.now
         n_workers = self.n["workers"]

@@ -16,9 +16,12 @@ from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
+from app.areas.service import load_areas
 from app.extensions import db
+from app.registry.demo import demo_id_number
 from tests.conftest import OUTPUT, make_app
 
 PASSWORD = "browser-pass-1"
@@ -47,7 +50,6 @@ def live_app(tmp_path_factory):
                    SEND_FILE_MAX_AGE_DEFAULT=3600)
     with app.app_context():
         db.create_all()
-        from app.areas.service import load_areas
 
         load_areas()
         db.session.commit()
@@ -71,7 +73,6 @@ def browser():
         if os.environ.get("QIANLU_REQUIRE_BROWSER"):
             pytest.fail("chromium is required (apt-get install chromium)")
         pytest.skip("chromium not installed")
-    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         instance = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
@@ -127,8 +128,6 @@ class Journey:
 
     def id_number(self, k: int = 0, sex: str = "M", county: str = "520526") -> str:
         """A valid resident ID number unique to this run (k tells a run's numbers apart)."""
-        from app.registry.demo import demo_id_number
-
         assert 0 <= k < 40
         born = date(1980, 1, 1) + timedelta(days=40 * self.n + k)
         return demo_id_number(county, born, 2 * k, sex)

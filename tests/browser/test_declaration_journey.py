@@ -10,7 +10,12 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from app.auth.service import create_user
 from app.extensions import db
+from app.monitoring import declare
+from app.notifications.models import Notification
+from app.registry.demo import demo_id_number
+from app.registry.models import Household, Worker
 from tests.browser.conftest import LANGUAGES, PASSWORD, Journey
 
 DESK = {"viewport": {"width": 1366, "height": 800}}
@@ -32,11 +37,6 @@ class Desk(Journey):
 
 
 def _seed(live_app, j: Journey) -> dict:
-    from app.auth.service import create_user
-    from app.monitoring import declare
-    from app.registry.demo import demo_id_number
-    from app.registry.models import Household, Worker
-
     born = date(1988, 6, 6)
     with live_app.app_context():
         officer = create_user(f"decl_officer{j.n}", PASSWORD, "officer", area_code="520526")
@@ -57,8 +57,6 @@ def _seed(live_app, j: Journey) -> dict:
 
 
 def _sms_code(live_app) -> str:
-    from app.notifications.models import Notification
-
     with live_app.app_context():
         text = db.session.scalar(sa.select(Notification.text).where(
             Notification.kind == "declare_code").order_by(Notification.id.desc()))

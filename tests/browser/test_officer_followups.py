@@ -13,10 +13,13 @@ import sqlalchemy as sa
 from app import clock
 from app.auth.models import Area
 from app.auth.service import create_user
+from app.employers.models import Employer, Job
 from app.extensions import db
 from app.placements.followup_models import FollowUp
 from app.placements.models import Placement
 from app.placements.service import confirm_hire, refer
+from app.registry.models import Household, RelocationSite, Worker
+from app.training.models import Course
 from tests.browser.conftest import PASSWORD, WIDTH
 from tests.conftest import Factory
 
@@ -53,9 +56,6 @@ def _seed(live_app, journey) -> dict:
 def _records(live_app) -> list[str]:
     """Names of the records any page may show (people, employers, openings, courses,
     places): data, not the page's own words."""
-    from app.employers.models import Employer, Job
-    from app.registry.models import Household, RelocationSite, Worker
-    from app.training.models import Course
 
     with live_app.app_context():
         names: list[str] = []

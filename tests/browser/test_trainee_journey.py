@@ -8,14 +8,13 @@ from datetime import date, timedelta
 
 from app import clock
 from app.extensions import db
+from app.training.models import Course, CourseSession
 from tests.conftest import Factory
 
 
 def _seed(live_app, journey) -> dict:
     """A worker without a welding certificate, three welding openings that need one, and a
     welding course with a session in the worker's county."""
-    from app.training.models import Course, CourseSession
-
     with live_app.app_context():
         factory = Factory(db)
         employer = factory.employer(name=journey.unique("宁波北仑甬江钢结构有限公司"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.auth.models import ApiToken
+from app.auth.tokens import issue_token, revoke
 from tests.conftest import PASSWORD
 
 
@@ -61,8 +62,6 @@ def test_validation_error_lists_fields(client):
 
 
 def test_revoked_token_stops_working(client, factory, db):
-    from app.auth.tokens import revoke
-
     user = factory.user("officer")
     token = _token(client, user)
     stored = db.session.scalar(sa.select(ApiToken).where(ApiToken.user_id == user.id))
@@ -98,8 +97,6 @@ def test_tokens_page_creates_lists_and_revokes(client, login_as, db):
 
 
 def test_cannot_revoke_someone_elses_token(db, factory):
-    from app.auth.tokens import issue_token, revoke
-
     owner, other = factory.user("officer"), factory.user("officer")
     _plain, token = issue_token(owner)
     assert not revoke(other, token.id)

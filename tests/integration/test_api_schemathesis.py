@@ -21,6 +21,17 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from app.areas.service import load_areas
+from app.auth.models import User
+from app.auth.tokens import issue_token
+from app.demo.seed import seed_all
+from app.employers.models import Employer, Job
+from app.extensions import db
+from app.placements.followup_models import FollowUp
+from app.placements.models import Placement, Referral
+from app.registry.models import Household, RelocationSite, Worker
+from app.training.catalog import load_catalog
+from app.training.models import Course, CourseSession, Enrolment
 from tests.conftest import BACKENDS, backend_url, make_app
 
 pytestmark = pytest.mark.slow
@@ -31,8 +42,6 @@ CHECKS = [schemathesis.checks.not_a_server_error, status_code_conformance,
 
 
 def _ids(model, limit: int = 40) -> list[int]:
-    from app.extensions import db
-
     pk = sa.inspect(model).primary_key[0]
     return list(db.session.scalars(sa.select(pk).order_by(pk).limit(limit)))
 
@@ -44,18 +53,6 @@ def _ids(model, limit: int = 40) -> list[int]:
 def seeded(request, tmp_path_factory):
     """An app on its own database with areas, the catalogue and the demo data; tokens for
     the demo officer (province) and admin; real ids per path parameter."""
-    from app.areas.service import load_areas
-    from app.auth.models import User
-    from app.auth.tokens import issue_token
-    from app.demo.seed import seed_all
-    from app.employers.models import Employer, Job
-    from app.extensions import db
-    from app.placements.followup_models import FollowUp
-    from app.placements.models import Placement, Referral
-    from app.registry.models import Household, RelocationSite, Worker
-    from app.training.catalog import load_catalog
-    from app.training.models import Course, CourseSession, Enrolment
-
     tmp = tmp_path_factory.mktemp(f"schemathesis-{request.param}")
     app = make_app(backend_url(request.param, tmp, "schemathesis"), tmp)
     with app.app_context():

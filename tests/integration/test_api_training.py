@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from app import clock
+from app.training.service import enrol
 from tests.factories.training import make_course
 from tests.support.api import error_of, ok
 
@@ -79,7 +80,6 @@ def test_ineligible_enrolment_is_422_with_the_reason(api, factory, db):
 def test_completion_adds_certificate_and_skills(api, factory, db):
     _course, session = make_course(db, start=clock.today() - timedelta(days=1))
     worker = factory.worker()
-    from app.training.service import enrol
 
     enrolment = enrol(worker, session, by=None, day=session.start_date - timedelta(days=1))
     officer = api.as_(factory.user("officer", area_code="520526"))

@@ -5,10 +5,14 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 
+from app.auth import service
 from app.auth.models import AuditLog, LoginAttempt
 from app.auth.scoping import can_see, visible
-from app.auth.service import AccountError, create_user
+from app.auth.service import AccountError, create_user, verify_password
+from app.auth.tokens import issue_token
+from app.registry.models import RelocationSite
 from tests.conftest import PASSWORD, make_app, text_of
 
 
@@ -114,8 +118,6 @@ def test_officer_area_must_be_in_guizhou(db):
 
 
 def test_officer_of_one_county_cannot_see_another_county(db, factory):
-    from app.registry.models import RelocationSite
-
     weining = RelocationSite(name="五里岗安置点", county_code="520526")
     guanshanhu = RelocationSite(name="观山湖安置点", county_code="520115")
     db.session.add_all([weining, guanshanhu])
@@ -178,8 +180,6 @@ def test_users_create_command(runner, db):
 
 
 def test_admin_and_officer_password_resets(app, client, factory, login, db):
-    from app.auth.service import create_user
-
     worker = factory.worker(area_code="520526")
     trainee = create_user(f"t{worker.id}", PASSWORD, "trainee", worker_id=worker.id)
     trainee_client = app.test_client()
@@ -201,8 +201,6 @@ def test_admin_and_officer_password_resets(app, client, factory, login, db):
 
 
 def test_officer_outside_the_area_cannot_reset(client, factory, login):
-    from app.auth.service import create_user
-
     worker = factory.worker(area_code="520526")
     trainee = create_user(f"t{worker.id}", PASSWORD, "trainee", worker_id=worker.id)
     login(factory.user("officer", area_code="520115"))
@@ -210,10 +208,6 @@ def test_officer_outside_the_area_cannot_reset(client, factory, login):
 
 
 def test_passwords_are_hashed_at_the_configured_cost_and_redone_at_login(app, db, factory):
-    from argon2 import PasswordHasher
-
-    from app.auth.service import verify_password
-
     user = factory.user("officer")
     assert "m=64,t=1," in user.password_hash  # the tests' cheap cost (ARGON2_*)
     user.password_hash = PasswordHasher().hash(PASSWORD)  # made at production cost
@@ -234,8 +228,6 @@ def test_logging_out_ends_a_copied_session_cookie(app, client, factory, db):
 
 
 def test_unknown_and_known_usernames_cost_the_same_verification(client, factory, monkeypatch):
-    from app.auth import service
-
     calls: list[str] = []
     with client.application.app_context():
         real = service._hasher()
@@ -257,8 +249,6 @@ def test_unknown_and_known_usernames_cost_the_same_verification(client, factory,
 
 
 def test_password_change_and_reset_revoke_api_tokens(app, client, factory, login, db):
-    from app.auth.tokens import issue_token
-
     user = login(factory.user("officer"))
     plain, _token = issue_token(user, "script")
     headers = {"Authorization": f"Bearer {plain}"}

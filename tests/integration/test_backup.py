@@ -4,8 +4,10 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from app.areas.service import load_areas
 from app.auth.models import Area, User
 from app.extensions import db
+from app.registry.models import Worker
 from tests.conftest import BACKENDS, Factory, backend_url, make_app
 
 
@@ -16,7 +18,6 @@ def test_backup_then_restore_finds_every_record(backend, tmp_path):
     runner = app.test_cli_runner()
     with app.app_context():
         db.create_all()
-        from app.areas.service import load_areas
 
         load_areas()
         factory = Factory(db)
@@ -31,7 +32,6 @@ def test_backup_then_restore_finds_every_record(backend, tmp_path):
     assert target.stat().st_size > 0
 
     with app.app_context():  # lose data after the backup
-        from app.registry.models import Worker
 
         db.session.execute(sa.delete(Worker))
         db.session.execute(sa.update(User).values(display_name="changed"))
@@ -43,8 +43,6 @@ def test_backup_then_restore_finds_every_record(backend, tmp_path):
     assert result.exit_code == 0, result.output
 
     with app.app_context():
-        from app.registry.models import Worker
-
         assert sorted(db.session.scalars(sa.select(Worker.id_number))) == sorted(workers)
         names = set(db.session.scalars(sa.select(User.username)))
         assert set(users) <= names

@@ -10,7 +10,8 @@ import pytest
 import sqlalchemy as sa
 
 from app import clock
-from app.matching.taxonomy import default_taxonomy
+from app.employers.models import Employer
+from app.skills.taxonomy import default_taxonomy
 from app.training.catalog import (
     COURSES_FILE,
     CatalogError,
@@ -19,6 +20,7 @@ from app.training.catalog import (
     validate_courses,
 )
 from app.training.models import Course, CourseSession
+from app.training.service import enrol
 
 GOOD = """
 [[course]]
@@ -158,7 +160,6 @@ def test_order_link_pending_until_employer_and_opening_exist(db, tmp_path, facto
     load_catalog(path)
     course = db.session.scalar(sa.select(Course).where(Course.code == "T-ELEC-01"))
     assert course.link_pending
-    from app.employers.models import Employer
 
     employer = Employer(name="测试企业", credit_code=CREDIT, region="prd", status="verified")
     db.session.add(employer)
@@ -174,7 +175,6 @@ def test_order_link_pending_until_employer_and_opening_exist(db, tmp_path, facto
 
 
 def test_removed_session_with_people_is_a_problem(db, tmp_path, factory):
-    from app.training.service import enrol
 
     text = GOOD.format(credit=CREDIT).replace("2027-01-11", str(clock.today() + timedelta(5)))
     text = text.replace("2027-01-22", str(clock.today() + timedelta(20)))

@@ -218,8 +218,6 @@ def test_dashboard_panels(client, db, factory, login):
 
 
 def test_a_verified_employer_renaming_itself_is_verified_again(db, factory, client, login):
-    from app.auth.models import AuditLog
-
     employer, user = make_employer(factory)
     job = make_job(employer)
     login(user)

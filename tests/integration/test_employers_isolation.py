@@ -27,10 +27,11 @@ def _urls(app, a_employer: Employer, a_jobs: dict[str, Job]):
         if rule.endpoint.split(".")[0] not in ("employers", "board"):
             continue
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            if "job_id" in rule.arguments:
+            # an opening's id, or an import run's (A's openings' ids stand in for runs too)
+            key = next((k for k in ("job_id", "run_id") if k in rule.arguments), None)
+            if key:
                 for kind, job in a_jobs.items():
-                    out.append((rule.endpoint, method,
-                                rule.build({"job_id": job.id})[1], kind))
+                    out.append((rule.endpoint, method, rule.build({key: job.id})[1], kind))
             elif "employer_id" in rule.arguments:
                 out.append((rule.endpoint, method,
                             rule.build({"employer_id": a_employer.id})[1], "employer"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from types import SimpleNamespace as NS
 
 import sqlalchemy as sa
 from openpyxl import Workbook
@@ -13,6 +14,7 @@ from app.auth.models import AuditLog
 from app.auth.service import create_user
 from app.employment import checkins
 from app.employment.answers import CheckInAnswer, answer_checkin
+from app.employment.layoffs import order_proposals
 from app.employment.models import (
     CheckIn,
     EmploymentRecord,
@@ -21,12 +23,15 @@ from app.employment.models import (
     PartnerEmployer,
 )
 from app.employment.records import clean_record, record_job
-from app.employment.signals import worker_not_working
 from app.notifications.delivery import _text_for
 from app.notifications.models import Notification
 from app.placements.followup_models import WageArrearsCase
+from app.registry.households import save_site
+from app.registry.models import Worker
+from app.signals import worker_not_working
 from app.todo.models import Todo
 from tests.conftest import PASSWORD, text_of
+from tests.factories.placements import place
 from tests.factories.roster import good_rows
 from tests.support.api import error_of, ok
 
@@ -91,9 +96,6 @@ def test_a_job_recorded_and_ended_through_the_api(api, factory, db):
 
 
 def test_roster_import_records_the_jobs_columns(client, login, factory, db):
-    from app.registry.households import save_site
-    from app.registry.models import Worker
-
     officer = factory.user("officer", area_code="520526")
     save_site({"name": "五里岗安置点", "county_code": "520526"}, officer)
     login(officer)
@@ -214,8 +216,6 @@ def test_a_rights_report_lists_the_destinations_partner_office(client, factory, 
 # --- layoff alerts -----------------------------------------------------------------------------
 
 def test_a_layoff_alert_reaches_the_right_counties_with_proposals(api, factory, db):
-    from tests.factories.placements import place
-
     employer = factory.employer(name="东莞大厂")
     officer_wn = factory.user("officer", area_code="520526")
     factory.user("officer", area_code="520115")
@@ -253,10 +253,6 @@ def test_a_layoff_alert_reaches_the_right_counties_with_proposals(api, factory, 
 
 
 def test_proposals_put_the_destination_region_first_then_home():
-    from types import SimpleNamespace as NS
-
-    from app.employment.layoffs import order_proposals
-
     jobs = [NS(id=1, region="yrd"), NS(id=2, region="guizhou"), NS(id=3, region="prd"),
             NS(id=4, region="local")]
     assert [j.id for j in order_proposals(jobs, "prd")] == [3, 2, 4, 1]
@@ -265,8 +261,6 @@ def test_proposals_put_the_destination_region_first_then_home():
 # --- where our people work ---------------------------------------------------------------------
 
 def test_destinations_figures_equal_counts_by_hand(client, login, factory, db):
-    from tests.factories.placements import place
-
     officer = factory.user("officer", area_code="520526")
     workers = [factory.worker() for _ in range(4)]
     job(factory, workers[0])  # Dongguan

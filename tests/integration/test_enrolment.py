@@ -7,11 +7,14 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.areas.service import load_areas
 from app.clock import today as china_today  # the app asks in China time
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db as _db
+from app.matching.profiles import worker_profile
 from app.placements.models import Referral
-from app.registry.models import WorkerCertificate, WorkerEvent
+from app.placements.service import confirm_hire
+from app.registry.models import Worker, WorkerCertificate, WorkerEvent
 from app.training.models import CourseSession, Enrolment
 from app.training.service import complete, enrol, waitlist_position, withdraw
 from tests.conftest import BACKENDS, Factory, backend_url, make_app
@@ -104,7 +107,6 @@ def test_completion_adds_certificate_and_skills_and_refers_order_graduates(db, f
         WorkerCertificate.worker_id == worker.id))
     assert cert.kind == "so_welding" and cert.expires_on is not None
     assert "welder" in result.skills_added and "焊工" in worker.skills_text
-    from app.matching.profiles import worker_profile
 
     profile = worker_profile(worker)
     assert "welder" in {c for c, _ in profile.skills}
@@ -113,6 +115,10 @@ def test_completion_adds_certificate_and_skills_and_refers_order_graduates(db, f
     referral = db.session.scalar(sa.select(Referral).where(Referral.worker_id == worker.id))
     assert referral is not None and referral.job_id == job.id and referral.source == "course"
     assert result.referral is referral
+    # the hire is credited to the order course (training's answer to placement_created)
+    placement = confirm_hire(referral, start_date=china_today(), monthly_wage=6500, by=officer,
+                             today=china_today())
+    assert placement.course_id == course.id
 
 
 def test_failed_assessment_adds_nothing(db, factory):
@@ -135,7 +141,6 @@ def test_thirty_concurrent_enrolments_fill_exactly_ten_places(backend, tmp_path)
                    SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 32, "max_overflow": 4})
     with app.app_context():
         _db.create_all()
-        from app.areas.service import load_areas
 
         load_areas()
         factory = Factory(_db)
@@ -150,8 +155,6 @@ def test_thirty_concurrent_enrolments_fill_exactly_ten_places(backend, tmp_path)
     lock = threading.Lock()
 
     def run(worker_id: int) -> None:
-        from app.registry.models import Worker
-
         with app.app_context():
             # Wait before the first query: on SQLite every transaction takes the write
             # lock at BEGIN (IMMEDIATE), so a thread holding one at the barrier blocks all.

@@ -6,17 +6,22 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask import render_template
 
 from app import clock
 from app.auth.models import AuditLog
 from app.employers.models import Employer
 from app.errors_domain import ConflictError, DomainError
 from app.notifications.models import Notification
+from app.placements.arrears import resolve_case
 from app.placements.followup_models import FollowUp, WageArrearsCase
 from app.placements.followups import mark_overdue, queue, queue_counts, schedule_followups, sweep
+from app.placements.forms import OutcomeForm
 from app.placements.models import Placement
 from app.placements.outcomes import Outcome, record_outcome
+from app.placements.views import blank_outcome_fields
 from app.registry.models import Household, HouseholdPlanEntry, WorkerEvent
+from app.registry.queries import zero_employment
 from tests.conftest import text_of
 from tests.factories.placements import START, place
 
@@ -190,7 +195,6 @@ def test_left_the_job(db, factory):
                                                             "cancelled"]
     db.session.refresh(h)
     assert h.at_risk is True
-    from app.registry.queries import zero_employment
     assert db.session.scalar(sa.select(zero_employment()).where(Household.id == h.id))
     assert db.session.scalar(sa.select(sa.func.count(HouseholdPlanEntry.id)).where(
         HouseholdPlanEntry.household_id == h.id)) == 1
@@ -200,6 +204,19 @@ def test_left_the_job(db, factory):
     assert {"job_lost", "household_at_risk"} <= kinds
     lost = next(n for n in alerts if n.kind == "job_lost")
     assert str(worker.id) in lost.link and worker.name in lost.text
+
+
+def test_the_job_loss_alert_names_fresh_openings(db, factory):
+    """Matching answers placements' job_lost signal with the worker's best openings now."""
+    officer = factory.user("officer", area_code="520526")
+    placement = place(factory, officer=officer)
+    factory.job(title="包装工", headcount=3)
+    record_outcome(followups(db, placement)[1],
+                   Outcome("visit", True, "left", left_date=date(2025, 10, 20), left_reason="想家"),
+                   by=officer, today=date(2025, 10, 24))
+    lost = db.session.scalars(sa.select(Notification).where(
+        Notification.recipient_user_id == officer.id, Notification.kind == "job_lost")).one()
+    assert "包装工" in lost.text
 
 
 def test_outcome_validation(db, factory):
@@ -295,8 +312,6 @@ def test_escalation_without_supervisor_goes_to_parent_area(db, factory):
 
 
 def test_wage_arrears_flags_employer_until_resolved(db, factory):
-    from app.placements.arrears import resolve_case
-
     officer = factory.user("officer")
     job = factory.job(headcount=10)
     first = place(factory, job=job, officer=officer)
@@ -354,11 +369,6 @@ def test_outcome_form_rerenders_with_errors_and_keeps_input(client, db, factory,
 
 def test_blank_outcome_form_is_shown_in_the_users_language(app, client, db, factory,
                                                            login_as):
-    from flask import render_template
-
-    from app.placements.forms import OutcomeForm
-    from app.placements.views import blank_outcome_fields
-
     officer = login_as("officer", area_code="520526")
     fu = followups(db, place(factory, officer=officer,
                              start=clock.today() - timedelta(days=8)))[0]

@@ -8,9 +8,13 @@ import re
 
 import sqlalchemy as sa
 
-from app.auth.models import User
+from app.auth.models import Area, User
 from app.employers.models import Job
+from app.extensions import db
 from app.freshness import Cache
+from app.matching.service import recommend_for_worker
+from app.registry.figures import area_figures
+from app.registry.households import create_household
 from app.registry.models import Worker
 from app.registry.queries import household_counts, status_counts
 from tests.support.queries import count_queries
@@ -37,8 +41,6 @@ def _seeking_cache(clock: _Clock | None = None):
 
 
 def db_count_seeking() -> int:
-    from app.extensions import db
-
     return db.session.scalar(sa.select(sa.func.count()).select_from(Worker).where(
         Worker.status == "seeking"))
 
@@ -114,9 +116,6 @@ def test_dashboard_figures_are_a_snapshot_of_at_most_the_max_age(client, db, log
 
 def test_area_figures_add_up_the_counties_of_each_scope(app, db, factory):
     """The province-wide snapshot, added up per scope, equals counting within the scope."""
-    from app.registry.figures import area_figures
-    from app.registry.households import create_household
-
     admin = factory.user("admin")
     for county, status in [("520526", "seeking"), ("520526", "employed"),
                            ("520502", "seeking"), ("520103", "training")]:
@@ -188,8 +187,6 @@ def test_another_process_commit_to_a_shared_table_invalidates_at_once(app, db, f
 
 
 def test_matching_index_sees_another_process_committed_opening_at_once(app, db, factory):
-    from app.matching.service import recommend_for_worker
-
     worker = factory.worker()
     job = factory.job(headcount=1)
     app.config["MATCH_INDEX_RECHECK_SECONDS"] = 3600
@@ -210,8 +207,6 @@ def test_matching_index_sees_another_process_committed_opening_at_once(app, db, 
 def test_matches_name_an_opening_as_it_is_now(app, db, factory):
     """The openings a worker's results name (title, employer, places left) are kept
     between pages, and shown as they are now once this or another process changes them."""
-    from app.matching.service import recommend_for_worker
-
     worker = factory.worker()
     job = factory.job(title="焊工A", headcount=3)
     app.config["MATCH_INDEX_RECHECK_SECONDS"] = 3600
@@ -293,8 +288,6 @@ def test_a_login_or_a_language_switch_keeps_cached_accounts_but_a_role_change_no
 
 
 def test_the_board_page_is_rendered_again_when_an_area_is_renamed(client, db, factory):
-    from app.auth.models import Area
-
     factory.job(title="焊工")
     db.session.commit()
     area = db.session.get(Area, "441900")  # a city the board's filter names

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from app.auth.service import create_user
 from app.clock import today
 from app.employers import jobs as job_service
 from app.employers.models import NO_FIXED_LIMIT, Job
@@ -62,8 +63,6 @@ def test_若干_shows_on_the_board_the_opening_and_the_api(client, db, factory, 
 
 
 def test_the_employer_panel_counts_fixed_places_and_says_若干(client, db, factory, login):
-    from app.auth.service import create_user
-
     employer = factory.employer()
     factory.job(employer, headcount=5)
     factory.job(employer, headcount=None)

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from app import clock
+from app.areas.service import load_areas
 from app.employers.models import Job
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db as _db
@@ -79,7 +80,6 @@ def test_fifty_concurrent_confirmations_fill_exactly_ten_places(backend, tmp_pat
                                               "pool_timeout": 60})
     with app.app_context():
         _db.create_all()
-        from app.areas.service import load_areas
 
         load_areas()
         factory = Factory(_db)

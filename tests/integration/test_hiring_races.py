@@ -8,10 +8,14 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from app.clock import today
+from app.employers.models import Job
 from app.employers.service import suspend
 from app.errors_domain import ConflictError
 from app.extensions import db as _db
+from app.placements.followup_models import FollowUp
 from app.placements.models import Placement, Referral
+from app.placements.outcomes import Outcome, record_outcome
 from app.placements.service import confirm_hire, refer, respond
 from app.registry.models import Worker
 from tests.conftest import BACKENDS, Factory
@@ -21,8 +25,6 @@ pytestmark = pytest.mark.concurrency
 
 
 def test_a_suspended_employer_cannot_invite_or_hire_on_open_referrals(db, factory, app):
-    from app.employers.service import today
-
     job = factory.job(headcount=3)
     invited = refer(factory.worker(), job, by=None)
     respond(invited, accept=True, by=None)
@@ -38,8 +40,6 @@ def test_a_suspended_employer_cannot_invite_or_hire_on_open_referrals(db, factor
 
 
 def test_an_employed_worker_is_not_hired_twice(db, factory):
-    from app.employers.service import today
-
     worker = factory.worker()
     first, second = factory.job(), factory.job()
     r1, r2 = refer(worker, first, by=None), refer(worker, second, by=None)
@@ -68,8 +68,6 @@ def test_forty_identical_referrals_at_once_make_one(backend, tmp_path):
         _db.session.remove()
 
     def action(_i: int) -> None:
-        from app.employers.models import Job
-
         refer(_db.session.get(Worker, worker_id), _db.session.get(Job, job_id), by=None)
 
     outcomes = _race(app, 40, action)
@@ -83,8 +81,6 @@ def test_forty_identical_referrals_at_once_make_one(backend, tmp_path):
 @pytest.mark.slow
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_two_employers_confirming_one_worker_at_once_hire_once(backend, tmp_path):
-    from app.employers.service import today
-
     app = race_app(backend, tmp_path, "doublehire", 24)
     with app.app_context():
         factory = Factory(_db)
@@ -114,9 +110,6 @@ def test_two_employers_confirming_one_worker_at_once_hire_once(backend, tmp_path
 def test_two_follow_ups_of_one_placement_recorded_at_once_do_not_deadlock(backend, tmp_path):
     # Day 7 and day 30 both answered "left" at the same moment: each held its own row and
     # waited for the other's (to cancel it) — PostgreSQL killed one with a deadlock.
-    from app.employers.service import today
-    from app.placements.followup_models import FollowUp
-    from app.placements.outcomes import Outcome, record_outcome
 
     app = race_app(backend, tmp_path, "fudeadlock", 24)
     with app.app_context():

@@ -10,10 +10,13 @@ from datetime import date, datetime
 import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
+from stdnum.cn import ric
 
+from app.areas.service import load_areas
 from app.auth.models import AuditLog
+from app.auth.service import create_user
 from app.extensions import db as _db
-from app.imports.models import ImportJob
+from app.imports.models import ImportRun
 from app.registry.households import save_site
 from app.registry.models import DuplicateFlag, Household, Worker, WorkerEvent
 from tests.conftest import PASSWORD, backend_url, make_app, text_of
@@ -59,8 +62,8 @@ def upload(client, content: bytes, name: str = "roster.xlsx"):
     return resp
 
 
-def job_of(db) -> ImportJob:
-    return db.session.scalars(sa.select(ImportJob).order_by(ImportJob.id.desc())).first()
+def run_of(db) -> ImportRun:
+    return db.session.scalars(sa.select(ImportRun).order_by(ImportRun.id.desc())).first()
 
 
 def test_template_has_chinese_headers_and_imports_empty(client, login, officer):
@@ -78,8 +81,8 @@ def test_good_xlsx_is_imported_and_reimport_changes_nothing(client, login, offic
     content = xlsx_bytes(good_rows(4))
     resp = upload(client, content)
     assert resp.status_code == 302
-    job = job_of(db)
-    assert (job.status, job.total, job.added, job.bad) == ("done", 4, 4, 0), job.errors
+    run = run_of(db)
+    assert (run.status, run.total, run.added, run.bad) == ("done", 4, 4, 0), run.errors
     worker = db.session.scalar(sa.select(Worker).where(Worker.name == "测试1"))
     assert worker.area_code == "520526" and worker.category == "relocated"
     assert worker.regions_acceptable == ["guizhou", "prd"] and worker.min_wage == 4500
@@ -91,7 +94,7 @@ def test_good_xlsx_is_imported_and_reimport_changes_nothing(client, login, offic
     counts = db.session.scalar(sa.select(sa.func.count(WorkerEvent.id)))
 
     upload(client, content)
-    again = job_of(db)
+    again = run_of(db)
     assert (again.added, again.updated, again.unchanged, again.bad) == (0, 0, 4, 0)
     assert db.session.scalar(sa.select(sa.func.count(Worker.id))) == 4
     assert db.session.scalar(sa.select(sa.func.count(WorkerEvent.id))) == counts
@@ -100,7 +103,7 @@ def test_good_xlsx_is_imported_and_reimport_changes_nothing(client, login, offic
     changed[0][2] = "13900009999"
     changed[1][13] = "已就业"
     upload(client, xlsx_bytes(changed))
-    third = job_of(db)
+    third = run_of(db)
     assert (third.added, third.updated, third.unchanged) == (0, 2, 2)
     db.session.refresh(worker)
     assert worker.phone == "13900009999"
@@ -110,12 +113,12 @@ def test_good_xlsx_is_imported_and_reimport_changes_nothing(client, login, offic
 def test_gbk_and_utf8_csv_with_english_headers(client, login, officer, db):
     login(officer)
     upload(client, csv_bytes(good_rows(2), "gbk"), "花名册.csv")
-    assert (job_of(db).added, job_of(db).bad) == (2, 0)
+    assert (run_of(db).added, run_of(db).bad) == (2, 0)
     english = ["Name", "ID number", "Mobile", "County", "Category", "Education", "Regions"]
     rows = [["Li Lei", pid(50), "13885009999", "威宁县", "returnee", "senior", "prd, yrd"]]
     upload(client, csv_bytes(rows, "utf-8", head=english), "english.csv")
-    job = job_of(db)
-    assert (job.added, job.bad) == (1, 0), job.errors
+    run = run_of(db)
+    assert (run.added, run.bad) == (1, 0), run.errors
     worker = db.session.scalar(sa.select(Worker).where(Worker.name == "Li Lei"))
     assert worker.category == "returnee"
     assert worker.regions_acceptable == ["prd", "yrd"]  # the order written is kept
@@ -137,7 +140,6 @@ def bad_rows() -> list[tuple[list, str, str]]:
 
     checksum = pid(91)[:-1] + ("0" if pid(91)[-1] != "0" else "1")
     feb30 = "52052619900230001"
-    from stdnum.cn import ric
 
     return [
         (row(c1=checksum), "身份证号", "校验码"),
@@ -161,12 +163,12 @@ def test_every_kind_of_bad_row_is_reported_and_good_rows_imported(client, login,
     rows = good_rows(1, start=90) + [c[0] for c in cases] + [[None] * len(HEAD)] + good_rows(
         1, start=80)
     upload(client, xlsx_bytes(rows))
-    job = job_of(db)
-    assert job.status == "done", job.message
+    run = run_of(db)
+    assert run.status == "done", run.message
     kept = sum(1 for c in cases if c[1] in KEPT_COLUMNS)
     refused = len(cases) - kept
-    assert (job.added, job.bad, job.blank) == (2 + kept, refused, 1)
-    by_row = {e["row"]: e for e in job.errors}
+    assert (run.added, run.bad, run.blank) == (2 + kept, refused, 1)
+    by_row = {e["row"]: e for e in run.errors}
     for index, (_row, column, fragment) in enumerate(cases):
         line = index + 3  # header is line 1, the good row line 2
         assert line in by_row, (line, column)
@@ -174,10 +176,10 @@ def test_every_kind_of_bad_row_is_reported_and_good_rows_imported(client, login,
         assert fragment in by_row[line]["reason"], by_row[line]
         assert bool(by_row[line].get("kept")) == (column in KEPT_COLUMNS), by_row[line]
     assert db.session.scalar(sa.select(sa.func.count(Worker.id))) == 2 + kept
-    page = text_of(client.get(f"/imports/{job.id}"))
+    page = text_of(client.get(f"/imports/{run.id}"))
     assert "校验码" in page and f"有问题 {refused}" in page
 
-    report = client.get(f"/imports/{job.id}/report.xlsx")
+    report = client.get(f"/imports/{run.id}/report.xlsx")
     assert report.status_code == 200
     sheet = load_workbook(io.BytesIO(report.data)).active
     lines = list(sheet.iter_rows(values_only=True))
@@ -197,7 +199,7 @@ def test_every_kind_of_bad_row_is_reported_and_good_rows_imported(client, login,
         fixed.append(cells)
     again = upload(client, xlsx_bytes(fixed, head=list(lines[0])[:len(HEAD)]))
     assert again.status_code == 302
-    second = job_of(db)
+    second = run_of(db)
     # Two rows fixed; the repeated ID number now matches the worker imported the first time.
     assert (second.added, second.bad) == (2, refused - 3), second.errors
     assert second.updated + second.unchanged == 1
@@ -208,7 +210,7 @@ def test_id_number_stored_as_a_number_is_explained(client, login, officer, db):
     row = good_rows(1)[0]
     row[1] = 520526199003010011
     upload(client, xlsx_bytes([row]))
-    assert "文本" in job_of(db).errors[0]["reason"]
+    assert "文本" in run_of(db).errors[0]["reason"]
 
 
 def test_rows_outside_the_officer_area_and_existing_elsewhere(client, login, officer, db,
@@ -219,9 +221,9 @@ def test_rows_outside_the_officer_area_and_existing_elsewhere(client, login, off
     rows.append(["外县人", elsewhere.id_number, "", "", "", "威宁县", "", "", "", "", "", "",
                  "", ""])
     upload(client, xlsx_bytes(rows))
-    job = job_of(db)
-    assert (job.added, job.bad) == (1, 1)
-    assert "其他地区" in job.errors[0]["reason"]
+    run = run_of(db)
+    assert (run.added, run.bad) == (1, 1)
+    assert "其他地区" in run.errors[0]["reason"]
     db.session.refresh(elsewhere)
     assert elsewhere.area_code == "520115"
 
@@ -279,27 +281,27 @@ def test_bad_files_get_a_clear_error_and_import_nothing(client, login, officer, 
     body = text_of(client.get(resp.headers["Location"]) if resp.status_code == 302 else resp)
     assert expected in body, body[:2000]
     assert db.session.scalar(sa.select(sa.func.count(Worker.id))) == 0
-    job = job_of(db)
-    if job is not None:
-        assert job.status == "failed" and job.stored_path is None
+    run = run_of(db)
+    if run is not None:
+        assert run.status == "failed" and run.stored_path is None
 
 
 def test_title_row_above_the_header_is_fine(client, login, officer, db):
     login(officer)
     upload(client, xlsx_bytes(good_rows(2), title_row="威宁县2025年劳动力花名册"))
-    job = job_of(db)
-    assert (job.status, job.added) == ("done", 2), job.message
+    run = run_of(db)
+    assert (run.status, run.added) == ("done", 2), run.message
 
 
 def test_other_county_cannot_see_the_job(client, login, officer, factory, db):
     login(officer)
     upload(client, xlsx_bytes(good_rows(1)))
-    job = job_of(db)
+    run = run_of(db)
     other = factory.user("officer", area_code="520115")
     client.post("/auth/logout")
     login(other)
-    assert client.get(f"/imports/{job.id}").status_code == 404
-    assert client.get(f"/imports/{job.id}/report.xlsx").status_code == 404
+    assert client.get(f"/imports/{run.id}").status_code == 404
+    assert client.get(f"/imports/{run.id}/report.xlsx").status_code == 404
 
 
 def test_cli_import_with_report(runner, officer, db, tmp_path):
@@ -324,9 +326,6 @@ def test_large_upload_runs_in_the_background(tmp_path):
     app = make_app(backend_url("sqlite", tmp_path, "bg"), tmp_path, IMPORT_BACKGROUND_BYTES=0)
     with app.app_context():
         _db.create_all()
-        from app.areas.service import load_areas
-        from app.auth.service import create_user
-
         load_areas()
         officer = create_user("bg_officer", PASSWORD, "officer", area_code="520526")
         save_site({"name": "五里岗安置点", "county_code": "520526"}, officer)
@@ -359,8 +358,8 @@ def test_dates_and_numbers_from_excel_cells(client, login, officer, db):
     row[10] = 4500.0
     row[11] = datetime(2025, 4, 1)
     upload(client, xlsx_bytes([row]))
-    job = job_of(db)
-    assert job.added == 1, job.errors
+    run = run_of(db)
+    assert run.added == 1, run.errors
     worker = db.session.scalar(sa.select(Worker))
     assert worker.phone == "13885001234" and worker.available_from == date(2025, 4, 1)
 
@@ -373,7 +372,7 @@ def test_upload_over_the_size_limit_is_refused_clearly(client, login, officer, a
     finally:
         app.config["MAX_CONTENT_LENGTH"] = 20 * 1024 * 1024
     assert resp.status_code == 413 and "文件太大" in resp.get_data(as_text=True)
-    assert db.session.scalar(sa.select(sa.func.count(ImportJob.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count(ImportRun.id))) == 0
 
 
 def test_a_bad_optional_cell_keeps_the_worker_and_is_reported(client, db, login, officer):
@@ -382,14 +381,14 @@ def test_a_bad_optional_cell_keeps_the_worker_and_is_reported(client, db, login,
     rows[0][2] = "12345678901"  # a phone outside the allocated ranges
     rows[1][10] = "很多"  # a wage that is no amount
     upload(client, xlsx_bytes(rows))
-    job = job_of(db)
-    assert (job.added, job.bad) == (2, 0)  # both workers are in the register
+    run = run_of(db)
+    assert (run.added, run.bad) == (2, 0)  # both workers are in the register
     first = db.session.scalar(sa.select(Worker).where(Worker.id_number == pid(1)))
     second = db.session.scalar(sa.select(Worker).where(Worker.id_number == pid(2)))
     assert first.phone is None and second.min_wage is None
-    kept = {(e["row"], e["column"]) for e in job.errors if e.get("kept")}
+    kept = {(e["row"], e["column"]) for e in run.errors if e.get("kept")}
     assert kept == {(2, "手机号"), (3, "最低月薪")}
-    page = text_of(client.get(f"/imports/{job.id}"))
+    page = text_of(client.get(f"/imports/{run.id}"))
     assert "该行已导入，此项留空" in page
 
 
@@ -402,7 +401,7 @@ def test_template_examples_pass_and_no_phantom_blank_rows(client, login, officer
     buffer = io.BytesIO()
     book.save(buffer)
     upload(client, buffer.getvalue())
-    job = job_of(db)
+    job = run_of(db)
     assert (job.added, job.bad, job.blank) == (0, 0, 0)
     # Its example rows, copied to the first sheet, pass.
     sheet = book.worksheets[0]
@@ -412,7 +411,7 @@ def test_template_examples_pass_and_no_phantom_blank_rows(client, login, officer
     buffer = io.BytesIO()
     book.save(buffer)
     upload(client, buffer.getvalue())
-    job = job_of(db)
+    job = run_of(db)
     assert (job.added, job.bad, job.blank) == (2, 0, 0), job.errors
 
 
@@ -422,7 +421,7 @@ def test_a_value_changed_by_a_rule_is_reported_on_the_row(client, db, login, off
     rows[0][HEAD.index("意向地区")] = "省内"
     rows[0][HEAD.index("照顾家庭")] = "是"
     upload(client, xlsx_bytes(rows))
-    job = job_of(db)
+    job = run_of(db)
     assert (job.added, job.bad) == (1, 0)
     worker = db.session.scalar(sa.select(Worker).where(Worker.id_number == pid(1)))
     assert worker.regions_acceptable == ["local"]

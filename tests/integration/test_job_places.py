@@ -10,7 +10,7 @@ from app.employers.importer import JobsImporter
 from app.employers.models import Employer
 from app.extensions import db
 from app.imports.base import RowErrors
-from app.imports.models import ImportJob
+from app.imports.models import ImportRun
 from tests.conftest import text_of
 from tests.factories.employers import make_employer, make_job
 from tests.support.api import error_of, ok
@@ -21,7 +21,7 @@ from tests.support.board import listed_titles
 def importer(app, db, factory):
     employer, _ = make_employer(factory, name="劳务协作站")
     importer = JobsImporter()
-    importer.begin(ImportJob(kind="jobs", filename="partner.xlsx", employer_id=employer.id,
+    importer.begin(ImportRun(kind="jobs", filename="partner.xlsx", employer_id=employer.id,
                              options={}))
     return importer
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from app.employers.importer import JobsImporter, read_age, read_benefits, read_headcount
 from app.employers.models import Employer, Job, PartnerMapping
 from app.imports.base import RowErrors
-from app.imports.models import ImportJob
+from app.imports.models import ImportRun
 from tests.factories.employers import make_employer
 from tests.support.imports import map_and_run
 
@@ -55,7 +55,7 @@ def test_gbk_csv_with_automatic_mapping_and_a_row_report(client, db, factory, of
     assert resp.status_code == 302 and "/mapping" in resp.headers["Location"]
     resp = map_and_run(client, resp.headers["Location"])
     assert resp.status_code == 302
-    job = db.session.scalar(sa.select(ImportJob).order_by(ImportJob.id.desc()))
+    job = db.session.scalar(sa.select(ImportRun).order_by(ImportRun.id.desc()))
     assert job.status == "done", job.message
     # 看能力 (a wage with no amount), 若干 (no fixed head-count) and 异地招聘 (the place to be
     # confirmed) go in as written
@@ -116,7 +116,7 @@ def test_gbk_csv_with_automatic_mapping_and_a_row_report(client, db, factory, of
     # the same list again: nothing is duplicated
     resp = upload(client, employer, csv_bytes(), partner="苏州市人社局")
     map_and_run(client, resp.headers["Location"])
-    again = db.session.scalar(sa.select(ImportJob).order_by(ImportJob.id.desc()))
+    again = db.session.scalar(sa.select(ImportRun).order_by(ImportRun.id.desc()))
     assert (again.added, again.unchanged, again.bad) == (0, 11, 1)
 
 
@@ -150,7 +150,7 @@ def test_xlsx_with_unknown_headers_needs_the_mapping_step(client, db, factory, o
     resp = client.post(location, data={"map_0": "title", "map_1": "headcount", "map_2": "wage",
                                        "map_3": "place", "map_4": "shifts"})
     assert resp.status_code == 302
-    job = db.session.scalar(sa.select(ImportJob).order_by(ImportJob.id.desc()))
+    job = db.session.scalar(sa.select(ImportRun).order_by(ImportRun.id.desc()))
     assert job.status == "done" and (job.added, job.bad) == (2, 0), job.errors
     jobs = db.session.scalars(sa.select(Job).where(Job.employer_id == employer.id)).all()
     assert {j.status for j in jobs} == {"draft"}  # a pending employer cannot publish
@@ -166,7 +166,7 @@ def test_a_bad_file_is_refused_with_a_reason(client, db, factory, officer):
     employer, _ = make_employer(factory)
     resp = upload(client, employer, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old", name="old.xls")
     assert resp.status_code == 200 and ".xlsx" in resp.get_data(as_text=True)
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(ImportJob)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ImportRun)) == 0
 
 
 def test_employers_cannot_import_for_anyone(client, factory, login):
@@ -211,7 +211,7 @@ def test_benefits_reader(value, expected):
 def test_importer_validates_rows_without_writing(app, db, factory):
     employer, _ = make_employer(factory)
     importer = JobsImporter()
-    importer.begin(ImportJob(kind="jobs", filename="x.csv", employer_id=employer.id,
+    importer.begin(ImportRun(kind="jobs", filename="x.csv", employer_id=employer.id,
                              options={}))
     good = importer.validate({"title": "焊工", "headcount": "3", "wage": "8-12千",
                               "place": "佛山市顺德区", "certificates": "焊工证",

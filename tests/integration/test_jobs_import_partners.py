@@ -13,7 +13,8 @@ from stdnum.cn import uscc
 
 from app.auth.models import AuditLog
 from app.employers.models import Employer, Job, PartnerMapping
-from app.imports.models import ImportJob
+from app.extensions import db
+from app.imports.models import ImportRun
 from tests.support.imports import map_and_run
 
 
@@ -74,9 +75,7 @@ def upload_sheet(client, data: bytes, **form):
 
 
 def db_last_job():
-    from app.extensions import db
-
-    return db.session.scalar(sa.select(ImportJob).order_by(ImportJob.id.desc()))
+    return db.session.scalar(sa.select(ImportRun).order_by(ImportRun.id.desc()))
 
 
 def employers_count(db) -> int:

@@ -1,6 +1,9 @@
 """Messages said in the page's language (issue #15: mixed languages)."""
 from __future__ import annotations
 
+from app.notifications.service import notify_user
+from tests.factories.placements import place
+
 
 def test_the_please_log_in_message_is_in_the_page_language(client):
     resp = client.get("/registry/workers", follow_redirects=True)
@@ -10,7 +13,6 @@ def test_the_please_log_in_message_is_in_the_page_language(client):
 
 
 def test_in_app_messages_are_said_in_the_readers_language(client, db, login_as):
-    from app.notifications.service import notify_user
 
     officer = login_as("officer")
     notify_user(officer, "followup_digest", "lang-d1", link="/followups/", overdue=3, today=1)
@@ -21,7 +23,6 @@ def test_in_app_messages_are_said_in_the_readers_language(client, db, login_as):
 
 def test_a_status_reason_given_by_the_app_reads_in_the_readers_language(client, db, factory,
                                                                          login_as):
-    from tests.factories.placements import place
 
     officer = login_as("officer", area_code="520526")
     placement = place(factory, officer=officer)

@@ -7,21 +7,23 @@ import pytest
 import sqlalchemy as sa
 
 from app import clock
+from app.employers.models import Job
 from app.errors_domain import DomainError
-from app.matching.models import MatchResult, MatchRun, WorkerSkill
+from app.matching import profiles
+from app.matching.models import MatchResult, MatchRun
 from app.matching.profiles import JOB_INDEX, worker_profile
 from app.matching.service import (
+    MAX_RANKED,
     batch_rematch,
     candidates_for_job,
-    parse_worker_skills,
     recommend_for_worker,
-    refer_worker,
-    resolve_job_skills,
-    resolve_worker_skills,
+    referral_score,
     trainable_openings,
 )
 from app.placements.service import refer
 from app.registry.models import Household, WorkerCertificate
+from app.skills.models import WorkerSkill
+from app.skills.service import parse_worker_skills, resolve_job_skills, resolve_worker_skills
 
 TODAY = clock.today()
 
@@ -204,14 +206,14 @@ def test_employer_sees_only_referred_candidates_masked(db, factory):
     assert other.id not in {c.worker.id for c in result.matches}
 
 
-def test_refer_worker_checks_the_hard_rules(db, factory):
+def test_a_vetted_referral_checks_the_hard_rules(db, factory):
     worker = factory.worker()
     job = factory.job(required_certificates=["so_low_voltage"])
     with pytest.raises(DomainError) as exc:
-        refer_worker(worker, job, by=None)
+        refer(worker, job, by=None, vet=referral_score)
     assert exc.value.code == "ruled_out"
     ok = factory.job()
-    referral = refer_worker(worker, ok, by=None)
+    referral = refer(worker, ok, by=None, vet=referral_score)
     assert referral.score and referral.score > 0
 
 
@@ -259,11 +261,6 @@ def test_index_is_rechecked_after_local_writes_at_once_and_after_others_in_secon
         app, db, factory, monkeypatch):
     """Between writes the cached index is served without the fingerprint aggregate; a
     change made outside this process's sessions is seen once the recheck interval passes."""
-    import sqlalchemy as sa
-
-    from app.employers.models import Job
-    from app.matching import profiles
-
     worker = factory.worker()
     job = factory.job(headcount=1)
     app.config["MATCH_INDEX_RECHECK_SECONDS"] = 3600
@@ -285,8 +282,6 @@ def test_index_is_rechecked_after_local_writes_at_once_and_after_others_in_secon
 
 
 def test_a_page_cannot_ask_for_more_than_the_ranked_limit(db, factory, client, login):
-    from app.matching.service import MAX_RANKED
-
     job = factory.job(headcount=5)
     for _ in range(MAX_RANKED + 5):
         factory.worker(area_code="520526")

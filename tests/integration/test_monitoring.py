@@ -10,14 +10,19 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from app import clock
+from app.auth.tokens import issue_token
+from app.matching.profiles import worker_profile
+from app.matching.service import _risk_notes
 from app.monitoring import compare, declare, plan, zero
 from app.monitoring.models import (
     Declaration,
     DeclarationCode,
     HouseholdRisk,
+    ListComparison,
     ZeroEmploymentSpell,
 )
 from app.notifications.models import Notification
+from app.registry.demo import demo_id_number
 from app.registry.models import Household
 from app.registry.service import set_worker_status
 from app.todo.models import Todo
@@ -90,8 +95,6 @@ def test_stock_on_a_past_date_and_the_api(db, factory, client):
     assert ids == {h1.id: 35, h2.id: 5}  # the other county's household is not in scope
     assert [s.household_id for s in db.session.scalars(zero.stock(officer, today))] == [h2.id]
 
-    from app.auth.tokens import issue_token
-
     token, _row = issue_token(officer, "test")
     db.session.commit()
     resp = client.get(f"/api/v1/zero-employment?as_of={past.isoformat()}",
@@ -138,7 +141,6 @@ def test_a_department_list_with_good_unknown_and_bad_rows(db, factory, runner, t
     member = factory.worker(household_id=h.id, name="陈低保", status="employed")
     prefecture = factory.user("officer", area_code="520500", username="bj_cmp")
     db.session.commit()
-    from app.registry.demo import demo_id_number
 
     unknown = demo_id_number("520526", date(1980, 2, 2), 99991, "F")
     path = tmp_path / "低保.csv"
@@ -183,9 +185,6 @@ def test_county_officers_cannot_compare_lists(db, factory, client, login):
 
 
 def test_a_new_risk_raises_priority_in_matching_and_says_why(db, factory):
-    from app.matching.profiles import worker_profile
-    from app.matching.service import _risk_notes
-
     h = household(db, factory)
     worker = factory.worker(household_id=h.id)
     assert worker_profile(worker).monitored_household is False
@@ -311,6 +310,4 @@ def test_comparison_report_page(db, factory, client, login):
 
 
 def _only_comparison(db):
-    from app.monitoring.models import ListComparison
-
     return db.session.scalar(sa.select(ListComparison).order_by(ListComparison.id.desc()))

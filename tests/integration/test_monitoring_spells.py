@@ -11,12 +11,17 @@ import time_machine
 
 import app.models  # noqa: F401 - every mapper known before the first query
 from app import clock
+from app.employment import checkins
+from app.employment.answers import CheckInAnswer, answer_checkin
+from app.employment.models import CheckIn
+from app.employment.records import clean_record, record_job
 from app.monitoring import plan, zero
 from app.monitoring.models import HouseholdRisk, ZeroEmploymentSpell
 from app.placements.followup_models import FollowUp
 from app.placements.models import Placement
 from app.placements.outcomes import job_lost
 from app.placements.service import confirm_hire, refer
+from app.registry.merge import merge
 from app.registry.models import DuplicateFlag, Household
 from app.registry.service import set_worker_status
 from app.todo.models import Todo
@@ -116,8 +121,6 @@ def test_a_member_moving_in_and_out_closes_and_opens_spells(db, factory):
 
 
 def test_a_merge_takes_a_member_away(db, factory):
-    from app.registry.duplicates import merge
-
     h, elsewhere = household(db, factory), household(db, factory)
     with at(DAY):
         stays = factory.worker(household_id=h.id)
@@ -249,11 +252,6 @@ def test_a_risk_newer_than_the_confirming_follow_up_stays(db, factory):
 
 
 def test_a_not_working_check_in_opens_the_spell_and_the_risk_at_once(db, factory):
-    from app.employment import checkins
-    from app.employment.answers import CheckInAnswer, answer_checkin
-    from app.employment.models import CheckIn
-    from app.employment.records import clean_record, record_job
-
     send = date(2025, 11, 5)
     h = household(db, factory, monitored=True, risk_causes=[])
     factory.user("officer", area_code="520526")

@@ -1,10 +1,12 @@
 """Health check, error pages, i18n switching, demo seeding."""
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 
 from app.auth.models import User
-from tests.conftest import make_app, text_of
+from tests.conftest import PASSWORD, make_app, text_of
 
 
 def test_healthz_ok(client):
@@ -34,8 +36,6 @@ def test_chinese_by_default_and_english_remembered(client):
 def test_language_chosen_signed_in_is_kept_on_the_account(app, client, db, login_as):
     """The account keeps the language: the next session starts in it, and notifications
     (written in the recipient's language) follow it."""
-    from tests.conftest import PASSWORD
-
     officer = login_as("officer", area_code="520526")
     client.get("/?lang=en")
     db.session.refresh(officer)
@@ -50,8 +50,6 @@ def test_language_chosen_signed_in_is_kept_on_the_account(app, client, db, login
 
 
 def text_of_page(html: str) -> str:
-    import re
-
     text = re.sub(r"<[^>]+>", " ", html)
     return text.replace("中文", "")  # the language switch names Chinese in Chinese
 

@@ -1,11 +1,18 @@
 """Pages run a bounded number of queries however many rows they show (no N+1)."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 from sqlalchemy import event
 
 from app import clock
+from app.board import views
+from app.board.views import BoardFilters, board_query, board_total
 from app.extensions import db as _db
+from app.placements.followup_models import FollowUp
+from app.registry.households import create_household, save_site
+from tests.factories.placements import place
 from tests.support.queries import count_queries
 
 
@@ -58,10 +65,6 @@ def test_worker_matches_queries_do_not_grow_with_rows(client, factory, db, login
 
 def _placements(factory, officer, n: int) -> None:
     """Placements started ten days ago: their day-7 follow-ups are overdue today."""
-    from datetime import timedelta
-
-    from tests.factories.placements import place
-
     for _ in range(n):
         place(factory, officer=officer, start=clock.today() - timedelta(days=10),
               area_code="520526", household_id=None)
@@ -80,8 +83,6 @@ def _grows(client, url: str, add_rows) -> tuple[int, int]:
 
 
 def test_worker_list_queries_do_not_grow_with_rows(client, factory, db, login_as):
-    from app.registry.households import create_household, save_site
-
     officer = login_as("officer", area_code="520526")
     site = save_site({"name": "五里岗安置点", "county_code": "520526"}, officer)
     households = [create_household({"site_id": site.id, "head_name": f"王{n}"}, officer)
@@ -104,7 +105,6 @@ def test_followup_queue_and_record_page_queries_do_not_grow(client, factory, db,
                        lambda: _placements(factory, officer, 12))
     # the write counts, the tab counts, the page with its employers joined in
     assert many == few and many <= 3
-    from app.placements.followup_models import FollowUp
 
     fid = db.session.scalar(sa.select(sa.func.max(FollowUp.id)))
     client.get(f"/followups/{fid}")
@@ -139,13 +139,10 @@ def test_dashboard_queries_are_bounded(app, client, factory, db, login_as, monke
 
 
 def test_board_total_is_capped_with_more_than(client, factory, db, monkeypatch):
-    from app.board import views
-
     monkeypatch.setattr(views, "COUNT_CAP", 3)
     _openings(factory, 5)
     page = client.get("/jobs?lang=en").text
     assert 'id="board-count">More than 3 open openings' in page
-    from app.board.views import BoardFilters, board_query, board_total
 
     assert board_total(BoardFilters(), board_query(BoardFilters())) == 4  # stopped at 3 + 1
     assert board_total(BoardFilters(), board_query(BoardFilters()), capped=False) == 5

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.demo.seed import SeedContext, seed_users
+from app.auth.demo import SeedContext, seed_users
 from app.registry.demo import seed_register
 from app.registry.models import Household, HouseholdPlanEntry, RelocationSite, Worker
 from app.registry.validation import parse_id_number

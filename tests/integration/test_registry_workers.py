@@ -14,6 +14,7 @@ from app.registry.demo import demo_id_number
 from app.registry.households import create_household, save_site
 from app.registry.models import Household, Worker, WorkerEvent, WorkerStatusChange
 from app.registry.queries import WorkerFilters, household_counts, list_workers, status_counts
+from app.registry.service import add_certificate
 from tests.conftest import text_of
 
 BORN = date(1990, 5, 17)
@@ -378,8 +379,6 @@ def test_dashboard_counts_are_computed_once_per_request(client, login, people, d
 
 
 def test_certificate_typed_by_name_is_stored_as_its_code(db, factory):
-    from app.registry.service import add_certificate
-
     worker = factory.worker()
     assert add_certificate(worker, "焊工证").kind == "so_welding"
     assert add_certificate(worker, "特种作业操作证（低压电工作业）").kind == "so_low_voltage"

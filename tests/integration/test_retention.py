@@ -7,11 +7,14 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
+from openpyxl import load_workbook
 
 from app.auth.models import AuditLog
 from app.placements.followup_models import RetentionSnapshot
 from app.placements.models import Placement
-from app.placements.retention import breakdown, overall, snapshot
+from app.placements.panels import figures
+from app.placements.retention import _observations, breakdown, overall, snapshot, snapshot_figure
+from app.placements.survival import kaplan_meier
 from app.registry.models import Household, RelocationSite
 
 AS_OF = date(2025, 12, 31)
@@ -128,7 +131,6 @@ def test_retention_page_and_export(client, db, factory, login_as):
     assert client.get("/followups/retention?by=colour").status_code == 404
     export = client.get("/followups/retention.xlsx?by=employer")
     assert export.status_code == 200
-    from openpyxl import load_workbook
 
     sheet = load_workbook(io.BytesIO(export.data)).active
     values = [c.value for c in sheet["A"]]
@@ -149,9 +151,6 @@ def test_dashboard_panel(client, db, factory, login_as):
 def test_overall_counted_in_sql_agrees_with_the_per_placement_rule(db, factory):
     """The dashboard's figure is aggregated in the database; it must give the same curve as
     the per-placement rule the breakdowns use (ends after the date, unexplained ends…)."""
-    from app.placements.retention import _observations
-    from app.placements.survival import kaplan_meier
-
     for days, lost in HAND:
         add_placement(db, factory.worker(), days=days, lost=lost)
     add_placement(db, factory.worker(), days=33, lost=True, kind="")  # ended, no reason: lost
@@ -171,9 +170,6 @@ def test_overall_counted_in_sql_agrees_with_the_per_placement_rule(db, factory):
 def test_the_snapshot_holds_each_scope_and_the_dashboard_reads_it(db, factory):
     """Every area an officer's scope can be gets the figures counting within the scope
     would give; the dashboard shows the latest snapshot's, not a recount."""
-    from app.placements.panels import figures
-    from app.placements.retention import snapshot_figure
-
     officers = [factory.user("officer", area_code=code)
                 for code in ("520526", "520500", "520000", "520103")]
     admin = factory.user("admin")

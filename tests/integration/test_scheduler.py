@@ -5,24 +5,28 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
 import threading
 import time
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
 
+from app.areas.service import load_areas
 from app.clock import utcnow
 from app.extensions import db as _db
 from app.notifications.models import Notification
 from app.placements.followup_models import FollowUp, RetentionSnapshot
 from app.placements.service import confirm_hire, refer
-from app.scheduler import jobs
-from app.scheduler.lock import job_lock, lease, take_lease
+from app.scheduler import tasks
+from app.scheduler.lock import lease, take_lease, task_lock
 from app.scheduler.models import SchedulerLease
+from app.scheduler.runner import MISFIRE_GRACE, build_scheduler, catch_up, start_in_app
 from tests.conftest import BACKENDS, ROOT, Factory, backend_url, make_app
 
 pytestmark = [pytest.mark.slow]
@@ -35,7 +39,6 @@ def fresh_app(backend, tmp_path, name, placements=6):
     app = make_app(backend_url(backend, tmp_path, name), tmp_path)
     with app.app_context():
         _db.create_all()
-        from app.areas.service import load_areas
 
         load_areas()
         factory = Factory(_db)
@@ -71,9 +74,7 @@ def dispose(app):
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_two_schedulers_at_once_queue_each_reminder_once(backend, tmp_path, monkeypatch):
     app = fresh_app(backend, tmp_path, "sched_two")
-    from app.placements import followups
-
-    original = followups.sweep
+    original = tasks.sweep
     inside = threading.Event()
     second_tried = threading.Event()
 
@@ -84,11 +85,11 @@ def test_two_schedulers_at_once_queue_each_reminder_once(backend, tmp_path, monk
         assert second_tried.wait(timeout=60)
         return result
 
-    monkeypatch.setattr(followups, "sweep", slow_sweep)
+    monkeypatch.setattr(tasks, "sweep", slow_sweep)
     results = {}
 
     def instance(tag):
-        results[tag] = jobs.run_sweep(NOW, app=app)
+        results[tag] = tasks.run_sweep(NOW, app=app)
         if tag == "second":
             second_tried.set()
 
@@ -103,14 +104,14 @@ def test_two_schedulers_at_once_queue_each_reminder_once(backend, tmp_path, monk
     assert results["first"] is not None  # the one that held the lock ran
     assert reminders(app) == 6
     # without the lock the unique dedupe key still keeps each reminder single
-    monkeypatch.setattr(jobs, "job_lock", _always_acquired)
-    monkeypatch.setattr(followups, "sweep", original)
+    monkeypatch.setattr(tasks, "task_lock", _always_acquired)
+    monkeypatch.setattr(tasks, "sweep", original)
     unlocked = []
     barrier = threading.Barrier(2)
 
     def unlocked_instance():
         barrier.wait()
-        unlocked.append(jobs.run_sweep(NOW, app=app))
+        unlocked.append(tasks.run_sweep(NOW, app=app))
 
     threads = [threading.Thread(target=unlocked_instance) for _ in range(2)]
     for t in threads:
@@ -152,7 +153,7 @@ KILL_SCRIPT = textwrap.dedent("""
         time.sleep(120)
 
     followups.queue_worker_reminders = stall
-    from app.scheduler.jobs import run_sweep
+    from app.scheduler.tasks import run_sweep
     run_sweep(datetime(2025, 10, 25, 1, 0), app=app)
 """)
 
@@ -183,21 +184,19 @@ def test_job_killed_half_way_leaves_nothing_and_next_run_finishes(backend, tmp_p
             _db.session.remove()
     result = None
     for _ in range(50):  # PostgreSQL notices the dropped connection within moments
-        result = jobs.run_sweep(datetime(2025, 10, 25, 1, 0), app=app)
+        result = tasks.run_sweep(datetime(2025, 10, 25, 1, 0), app=app)
         if result is not None:
             break
         time.sleep(0.1)
     assert result is not None and result["marked_overdue"] == 12  # day 7 and 30 × 6
     assert count(app, overdue) == 12
-    again = jobs.run_sweep(datetime(2025, 10, 25, 1, 15), app=app)
+    again = tasks.run_sweep(datetime(2025, 10, 25, 1, 15), app=app)
     assert again["marked_overdue"] == 0 and again["worker_reminders"] == 0
     dispose(app)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_restart_after_a_day_down_catches_up_once(backend, tmp_path):
-    from app.scheduler.runner import catch_up
-
     app = fresh_app(backend, tmp_path, "sched_catchup")
     with app.app_context():  # last good runs: two days ago
         for name in ("retention_snapshot", "expire_openings", "rematch"):
@@ -206,11 +205,10 @@ def test_restart_after_a_day_down_catches_up_once(backend, tmp_path):
         _db.session.commit()
         _db.session.remove()
     # the sweep computes from state: one run marks everything that fell due while down
-    first = jobs.run_sweep(datetime(2025, 10, 26, 1, 0), app=app)
+    first = tasks.run_sweep(datetime(2025, 10, 26, 1, 0), app=app)
     assert first["marked_overdue"] == 12
-    assert jobs.run_sweep(datetime(2025, 10, 26, 1, 15), app=app)["marked_overdue"] == 0
+    assert tasks.run_sweep(datetime(2025, 10, 26, 1, 15), app=app)["marked_overdue"] == 0
     # nightly jobs that missed their time run once on start, not once per missed night
-    from zoneinfo import ZoneInfo
 
     now = datetime(2025, 10, 9, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
     ran = catch_up(app, now)
@@ -226,21 +224,21 @@ def test_restart_after_a_day_down_catches_up_once(backend, tmp_path):
 def test_job_lock_excludes_and_is_released(backend, tmp_path):
     app = fresh_app(backend, tmp_path, "sched_lock", placements=0)
     with app.app_context():
-        with job_lock("demo") as first:
+        with task_lock("demo") as first:
             assert first is True
             seen = []
 
             def other():
-                with app.app_context(), job_lock("demo") as second:
+                with app.app_context(), task_lock("demo") as second:
                     seen.append(second)
 
             t = threading.Thread(target=other)
             t.start()
             t.join(timeout=30)
             assert seen == [False]
-            with job_lock("another") as unrelated:
+            with task_lock("another") as unrelated:
                 assert unrelated is True
-        with job_lock("demo") as again:
+        with task_lock("demo") as again:
             assert again is True
         _db.session.remove()
     dispose(app)
@@ -254,7 +252,6 @@ def test_sqlite_lease_expiry_and_dead_holder(tmp_path):
         with _db.engine.begin() as conn:
             conn.execute(sa.update(lease).values(expires_at=utcnow() - timedelta(seconds=1)))
         assert take_lease("job", "me:2:y") is True  # expired: taken over
-        import socket
 
         dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                               capture_output=True, text=True, check=True).stdout.strip()
@@ -267,8 +264,6 @@ def test_sqlite_lease_expiry_and_dead_holder(tmp_path):
 
 
 def test_scheduler_configuration(tmp_path):
-    from app.scheduler.runner import MISFIRE_GRACE, build_scheduler, start_in_app
-
     app = make_app(f"sqlite:///{tmp_path / 'conf.db'}", tmp_path, SCHEDULER_IN_APP=True)
     assert start_in_app(app) is None  # never under TESTING
     scheduler = build_scheduler(app, blocking=False)
@@ -286,14 +281,12 @@ def test_scheduler_configuration(tmp_path):
         scheduler.shutdown(wait=False)
 
 
-def test_optional_jobs_succeed_when_the_feature_is_missing(tmp_path, monkeypatch):
-    app = fresh_app("sqlite", tmp_path, "sched_optional", placements=0)
-    monkeypatch.setattr(jobs, "_optional", lambda module, name: None)
-    assert jobs.run_rematch(NOW, app=app) == {"skipped": "batch_rematch missing"}
-    assert jobs.run_expire_openings(NOW, app=app) == {"skipped": "expire_openings missing"}
+def test_nightly_jobs_call_the_services_they_are_named_after(tmp_path, monkeypatch):
+    app = fresh_app("sqlite", tmp_path, "sched_nightly", placements=0)
+    assert tasks.run_expire_openings(NOW, app=app) == {"expired": 0}
     calls = []
-    monkeypatch.setattr(jobs, "_optional", lambda module, name: lambda day: calls.append(day))
-    jobs.run_rematch(NOW, app=app)
+    monkeypatch.setattr(tasks, "batch_rematch", lambda day: calls.append(day) or {"workers": 0})
+    assert tasks.run_rematch(NOW, app=app) == {"workers": 0}
     assert calls == [TODAY]
     with app.app_context():
         row = _db.session.get(SchedulerLease, "rematch")

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from app.auth.models import AuditLog, User
 from app.clock import today as china_today  # the app asks in China time
 from app.registry.models import WorkerEvent
-from app.trainee.service import issue_code
+from app.training.accounts import issue_code
 from app.training.models import ChangeReport, Enrolment
 from app.training.service import complete, enrol
 from tests.conftest import text_of

@@ -9,6 +9,7 @@ from flask import get_flashed_messages
 from flask_login import login_user
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException
 from wtforms import StringField
 
 from app.api.common import domain_errors
@@ -100,8 +101,6 @@ def test_only_domain_errors_are_caught(app, db):
 
 
 def test_api_face_rolls_back_and_answers_json(app, db, factory, commits):
-    from werkzeug.exceptions import HTTPException
-
     before = _households(db)
     with app.test_request_context("/api/v1/households", method="POST"):
         with pytest.raises(HTTPException) as raised:

@@ -2,6 +2,7 @@
 and CSV read as real CSV (Excel's quoting), with misshapen rows reported, never shifted."""
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
 
@@ -61,8 +62,6 @@ def test_the_openings_preview_refuses_a_300_kb_csv_cell_with_a_reason(client, fa
 
 
 def _roster_csv(rows: list[list[str]]) -> bytes:
-    import csv
-
     text = io.StringIO()
     writer = csv.writer(text)  # Excel's dialect: quotes around commas, quotes doubled
     writer.writerow(HEAD)

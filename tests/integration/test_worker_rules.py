@@ -8,13 +8,14 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
-from app.clock import today
+from app.clock import today, utcnow
 from app.imports.base import NOTES_KEY
-from app.imports.models import ImportJob
+from app.imports.models import ImportRun
 from app.registry.demo import demo_id_number
 from app.registry.forms import WorkerForm
 from app.registry.models import Worker
 from app.registry.roster import RosterImporter
+from app.registry.service import WORKER_COLUMNS, new_worker_values
 from app.registry.validation import check_worker_fields
 from tests.support.api import error_of, ok
 
@@ -51,7 +52,7 @@ def _api_problems(api, officer, values: dict) -> dict[str, str]:
 
 def _roster(officer, values: dict) -> tuple[dict, dict[str, str]]:
     importer = RosterImporter()
-    importer.begin(ImportJob(created_by_id=officer.id))
+    importer.begin(ImportRun(created_by_id=officer.id))
     row = {"county": "威宁县", **values}
     result = importer.validate(row, 2)
     if isinstance(result, dict):
@@ -105,9 +106,6 @@ def test_care_duties_mean_local_work_by_every_path(app, client, login, db, facto
 
 def test_a_worker_gets_the_same_fields_from_the_form_and_the_import(app, db, factory):
     """The roster's bulk insert and the service build a new worker with one function."""
-    from app.clock import utcnow
-    from app.registry.service import WORKER_COLUMNS, new_worker_values
-
     values = check_worker_fields(_base(), partial=False).values
     built = new_worker_values({**values, "area_code": "520526"}, status="seeking",
                               at=utcnow())

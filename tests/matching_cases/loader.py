@@ -8,8 +8,8 @@ from datetime import date
 from pathlib import Path
 
 from app.matching.engine import HeldCertificate, JobProfile, WorkerProfile
-from app.matching.taxonomy import Taxonomy, default_taxonomy
-from app.matching.text import parse_skills
+from app.skills.taxonomy import Taxonomy, default_taxonomy
+from app.skills.text import parse_skills
 
 HERE = Path(__file__).resolve().parent
 START = date(2026, 3, 1)

@@ -14,10 +14,14 @@ ANSWERED = {
     ("app/api/tokens_api.py", "B105"): "'Bearer' is the token type name, not a password",
     ("app/board/views.py", "B704"): "a fragment Jinja rendered with autoescaping, cached as the "
                                     "HTML it already is",
+    ("app/employment/views.py", "B704"): "the worker page's section, a template Jinja rendered "
+                                         "with autoescaping",
     ("app/employers/forms.py", "B704"): "the place select: attributes escaped by WTForms' "
                                         "html_params, options built with Markup.format",
-    ("app/demo/seed.py", "B105"): "the documented demo password; production seeds random ones",
-    ("app/demo/seed.py", "B311"): "seeded random for reproducible demo data, not for secrets",
+    ("app/auth/demo.py", "B105"): "the documented demo password; production seeds random ones",
+    ("app/auth/demo.py", "B311"): "seeded random for reproducible demo data, not for secrets",
+    ("app/imports/bulk.py", "B608"): "table and column names come from the SQLAlchemy model, "
+                                     "quoted by the dialect; values are bound parameters",
     ("app/imports/runner.py", "B403"): "pickle spools parsed rows to an anonymous temp file",
     ("app/imports/runner.py", "B301"): "reads back only the temp file this process just wrote",
     ("app/maintenance/backup.py", "B404"): "runs pg_dump/pg_restore",

@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
+from stdnum.cn import uscc
 
 from app.auth.tokens import issue_token
+from app.auth.tokens import issue_token as issue
+from app.registry.models import Worker
 
 
 @pytest.fixture
@@ -49,9 +53,7 @@ def test_json_nested_100000_deep_is_a_json_422(client, bearer):
 
 
 def test_a_nul_byte_in_a_form_post_is_a_422_and_changes_nothing(client, login, factory, db):
-    import sqlalchemy as sa
 
-    from app.registry.models import Worker
 
     login(factory.user("officer", area_code="520526"))
     before = db.session.scalar(sa.select(sa.func.count()).select_from(Worker))
@@ -69,10 +71,6 @@ def test_a_lone_surrogate_in_json_is_a_json_422(client, bearer):
 
 def test_invisible_characters_in_an_employer_name_or_a_title_are_refused_on_the_field(
         client, factory, db):
-    from stdnum.cn import uscc
-
-    from app.auth.tokens import issue_token as issue
-
     body = "91520100MA0000123"
     officer = {"Authorization": f"Bearer {issue(factory.user('officer', area_code='520526'))[0]}"}
     response = client.post("/api/v1/employers", headers=officer, json={

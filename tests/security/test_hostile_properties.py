@@ -19,7 +19,9 @@ from stdnum.cn import uscc
 from app import clock
 from app.auth.tokens import issue_token
 from app.extensions import db as _db
+from app.placements.service import refer
 from app.registry.demo import demo_id_number
+from tests.factories.training import make_course
 
 SPECIAL_TEXT = [
     "\x00", "张\x00三", "\x01\x02\x1f", "\u200b\u200b\u200b", "\u200d", "\ufeff", "\u202e三张",
@@ -75,8 +77,6 @@ def world(factory, db):
     company = factory.user("employer", employer_id=employer.id)
     worker = factory.worker()
     job = factory.job(employer=employer, headcount=50)
-    from app.placements.service import refer
-    from tests.factories.training import make_course
 
     referral = refer(factory.worker(), job, by=None)
     _course, session = make_course(db, places=100)

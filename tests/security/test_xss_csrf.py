@@ -6,6 +6,7 @@ import re
 import pytest
 
 from app.placements.service import refer
+from app.registry.models import Household, RelocationSite
 from tests.conftest import PASSWORD, make_app
 from tests.support.routes import ACCESS, ANON
 
@@ -18,8 +19,6 @@ def _raw(html: str) -> bool:
 
 @pytest.mark.slow
 def test_hostile_text_is_escaped_on_every_page(client, db, factory, login):
-    from app.registry.models import Household, RelocationSite
-
     site = RelocationSite(name=PAYLOAD, county_code="520526", address=PAYLOAD)
     db.session.add(site)
     db.session.flush()

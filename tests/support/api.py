@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.auth.tokens import issue_token
+
 
 class Caller:
     """The test client speaking JSON with one user's bearer token (or none)."""
@@ -31,8 +33,6 @@ class Api:
         self.anonymous = Caller(client, None)
 
     def as_(self, user: Any) -> Caller:
-        from app.auth.tokens import issue_token
-
         plain, _token = issue_token(user)
         return Caller(self.client, plain)
 

@@ -45,7 +45,7 @@ ACCESS: dict[str, set[str]] = {
     "registry.site_new": STAFF, "registry.site_edit": STAFF, "registry.duplicates": STAFF,
     "registry.duplicate_resolve": STAFF, "registry.import_roster": STAFF,
     "registry.import_template": STAFF,
-    "imports.job": STAFF | {EMPLOYER}, "imports.job_status": STAFF | {EMPLOYER},
+    "imports.run": STAFF | {EMPLOYER}, "imports.run_status": STAFF | {EMPLOYER},
     "imports.report": STAFF | {EMPLOYER},
     # employers and openings
     "employers.officer_list": STAFF, "employers.create": STAFF,

@@ -51,7 +51,7 @@ from app.matching.engine import (
     score_matrix,
     trainable_openings,
 )
-from app.matching.taxonomy import Taxonomy, load_taxonomy
+from app.skills.taxonomy import Taxonomy, load_taxonomy
 
 GOLDEN = Path(__file__).with_name("engine_golden.json")
 GOLDEN_SKILLS = Path(__file__).with_name("engine_golden_skills.toml")

@@ -18,6 +18,7 @@ from app.areas.records import (
     region_of,
     validate_areas,
 )
+from app.auth.models import code_prefix
 
 
 @pytest.fixture(scope="module")
@@ -241,7 +242,6 @@ def test_officer_scoping_by_code_prefix_holds_on_the_national_map(
 ) -> None:
     # app.auth.scoping limits an officer to the codes starting with the area's prefix
     # (province 2 digits, prefecture 4): everything inside an area must share it.
-    from app.auth.models import code_prefix
 
     for row in rows:
         for above in ancestors(row, by_code)[1:]:

@@ -3,7 +3,7 @@ B2驾驶证, 电工证, 焊工证, 叉车证 or 健康证 satisfies the opening'
 import pytest
 
 from app.employers.importer import read_certificates
-from app.matching.taxonomy import default_taxonomy, validate_certificates
+from app.skills.taxonomy import default_taxonomy, validate_certificates
 
 
 @pytest.mark.parametrize("written, code", [

@@ -25,7 +25,10 @@ from app.matching.engine import (
     similarity_matrix,
     trainable_openings,
 )
-from app.matching.taxonomy import default_taxonomy
+from app.matching.engine_explain import REASON_TEXT
+from app.matching.engine_index import OPENING_RULES, THRESHOLD_RULES
+from app.matching.engine_kernel import PAIR_RULES
+from app.skills.taxonomy import default_taxonomy
 
 START = date(2026, 3, 1)
 XINGYI, KAILI, GUIYANG, SUZHOU, DONGGUAN = "522301", "522601", "520102", "320506", "441900"
@@ -293,10 +296,6 @@ def test_profiles_are_frozen():
 
 
 def test_every_rule_has_its_reason_text_and_fits_the_reason_bits():
-    from app.matching.engine_explain import REASON_TEXT
-    from app.matching.engine_index import OPENING_RULES, THRESHOLD_RULES
-    from app.matching.engine_kernel import PAIR_RULES
-
     assert set(REASON_TEXT) == set(RULES)
     assert {c for c, _ in OPENING_RULES} | {r.code for r in THRESHOLD_RULES} \
         | set(PAIR_RULES) == set(RULES)

@@ -1,9 +1,13 @@
 """ID numbers, phones, names in pinyin, masks: the pure checks of the register."""
 from __future__ import annotations
 
+import random
+import re
 from datetime import date
 
+import phonenumbers
 import pytest
+from pypinyin import Style, lazy_pinyin
 from stdnum.cn import ric
 
 from app.registry.demo import demo_id_number
@@ -117,11 +121,6 @@ def test_names_and_pinyin_keys():
 def test_pinyin_keys_read_per_character_equal_whole_name_readings():
     """name_keys reads most names a character at a time (memoised): the keys are the ones
     a whole-name lazy_pinyin gives, phrases (曾经, 长孙) and mixed scripts included."""
-    import random
-    import re
-
-    from pypinyin import Style, lazy_pinyin
-
     def whole(name):
         syllables = lazy_pinyin(name, style=Style.NORMAL, errors=lambda s: s.split(),
                                 v_to_u=False)
@@ -181,10 +180,6 @@ def test_who_sees_full_numbers():
 
 
 def test_phone_prefix_cache_agrees_with_phonenumbers():
-    import random
-
-    import phonenumbers
-
     rnd = random.Random(7)
     for _ in range(3000):
         number = "1" + "".join(rnd.choice("0123456789") for _ in range(10))

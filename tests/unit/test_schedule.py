@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+import chinese_calendar
 import pytest
 
 from app.placements.schedule import (
@@ -113,8 +114,6 @@ class TestSpringFestival:
             spring_festival(2300)
 
     def test_official_calendar_agrees_for_known_years(self):
-        import chinese_calendar
-
         for year in (2024, 2025, 2026):
             on_holiday, name = chinese_calendar.get_holiday_detail(spring_festival(year))
             assert on_holiday

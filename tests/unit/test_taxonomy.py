@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from app.matching.taxonomy import (
+from app.skills.taxonomy import (
     CERTIFICATES_FILE,
     SKILLS_FILE,
     TaxonomyError,

@@ -2,8 +2,8 @@
 
 import pytest
 
-from app.matching.taxonomy import default_taxonomy
-from app.matching.text import normalise, parse_skills, resolve, search_terms, split_parts
+from app.skills.taxonomy import default_taxonomy
+from app.skills.text import normalise, parse_skills, resolve, search_terms, split_parts, text_index
 
 
 @pytest.mark.parametrize("typed, skill, method", [
@@ -85,6 +85,5 @@ def test_search_terms_of_nonsense_is_empty():
 
 
 def test_heavy_structures_are_cached_per_taxonomy():
-    from app.matching.text import text_index
     tax = default_taxonomy()
     assert text_index(tax) is text_index(tax)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from app.employers.skills import resolve_occupation
-from app.matching.taxonomy import default_taxonomy
-from app.matching.text import parse_skills, resolve_title, segment
+from app.skills.entries import resolve_occupation
+from app.skills.taxonomy import default_taxonomy, validate_skills
+from app.skills.text import parse_skills, resolve_title, segment
 
 CORPUS = Path(__file__).parent / "data" / "posting_titles.tsv"
 
@@ -146,8 +146,6 @@ def test_the_titles_real_postings_use_are_in_the_taxonomy(title):
 
 
 def test_title_words_are_validated_against_skill_names():
-    from app.matching.taxonomy import validate_skills
-
     data = {"skill": [{"code": "welder", "name": "焊工", "name_en": "Welder",
                        "category": "construction", "aliases": ["电焊"]}],
             "words": {"non_trades": ["工程师", "电焊"], "qualifiers": ["工程师", "x"],

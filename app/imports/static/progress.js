@@ -1,4 +1,4 @@
-// Import progress: poll the job's status and reload the page when it has finished.
+// Import progress: poll the run's status and reload the page when it has finished.
 // (A static file because the Content-Security-Policy forbids inline scripts.)
 (function () {
   "use strict";

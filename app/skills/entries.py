@@ -1,6 +1,6 @@
 """Occupations, skills and certificates of openings, taken from the shared taxonomy.
 
-The taxonomy (``app.matching.taxonomy``) and the text resolver (``app.matching.text``) are
+The taxonomy (``app.skills.taxonomy``) and the text resolver (``app.skills.text``) are
 the only source of skill codes; this module only adapts them to opening forms and checks.
 """
 from __future__ import annotations
@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.errors_domain import DomainError
-from app.matching.taxonomy import Taxonomy, default_taxonomy
-from app.matching.text import resolve, resolve_title, split_parts
+from app.skills.taxonomy import Taxonomy, default_taxonomy
+from app.skills.text import resolve, resolve_title, split_parts
 
 # The engine's scale, 1 beginner .. 5 expert (national levels run the other way round).
 LEVELS = {

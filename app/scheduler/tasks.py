@@ -1,10 +1,9 @@
-"""The scheduled jobs: plain functions ``run_<job>(now)`` that take the job's lock, call a
+"""The scheduled tasks: plain functions ``run_<task>(now)`` that take the task's lock, call a
 service, commit, and record how the run went. Each is safe to run twice and computes
 from the database's state, so one run after downtime catches everything up.
 """
 from __future__ import annotations
 
-import importlib
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -15,9 +14,15 @@ import sqlalchemy as sa
 from flask import Flask, has_app_context
 
 from app.clock import local_date, utcnow
+from app.employers.jobs import expire_openings
+from app.employment import checkins
 from app.extensions import db, real_app
+from app.matching.service import batch_rematch
+from app.notifications.delivery import claim_batch, send_one
+from app.placements.followups import sweep
+from app.placements.retention import snapshot
 
-from .lock import ensure_row, job_lock, lease
+from .lock import ensure_row, lease, task_lock
 
 log = logging.getLogger("qianlu.scheduler")
 
@@ -38,14 +43,14 @@ def _record(name: str, **values: object) -> None:
         conn.execute(sa.update(lease).where(lease.c.name == name).values(**values))
 
 
-def run_job(name: str, work: Callable[[datetime], dict], now: datetime | None = None,
+def run_task(name: str, work: Callable[[datetime], dict], now: datetime | None = None,
             app: Flask | None = None) -> dict | None:
-    """Run ``work(now)`` under the job's lock and commit; None when another holds the lock."""
+    """Run ``work(now)`` under the task's lock and commit; None when another holds the lock."""
     with _context(app):
         now = now or utcnow()
-        with job_lock(name) as acquired:
+        with task_lock(name) as acquired:
             if not acquired:
-                log.info("job %s: lock held elsewhere, skipped", name)
+                log.info("task %s: lock held elsewhere, skipped", name)
                 return None
             _record(name, last_started_at=utcnow())
             try:
@@ -54,28 +59,24 @@ def run_job(name: str, work: Callable[[datetime], dict], now: datetime | None = 
             except Exception as exc:
                 db.session.rollback()
                 _record(name, last_status="error", last_detail=repr(exc)[:512])
-                log.exception("job %s failed", name)
+                log.exception("task %s failed", name)
                 raise
             finally:
                 db.session.remove()
             _record(name, last_status="ok", last_finished_at=utcnow(),
                     last_detail=str(result)[:512])
-            log.info("job %s: %s", name, result)
+            log.info("task %s: %s", name, result)
             return result
 
 
-# --- the work of each job -------------------------------------------------------------------
+# --- the work of each task -------------------------------------------------------------------
 
 
 def _sweep(now: datetime) -> dict:
-    from app.placements.followups import sweep
-
     return sweep(local_date(now))
 
 
 def _deliver(now: datetime, batch: int = 200, max_batches: int = 50) -> dict:
-    from app.notifications.delivery import claim_batch, send_one
-
     totals: Counter = Counter()
     for _ in range(max_batches):
         ids = claim_batch(now, batch)
@@ -88,76 +89,55 @@ def _deliver(now: datetime, batch: int = 200, max_batches: int = 50) -> dict:
     return dict(totals)
 
 
-def _optional(module: str, name: str) -> Callable | None:
-    """A function another feature provides, looked up when the job runs."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
-
-
 def _expire_openings(now: datetime) -> dict:
-    fn = _optional("app.employers.jobs", "expire_openings") or _optional(
-        "app.employers.service", "expire_openings")
-    if fn is None:
-        log.warning("expire_openings is not available; nothing done")
-        return {"skipped": "expire_openings missing"}
-    return {"expired": fn(local_date(now))}
+    return {"expired": expire_openings(local_date(now))}
 
 
 def _rematch(now: datetime) -> dict:
-    fn = _optional("app.matching.service", "batch_rematch")
-    if fn is None:
-        log.warning("app.matching.service.batch_rematch is not available; nothing done")
-        return {"skipped": "batch_rematch missing"}
-    result = fn(local_date(now))
+    result = batch_rematch(local_date(now))
     return result if isinstance(result, dict) else {"match_run": getattr(result, "id", result)}
 
 
 def _retention_snapshot(now: datetime) -> dict:
-    from app.placements.retention import snapshot
-
     return {"groups": snapshot(local_date(now))}
 
 
 def _checkins(now: datetime) -> dict:
-    from app.employment.checkins import sweep
-
-    return sweep(local_date(now))
+    return checkins.sweep(local_date(now))
 
 
 def run_sweep(now: datetime | None = None, app: Flask | None = None) -> dict | None:
     """Every 15 minutes: festival follow-ups, overdue marks, reminders, officer digests."""
-    return run_job("sweep", _sweep, now, app)
+    return run_task("sweep", _sweep, now, app)
 
 
 def run_deliver(now: datetime | None = None, app: Flask | None = None) -> dict | None:
     """Every minute: send what the outbox holds, with back-off on failures."""
-    return run_job("deliver", _deliver, now, app)
+    return run_task("deliver", _deliver, now, app)
 
 
 def run_expire_openings(now: datetime | None = None, app: Flask | None = None) -> dict | None:
     """Nightly: openings past their closing date become expired."""
-    return run_job("expire_openings", _expire_openings, now, app)
+    return run_task("expire_openings", _expire_openings, now, app)
 
 
 def run_rematch(now: datetime | None = None, app: Flask | None = None) -> dict | None:
     """Nightly: re-match every seeking worker (matching's batch_rematch)."""
-    return run_job("rematch", _rematch, now, app)
+    return run_task("rematch", _rematch, now, app)
 
 
 def run_retention_snapshot(now: datetime | None = None,
                            app: Flask | None = None) -> dict | None:
     """Nightly: retention figures per group for the day."""
-    return run_job("retention_snapshot", _retention_snapshot, now, app)
+    return run_task("retention_snapshot", _retention_snapshot, now, app)
 
 
 def run_checkins(now: datetime | None = None, app: Flask | None = None) -> dict | None:
     """Hourly on working days: the month's check-ins, reminders, calls to make."""
-    return run_job("checkins", _checkins, now, app)
+    return run_task("checkins", _checkins, now, app)
 
 
-RUNNERS: dict[str, Callable[..., dict | None]] = {
+TASKS: dict[str, Callable[..., dict | None]] = {
     "checkins": run_checkins,
     "sweep": run_sweep,
     "deliver": run_deliver,
@@ -168,13 +148,13 @@ RUNNERS: dict[str, Callable[..., dict | None]] = {
 
 
 def last_success(name: str) -> datetime | None:
-    """When the job last finished well (None if never)."""
+    """When the task last finished well (None if never)."""
     with db.engine.connect() as conn:
         return conn.scalar(sa.select(lease.c.last_finished_at).where(lease.c.name == name))
 
 
 def stale_after(name: str, previous_fire: datetime, now: datetime) -> bool:
-    """Whether a job missed its last scheduled time (it has not finished since)."""
+    """Whether a task missed its last scheduled time (it has not finished since)."""
     done = last_success(name)
     return previous_fire <= now and (done is None or done < previous_fire - timedelta(
         seconds=1))

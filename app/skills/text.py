@@ -21,7 +21,7 @@ from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import LCSseq
 
-from app.matching.taxonomy import Taxonomy, default_taxonomy, fold
+from app.skills.taxonomy import Taxonomy, default_taxonomy, fold
 
 METHODS = ("alias", "contains", "chars", "pinyin")
 
