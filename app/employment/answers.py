@@ -196,8 +196,25 @@ def answer_checkin(ci: CheckIn, a: CheckInAnswer, *, by: User | None = None,
     audit("checkin_answer", ci, user=by, detail={"answer": a.answer, "issue": a.issue})
     if a.issue:
         report_issue(ci, a.issue, a.note, by=by)
+    _close_call(ci, by=by)
     db.session.flush()
     return ci
+
+
+def _close_call(ci: CheckIn, *, by: User | None) -> None:
+    """An answer after the officer was asked to call: the call item is done, with the
+    answer as its outcome."""
+    from app.todo.service import close_by_key
+
+    from .checkins import call_key
+    from .models import LABELS
+
+    details = [str(LABELS["answer"][ci.answer or ""]), ci.new_employer_name, ci.new_place,
+               ci.reason, _("%(wage)s yuan", wage=ci.wage) if ci.wage else ""]
+    who = _("answered by the officer") if by is not None else _("answered by the worker")
+    close_by_key(call_key(ci.id), by=by, outcome=_(
+        "Check-in %(month)s %(who)s: %(answer)s", month=f"{ci.month:%Y-%m}", who=who,
+        answer=" ".join(x for x in details if x)))
 
 
 def current_record_for(ci: CheckIn) -> EmploymentRecord | None:

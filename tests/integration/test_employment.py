@@ -157,6 +157,30 @@ def test_checkins_go_once_remind_twice_then_ask_an_officer_to_call(app, factory,
     assert count(db, Notification, Notification.kind == "checkin_reminder") == 4
 
 
+def test_an_answer_after_the_call_was_asked_for_closes_the_call_item(client, factory, db):
+    factory.user("officer", area_code="520526")
+    late, silent = factory.worker(), factory.worker()
+    for w in (late, silent):
+        job(factory, w)
+    for day in (SEND, date(2025, 11, 10), date(2025, 11, 13), date(2025, 11, 17)):
+        checkins.sweep(day)
+    items = {t.worker_id: t for t in db.session.scalars(
+        sa.select(Todo).where(Todo.kind == "checkin_no_answer"))}
+    assert {items[w.id].status for w in (late, silent)} == {"open"}
+    ci = db.session.scalar(sa.select(CheckIn).where(CheckIn.worker_id == late.id))
+    assert ci.status == "no_answer"
+    resp = client.post(f"/c/{checkins.token_for(ci.id)}?lang=en",
+                       data={"answer": "changed", "step": "1", "employer_name": "佛山家具厂",
+                             "place": "佛山顺德", "wage": "6100"})
+    assert "checkin-done" in resp.get_data(as_text=True)
+    db.session.expire_all()
+    done = db.session.get(Todo, items[late.id].id)
+    assert done.status == "done" and done.closed_at is not None
+    assert "Changed job" in done.outcome and "佛山家具厂" in done.outcome
+    assert "6100" in done.outcome
+    assert db.session.get(Todo, items[silent.id].id).status == "open"  # not answered yet
+
+
 def test_each_answer_on_the_phone_page(client, factory, db):
     factory.user("officer", area_code="520526")
     same, moved, idle = factory.worker(), factory.worker(), factory.worker()
