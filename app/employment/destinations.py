@@ -33,6 +33,15 @@ TILES: dict[str, tuple[int, int]] = {
     "82": (4, 7), "81": (5, 7),
 }
 
+# ISO 3166-2:CN letters of each province: the English tile's label (the name is its tooltip).
+ISO_CN: dict[str, str] = {
+    "11": "BJ", "12": "TJ", "13": "HE", "14": "SX", "15": "NM", "21": "LN", "22": "JL",
+    "23": "HL", "31": "SH", "32": "JS", "33": "ZJ", "34": "AH", "35": "FJ", "36": "JX",
+    "37": "SD", "41": "HA", "42": "HB", "43": "HN", "44": "GD", "45": "GX", "46": "HI",
+    "50": "CQ", "51": "SC", "52": "GZ", "53": "YN", "54": "XZ", "61": "SN", "62": "GS",
+    "63": "QH", "64": "NX", "65": "XJ", "71": "TW", "81": "HK", "82": "MO",
+}
+
 
 @dataclass
 class Row:
@@ -139,13 +148,22 @@ def _breakdown(jobs: sa.Subquery, column: str, names: dict[str, str],
     return ordered[:limit] if limit else ordered
 
 
-def destinations(user: User, today: date) -> Destinations:
-    """The figures of the destinations page for the user's area."""
+def place_names() -> dict[str, str]:
+    """{area code: name} in the page's language (English names on an English page)."""
+    from flask_babel import get_locale
+
     from app.areas.service import area_names
 
+    locale = get_locale()
+    english = locale is not None and locale.language == "en"
+    return {code: (en if english and en else zh) for code, (zh, en) in area_names().items()}
+
+
+def destinations(user: User, today: date) -> Destinations:
+    """The figures of the destinations page for the user's area."""
     month = today.replace(day=1)
     last = add_months(month, -1)
-    names = {code: zh for code, (zh, _en) in area_names().items()}
+    names = place_names()
     jobs = sa.union_all(_records(user), _placements(user)).subquery()
     out = Destinations(month=month)
     for source, n in db.session.execute(
@@ -196,6 +214,8 @@ def tile_map(provinces: list[Row], names: dict[str, str]) -> list[dict]:
         n = counts.get(prefix, 0)
         shade = 0 if n == 0 or top == 0 else 1 + min(3, int(4 * n / (top + 1)))
         code = prefix + "0000"
+        name = names.get(code, code)
+        short = name[:2] if name[:1] > "\u2e80" else ISO_CN[prefix]
         tiles.append({"code": code, "x": col, "y": row, "n": n, "shade": shade,
-                      "name": names.get(code, code), "home": code == GUIZHOU})
+                      "name": name, "short": short, "home": code == GUIZHOU})
     return tiles

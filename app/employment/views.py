@@ -250,12 +250,9 @@ def layoff_alert(alert_id: int):
 @roles_required(*OFFICERS)
 def destinations():
     """Workers of the officer's area working outside Guizhou."""
-    from app.areas.service import area_names
-
     figures = dest.destinations(_me(), today())
-    names = {code: zh for code, (zh, _en) in area_names().items()}
     return render_template("employment/destinations.html", d=figures,
-                           tiles=dest.tile_map(figures.provinces, names))
+                           tiles=dest.tile_map(figures.provinces, dest.place_names()))
 
 
 @bp.route("/destinations.xlsx")
