@@ -4,9 +4,12 @@ since last month and the open layoff alerts. Qianlu's placements and self-found 
 counted apart and together."""
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -20,27 +23,9 @@ from .checkins import month_counts
 from .models import EmploymentRecord, LayoffAffected, LayoffAlert
 from .records import GUIZHOU, add_months
 
-# A tile map of the provinces (one square each, roughly where it lies; not to scale):
-# province code prefix -> (column, row).
-TILES: dict[str, tuple[int, int]] = {
-    "15": (5, 0), "23": (7, 0),
-    "65": (1, 1), "62": (3, 1), "64": (4, 1), "11": (5, 1), "21": (6, 1), "22": (7, 1),
-    "63": (2, 2), "61": (3, 2), "14": (4, 2), "13": (5, 2), "12": (6, 2),
-    "54": (1, 3), "51": (2, 3), "50": (3, 3), "41": (4, 3), "37": (5, 3),
-    "53": (2, 4), "52": (3, 4), "42": (4, 4), "34": (5, 4), "32": (6, 4), "31": (7, 4),
-    "45": (3, 5), "43": (4, 5), "36": (5, 5), "33": (6, 5),
-    "46": (3, 6), "44": (4, 6), "35": (5, 6), "71": (6, 6),
-    "82": (4, 7), "81": (5, 7),
-}
-
-# ISO 3166-2:CN letters of each province: the English tile's label (the name is its tooltip).
-ISO_CN: dict[str, str] = {
-    "11": "BJ", "12": "TJ", "13": "HE", "14": "SX", "15": "NM", "21": "LN", "22": "JL",
-    "23": "HL", "31": "SH", "32": "JS", "33": "ZJ", "34": "AH", "35": "FJ", "36": "JX",
-    "37": "SD", "41": "HA", "42": "HB", "43": "HN", "44": "GD", "45": "GX", "46": "HI",
-    "50": "CQ", "51": "SC", "52": "GZ", "53": "YN", "54": "XZ", "61": "SN", "62": "GS",
-    "63": "QH", "64": "NX", "65": "XJ", "71": "TW", "81": "HK", "82": "MO",
-}
+# The province outlines of the map (built by tools/china_map.py from Natural Earth's public
+# domain boundaries: a schematic for an internal chart, not a standard map; see the README).
+MAP_FILE = Path(__file__).parent / "data" / "china_provinces.json"
 
 
 @dataclass
@@ -203,19 +188,25 @@ def open_alerts(user: User) -> list[LayoffAlert]:
     return list(db.session.scalars(stmt.order_by(LayoffAlert.date.desc(), LayoffAlert.id)))
 
 
-def tile_map(provinces: list[Row], names: dict[str, str]) -> list[dict]:
-    """The tiles of the province map: position, name, count and shade (0–4)."""
+@cache
+def _outlines() -> dict:
+    return json.loads(MAP_FILE.read_text(encoding="utf-8"))
+
+
+def province_map(provinces: list[Row], names: dict[str, str]) -> dict:
+    """The choropleth: each province's outline, name, count and shade (0–4, by the count's
+    share of the largest), and where its count is written."""
     counts: dict[str, int] = defaultdict(int)
     for item in provinces:
-        counts[item.key[:2]] += item.total
+        if item.key:
+            counts[item.key[:2] + "0000"] += item.total
     top = max(counts.values(), default=0)
-    tiles = []
-    for prefix, (col, row) in TILES.items():
-        n = counts.get(prefix, 0)
+    outlines = _outlines()
+    shapes = []
+    for shape in outlines["provinces"]:
+        code, n = shape["code"], counts.get(shape["code"], 0)
         shade = 0 if n == 0 or top == 0 else 1 + min(3, int(4 * n / (top + 1)))
-        code = prefix + "0000"
-        name = names.get(code, code)
-        short = name[:2] if name[:1] > "\u2e80" else ISO_CN[prefix]
-        tiles.append({"code": code, "x": col, "y": row, "n": n, "shade": shade,
-                      "name": name, "short": short, "home": code == GUIZHOU})
-    return tiles
+        shapes.append({"code": code, "d": shape["d"], "label": shape["label"], "n": n,
+                       "shade": shade, "name": names.get(code, code), "home": code == GUIZHOU})
+    shapes.sort(key=lambda s: s["home"])  # Guizhou's outline drawn last, on top
+    return {"width": outlines["width"], "height": outlines["height"], "provinces": shapes}

@@ -368,7 +368,7 @@ def destinations():
     """Workers of the officer's area working outside Guizhou."""
     figures = dest.destinations(_me(), today())
     return render_template("employment/destinations.html", d=figures,
-                           tiles=dest.tile_map(figures.provinces, dest.place_names()))
+                           province_map=dest.province_map(figures.provinces, dest.place_names()))
 
 
 @bp.route("/destinations.xlsx")

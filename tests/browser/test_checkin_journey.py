@@ -184,7 +184,11 @@ def test_destinations_page_on_a_laptop(live_app, live_server, browser, lang):
         provinces = page.locator("#by-province tbody tr").all_inner_texts()
         assert provinces[0].split("\t")[0].strip() == j.t("广东省", "Guangdong")
         assert provinces[0].endswith("2") and len(provinces) == 2
-        assert page.locator("#tile-map").is_visible()
+        assert page.locator("#province-map").is_visible()
+        guangdong = page.locator("#province-map path[data-code='440000']")
+        assert "shade-0" not in guangdong.get_attribute("class")
+        assert page.locator("#province-map path.shade-0").count() == 34 - 2
+        assert page.locator("#province-map text").all_text_contents() == ["1", "2"]
         assert page.evaluate(WIDTH) <= 1366
         j.check(page, "长安电子厂", "昆山精密", "电子制造")
         shot(page, f"officer-destinations-{lang}-laptop")

@@ -304,7 +304,11 @@ def test_destinations_figures_equal_counts_by_hand(client, login, factory, db):
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert 'id="total">3<' in html and 'id="qianlu">1<' in html and 'id="self-found">2<' in html
-    assert "tile-map" in html
+    # the province map: Guangdong (2) darker than Jiangsu (1), the rest blank
+    assert 'class="province shade-3" data-code="440000"' in html
+    assert 'class="province shade-2" data-code="320000"' in html
+    assert "<title>广东省: 2</title>" in html and "<title>江苏省: 1</title>" in html
+    assert html.count("shade-0") == 32  # the 32 other regions of the 34, Guizhou included
     xlsx = client.get("/destinations.xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
     assert count(db, AuditLog, AuditLog.action == "destinations_export") == 1
