@@ -11,6 +11,16 @@ from app.employment.models import (  # noqa: F401
 )
 from app.imports.models import ImportJob  # noqa: F401
 from app.matching.models import MatchResult, MatchRun, WorkerSkill  # noqa: F401
+from app.monitoring.models import (  # noqa: F401
+    Declaration,
+    DeclarationCode,
+    DeclarationPoint,
+    HouseholdMeasure,
+    HouseholdRisk,
+    ListComparison,
+    ListEntry,
+    ZeroEmploymentSpell,
+)
 from app.notifications.models import Notification  # noqa: F401
 from app.placements.followup_models import FollowUp, WageArrearsCase  # noqa: F401
 from app.placements.models import Placement, Referral  # noqa: F401

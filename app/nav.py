@@ -35,6 +35,7 @@ NAV: list[NavItem] = [
     NavItem("todo.index", _l("To do"), OFFICERS),
     NavItem("employment.destinations", _l("Destinations"), OFFICERS),
     NavItem("employment.layoff_alerts", _l("Layoff alerts"), (*OFFICERS, "partner")),
+    NavItem("monitoring.zero_queue", _l("Monitoring"), OFFICERS),
     NavItem("notifications.inbox", _l("Notifications"), OFFICERS),
     NavItem("trainee.me", _l("My profile"), ("trainee",)),
     NavItem("board.index", _l("Job board"), ("officer", "employer", "trainee", "admin")),

@@ -70,6 +70,18 @@ def _not_working(p: dict) -> str:
              jobs=p.get("jobs") or "—")
 
 
+def _declare_code(p: dict) -> str:
+    return _("Qianlu employment service: your one-time code is %(code)s (valid %(minutes)s "
+             "minutes). Do not give it to anyone.", code=p.get("code", ""),
+             minutes=p.get("minutes", 10))
+
+
+def _declare_answer(p: dict) -> str:
+    return _("Qianlu employment service: your declaration of %(day)s was handled: "
+             "%(answer)s See: %(link)s", day=p.get("day", ""), answer=p.get("answer", ""),
+             link=p.get("link", ""))
+
+
 MESSAGES: dict[str, Callable[[dict], str]] = {
     "checkin": _checkin,
     "checkin_reminder": _checkin_reminder,
@@ -81,6 +93,8 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
     "job_lost": _job_lost,
     "arrears_open": _arrears,
     "household_at_risk": _household,
+    "declare_code": _declare_code,
+    "declare_answer": _declare_answer,
 }
 
 

@@ -40,6 +40,25 @@ def notify_user(user: User, kind: str, dedupe_key: str, *, link: str = "",
     })
 
 
+def notify_phone(worker: Any, kind: str, dedupe_key: str, *, link: str = "",
+                 subject: Any = None, **params: Any) -> Notification | None:
+    """An SMS to a worker's phone on the register, in their language (None without a
+    phone); a repeated dedupe_key is a no-op."""
+    if not getattr(worker, "phone", None):
+        return None
+    now = utcnow()
+    locale = worker.preferred_language or "zh"
+    return _queue({
+        "channel": Channel.sms.value, "recipient_worker_id": worker.id, "locale": locale,
+        "kind": kind, "link": link, "text": render(kind, locale, params),
+        "subject_type": type(subject).__name__ if subject is not None else None,
+        "subject_id": getattr(subject, "id", None),
+        "status": NotificationStatus.pending.value, "sent_at": None, "attempts": 0,
+        "next_try_at": now, "created_at": now, "dedupe_key": dedupe_key[:128],
+        "address": worker.phone, "last_error": "",
+    })
+
+
 def unread_count(user: User) -> int:
     """In-app messages the user has not read yet."""
     return db.session.scalar(sa.select(sa.func.count(Notification.id)).where(

@@ -62,19 +62,20 @@ def close_item(item: Todo, *, by: User, outcome: str, dropped: bool = False) -> 
     return item
 
 
-def close_by_key(dedupe_key: str, *, outcome: str, by: User | None = None) -> Todo | None:
-    """Close the open item opened with ``dedupe_key`` because what it asked for has happened
-    by other means (a check-in answered before the call); None when no such item is open."""
+def close_by_key(dedupe_key: str, outcome: str, *, by: User | None = None) -> Todo | None:
+    """Close the open item opened with ``dedupe_key`` because what it asked for happened
+    anyway (a household got work before anyone acted); None when there is none open."""
     item = db.session.scalar(sa.select(Todo).where(Todo.dedupe_key == dedupe_key,
                                                    Todo.status == TodoStatus.open.value))
     if item is None:
         return None
     item.status = TodoStatus.done.value
-    item.outcome = outcome.strip()[:1000]
-    item.closed_by_id = by.id if by is not None else None
+    item.outcome = outcome[:1000]
+    item.closed_by_id = getattr(by, "id", None)
     item.closed_at = utcnow()
     db.session.flush()
-    audit("todo.close", item, detail={"kind": item.kind, "status": item.status}, user=by)
+    audit("todo.close", item, detail={"kind": item.kind, "status": item.status,
+                                      "automatic": True}, user=by)
     return item
 
 

@@ -20,6 +20,16 @@ ACCESS: dict[str, set[str]] = {
     "auth.tokens": USERS, "auth.reset_user_password": STAFF,
     # the officers' to-do list
     "todo.index": STAFF, "todo.close": {OFFICER},
+    # monitoring (app/monitoring): officers' pages and the public declaration page
+    "monitoring.zero_queue": STAFF, "monitoring.take": {OFFICER},
+    "monitoring.household_plan": STAFF, "monitoring.add_measure": {OFFICER},
+    "monitoring.remove_risk": {OFFICER}, "monitoring.remove_cause": {OFFICER},
+    "monitoring.ledger": STAFF, "monitoring.comparisons": STAFF,
+    "monitoring.comparison": STAFF, "monitoring.comparison_report": STAFF,
+    "monitoring.declarations": STAFF, "monitoring.declaration": STAFF,
+    "monitoring.declaration_voice": STAFF, "monitoring.posters": STAFF,
+    "monitoring.poster": STAFF,
+    "declare.start": ALL, "declare.verify": ALL, "declare.receipt": ALL,
     # administration
     "admin.users": {ADMIN},
     # register
