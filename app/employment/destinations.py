@@ -89,7 +89,7 @@ def _records(user: User, *, now: bool = True, at_month: date | None = None) -> s
         sa.func.coalesce(sa.cast(EmploymentRecord.employer_id, sa.String),
                          EmploymentRecord.employer_name).label("employer_key"),
         EmploymentRecord.employer_name.label("employer_name"),
-        sa.literal("self").label("source"),
+        sa.literal("self").label("source"), EmploymentRecord.id.label("job_id"),
     ).where(*where), EmploymentRecord, user)
 
 
@@ -110,7 +110,7 @@ def _placements(user: User, at_month: date | None = None) -> sa.Select:
         sa.func.coalesce(sa.cast(Placement.employer_id, sa.String),
                          Placement.employer_name).label("employer_key"),
         sa.func.coalesce(Employer.name, Placement.employer_name).label("employer_name"),
-        sa.literal("qianlu").label("source"),
+        sa.literal("qianlu").label("source"), Placement.id.label("job_id"),
     ).select_from(Placement).outerjoin(Job, Job.id == Placement.job_id)
         .outerjoin(Employer, Employer.id == Placement.employer_id).where(*where),
         Placement, user)
@@ -144,6 +144,13 @@ def place_names() -> dict[str, str]:
     return {code: (en if english and en else zh) for code, (zh, en) in area_names().items()}
 
 
+def _count_missing(these: sa.Subquery, others: sa.Subquery) -> int:
+    """Jobs (placements or records, by id) in ``these`` and not in ``others``."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(these).where(
+        ~sa.exists().where(others.c.source == these.c.source,
+                           others.c.job_id == these.c.job_id))) or 0
+
+
 def destinations(user: User, today: date) -> Destinations:
     """The figures of the destinations page for the user's area."""
     month = today.replace(day=1)
@@ -165,15 +172,10 @@ def destinations(user: User, today: date) -> Destinations:
     before = sa.union_all(_records(user, at_month=last),
                           _placements(user, at_month=last)).subquery()
     out.last_month_total = db.session.scalar(sa.select(sa.func.count()).select_from(before)) or 0
-    out.started_this_month = (db.session.scalar(sa.select(sa.func.count()).select_from(
-        _records(user).where(EmploymentRecord.start_month == month).subquery())) or 0) + (
-        db.session.scalar(sa.select(sa.func.count()).select_from(
-            _placements(user).where(Placement.start_date >= month).subquery())) or 0)
-    ended = visible(sa.select(sa.func.count(EmploymentRecord.id)).where(
-        EmploymentRecord.province_code.is_not(None),
-        EmploymentRecord.province_code != GUIZHOU,
-        EmploymentRecord.end_month >= last), EmploymentRecord, user)
-    out.ended_this_month = db.session.scalar(ended) or 0
+    # what changed: jobs held now and not at the end of last month, and the other way
+    # round (so that the change shown equals new jobs less ended ones)
+    out.started_this_month = _count_missing(jobs, before)
+    out.ended_this_month = _count_missing(before, jobs)
     out.alerts = open_alerts(user)
     return out
 

@@ -2,6 +2,7 @@
 with plain SQL over the seeded tables, for a county, a prefecture and the province."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from html.parser import HTMLParser
 
@@ -74,19 +75,35 @@ def prefix(code: str) -> str:
 # open records found elsewhere and Qianlu's active placements (the opening's place, else
 # the employer's).
 NOW_JOBS = """
-SELECT r.worker_id, r.province_code AS province, r.city_code AS city, r.sector AS sector,
+SELECT 'self' || CAST(r.id AS VARCHAR) AS job, r.worker_id, r.province_code AS province,
+       r.city_code AS city, r.sector AS sector,
        COALESCE(CAST(r.employer_id AS VARCHAR), r.employer_name) AS employer, 'self' AS source
   FROM employment_record r
  WHERE r.end_month IS NULL AND r.province_code IS NOT NULL AND r.province_code <> '520000'
    AND r.area_code LIKE :p
 UNION ALL
-SELECT p.worker_id, COALESCE(j.province_code, e.province_code),
+SELECT 'qianlu' || CAST(p.id AS VARCHAR), p.worker_id,
+       COALESCE(j.province_code, e.province_code),
        COALESCE(j.city_code, e.city_code), COALESCE(e.industry, ''),
        COALESCE(CAST(p.employer_id AS VARCHAR), p.employer_name), 'qianlu'
   FROM placement p LEFT JOIN job j ON j.id = p.job_id LEFT JOIN employer e ON e.id = p.employer_id
  WHERE p.status = 'active' AND p.area_code LIKE :p
    AND COALESCE(j.province_code, e.province_code) IS NOT NULL
    AND COALESCE(j.province_code, e.province_code) <> '520000'
+"""
+
+
+# The same, held at the end of last month: records covering last month, placements started
+# before this month and not ended before it.
+LAST_MONTH_JOBS = """
+SELECT 'self' || CAST(r.id AS VARCHAR) FROM employment_record r
+ WHERE r.area_code LIKE :p AND r.province_code IS NOT NULL AND r.province_code <> '520000'
+   AND r.start_month <= :last AND (r.end_month IS NULL OR r.end_month >= :last)
+UNION ALL
+SELECT 'qianlu' || CAST(p.id AS VARCHAR) FROM placement p
+  LEFT JOIN job j ON j.id = p.job_id LEFT JOIN employer e ON e.id = p.employer_id
+ WHERE p.area_code LIKE :p AND COALESCE(j.province_code, e.province_code) <> '520000'
+   AND p.start_date < :month AND (p.end_date IS NULL OR p.end_date >= :month)
 """
 
 
@@ -100,17 +117,12 @@ def by_hand(db, area: str, month) -> dict:
     out["checkins"] = dict(db.session.execute(sa.text(
         "SELECT status, COUNT(*) FROM check_in WHERE month = :m AND area_code LIKE :p "
         "GROUP BY status"), {"m": month, "p": p}).all())
-    last = add_months(month, -1)
-    out["last_month"] = db.session.scalar(sa.text(
-        "SELECT COUNT(*) FROM employment_record WHERE area_code LIKE :p "
-        "AND province_code IS NOT NULL AND province_code <> '520000' "
-        "AND start_month <= :last AND (end_month IS NULL OR end_month >= :last)"),
-        {"p": p, "last": last}) + db.session.scalar(sa.text(
-            "SELECT COUNT(*) FROM placement p LEFT JOIN job j ON j.id = p.job_id "
-            "LEFT JOIN employer e ON e.id = p.employer_id WHERE p.area_code LIKE :p "
-            "AND COALESCE(j.province_code, e.province_code) <> '520000' "
-            "AND p.start_date < :month AND (p.end_date IS NULL OR p.end_date >= :month)"),
-            {"p": p, "month": month})
+    held_before = {row[0] for row in db.session.execute(sa.text(LAST_MONTH_JOBS), {
+        "p": p, "last": add_months(month, -1), "month": month})}
+    held_now = {j.job for j in jobs}
+    out["last_month"] = len(held_before)
+    out["started"] = len(held_now - held_before)
+    out["ended"] = len(held_before - held_now)
     out["alerts"] = db.session.scalar(sa.text(
         "SELECT COUNT(DISTINCT a.id) FROM layoff_alert a JOIN layoff_affected f "
         "ON f.alert_id = a.id WHERE a.status = 'open' AND f.area_code LIKE :p"), {"p": p})
@@ -135,6 +147,7 @@ def test_destinations_page_equals_counts_by_hand_on_the_demo(demo, client, login
     county, prefecture, province = seen.values()
     assert county["source"]["qianlu"] > 0 and county["checkins"].get("answered")
     assert county["alerts"] == 1 and county["last_month"] > 0
+    assert county["started"] >= 1 and county["ended"] >= 2  # "changed job", "not working"
     assert county["jobs"] <= prefecture["jobs"] <= province["jobs"]
     assert province["jobs"] > county["jobs"]  # other counties' workers are elsewhere too
 
@@ -154,6 +167,9 @@ def check_officer(db, client, login, username) -> dict:
     assert int(page.texts["qianlu"]) == hand["source"]["qianlu"]
     assert int(page.texts["self-found"]) == hand["source"]["self"]
     assert int(page.texts["change"]) == hand["jobs"] - hand["last_month"]
+    started, ended = (int(n) for n in re.findall(r"\d+", page.texts["change-detail"]))
+    assert (started, ended) == (hand["started"], hand["ended"])
+    assert started - ended == hand["jobs"] - hand["last_month"]
     assert int(page.texts["alerts-open"]) == hand["alerts"]
     sent = sum(hand["checkins"].values())
     answered = hand["checkins"].get("answered", 0)
