@@ -144,7 +144,7 @@ def _answer_all(live_app, j: Journey) -> None:
         assert "佛山家具厂" in rows and "6100" in rows, rows
         officer.shot(page, "officer", "checkin-changed-job")
         officer.goto(page, f"/checkins/{same['checkin']}")
-        assert j.t("已回复", "Answered") in page.inner_text("#checkin-status")
+        assert j.t("已答复", "Answered") in page.inner_text("#checkin-status")
     finally:
         officer.close()
 
