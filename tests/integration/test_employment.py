@@ -88,6 +88,8 @@ def test_a_job_recorded_and_ended_through_the_api(api, factory, db):
     assert listing["meta"]["total"] == 1
     other = api.as_(factory.user("officer", area_code="520115"))
     assert other.get(f"/employment-records/{body['id']}").status_code == 404
+    bad_month = error_of(caller.get("/checkins", month="9254-73"), 422)  # was a 500
+    assert "month" in bad_month["fields"]
 
 
 def test_roster_import_records_the_jobs_columns(client, login, factory, db):
