@@ -47,6 +47,7 @@ NAV: list[NavItem] = [
     NavItem("trainee.me", _l("My profile"), ("trainee",)),
     NavItem("board.index", _l("Job board"), ("officer", "employer", "trainee", "admin")),
     NavItem("admin.users", _l("Users"), ("admin",)),
+    NavItem("employment.partners", _l("Partner offices"), ("admin",)),
 ]
 
 

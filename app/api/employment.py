@@ -245,7 +245,9 @@ class CheckIns(MethodView):
         """Check-ins of the caller's area."""
         stmt = visible(sa.select(CheckIn), CheckIn, me())
         if args.get("month"):
-            stmt = stmt.where(CheckIn.month == records.parse_month(args["month"]))
+            with domain_errors():  # 2025-13, 9254-73: a 422 naming the field
+                month = records.parse_month(args["month"], field="month")
+            stmt = stmt.where(CheckIn.month == month)
         if args.get("status"):
             stmt = stmt.where(CheckIn.status == args["status"])
         if args.get("worker_id"):

@@ -26,8 +26,9 @@ from app.registry.timeline import add_event
 from app.signals import worker_not_working
 from app.sql import affected
 from app.todo.kinds import TodoKind
-from app.todo.service import open_item
+from app.todo.service import close_by_key, open_item
 
+from .checkins import call_key
 from .models import (
     ANSWERS,
     ISSUES,
@@ -197,8 +198,22 @@ def answer_checkin(ci: CheckIn, a: CheckInAnswer, *, by: User | None = None,
     audit("checkin_answer", ci, user=by, detail={"answer": a.answer, "issue": a.issue})
     if a.issue:
         report_issue(ci, a.issue, a.note, by=by)
+    _close_call(ci, by=by)
     db.session.flush()
     return ci
+
+
+def _close_call(ci: CheckIn, *, by: User | None) -> None:
+    """An answer after the officer was asked to call: the call item is done, with the
+    answer as its outcome."""
+
+
+    details = [str(LABELS["answer"][ci.answer or ""]), ci.new_employer_name, ci.new_place,
+               ci.reason, _("%(wage)s yuan", wage=ci.wage) if ci.wage else ""]
+    who = _("answered by the officer") if by is not None else _("answered by the worker")
+    close_by_key(call_key(ci.id), by=by, outcome=_(
+        "Check-in %(month)s %(who)s: %(answer)s", month=f"{ci.month:%Y-%m}", who=who,
+        answer=" ".join(x for x in details if x)))
 
 
 def current_record_for(ci: CheckIn) -> EmploymentRecord | None:

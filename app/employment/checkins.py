@@ -198,6 +198,11 @@ def queue_reminders(day: date) -> int:
     return queued
 
 
+def call_key(checkin_id: int) -> str:
+    """The dedupe key of the officer's "call this worker" item of a check-in."""
+    return f"checkin-call:{checkin_id}"
+
+
 def open_calls(day: date, batch: int = 2000) -> int:
     """No answer after two reminders: the check-in is marked and its county's officers get
     a to-do item to call (``open_item``, keyed by the check-in: never twice)."""
@@ -219,7 +224,7 @@ def open_calls(day: date, batch: int = 2000) -> int:
         open_item(TodoKind.checkin_no_answer, row.area_code,
                   worker=workers.get(row.worker_id), subject=subject,
                   link=f"/checkins/{row.id}", detail=f"{row.month:%Y-%m}",
-                  dedupe_key=f"checkin-call:{row.id}",
+                  dedupe_key=call_key(row.id),
                   within_days=2)
     return len(rows)
 

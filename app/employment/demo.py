@@ -12,7 +12,7 @@ from app.extensions import db
 from app.registry.models import Worker
 
 from .answers import CheckInAnswer, answer_checkin
-from .checkins import create_checkins, queue_first_messages
+from .checkins import create_checkins, open_calls, queue_first_messages
 from .layoffs import record_alert
 from .models import CheckIn, LabourPartner, PartnerEmployer
 from .records import add_months, clean_record, month_of, record_job
@@ -71,6 +71,7 @@ def seed_employment(ctx: SeedContext) -> None:
         elif i % 4 == 3:  # two reminders gone unanswered: waiting for the officer's call
             ci.reminders, ci.last_sent_on = 2, day - timedelta(days=7)
     db.session.flush()
+    open_calls(day)  # the officer's queue: call those who did not answer
     if employer is not None and officer is not None:
         record_alert(employer, "layoff", today + timedelta(days=10), 120, by=officer,
                      note="订单减少，计划减员约三成")

@@ -4,11 +4,15 @@ since last month and the open layoff alerts. Qianlu's placements and self-found 
 counted apart and together."""
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
+from pathlib import Path
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 
 from app.areas.service import area_names
 from app.auth.models import Role, User
@@ -21,18 +25,9 @@ from .checkins import month_counts
 from .models import EmploymentRecord, LayoffAffected, LayoffAlert
 from .records import GUIZHOU, add_months
 
-# A tile map of the provinces (one square each, roughly where it lies; not to scale):
-# province code prefix -> (column, row).
-TILES: dict[str, tuple[int, int]] = {
-    "15": (5, 0), "23": (7, 0),
-    "65": (1, 1), "62": (3, 1), "64": (4, 1), "11": (5, 1), "21": (6, 1), "22": (7, 1),
-    "63": (2, 2), "61": (3, 2), "14": (4, 2), "13": (5, 2), "12": (6, 2),
-    "54": (1, 3), "51": (2, 3), "50": (3, 3), "41": (4, 3), "37": (5, 3),
-    "53": (2, 4), "52": (3, 4), "42": (4, 4), "34": (5, 4), "32": (6, 4), "31": (7, 4),
-    "45": (3, 5), "43": (4, 5), "36": (5, 5), "33": (6, 5),
-    "46": (3, 6), "44": (4, 6), "35": (5, 6), "71": (6, 6),
-    "82": (4, 7), "81": (5, 7),
-}
+# The province outlines of the map (built by tools/china_map.py from Natural Earth's public
+# domain boundaries: a schematic for an internal chart, not a standard map; see the README).
+MAP_FILE = Path(__file__).parent / "data" / "china_provinces.json"
 
 
 @dataclass
@@ -96,7 +91,7 @@ def _records(user: User, *, now: bool = True, at_month: date | None = None) -> s
         sa.func.coalesce(sa.cast(EmploymentRecord.employer_id, sa.String),
                          EmploymentRecord.employer_name).label("employer_key"),
         EmploymentRecord.employer_name.label("employer_name"),
-        sa.literal("self").label("source"),
+        sa.literal("self").label("source"), EmploymentRecord.id.label("job_id"),
     ).where(*where), EmploymentRecord, user)
 
 
@@ -117,7 +112,7 @@ def _placements(user: User, at_month: date | None = None) -> sa.Select:
         sa.func.coalesce(sa.cast(Placement.employer_id, sa.String),
                          Placement.employer_name).label("employer_key"),
         sa.func.coalesce(Employer.name, Placement.employer_name).label("employer_name"),
-        sa.literal("qianlu").label("source"),
+        sa.literal("qianlu").label("source"), Placement.id.label("job_id"),
     ).select_from(Placement).outerjoin(Job, Job.id == Placement.job_id)
         .outerjoin(Employer, Employer.id == Placement.employer_id).where(*where),
         Placement, user)
@@ -140,11 +135,27 @@ def _breakdown(jobs: sa.Subquery, column: str, names: dict[str, str],
     return ordered[:limit] if limit else ordered
 
 
+def place_names() -> dict[str, str]:
+    """{area code: name} in the page's language (English names on an English page)."""
+
+
+    locale = get_locale()
+    english = locale is not None and locale.language == "en"
+    return {code: (en if english and en else zh) for code, (zh, en) in area_names().items()}
+
+
+def _count_missing(these: sa.Subquery, others: sa.Subquery) -> int:
+    """Jobs (placements or records, by id) in ``these`` and not in ``others``."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(these).where(
+        ~sa.exists().where(others.c.source == these.c.source,
+                           others.c.job_id == these.c.job_id))) or 0
+
+
 def destinations(user: User, today: date) -> Destinations:
     """The figures of the destinations page for the user's area."""
     month = today.replace(day=1)
     last = add_months(month, -1)
-    names = {code: zh for code, (zh, _en) in area_names().items()}
+    names = place_names()
     jobs = sa.union_all(_records(user), _placements(user)).subquery()
     out = Destinations(month=month)
     for source, n in db.session.execute(
@@ -161,15 +172,10 @@ def destinations(user: User, today: date) -> Destinations:
     before = sa.union_all(_records(user, at_month=last),
                           _placements(user, at_month=last)).subquery()
     out.last_month_total = db.session.scalar(sa.select(sa.func.count()).select_from(before)) or 0
-    out.started_this_month = (db.session.scalar(sa.select(sa.func.count()).select_from(
-        _records(user).where(EmploymentRecord.start_month == month).subquery())) or 0) + (
-        db.session.scalar(sa.select(sa.func.count()).select_from(
-            _placements(user).where(Placement.start_date >= month).subquery())) or 0)
-    ended = visible(sa.select(sa.func.count(EmploymentRecord.id)).where(
-        EmploymentRecord.province_code.is_not(None),
-        EmploymentRecord.province_code != GUIZHOU,
-        EmploymentRecord.end_month >= last), EmploymentRecord, user)
-    out.ended_this_month = db.session.scalar(ended) or 0
+    # what changed: jobs held now and not at the end of last month, and the other way
+    # round (so that the change shown equals new jobs less ended ones)
+    out.started_this_month = _count_missing(jobs, before)
+    out.ended_this_month = _count_missing(before, jobs)
     out.alerts = open_alerts(user)
     return out
 
@@ -184,17 +190,25 @@ def open_alerts(user: User) -> list[LayoffAlert]:
     return list(db.session.scalars(stmt.order_by(LayoffAlert.date.desc(), LayoffAlert.id)))
 
 
-def tile_map(provinces: list[Row], names: dict[str, str]) -> list[dict]:
-    """The tiles of the province map: position, name, count and shade (0–4)."""
+@cache
+def _outlines() -> dict:
+    return json.loads(MAP_FILE.read_text(encoding="utf-8"))
+
+
+def province_map(provinces: list[Row], names: dict[str, str]) -> dict:
+    """The choropleth: each province's outline, name, count and shade (0–4, by the count's
+    share of the largest), and where its count is written."""
     counts: dict[str, int] = defaultdict(int)
     for item in provinces:
-        counts[item.key[:2]] += item.total
+        if item.key:
+            counts[item.key[:2] + "0000"] += item.total
     top = max(counts.values(), default=0)
-    tiles = []
-    for prefix, (col, row) in TILES.items():
-        n = counts.get(prefix, 0)
+    outlines = _outlines()
+    shapes = []
+    for shape in outlines["provinces"]:
+        code, n = shape["code"], counts.get(shape["code"], 0)
         shade = 0 if n == 0 or top == 0 else 1 + min(3, int(4 * n / (top + 1)))
-        code = prefix + "0000"
-        tiles.append({"code": code, "x": col, "y": row, "n": n, "shade": shade,
-                      "name": names.get(code, code), "home": code == GUIZHOU})
-    return tiles
+        shapes.append({"code": code, "d": shape["d"], "label": shape["label"], "n": n,
+                       "shade": shade, "name": names.get(code, code), "home": code == GUIZHOU})
+    shapes.sort(key=lambda s: s["home"])  # Guizhou's outline drawn last, on top
+    return {"width": outlines["width"], "height": outlines["height"], "provinces": shapes}

@@ -3,8 +3,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import (
+    DateField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from app.employers.models import INDUSTRIES
 
@@ -77,3 +85,35 @@ class CallAnswerForm(FlaskForm):
         self.answer.choices = [(k, str(v)) for k, v in _choices("answer")]
         self.reason.choices = [("", "—")] + [(k, str(v)) for k, v in NOT_WORKING_REASONS.items()]
         self.issue.choices = [("", "—")] + [(k, str(v)) for k, v in _choices("issue")]
+
+
+class PartnerForm(FlaskForm):
+    """A new labour-cooperation partner office."""
+
+    name = StringField(_l("Office name"), validators=[DataRequired(), Length(max=128)])
+    place = StringField(_l("City or province served"),
+                        validators=[DataRequired(), Length(max=128)],
+                        description=_l("As people write it, e.g. 东莞 or 浙江省"))
+    office_address = StringField(_l("Office address"), validators=[Optional(), Length(max=256)])
+    contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=64)])
+    contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=32)])
+    submit = SubmitField(_l("Create office"))
+
+
+class PartnerEmployerForm(FlaskForm):
+    """Link a registered employer to an office."""
+
+    employer = StringField(_l("Employer name or credit code"),
+                           validators=[DataRequired(), Length(max=128)])
+    submit = SubmitField(_l("Link employer"))
+
+
+class PartnerAccountForm(FlaskForm):
+    """A login for an office's staff (role partner)."""
+
+    username = StringField(_l("Username"), validators=[
+        DataRequired(), Length(min=3, max=64),
+        Regexp(r"^[A-Za-z0-9_.-]+$", message=_l("Use letters, digits, dot, dash or underscore."))])
+    display_name = StringField(_l("Name"), validators=[Optional(), Length(max=64)])
+    password = PasswordField(_l("Initial password"), validators=[DataRequired()])
+    submit = SubmitField(_l("Create account"))

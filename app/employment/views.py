@@ -17,9 +17,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from app.areas.service import area_names
 from app.auth.audit import audit
+from app.auth.models import User
 from app.auth.scoping import get_visible_or_404, roles_required, visible
+from app.auth.service import AccountError
 from app.clock import today
 from app.employers.models import Employer, Job
 from app.extensions import db
@@ -36,9 +37,25 @@ from . import (
     timeline,  # noqa: F401 - names the timeline's event kinds
 )
 from . import destinations as dest
+from . import partners as partner_service
 from .checkins import checkin_for_token
-from .forms import CallAnswerForm, EndForm, LayoffForm, RecordForm
-from .models import LABELS, CheckIn, EmploymentRecord, LayoffAlert
+from .forms import (
+    CallAnswerForm,
+    EndForm,
+    LayoffForm,
+    PartnerAccountForm,
+    PartnerEmployerForm,
+    PartnerForm,
+    RecordForm,
+)
+from .models import (
+    LABELS,
+    CheckIn,
+    EmploymentRecord,
+    LabourPartner,
+    LayoffAlert,
+    PartnerEmployer,
+)
 from .roster import add_columns
 
 bp = Blueprint("employment", __name__, template_folder="templates")
@@ -249,6 +266,104 @@ def layoff_alert(alert_id: int):
                            counties=layoffs.counties_of(alert, _me()), jobs=jobs)
 
 
+# --- partner offices (administrators create them, link employers, give them logins) -------
+
+def _partners_page(form: PartnerForm | None = None, code: int = 200):
+    rows = db.session.execute(sa.select(
+        LabourPartner,
+        sa.select(sa.func.count()).where(PartnerEmployer.partner_id == LabourPartner.id)
+        .scalar_subquery(),
+        sa.select(sa.func.count(User.id)).where(User.partner_id == LabourPartner.id)
+        .scalar_subquery()).order_by(LabourPartner.name)).all()
+    return render_template("employment/partners.html", rows=rows,
+                           form=form or PartnerForm()), code
+
+
+@bp.route("/partners/")
+@roles_required(*OFFICERS)
+def partners():
+    """The labour-cooperation partner offices (officers: who to contact in a destination)."""
+    return _partners_page()
+
+
+@bp.route("/partners/new", methods=["POST"])
+@roles_required("admin")
+def partner_new():
+    """Create a partner office."""
+    form = PartnerForm()
+    if form.validate_on_submit():
+        with action(form) as done:
+            partner = partner_service.create_partner(form.data, by=_me())
+        if done:
+            flash(_("Office %(name)s created.", name=partner.name), "success")
+            return redirect(url_for(".partner", partner_id=partner.id))
+    return _partners_page(form, 422)
+
+
+def _partner_page(partner: LabourPartner, link_form: PartnerEmployerForm | None = None,
+                  account_form: PartnerAccountForm | None = None, code: int = 200):
+    return render_template(
+        "employment/partner.html", partner=partner,
+        employers=partner_service.employers_of(partner),
+        accounts=partner_service.accounts_of(partner),
+        link_form=link_form or PartnerEmployerForm(),
+        account_form=account_form or PartnerAccountForm()), code
+
+
+@bp.route("/partners/<int:partner_id>")
+@roles_required(*OFFICERS)
+def partner(partner_id: int):
+    """A partner office: its contact, its employers and its logins."""
+    return _partner_page(get_visible_or_404(LabourPartner, partner_id))
+
+
+@bp.route("/partners/<int:partner_id>/employers", methods=["POST"])
+@roles_required("admin")
+def partner_link(partner_id: int):
+    """Link a registered employer (by exact name or credit code) to the office."""
+    office = get_visible_or_404(LabourPartner, partner_id)
+    form = PartnerEmployerForm()
+    if form.validate_on_submit():
+        with action(form) as done:
+            employer = partner_service.find_employer(form.employer.data or "")
+            partner_service.link_employer(office, employer, by=_me())
+        if done:
+            flash(_("%(name)s linked.", name=employer.name), "success")
+            return redirect(url_for(".partner", partner_id=office.id))
+    return _partner_page(office, link_form=form, code=422)
+
+
+@bp.route("/partners/<int:partner_id>/employers/<int:employer_id>/remove", methods=["POST"])
+@roles_required("admin")
+def partner_unlink(partner_id: int, employer_id: int):
+    """The office no longer works with the employer."""
+    office = get_visible_or_404(LabourPartner, partner_id)
+    with action() as done:
+        removed = partner_service.unlink_employer(office, employer_id, by=_me())
+    if done and removed:
+        flash(_("Employer unlinked."), "success")
+    return redirect(url_for(".partner", partner_id=office.id))
+
+
+@bp.route("/partners/<int:partner_id>/accounts", methods=["POST"])
+@roles_required("admin")
+def partner_account(partner_id: int):
+    """A login of role partner for the office."""
+
+    office = get_visible_or_404(LabourPartner, partner_id)
+    form = PartnerAccountForm()
+    if form.validate_on_submit():
+        with action(errors=AccountError,
+                    on_error=lambda exc: form.username.errors.append(str(exc))) as done:
+            user = partner_service.create_account(
+                office, form.username.data or "", form.password.data or "",
+                form.display_name.data or "", by=_me())
+        if done:
+            flash(_("Account %(name)s created.", name=user.username), "success")
+            return redirect(url_for(".partner", partner_id=office.id))
+    return _partner_page(office, account_form=form, code=422)
+
+
 # --- where our people work ------------------------------------------------------------------
 
 @bp.route("/destinations")
@@ -256,9 +371,8 @@ def layoff_alert(alert_id: int):
 def destinations():
     """Workers of the officer's area working outside Guizhou."""
     figures = dest.destinations(_me(), today())
-    names = {code: zh for code, (zh, _en) in area_names().items()}
     return render_template("employment/destinations.html", d=figures,
-                           tiles=dest.tile_map(figures.provinces, names))
+                           province_map=dest.province_map(figures.provinces, dest.place_names()))
 
 
 @bp.route("/destinations.xlsx")

@@ -93,6 +93,8 @@ def test_a_job_recorded_and_ended_through_the_api(api, factory, db):
     assert listing["meta"]["total"] == 1
     other = api.as_(factory.user("officer", area_code="520115"))
     assert other.get(f"/employment-records/{body['id']}").status_code == 404
+    bad_month = error_of(caller.get("/checkins", month="9254-73"), 422)  # was a 500
+    assert "month" in bad_month["fields"]
 
 
 def test_roster_import_records_the_jobs_columns(client, login, factory, db):
@@ -157,6 +159,30 @@ def test_checkins_go_once_remind_twice_then_ask_an_officer_to_call(app, factory,
     todos = db.session.scalars(sa.select(Todo).where(Todo.kind == "checkin_no_answer")).all()
     assert sorted(t.worker_id for t in todos) == sorted(w.id for w in far[1:])
     assert count(db, Notification, Notification.kind == "checkin_reminder") == 4
+
+
+def test_an_answer_after_the_call_was_asked_for_closes_the_call_item(client, factory, db):
+    factory.user("officer", area_code="520526")
+    late, silent = factory.worker(), factory.worker()
+    for w in (late, silent):
+        job(factory, w)
+    for day in (SEND, date(2025, 11, 10), date(2025, 11, 13), date(2025, 11, 17)):
+        checkins.sweep(day)
+    items = {t.worker_id: t for t in db.session.scalars(
+        sa.select(Todo).where(Todo.kind == "checkin_no_answer"))}
+    assert {items[w.id].status for w in (late, silent)} == {"open"}
+    ci = db.session.scalar(sa.select(CheckIn).where(CheckIn.worker_id == late.id))
+    assert ci.status == "no_answer"
+    resp = client.post(f"/c/{checkins.token_for(ci.id)}?lang=en",
+                       data={"answer": "changed", "step": "1", "employer_name": "佛山家具厂",
+                             "place": "佛山顺德", "wage": "6100"})
+    assert "checkin-done" in resp.get_data(as_text=True)
+    db.session.expire_all()
+    done = db.session.get(Todo, items[late.id].id)
+    assert done.status == "done" and done.closed_at is not None
+    assert "Changed job" in done.outcome and "佛山家具厂" in done.outcome
+    assert "6100" in done.outcome
+    assert db.session.get(Todo, items[silent.id].id).status == "open"  # not answered yet
 
 
 def test_each_answer_on_the_phone_page(client, factory, db):
@@ -274,7 +300,11 @@ def test_destinations_figures_equal_counts_by_hand(client, login, factory, db):
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert 'id="total">3<' in html and 'id="qianlu">1<' in html and 'id="self-found">2<' in html
-    assert "tile-map" in html
+    # the province map: Guangdong (2) darker than Jiangsu (1), the rest blank
+    assert 'class="province shade-3" data-code="440000"' in html
+    assert 'class="province shade-2" data-code="320000"' in html
+    assert "<title>广东省: 2</title>" in html and "<title>江苏省: 1</title>" in html
+    assert html.count("shade-0") == 32  # the 32 other regions of the 34, Guizhou included
     xlsx = client.get("/destinations.xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
     assert count(db, AuditLog, AuditLog.action == "destinations_export") == 1

@@ -84,4 +84,7 @@ ACCESS: dict[str, set[str]] = {
     "employment.checkin_page": ALL, "employment.checkin": STAFF,
     "employment.layoff_alerts": STAFF | {PARTNER}, "employment.layoff_alert": STAFF | {PARTNER},
     "employment.destinations": STAFF, "employment.destinations_xlsx": STAFF,
+    "employment.partners": STAFF, "employment.partner": STAFF,
+    "employment.partner_new": {ADMIN}, "employment.partner_link": {ADMIN},
+    "employment.partner_unlink": {ADMIN}, "employment.partner_account": {ADMIN},
 }
