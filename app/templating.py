@@ -8,6 +8,7 @@ from flask import Flask, request, url_for
 from flask_babel import format_datetime, get_locale
 
 from app.auth.models import ROLE_LABELS
+from app.form_summary import init_form_summary
 from app.vocabulary import OFFICERS
 
 
@@ -58,6 +59,7 @@ def init_templating(app: Flask) -> None:
                                  OFFICERS=OFFICERS)
     app.jinja_env.filters["dt"] = lambda v, fmt="short": format_datetime(v, fmt) if v else ""
     app.jinja_env.filters["role_label"] = lambda role: str(ROLE_LABELS.get(role, role))
+    init_form_summary(app)
 
 
 def _nav():
