@@ -19,7 +19,8 @@ class NavItem:
 
 
 NAV: list[NavItem] = [
-    NavItem("dashboard.index", _l("Dashboard"), ("officer", "employer", "trainee", "admin")),
+    # a trainee's home is their own page (/me/): the dashboard has nothing for them
+    NavItem("dashboard.index", _l("Dashboard"), ("officer", "employer", "admin")),
     NavItem("registry.workers", _l("Workers"), OFFICERS),
     NavItem("registry.households", _l("Households"), OFFICERS),
     NavItem("registry.sites", _l("Relocation sites"), OFFICERS),
@@ -32,7 +33,7 @@ NAV: list[NavItem] = [
     NavItem("training.courses", _l("Training"), ("officer", "trainee", "admin")),
     NavItem("placements.queue", _l("Follow-ups"), ("officer",)),
     NavItem("todo.index", _l("To do"), OFFICERS),
-    NavItem("notifications.inbox", _l("Notifications"), OFFICERS),
+    NavItem("notifications.inbox", _l("Notifications"), (*OFFICERS, "employer", "trainee")),
     NavItem("trainee.me", _l("My profile"), ("trainee",)),
     NavItem("board.index", _l("Job board"), ("officer", "employer", "trainee", "admin")),
     NavItem("admin.users", _l("Users"), ("admin",)),

@@ -294,7 +294,16 @@ def verify(employer: Employer, by: User) -> Employer:
     employer.verified_at = utcnow()
     audit("employer_verify", employer, user=by)
     db.session.flush()
+    _tell(employer, "employer_verified")
     return employer
+
+
+def _tell(employer: Employer, kind: str, **params: object) -> None:
+    """Tell the employer about a change of its standing (its page and an SMS)."""
+    from app.notifications.service import tell_employer
+
+    tell_employer(employer, kind, f"{kind}:{employer.id}:{utcnow():%Y%m%d%H%M%S}",
+                  link="/employers/jobs", name=employer.name, **params)
 
 
 def suspend(employer: Employer, reason: str, by: User) -> Employer:
@@ -310,6 +319,7 @@ def suspend(employer: Employer, reason: str, by: User) -> Employer:
     employer.status_reason = reason[:256]
     audit("employer_suspend", employer, user=by, detail={"reason": reason})
     db.session.flush()
+    _tell(employer, "employer_suspended", reason=reason)
     return employer
 
 
@@ -323,6 +333,7 @@ def reinstate(employer: Employer, by: User, note: str = "") -> Employer:
     employer.status_reason = ""
     audit("employer_reinstate", employer, user=by, detail={"note": note} if note else None)
     db.session.flush()
+    _tell(employer, "employer_reinstated")
     return employer
 
 

@@ -9,14 +9,24 @@ from app.extensions import db
 from app.vocabulary import OFFICERS
 
 from .service import inbox as inbox_select
-from .service import mark_read
+from .service import mark_read, unread_count
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications",
                template_folder="templates")
+# Every signed-in role reads its own messages (each view filters on the recipient).
+READERS = (*OFFICERS, "employer", "trainee")
+
+
+@bp.app_template_global()
+def unread_notifications() -> int:
+    """The signed-in user's unread in-app messages (the navigation's badge)."""
+    if not current_user.is_authenticated or current_user.role not in READERS:
+        return 0
+    return unread_count(current_user)
 
 
 @bp.route("/")
-@roles_required(*OFFICERS)
+@roles_required(*READERS)
 def inbox():
     """The user's in-app messages, newest first."""
     page = request.args.get("page", 1, type=int)
@@ -25,7 +35,7 @@ def inbox():
 
 
 @bp.route("/<int:notification_id>/open", methods=["POST"])
-@roles_required(*OFFICERS)
+@roles_required(*READERS)
 def open_one(notification_id: int):
     """Mark a message read and go to what it is about (only the user's own messages)."""
     from .models import Notification
@@ -40,7 +50,7 @@ def open_one(notification_id: int):
 
 
 @bp.route("/read-all", methods=["POST"])
-@roles_required(*OFFICERS)
+@roles_required(*READERS)
 def read_all():
     """Mark every message read."""
     mark_read(current_user)

@@ -66,6 +66,11 @@ def refer(worker: Worker, job: Job, *, by: User | None, source: str = "officer",
     _event(worker, "referral", by, job_id=job.id, job_title=job.title,
            employer=job.employer.name, referral_id=referral.id)
     audit("referral_create", referral, user=by, detail={"worker": worker.id, "job": job.id})
+    from app.notifications.service import tell_employer
+
+    tell_employer(job.employer, "candidate_referred",
+                  f"referred:{referral.id}:{clock.utcnow():%Y%m%d%H%M%S}",
+                  link="/referrals", worker=worker.name, job=job.title)
     return referral
 
 

@@ -320,8 +320,11 @@ def _upsert_sessions(course: Course, raw: dict, problems: list[Problem], file: s
                 continue
             if places > session.places:
                 grown.append(session.id)
+            moved = session.end_date != end
             session.end_date, session.places = end, places
             changed = True
+            if moved and session.id is not None:
+                _tell_session_changed(session)
     for key, session in existing.items():
         if key in wanted or session.end_date < day:
             continue
@@ -336,6 +339,17 @@ def _upsert_sessions(course: Course, raw: dict, problems: list[Problem], file: s
         db.session.delete(session)
         changed = True
     return changed
+
+
+def _tell_session_changed(session: CourseSession) -> None:
+    """Tell everyone enrolled or waiting in a session that its dates changed (flushes)."""
+    from .models import ACTIVE_ENROLMENT, Enrolment
+    from .service import tell_trainee
+
+    db.session.flush()
+    for enrolment in db.session.scalars(sa.select(Enrolment).where(
+            Enrolment.session_id == session.id, Enrolment.status.in_(ACTIVE_ENROLMENT))):
+        tell_trainee(enrolment, "session_changed")
 
 
 def resolve_order_links(courses: list[Course] | None = None) -> tuple[list[str], list[str]]:

@@ -113,7 +113,21 @@ def _promoted(enrolment_id: int, by: User | None) -> Enrolment:
     event(worker, "course_promoted", by, course=enrolment.course.name,
           session_id=enrolment.session_id, enrolment_id=enrolment.id)
     audit("enrolment_promoted", enrolment, user=by)
+    tell_trainee(enrolment, "course_promoted")
     return enrolment
+
+
+def tell_trainee(enrolment: Enrolment, kind: str, **params: object) -> None:
+    """Tell the worker about their enrolment: on their page and by SMS (flushes)."""
+    from app.notifications.service import tell_worker
+
+    session = enrolment.session
+    place = session.county.name if session.county is not None else session.county_code
+    tell_worker(enrolment.worker, kind,
+                f"{kind}:{enrolment.id}:{utcnow():%Y%m%d%H%M%S}",
+                link=f"/training/courses/{enrolment.course_id}", course=enrolment.course.name,
+                start=session.start_date.isoformat(), end=session.end_date.isoformat(),
+                place=place, **params)
 
 
 def promote_waitlisted(session_id: int, by: User | None = None) -> list[Enrolment]:
@@ -204,6 +218,8 @@ def enrol(worker: Worker, session: CourseSession, *, by: User | None, source: st
           session_id=session.id, start=session.start_date.isoformat(), enrolment_id=enrolment.id)
     audit("enrolment_" + status, enrolment, user=by,
           detail={"worker": worker.id, "session": session.id, "source": source})
+    tell_trainee(enrolment, "course_" + status,
+                 position=waitlist_position(enrolment) if status == WAITLISTED else "")
     return enrolment
 
 

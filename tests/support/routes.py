@@ -65,6 +65,6 @@ ACCESS: dict[str, set[str]] = {
     "placements.queue": STAFF, "placements.record": STAFF, "placements.arrears": STAFF,
     "placements.resolve": STAFF, "placements.retention_view": STAFF,
     "placements.retention_export": STAFF,
-    "notifications.inbox": STAFF, "notifications.open_one": STAFF,
-    "notifications.read_all": STAFF,
+    "notifications.inbox": USERS, "notifications.open_one": USERS,
+    "notifications.read_all": USERS,
 }

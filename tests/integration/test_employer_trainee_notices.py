@@ -1,0 +1,93 @@
+"""Employers and trainees are told what happens to them, on their page (/notifications/,
+with an unread count in the navigation) and by SMS through the one outbox; a trainee lands
+on their own page and a course page shows their enrolment instead of 报名 (issue 15)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.employers import service
+from app.notifications.models import Notification
+from app.placements.service import refer
+from app.training.service import enrol, withdraw
+from tests.conftest import PASSWORD, text_of
+from tests.factories.employers import make_employer, make_job
+from tests.factories.training import make_course
+
+
+def _messages(**where) -> list[Notification]:
+    from app.extensions import db
+
+    stmt = sa.select(Notification).order_by(Notification.id)
+    for name, value in where.items():
+        stmt = stmt.where(getattr(Notification, name) == value)
+    return list(db.session.scalars(stmt))
+
+
+def test_an_employer_is_told_of_verification_suspension_and_referrals(client, db, factory,
+                                                                      login):
+    employer, user = make_employer(factory, "pending")
+    officer = factory.user("officer", area_code="520000")
+    service.verify(employer, officer)
+    service.suspend(employer, "欠薪", officer)
+    kinds = [n.kind for n in _messages(recipient_user_id=user.id)]
+    assert kinds == ["employer_verified", "employer_suspended"]
+    sms = _messages(channel="sms", address=employer.contact_phone)
+    assert [n.kind for n in sms] == ["employer_verified", "employer_suspended"]
+    assert all(n.status == "pending" and "欠薪" in sms[1].text for n in sms)
+    service.reinstate(employer, officer)
+    job = make_job(employer)
+    worker = factory.worker(name="杨光明")
+    refer(worker, job, by=officer)
+    login(user)
+    page = client.get("/notifications/")
+    assert page.status_code == 200
+    body = text_of(page)
+    assert "杨光明" in body and job.title in body and "已通过认证" in body
+    nav = text_of(client.get("/employers/jobs"))
+    assert "通知 4" in " ".join(nav.split())  # four unread in the navigation badge
+
+
+def test_a_trainee_is_told_of_enrolment_and_moving_up_the_waiting_list(client, db, factory,
+                                                                       login):
+    course, session = make_course(db, places=1)
+    first, second = factory.worker(), factory.worker(phone="13912345678")
+    user = factory.user("trainee", worker_id=second.id)
+    taken = enrol(first, session, by=None)
+    enrol(second, session, by=None)
+    waiting = _messages(recipient_user_id=user.id)
+    assert [n.kind for n in waiting] == ["course_waitlisted"]
+    assert "1" in waiting[0].text and "焊工培训" in waiting[0].text
+    withdraw(taken, by=None)
+    assert [n.kind for n in _messages(recipient_user_id=user.id)] == [
+        "course_waitlisted", "course_promoted"]
+    assert [n.kind for n in _messages(channel="sms", address="13912345678")] == [
+        "course_waitlisted", "course_promoted"]
+    login(user)
+    assert "有空位了" in text_of(client.get("/notifications/"))
+
+
+def test_a_trainee_lands_on_their_own_page_without_api_tokens(client, db, factory):
+    worker = factory.worker()
+    user = factory.user("trainee", worker_id=worker.id)
+    resp = client.post("/auth/login", data={"username": user.username,
+                                            "password": PASSWORD})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/me/")
+    assert client.get("/").headers["Location"].endswith("/me/")
+    page = client.get("/me/").get_data(as_text=True)
+    assert "API 令牌" not in page and "/auth/tokens" not in page
+    assert 'href="/notifications/"' in page
+
+
+def test_the_course_page_shows_the_enrolment_and_what_comes_next(client, db, factory,
+                                                                  login):
+    course, session = make_course(db)
+    worker = factory.worker()
+    login(factory.user("trainee", worker_id=worker.id))
+    before = text_of(client.get(f"/training/courses/{course.id}"))
+    assert "报名" in before
+    resp = client.post(f"/training/sessions/{session.id}/enrol",
+                       headers={"Referer": f"http://localhost/training/courses/{course.id}"})
+    assert resp.headers["Location"].endswith(f"/training/courses/{course.id}")
+    after = " ".join(text_of(client.get(f"/training/courses/{course.id}")).split())
+    assert "您已报名" in after and "接下来" in after and "身份证" in after
+    assert "加入候补" not in after and ">报名<" not in after
