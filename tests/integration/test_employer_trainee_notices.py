@@ -91,3 +91,31 @@ def test_the_course_page_shows_the_enrolment_and_what_comes_next(client, db, fac
     after = " ".join(text_of(client.get(f"/training/courses/{course.id}")).split())
     assert "您已报名" in after and "接下来" in after and "身份证" in after
     assert "加入候补" not in after and ">报名<" not in after
+
+
+def test_an_employer_sees_each_candidate_as_a_card(client, db, factory, login):
+    from app.registry.models import WorkerCertificate, WorkHistory
+
+    employer, user = make_employer(factory)
+    job = make_job(employer, title="电焊工", occupation_code="welder",
+                   required_skills=[{"code": "welder", "level": 1}])
+    worker = factory.worker(name="杨光明", skills_text="焊工5年", education="senior",
+                            regions_acceptable=["prd", "yrd"])
+    db.session.add_all([WorkerCertificate(worker_id=worker.id, kind="so_welding",
+                                          number="T123456789"),
+                        WorkHistory(worker_id=worker.id, employer_name="宁波某钢构厂",
+                                    job_title="电焊工")])
+    db.session.flush()
+    refer(worker, job, by=factory.user("officer", area_code="520000"))
+    login(user)
+    html = client.get("/referrals").get_data(as_text=True)
+    card = " ".join(text_of_html(html[html.index("candidate-card"):]).split())
+    for text in ("杨光明", "焊工", "焊工证", "宁波某钢构厂", "高中", "珠三角", "邀请面试"):
+        assert text in card, text
+    assert "T123456789" not in html and worker.phone not in html  # numbers stay masked
+
+
+def text_of_html(html: str) -> str:
+    import re
+
+    return re.sub(r"<[^>]+>", " ", html)
