@@ -2,7 +2,17 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
@@ -359,6 +369,17 @@ def copy_job(job_id: int):
     return _job_action(job_id, lambda j: job_service.copy_job(j, _me()),
                        _("Copied into a new draft. Check the dates and publish it."),
                        to_new=True)
+
+
+@bp.route("/skills/suggest")
+@roles_required(*OFFICERS, "employer", "trainee")
+def suggest_skills():
+    """The skill picker's suggestions for what was typed (JSON, signed-in users)."""
+    from .skill_picker import suggest_skills as suggest
+
+    lang = "en" if str(get_locale()) == "en" else "zh"
+    items = suggest(request.args.get("q", "")[:64], lang)
+    return jsonify(items=[item.as_json() for item in items])
 
 
 @bp.route("/jobs/unclassified")

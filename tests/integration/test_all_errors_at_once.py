@@ -52,7 +52,8 @@ def test_signup_page_shows_every_error_after_one_submit(client, db, factory):
     summary = html[html.index('id="form-summary"'):html.index("</ul>", html.index(
         'id="form-summary"'))]
     # the form's checks (name, repeat password) and the rules (code, phone, username)
-    for text in ("单位名称", "不是有效的统一社会信用代码", "手机号", "已被占用", "两次输入的密码不一致"):
+    for text in ("单位名称", "不是有效的统一社会信用代码", "手机号", "已被占用",
+                 "两次输入的密码不一致"):
         assert text in summary, text
     assert 'href="#credit_code"' in summary
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Employer)) == 0
@@ -104,3 +105,18 @@ def test_job_form_shows_every_error_at_once_and_keeps_unknown_skills(client, db,
     job = db.session.scalar(sa.select(Job).where(Job.employer_id == employer.id))
     assert {"code": None, "text": "古琴斫制", "level": 1} in job.required_skills
     assert job.unlisted_skills == ["古琴斫制"]
+
+
+def test_the_skill_picker_suggests_names_aliases_and_pinyin(client, db, factory, login):
+    from app.employers.skill_picker import suggest_skills
+
+    assert suggest_skills("焊")[0].label == "焊工"
+    assert "焊工" in [s.label for s in suggest_skills("hangong")]
+    assert "电工" in [s.label for s in suggest_skills("dian")]
+    assert suggest_skills("") == [] and suggest_skills("古琴斫制") == []
+    assert client.get("/employers/skills/suggest?q=han").status_code in (302, 401, 403)
+    employer, user = make_employer(factory)
+    login(user)
+    items = client.get("/employers/skills/suggest?q=hangong").get_json()["items"]
+    assert items and items[0]["code"] == "welder"
+    assert len(client.get("/employers/skills/suggest?q=工").get_json()["items"]) <= 8

@@ -16,7 +16,7 @@ ACCESS: dict[str, set[str]] = {
     "api_docs.docs": ALL, "api_docs.static": ALL, "api_docs.ui_asset": ALL,
     # any logged-in user
     "dashboard.index": USERS, "auth.logout": USERS, "auth.password": USERS,
-    "auth.tokens": USERS, "auth.reset_user_password": STAFF,
+    "auth.tokens": USERS, "employers.suggest_skills": USERS, "auth.reset_user_password": STAFF,
     # the officers' to-do list
     "todo.index": STAFF, "todo.close": {OFFICER},
     # administration
