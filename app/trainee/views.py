@@ -19,6 +19,7 @@ from app.unit_of_work import action
 
 from .forms import ChangeReportForm, CodeActivationForm, IdentityActivationForm
 from .service import activate_with_code, activate_with_identity, report_change
+from .wording import why_it_fits, why_not
 
 bp = Blueprint("trainee", __name__, url_prefix="/me", template_folder="templates")
 
@@ -64,7 +65,7 @@ def _me() -> Worker:
 @roles_required("trainee")
 def me():
     """Own profile, recommended courses and openings with reasons, enrolments, reports."""
-    from app.matching.service import recommend_for_worker
+    from app.matching.service import recommend_for_worker, worker_skills
     from app.registry.privacy import shown_id, shown_phone
     from app.training.recommend import courses_fixing, recommend_courses
 
@@ -91,7 +92,8 @@ def me():
         phone=shown_phone(current_user, worker, True), enrolments=enrolments,
         positions=positions, invites=invites, reports=reports, openings=openings,
         courses=courses, fixers=fixers, form=form, action_form=ActionForm(),
-        withdraw_form=WithdrawForm(), day=day)
+        withdraw_form=WithdrawForm(), day=day, why_it_fits=why_it_fits, why_not=why_not,
+        skill_codes={s.skill_code for s in worker_skills(worker) if s.skill_code})
 
 
 @bp.route("/report", methods=["POST"])

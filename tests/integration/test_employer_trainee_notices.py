@@ -119,3 +119,32 @@ def text_of_html(html: str) -> str:
     import re
 
     return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_a_trainee_reads_plain_sentences_about_jobs(client, db, factory, login):
+    from app.registry.models import WorkerCertificate
+
+    employer, _user = make_employer(factory)
+    make_job(employer, title="电焊工", occupation_code="welder",
+             required_skills=[{"code": "welder", "level": 1}],
+             required_certificates=["so_welding"], area_code="520526")
+    worker = factory.worker(skills_text="焊工3年", regions_acceptable=["local", "guizhou"])
+    db.session.add(WorkerCertificate(worker_id=worker.id, kind="so_welding"))
+    db.session.flush()
+    login(factory.user("trainee", worker_id=worker.id))
+    page = " ".join(text_of(client.get("/me/")).split())
+    assert "你有焊工证，这个岗位需要。" in page
+    assert "你会焊工，这个岗位需要。" in page
+
+
+def test_why_not_speaks_plainly(app, db):
+    from app.matching.service import ReasonView
+    from app.trainee.wording import why_not
+    from tests.factories.employers import job_data
+
+    job = job_data(age_min=18, age_max=40)
+    with app.test_request_context():
+        assert why_not(job, ReasonView("cert_missing", "", "缺少焊工证", "so_welding", True)) \
+            == "这个岗位需要焊工证，你还没有；参加培训可以考到。"
+        assert why_not(job, ReasonView("age", "", "", None, False)) \
+            == "这个岗位招 18 到 40 岁的人。"
