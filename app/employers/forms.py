@@ -47,8 +47,9 @@ class PlaceSelect(Select):
                 kwargs[k] = getattr(flags, k)
         options, _codes = place_options()
         if field.data:
+            # on the plain text: Markup.replace would escape the new tag into page text
             mark = f'<option value="{escape(field.data)}">'
-            options = options.replace(mark, mark[:-1] + " selected>", 1)
+            options = Markup(str(options).replace(mark, mark[:-1] + " selected>", 1))  # noqa: S704
         params = html_params(name=field.name, **kwargs)  # escapes its values
         return Markup(f"<select {params}>{options}</select>")  # noqa: S704 - escaped parts
 

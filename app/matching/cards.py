@@ -24,6 +24,10 @@ from app.matching.taxonomy import default_taxonomy
 from app.placements.models import Referral
 from app.registry.models import LABELS as REGISTRY_LABELS
 
+# What the explanation tells an employer: the fit for the work (not the officers' policy
+# priority nor the employer's own record).
+EMPLOYER_COMPONENTS = ("skill", "preferred", "wage", "region", "amenities")
+
 
 @dataclass
 class CandidateCard:
@@ -61,7 +65,8 @@ def candidate_card(referral: Referral, today: date) -> CandidateCard:
                     for r in worker.regions_acceptable or []]
     verdict = explain_pair(worker, referral.job, today)
     if isinstance(verdict, engine.Match):
-        card.components = [c for c in _components(verdict, lg) if c.text]
+        card.components = [c for c in _components(verdict, lg)
+                           if c.text and c.key in EMPLOYER_COMPONENTS]
     else:
         card.reasons = _reasons(verdict, lg)
     return card

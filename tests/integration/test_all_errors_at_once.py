@@ -120,3 +120,11 @@ def test_the_skill_picker_suggests_names_aliases_and_pinyin(client, db, factory,
     items = client.get("/employers/skills/suggest?q=hangong").get_json()["items"]
     assert items and items[0]["code"] == "welder"
     assert len(client.get("/employers/skills/suggest?q=工").get_json()["items"]) <= 8
+
+
+def test_a_refused_form_keeps_the_place_chosen(client, db):
+    html = client.post("/employers/signup", data={
+        "name": "", "credit_code": "x", "industry": "餐饮", "area_code": "520115",
+        "contact_name": "张", "contact_phone": "1", "username": "place_hr",
+        "password": "good-pass-1", "confirm": "good-pass-1"}).get_data(as_text=True)
+    assert '<option value="520115" selected>' in html and "&lt;option" not in html
