@@ -42,7 +42,7 @@ def _adopt_session_lang(_app: Any, user: Any, **_extra: Any) -> None:
     """A new login with no language of its own (just signed up or activated) keeps the
     one its session was using, so its notifications and SMS come in that language."""
     lang = session.get("lang")
-    if user.locale is None and lang in current_app.config["LANGUAGES"]:
+    if user.locale is None and isinstance(lang, str) and lang in current_app.config["LANGUAGES"]:
         write_after_request(partial(_save_locale, user, lang))
 
 

@@ -236,7 +236,8 @@ def create_jobs(items: Sequence[tuple[Employer, JobData]], by: User | None, *,
         job = Job(employer_id=employer.id, status=JobStatus.draft.value, filled=0)
         try:
             if data.area_code not in places and data.area_code:
-                places[data.area_code] = locate(data.area_code)
+                with Problems().check():  # an unknown place: _apply reports it with the rest
+                    places[data.area_code] = locate(data.area_code)
             _apply(job, data, places.get(data.area_code) if data.area_code else None)
             if publish and employer.status == EmployerStatus.verified.value:
                 _check_publishable(job, day)

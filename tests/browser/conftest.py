@@ -92,7 +92,7 @@ def shot(page, name: str) -> str:
 # ---- journeys in every language and on every device ------------------------------------
 
 DEVICES = {
-    "desktop": {"viewport": {"width": 1280, "height": 860}},
+    "desktop": {"viewport": {"width": 1366, "height": 800}},
     "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
 }
 LANGUAGES = ("zh", "en")

@@ -148,3 +148,35 @@ def test_why_not_speaks_plainly(app, db):
             == "这个岗位需要焊工证，你还没有；参加培训可以考到。"
         assert why_not(job, ReasonView("age", "", "", None, False)) \
             == "这个岗位招 18 到 40 岁的人。"
+
+
+def test_a_trainee_is_told_when_the_session_dates_change(db, tmp_path, factory):
+    from datetime import timedelta
+
+    from app import clock
+    from app.training.catalog import load_catalog
+    from app.training.models import CourseSession
+    from tests.integration.test_catalog import CREDIT, GOOD, write
+
+    start, end = clock.today() + timedelta(5), clock.today() + timedelta(20)
+    text = GOOD.format(credit=CREDIT).replace("2027-01-11", str(start))
+    text = text.replace("2027-01-22", str(end))
+    load_catalog(write(tmp_path, text))
+    worker = factory.worker(education="senior", phone="13911112222")
+    enrol(worker, db.session.scalar(sa.select(CourseSession)), by=None)
+    later = end + timedelta(3)
+    load_catalog(write(tmp_path, text.replace(str(end), str(later))))
+    sms = _messages(channel="sms", address="13911112222")
+    assert [n.kind for n in sms] == ["course_enrolled", "session_changed"]
+    assert str(later) in sms[1].text and "低压电工" in sms[1].text
+
+
+def test_the_api_names_every_field_at_fault_at_once(api, factory):
+    from tests.integration.test_api_employers import _opening
+    from tests.support.api import error_of
+
+    employer = factory.employer()
+    company = api.as_(factory.user("employer", employer_id=employer.id))
+    err = error_of(company.post("/jobs", _opening(wage_min=6000, wage_max=5000, age_min=50,
+                                                  age_max=30, area_code="999999")), 422)
+    assert {"wage_max", "age_max", "area_code"} <= set(err["fields"]), err
