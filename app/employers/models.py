@@ -52,7 +52,7 @@ LABELS = {
         "suspended": _l("Suspended"),
     },
     "job_status": {
-        "draft": _l("Draft"), "open": _l("Open"), "filled": _l("Filled"),
+        "draft": _l("Draft"), "open": _l("Recruiting"), "filled": _l("Filled"),
         "closed": _l("Closed"), "expired": _l("Expired"),
     },
     "job_kind": {

@@ -17,10 +17,15 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications",
 READERS = (*OFFICERS, "employer", "trainee")
 
 
+# Whose navigation counts unread messages: employers and trainees look in now and then
+# (officers have their to-do list; their pages spend no query on it).
+COUNTED = ("employer", "trainee")
+
+
 @bp.app_template_global()
 def unread_notifications() -> int:
-    """The signed-in user's unread in-app messages (the navigation's badge)."""
-    if not current_user.is_authenticated or current_user.role not in READERS:
+    """The signed-in employer's or trainee's unread in-app messages (the nav badge)."""
+    if not current_user.is_authenticated or current_user.role not in COUNTED:
         return 0
     return unread_count(current_user)
 

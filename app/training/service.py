@@ -121,11 +121,15 @@ def tell_trainee(enrolment: Enrolment, kind: str, **params: object) -> None:
     """Tell the worker about their enrolment: on their page and by SMS (flushes)."""
     from app.notifications.service import tell_worker
 
-    session = enrolment.session
-    place = session.county.name if session.county is not None else session.county_code
-    tell_worker(enrolment.worker, kind,
-                f"{kind}:{enrolment.id}:{utcnow():%Y%m%d%H%M%S}",
-                link=f"/training/courses/{enrolment.course_id}", course=enrolment.course.name,
+    session, worker = enrolment.session, enrolment.worker
+    # names in the trainee's language (the account's, else the one on the register)
+    locale = db.session.scalar(sa.select(User.locale).where(User.worker_id == worker.id)) \
+        or worker.preferred_language or "zh"
+    place = session.county.label(locale) if session.county is not None \
+        else session.county_code
+    tell_worker(worker, kind, f"{kind}:{enrolment.id}:{utcnow():%Y%m%d%H%M%S}",
+                link=f"/training/courses/{enrolment.course_id}",
+                course=enrolment.course.label(locale),
                 start=session.start_date.isoformat(), end=session.end_date.isoformat(),
                 place=place, **params)
 
