@@ -88,6 +88,10 @@ def register_blueprints(app: Flask) -> None:
     init_followups(app)
     from .matching import register as register_matching  # matching, referrals, dispatch
     register_matching(app)
+    from .employment.views import register as register_employment  # check-ins, layoffs
+    register_employment(app)
+    from .monitoring.views import register as register_monitoring  # + /declare, flask risk
+    register_monitoring(app)
 
     from .api import init_api
 

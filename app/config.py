@@ -84,6 +84,14 @@ def load_config(instance_path: str) -> dict:
         "IMPORT_MAX_UNCOMPRESSED_MB": int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_MB", 400)),
         "IMPORT_MAX_RATIO": int(os.environ.get("IMPORT_MAX_RATIO", 200)),
         "IMPORT_BACKGROUND_BYTES": int(os.environ.get("IMPORT_BACKGROUND_BYTES", 256 * 1024)),
+        # Monitoring (app/monitoring): days to clear a zero-employment household before it
+        # is escalated; the public declaration page's limits.
+        "ZERO_EMPLOYMENT_CLEAR_DAYS": int(os.environ.get("ZERO_EMPLOYMENT_CLEAR_DAYS", 30)),
+        "DECLARE_CODES_PER_HOUR": int(os.environ.get("DECLARE_CODES_PER_HOUR", 3)),
+        "DECLARE_REQUESTS_PER_HOUR": int(os.environ.get("DECLARE_REQUESTS_PER_HOUR", 20)),
+        "DECLARE_CODE_MINUTES": int(os.environ.get("DECLARE_CODE_MINUTES", 10)),
+        "DECLARE_VOICE_MAX_KB": int(os.environ.get("DECLARE_VOICE_MAX_KB", 2048)),
+        "DECLARE_DUE_DAYS": int(os.environ.get("DECLARE_DUE_DAYS", 3)),
         "FOLLOWUP_OFFSETS": _ints("FOLLOWUP_OFFSETS"),
         "FOLLOWUP_FESTIVAL_DAYS": int(os.environ.get("FOLLOWUP_FESTIVAL_DAYS", 14)),
         "MATCH_WEIGHTS": _json("MATCH_WEIGHTS"),
@@ -92,4 +100,7 @@ def load_config(instance_path: str) -> dict:
         "BOARD_CACHE_SECONDS": float(os.environ.get("BOARD_CACHE_SECONDS", 600)),
         "MATCH_INDEX_RECHECK_SECONDS": float(os.environ.get("MATCH_INDEX_RECHECK_SECONDS", 300)),
         "MATCH_RETENTION_SECONDS": float(os.environ.get("MATCH_RETENTION_SECONDS", 900)),
+        "CHECKIN_DAY": int(os.environ.get("CHECKIN_DAY", 5)),
+        "CHECKIN_REMIND_DAYS": int(os.environ.get("CHECKIN_REMIND_DAYS", 3)),
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
     }

@@ -20,7 +20,7 @@ class NavItem:
 
 NAV: list[NavItem] = [
     # a trainee's home is their own page (/me/): the dashboard has nothing for them
-    NavItem("dashboard.index", _l("Dashboard"), ("officer", "employer", "admin")),
+    NavItem("dashboard.index", _l("Dashboard"), ("officer", "employer", "admin", "partner")),
     NavItem("registry.workers", _l("Workers"), OFFICERS),
     NavItem("registry.households", _l("Households"), OFFICERS),
     NavItem("registry.sites", _l("Relocation sites"), OFFICERS),
@@ -33,6 +33,9 @@ NAV: list[NavItem] = [
     NavItem("training.courses", _l("Training"), ("officer", "trainee", "admin")),
     NavItem("placements.queue", _l("Follow-ups"), ("officer",)),
     NavItem("todo.index", _l("To do"), OFFICERS),
+    NavItem("employment.destinations", _l("Destinations"), OFFICERS),
+    NavItem("employment.layoff_alerts", _l("Layoff alerts"), (*OFFICERS, "partner")),
+    NavItem("monitoring.zero_queue", _l("Monitoring"), OFFICERS),
     NavItem("notifications.inbox", _l("Notifications"), (*OFFICERS, "employer", "trainee")),
     NavItem("trainee.me", _l("My profile"), ("trainee",)),
     NavItem("board.index", _l("Job board"), ("officer", "employer", "trainee", "admin")),

@@ -22,11 +22,13 @@ class Role(enum.StrEnum):
     employer = "employer"
     trainee = "trainee"
     admin = "admin"
+    partner = "partner"  # a labour-cooperation partner office: its own employers' records
 
 
 # What each role is called on pages, in the reader's language.
 ROLE_LABELS = {Role.officer.value: _l("Employment officer"), Role.employer.value: _l("Employer"),
-               Role.trainee.value: _l("Trainee"), Role.admin.value: _l("Administrator")}
+               Role.trainee.value: _l("Trainee"), Role.admin.value: _l("Administrator"),
+               Role.partner.value: _l("Labour-cooperation partner")}
 
 
 class Area(Model):
@@ -74,6 +76,10 @@ class User(UserMixin, Model):
         sa.ForeignKey("worker.id", use_alter=True), index=True
     )
     supervisor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    # The partner office of a ``partner`` account (app.employment's LabourPartner).
+    partner_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("labour_partner.id", use_alter=True), index=True
+    )
     locale: Mapped[str | None] = mapped_column(sa.String(8))
     active: Mapped[bool] = mapped_column(default=True)
     # Rotated on password change so that every existing session ends.
@@ -85,7 +91,7 @@ class User(UserMixin, Model):
 
     __table_args__ = (
         sa.CheckConstraint(
-            "role in ('officer', 'employer', 'trainee', 'admin')", name="role_known"
+            "role in ('officer', 'employer', 'trainee', 'admin', 'partner')", name="role_known"
         ),
     )
 

@@ -81,7 +81,29 @@ def _scope_expr(model: Any, key: str) -> sa.ColumnElement | None:
 def scope_key(user: User) -> tuple:
     """What decides the rows ``user`` may see: users with the same key see the same rows
     (a cache key for figures computed within a scope)."""
-    return (user.role, user.area_code, user.employer_id, user.worker_id)
+    return (user.role, user.area_code, user.employer_id, user.worker_id, user.partner_id)
+
+
+# A partner account sees the records of the employers its office works with: the model's
+# ``"partner"`` scope names its employer column (``"*"``: every partner). The partner office
+# itself names its own id column under ``"partner_office"``.
+_partner_employers = sa.table("partner_employer", sa.column("partner_id"),
+                              sa.column("employer_id"))
+
+
+def _partner_condition(model: Any, user: User) -> sa.ColumnElement[bool]:
+    if user.partner_id is None:
+        return sa.false()
+    office = _scope_expr(model, "partner_office")
+    if office is not None:
+        return office == user.partner_id
+    column = _scope_expr(model, "partner")
+    if column is None:
+        return sa.false()
+    if isinstance(column, sa.True_):
+        return column
+    return column.in_(sa.select(_partner_employers.c.employer_id).where(
+        _partner_employers.c.partner_id == user.partner_id))
 
 
 def scope_condition(model: Any, user: User) -> sa.ColumnElement[bool]:
@@ -109,6 +131,8 @@ def scope_condition(model: Any, user: User) -> sa.ColumnElement[bool]:
         if isinstance(column, sa.True_):  # "*": every trainee
             return column
         return column == user.worker_id
+    if user.role == Role.partner.value:
+        return _partner_condition(model, user)
     return sa.false()
 
 

@@ -82,6 +82,7 @@ def create_user(
     display_name: str = "",
     employer_id: int | None = None,
     worker_id: int | None = None,
+    partner_id: int | None = None,
 ) -> User:
     """Create a user after checking role, area and password strength (flushes)."""
     if role not in {r.value for r in Role}:
@@ -107,6 +108,7 @@ def create_user(
         display_name=display_name or username,
         employer_id=employer_id,
         worker_id=worker_id,
+        partner_id=partner_id,
     )
     db.session.add(user)
     db.session.flush()

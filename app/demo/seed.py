@@ -80,13 +80,15 @@ def seed_users(ctx: SeedContext) -> None:
 def seed_steps() -> list[Callable[[SeedContext], None]]:
     """Every feature's seeding step, in dependency order."""
     from app.employers.demo import seed_employers
+    from app.employment.demo import seed_employment
     from app.matching.demo import seed_matching
+    from app.monitoring.demo import seed_monitoring
     from app.placements.demo import seed_followups
     from app.registry.demo import seed_register
     from app.training.demo import seed_training
 
     return [seed_users, seed_register, seed_employers, seed_training, seed_matching,
-            seed_followups]
+            seed_followups, seed_employment, seed_monitoring]
 
 
 def seed_all(seed: int, echo: Echo) -> list[Login]:

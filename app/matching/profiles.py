@@ -260,7 +260,16 @@ def _worker_columns() -> list:
     return [Worker.id, Worker.birth_date, Worker.area_code, Worker.household_id,
             Worker.category, Worker.regions_acceptable, Worker.min_wage,
             Worker.job_kinds_wanted, Worker.available_from, Worker.care_duties,
-            Worker.skills_text, Worker.education, Household.monitored]
+            Worker.skills_text, Worker.education, _monitored()]
+
+
+def _monitored() -> sa.ColumnElement[bool]:
+    """A monitored household, or one with an open risk from another department's list or a
+    declaration (app.monitoring): both raise the members' policy priority."""
+    from app.monitoring.plan import open_risk_exists
+
+    return sa.or_(Household.monitored.is_(True),
+                  open_risk_exists(Household.id)).label("monitored")
 
 
 def _profiles_from_rows(rows: Sequence[sa.Row]) -> list[WorkerProfile]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -221,10 +221,23 @@ class ReasonView:
     fixable: bool
 
 
-def _components(m: engine.Match, lg: str) -> list[ComponentView]:
+def _components(m: engine.Match, lg: str, note: str = "") -> list[ComponentView]:
     return [ComponentView(c.key, str(COMPONENT_LABELS.get(c.key, c.key)), c.value, c.weight,
-                          c.points, c.text_en if lg == "en" else c.text_zh)
+                          c.points, (c.text_en if lg == "en" else c.text_zh)
+                          + (note if c.key == "policy" else ""))
             for c in m.components]
+
+
+def _risk_notes(workers: Iterable[Worker]) -> dict[int, str]:
+    """Why a household's priority was raised beyond the officers' record (open risks from
+    other departments' lists or from declarations, app.monitoring): a note on the policy
+    component of its members' matches."""
+    from app.monitoring.plan import priority_reasons
+
+    workers = list(workers)
+    reasons = priority_reasons([w.household_id for w in workers if w.household_id])
+    return {w.id: " · " + "; ".join(reasons[w.household_id]) for w in workers
+            if w.household_id in reasons}
 
 
 def _reasons(r: engine.RuledOut, lg: str) -> list[ReasonView]:
@@ -329,7 +342,8 @@ def recommend_for_worker(worker: Worker, k: int = 20, today: date | None = None,
     ids = [m.job_id for m in result.matches] + [r.job_id for r in result.ruled_out]
     jobs = _jobs_by_id(ids)
     refs = _referrals([worker.id], [m.job_id for m in result.matches])
-    matches = [JobMatch(jobs[m.job_id], m.score, _components(m, lg),
+    note = _risk_notes([worker]).get(worker.id, "")
+    matches = [JobMatch(jobs[m.job_id], m.score, _components(m, lg, note),
                         refs.get((worker.id, m.job_id)))
                for m in result.matches if m.job_id in jobs]
     ruled = [RuledOutJob(jobs[r.job_id], _reasons(r, lg))
@@ -442,7 +456,9 @@ def candidates_for_job(job: Job, user: User, k: int = 20, today: date | None = N
     workers = {w.id: w for w in db.session.scalars(sa.select(Worker).where(Worker.id.in_(ids)))}
     refs = _referrals(ids, [job.id])
     lg = lang()
-    matches = [CandidateMatch(workers[m.worker_id], m.score, _components(m, lg),
+    notes = _risk_notes(workers.values())
+    matches = [CandidateMatch(workers[m.worker_id], m.score,
+                              _components(m, lg, notes.get(m.worker_id, "")),
                               refs.get((m.worker_id, job.id)),
                               mask_id(workers[m.worker_id].id_number),
                               mask_phone(workers[m.worker_id].phone))

@@ -52,6 +52,16 @@ def claim_batch(now: datetime, limit: int = 200) -> list[int]:
     return ids
 
 
+# Features that queue rows set-wise say what their messages need, by subject type:
+# ``fn(subject_id) -> params`` (the check-ins' personal link, for example).
+_SUBJECT_PARAMS: dict[str, Callable[[int], dict]] = {}
+
+
+def register_subject_params(subject_type: str, fn: Callable[[int], dict]) -> None:
+    """Declare how a set-wise queued message about ``subject_type`` gets its parameters."""
+    _SUBJECT_PARAMS[subject_type] = fn
+
+
 def _text_for(n: Notification) -> str:
     """Render a row queued set-wise (text empty) from its kind and subject."""
     from app.placements.followup_models import FollowUp
@@ -60,6 +70,8 @@ def _text_for(n: Notification) -> str:
     if n.subject_type == "FollowUp" and n.subject_id:
         fu = db.session.get(FollowUp, n.subject_id)
         params["name"] = fu.worker.name if fu else ""
+    elif n.subject_type in _SUBJECT_PARAMS and n.subject_id:
+        params = _SUBJECT_PARAMS[n.subject_type](n.subject_id)
     return render(n.kind, n.locale, params)
 
 

@@ -46,6 +46,43 @@ def _household(p: dict) -> str:
              number=p.get("number", ""))
 
 
+def _checkin(p: dict) -> str:
+    return _("Qianlu employment service: %(name)s, how is your work this month? Three taps "
+             "to tell us: %(link)s", name=p.get("name", ""), link=p.get("link", ""))
+
+
+def _checkin_reminder(p: dict) -> str:
+    return _("Qianlu employment service: %(name)s, we have not heard from you this month. "
+             "Please tell us how your work is going: %(link)s", name=p.get("name", ""),
+             link=p.get("link", ""))
+
+
+def _layoff(p: dict) -> str:
+    return _("%(employer)s: %(kind)s on %(date)s. Workers of your area recorded there: "
+             "%(names)s. Matches are proposed on the alert's page.",
+             employer=p.get("employer", ""), kind=p.get("what", ""), date=p.get("date", ""),
+             names=p.get("names", ""))
+
+
+def _not_working(p: dict) -> str:
+    return _("%(name)s answered the monthly check-in: not working (%(reason)s). Fresh "
+             "recommendations: %(jobs)s", name=p.get("name", ""), reason=p.get("reason", ""),
+             jobs=p.get("jobs") or "—")
+
+
+def _declare_code(p: dict) -> str:
+    return _("Qianlu employment service: your one-time code is %(code)s (valid %(minutes)s "
+             "minutes). Do not give it to anyone.", code=p.get("code", ""),
+             minutes=p.get("minutes", 10))
+
+
+def _declare_answer(p: dict) -> str:
+    return _("Qianlu employment service: your declaration of %(day)s was handled: "
+             "%(answer)s See: %(link)s", day=p.get("day", ""), answer=p.get("answer", ""),
+             link=p.get("link", ""))
+
+
+
 # ---- employers and trainees (issue 15) ------------------------------------------------
 
 
@@ -94,6 +131,10 @@ def _session_changed(p: dict) -> str:
 
 
 MESSAGES: dict[str, Callable[[dict], str]] = {
+    "checkin": _checkin,
+    "checkin_reminder": _checkin_reminder,
+    "layoff_alert": _layoff,
+    "checkin_not_working": _not_working,
     "employer_verified": _employer_verified,
     "employer_suspended": _employer_suspended,
     "employer_reinstated": _employer_reinstated,
@@ -108,6 +149,8 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
     "job_lost": _job_lost,
     "arrears_open": _arrears,
     "household_at_risk": _household,
+    "declare_code": _declare_code,
+    "declare_answer": _declare_answer,
 }
 
 

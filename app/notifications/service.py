@@ -41,9 +41,9 @@ def notify_user(user: User, kind: str, dedupe_key: str, *, link: str = "",
 
 
 def notify_sms(phone: str, kind: str, dedupe_key: str, *, locale: str | None = "zh",
-               worker_id: int | None = None, subject: Any = None,
+               worker_id: int | None = None, subject: Any = None, link: str = "",
                **params: Any) -> Notification | None:
-    """An SMS into the outbox (delivered with retries by ``deliver``), written now in
+    """An SMS to ``phone`` into the outbox (delivered with retries), written now in
     ``locale``; nothing without a phone; a repeated dedupe_key is a no-op."""
     phone = (phone or "").strip()
     if not phone:
@@ -52,14 +52,23 @@ def notify_sms(phone: str, kind: str, dedupe_key: str, *, locale: str | None = "
     now = utcnow()
     return _queue({
         "channel": Channel.sms.value, "recipient_user_id": None,
-        "recipient_worker_id": worker_id, "locale": locale, "kind": kind, "link": "",
+        "recipient_worker_id": worker_id, "locale": locale, "kind": kind, "link": link,
         "text": render(kind, locale, params),
         "subject_type": type(subject).__name__ if subject is not None else None,
         "subject_id": getattr(subject, "id", None),
         "status": NotificationStatus.pending.value, "sent_at": None, "attempts": 0,
-        "next_try_at": now, "created_at": now, "dedupe_key": f"sms:{dedupe_key}"[:128],
+        "next_try_at": now, "created_at": now, "dedupe_key": dedupe_key[:128],
         "address": phone[:64], "last_error": "",
     })
+
+
+def notify_phone(worker: Any, kind: str, dedupe_key: str, *, link: str = "",
+                 subject: Any = None, **params: Any) -> Notification | None:
+    """An SMS to a worker's phone on the register, in their language (None without a
+    phone); a repeated dedupe_key is a no-op."""
+    return notify_sms(getattr(worker, "phone", None) or "", kind, dedupe_key,
+                      locale=worker.preferred_language or "zh", worker_id=worker.id,
+                      subject=subject, link=link, **params)
 
 
 def tell_employer(employer: Any, kind: str, dedupe_key: str, *, link: str = "",
@@ -71,7 +80,7 @@ def tell_employer(employer: Any, kind: str, dedupe_key: str, *, link: str = "",
     for user in users:
         notify_user(user, kind, f"{dedupe_key}:u{user.id}", link=link, subject=employer,
                     **params)
-    notify_sms(employer.contact_phone, kind, dedupe_key,
+    notify_sms(employer.contact_phone, kind, f"sms:{dedupe_key}",
                locale=users[0].locale if users else "zh", subject=employer, **params)
 
 
@@ -83,9 +92,7 @@ def tell_worker(worker: Any, kind: str, dedupe_key: str, *, link: str = "",
             User.worker_id == worker.id, User.active.is_(True))):
         notify_user(user, kind, f"{dedupe_key}:u{user.id}", link=link, subject=worker,
                     **params)
-    notify_sms(worker.phone or "", kind, dedupe_key,
-               locale=getattr(worker, "preferred_language", None) or "zh",
-               worker_id=worker.id, subject=worker, **params)
+    notify_phone(worker, kind, f"sms:{dedupe_key}", subject=worker, **params)
 
 
 def unread_count(user: User) -> int:

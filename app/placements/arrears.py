@@ -20,11 +20,14 @@ from .people import officers_for_area
 
 
 def open_case(*, worker: Worker, placement, follow_up=None, by: User | None,
-              note: str = "") -> WageArrearsCase:
-    """Open a case (or return the one already open for this worker and employer); flushes."""
+              note: str = "", employer_id: int | None = None,
+              employer_name: str = "") -> WageArrearsCase:
+    """Open a case (or return the one already open for this worker and employer); flushes.
+    Without a placement (a job found elsewhere) the employer is given by id and/or name."""
     from app.notifications.service import notify_user
 
-    employer_id = placement.employer_id if placement is not None else None
+    if placement is not None:
+        employer_id = placement.employer_id
     existing = db.session.scalars(sa.select(WageArrearsCase).where(
         WageArrearsCase.worker_id == worker.id, WageArrearsCase.status == "open",
         WageArrearsCase.employer_id.is_(None) if employer_id is None
@@ -32,7 +35,8 @@ def open_case(*, worker: Worker, placement, follow_up=None, by: User | None,
     if existing is not None:
         return existing
     employer = db.session.get(Employer, employer_id) if employer_id else None
-    name = employer.name if employer else (placement.employer_name if placement else "")
+    name = employer.name if employer else (placement.employer_name if placement
+                                           else employer_name[:128])
     case = WageArrearsCase(
         employer_id=employer_id, employer_name=name, worker_id=worker.id,
         placement_id=placement.id if placement is not None else None,

@@ -199,17 +199,29 @@ def job_lost(placement: Placement, end_date: date, reason: str, *, by: User | No
         notify_user(officer, "job_lost", f"job-lost:{placement.id}:{officer.id}", link=link,
                     subject=worker, name=worker.name, employer=employer, reason=reason,
                     jobs=jobs)
+    flag_household_at_risk(worker, end_date, _(
+        "%(name)s left the job at %(employer)s (%(reason)s). Household flagged at risk: find "
+        "new work quickly.", name=worker.name, employer=employer, reason=reason),
+        by=by, key=f"{placement.id}")
+
+
+def flag_household_at_risk(worker: Worker, day: date, text: str, *, by: User | None,
+                           key: str) -> Household | None:
+    """A member of a monitored household lost their work: the household is flagged at risk
+    with a plan entry, and its officers are told (``key`` tells one loss from another)."""
+    from app.notifications.service import notify_user
+
     household = db.session.get(Household, worker.household_id) if worker.household_id else None
-    if household is not None and household.monitored and not household.at_risk:
-        household.at_risk = True
-        db.session.add(HouseholdPlanEntry(
-            household_id=household.id, entry_date=end_date, author_id=by.id if by else None,
-            text=_("%(name)s left the job at %(employer)s (%(reason)s). Household flagged at "
-                   "risk: find new work quickly.", name=worker.name, employer=employer,
-                   reason=reason)))
-        for officer in officers_for_area(household.area_code):
-            notify_user(officer, "household_at_risk", f"at-risk:{household.id}:{placement.id}:"
-                        f"{officer.id}", link=link, subject=household, number=household.number)
+    if household is None or not household.monitored or household.at_risk:
+        return None
+    household.at_risk = True
+    db.session.add(HouseholdPlanEntry(household_id=household.id, entry_date=day,
+                                      author_id=by.id if by else None, text=text))
+    for officer in officers_for_area(household.area_code):
+        notify_user(officer, "household_at_risk", f"at-risk:{household.id}:{key}:"
+                    f"{officer.id}", link=worker_link(worker.id), subject=household,
+                    number=household.number)
+    return household
 
 
 def fresh_recommendations(worker: Worker, day: date, k: int = 3) -> str:

@@ -11,7 +11,8 @@ Rules beyond the per-field checks of ``validation``:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -70,6 +71,34 @@ COLUMNS: tuple[Column, ...] = (
            ("健康", "health"), "健康"),
     Column("status", "就业状态", _l("Status"), False, ("状态", "status"), "求职中"),
 )
+
+
+
+@dataclass(frozen=True)
+class RosterColumns:
+    """Columns another feature adds to the roster: ``read(row)`` turns a row's cells into
+    the feature's values (or None) and problems by column (the worker is imported anyway,
+    the problems reported on the row); ``write([(worker_id, values)], user_id)`` records
+    them once the batch's workers have ids (flushes)."""
+
+    key: str
+    columns: tuple[Column, ...]
+    read: Callable[[Mapping[str, Any]], tuple[Any, dict[str, str]]]
+    write: Callable[[list[tuple[int, Any]], int | None], int]
+
+
+EXTRA_COLUMNS: dict[str, RosterColumns] = {}
+
+
+def add_roster_columns(extra: RosterColumns) -> None:
+    """Declare a feature's roster columns (once per key)."""
+    EXTRA_COLUMNS[extra.key] = extra
+
+
+def roster_columns() -> tuple[Column, ...]:
+    """The roster's columns, the register's and every feature's."""
+    return COLUMNS + tuple(c for extra in EXTRA_COLUMNS.values() for c in extra.columns)
+
 
 WORDS: dict[str, dict[str, str]] = {
     "category": {
@@ -222,7 +251,11 @@ class RosterImporter:
     """Imports workers from a roster; see the module docstring for the rules."""
 
     kind = KIND
-    columns = COLUMNS
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        """The register's columns and those other features declared."""
+        return roster_columns()
 
     def __init__(self) -> None:
         self.user: User | None = None
@@ -282,10 +315,16 @@ class RosterImporter:
                 (errors if key in REQUIRED_CELLS else notes).add(key, row.get(key),
                                                                  problems[key])
         rec.update({k: v for k, v in check.values.items() if k not in problems})
-        if notes:
-            rec[NOTES_KEY] = notes
         if "status" in data:
             rec["status"] = data["status"]
+        for extra in EXTRA_COLUMNS.values():
+            values, extra_problems = extra.read(row)
+            for key, message in extra_problems.items():
+                notes.add(key, row.get(key), message)
+            if values is not None:
+                rec.setdefault("_extra", {})[extra.key] = values
+        if notes:
+            rec[NOTES_KEY] = notes
         self._place(row, rec, errors)
         number = rec.get("id_number")
         if number and not errors:
@@ -421,7 +460,25 @@ class RosterImporter:
         if events:
             db.session.execute(table_of(WorkerEvent).insert(), events)
         db.session.flush()
+        self._write_extra(records, existing, inserts, ids if inserts else [])
         return result
+
+    def _write_extra(self, records: list[dict], existing: Mapping[str, Any],
+                     inserts: list[dict], ids: list[int]) -> None:
+        """Hand other features' values of the batch's rows to them, with worker ids."""
+        if not EXTRA_COLUMNS or not any("_extra" in r for r in records):
+            return
+        new_ids = {values["id_number"]: i for i, values in zip(ids, inserts, strict=True)}
+        for key, extra in EXTRA_COLUMNS.items():
+            pairs = []
+            for rec in records:
+                values = rec.get("_extra", {}).get(key)
+                old = existing.get(rec["id_number"])
+                worker_id = old.id if old is not None else new_ids.get(rec["id_number"])
+                if values is not None and worker_id is not None:
+                    pairs.append((worker_id, values))
+            if pairs:
+                extra.write(pairs, self.user_id)
 
     def _reason(self) -> str:
         return _("Roster import #%(id)s", id=self.job_id)
@@ -507,5 +564,6 @@ register_importer(KIND, RosterImporter, title=_l("Roster import"),
 
 def template_rows() -> tuple[list[str], list[list[str]]]:
     """Headers and one example row of the roster template."""
-    return [c.header + ("*" if c.required else "") for c in COLUMNS], [
-        [c.example for c in COLUMNS]]
+    columns = roster_columns()
+    return [c.header + ("*" if c.required else "") for c in columns], [
+        [c.example for c in columns]]

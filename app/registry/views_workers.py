@@ -1,11 +1,13 @@
 """Worker pages: list and search, register, edit, the worker page, full-number reveal."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from app.areas.service import county_choices
 from app.auth.scoping import can_see, get_visible_or_404, roles_required, visible
@@ -118,6 +120,11 @@ def worker_edit(worker_id: int):
                            duplicate=duplicate), status
 
 
+# Cards other features add to the worker page: fn(worker) -> Markup or None (registered
+# by the feature, shown in order after the register's own cards).
+WORKER_SECTIONS: list[Callable[[Worker], Markup | None]] = []
+
+
 def _worker_page(worker: Worker, reveal: bool = False, status_form: StatusForm | None = None,
                  cert_form: CertificateForm | None = None,
                  history_form: WorkHistoryForm | None = None, code: int = 200):
@@ -143,7 +150,8 @@ def _worker_page(worker: Worker, reveal: bool = False, status_form: StatusForm |
         events=events, flags=flags, merged_into=merged_into, reveal=reveal,
         full_allowed=can_see_full(me(), worker), officer=officer, status_form=status_form,
         cert_form=cert_form or (CertificateForm() if officer else None),
-        history_form=history_form or (WorkHistoryForm() if officer else None)), code
+        history_form=history_form or (WorkHistoryForm() if officer else None),
+        sections=[m for m in (fn(worker) for fn in WORKER_SECTIONS) if m]), code
 
 
 @bp.route("/workers/<int:worker_id>")

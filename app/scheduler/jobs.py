@@ -120,6 +120,12 @@ def _retention_snapshot(now: datetime) -> dict:
     return {"groups": snapshot(local_date(now))}
 
 
+def _checkins(now: datetime) -> dict:
+    from app.employment.checkins import sweep
+
+    return sweep(local_date(now))
+
+
 def run_sweep(now: datetime | None = None, app: Flask | None = None) -> dict | None:
     """Every 15 minutes: festival follow-ups, overdue marks, reminders, officer digests."""
     return run_job("sweep", _sweep, now, app)
@@ -146,7 +152,13 @@ def run_retention_snapshot(now: datetime | None = None,
     return run_job("retention_snapshot", _retention_snapshot, now, app)
 
 
+def run_checkins(now: datetime | None = None, app: Flask | None = None) -> dict | None:
+    """Hourly on working days: the month's check-ins, reminders, calls to make."""
+    return run_job("checkins", _checkins, now, app)
+
+
 RUNNERS: dict[str, Callable[..., dict | None]] = {
+    "checkins": run_checkins,
     "sweep": run_sweep,
     "deliver": run_deliver,
     "expire_openings": run_expire_openings,

@@ -45,6 +45,7 @@ def job_specs(tz: ZoneInfo) -> list[JobSpec]:
     return [
         JobSpec("sweep", IntervalTrigger(minutes=15, timezone=tz)),
         JobSpec("deliver", IntervalTrigger(minutes=1, timezone=tz)),
+        JobSpec("checkins", IntervalTrigger(hours=1, timezone=tz)),
         JobSpec("expire_openings", CronTrigger(hour=0, minute=5, timezone=tz), nightly=True),
         JobSpec("rematch", CronTrigger(hour=2, minute=0, timezone=tz), nightly=True),
         JobSpec("retention_snapshot", CronTrigger(hour=3, minute=0, timezone=tz), nightly=True),

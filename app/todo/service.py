@@ -62,6 +62,23 @@ def close_item(item: Todo, *, by: User, outcome: str, dropped: bool = False) -> 
     return item
 
 
+def close_by_key(dedupe_key: str, outcome: str, *, by: User | None = None) -> Todo | None:
+    """Close the open item opened with ``dedupe_key`` because what it asked for happened
+    anyway (a household got work before anyone acted); None when there is none open."""
+    item = db.session.scalar(sa.select(Todo).where(Todo.dedupe_key == dedupe_key,
+                                                   Todo.status == TodoStatus.open.value))
+    if item is None:
+        return None
+    item.status = TodoStatus.done.value
+    item.outcome = outcome[:1000]
+    item.closed_by_id = getattr(by, "id", None)
+    item.closed_at = utcnow()
+    db.session.flush()
+    audit("todo.close", item, detail={"kind": item.kind, "status": item.status,
+                                      "automatic": True}, user=by)
+    return item
+
+
 def _tab_condition(tab: str, day: date) -> sa.ColumnElement[bool]:
     is_open = Todo.status == TodoStatus.open.value
     if tab == "overdue":

@@ -20,6 +20,10 @@ PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 # script -> (arguments for a tiny run, patterns its output must contain)
 TINY = {
+    "bench_checkins.py": (["--workers", "300"], [
+        r"check-in sweep, 300 workers: [\d.]+ s wall, [\d.]+ s CPU, .*'sent': 300",
+        r"peak RSS \d+ MB", r"second sweep the same day: .*'created': 0",
+        r"load [\d.]+ / [\d.]+ / [\d.]+ on \d+ CPUs"]),
     "bench_matching.py": (["--tiny"], [
         r"rank_jobs, one worker x 1,000 openings, top 20 explained: median [\d.]+ ms wall, "
         r"[\d.]+ ms CPU", r"CPU share per phase: worker profile compiled [\d.]+ %",

@@ -9,8 +9,9 @@ import pytest
 
 from tests.support.api import error_of
 
-ROLES = ("officer", "admin", "employer", "trainee")
-ALL = set(ROLES)
+ROLES = ("officer", "admin", "employer", "trainee", "partner")
+ALL = {"officer", "admin", "employer", "trainee"}  # the roles these operations name
+EVERYONE = set(ROLES)  # an operation naming no role: any token
 OFFICE = {"officer", "admin"}
 
 EXPECTED = {
@@ -47,7 +48,14 @@ EXPECTED = {
     ("GET", "/followups"): OFFICE, ("GET", "/followups/<id>"): OFFICE,
     ("POST", "/followups/<id>/outcome"): OFFICE,
     ("GET", "/stats/retention"): OFFICE,
-    ("GET", "/me"): ALL,
+    ("GET", "/me"): EVERYONE,
+    ("GET", "/employment-records"): OFFICE | {"partner"}, ("POST", "/employment-records"): OFFICE,
+    ("GET", "/employment-records/<id>"): OFFICE | {"partner"},
+    ("PATCH", "/employment-records/<id>"): OFFICE,
+    ("GET", "/checkins"): OFFICE, ("POST", "/checkins/<id>/answer"): OFFICE,
+    ("GET", "/layoff-alerts"): OFFICE | {"partner"},
+    ("POST", "/layoff-alerts"): OFFICE | {"partner"},
+    ("GET", "/layoff-alerts/<id>"): OFFICE | {"partner"},
 }
 
 
@@ -64,7 +72,7 @@ def _operations(app) -> list[tuple[str, str, set[str]]]:
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             fn = getattr(view_class, method.lower())
             if hasattr(fn, "allowed_roles"):
-                ops.append((method, path, set(fn.allowed_roles) or ALL))
+                ops.append((method, path, set(fn.allowed_roles) or EVERYONE))
     return ops
 
 

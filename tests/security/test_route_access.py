@@ -13,7 +13,7 @@ import pytest
 
 from app.auth.service import create_user
 from tests.conftest import PASSWORD
-from tests.support.routes import ACCESS, ADMIN, ALL, ANON, EMPLOYER, OFFICER, TRAINEE
+from tests.support.routes import ACCESS, ADMIN, ALL, ANON, EMPLOYER, OFFICER, PARTNER, TRAINEE
 
 
 def _is_api(endpoint: str, rule: str) -> bool:
@@ -41,6 +41,7 @@ def world(db, factory):
         ADMIN: factory.user(ADMIN),
         EMPLOYER: create_user(f"emp{employer.id}", PASSWORD, EMPLOYER, employer_id=employer.id),
         TRAINEE: create_user(f"tr{worker.id}", PASSWORD, TRAINEE, worker_id=worker.id),
+        PARTNER: create_user(f"pa{worker.id}", PASSWORD, PARTNER),
     }
     ids = {"worker_id": worker.id, "employer_id": employer.id, "job_id": job.id}
     return users, ids

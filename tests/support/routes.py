@@ -4,8 +4,9 @@ added here."""
 from __future__ import annotations
 
 ANON, OFFICER, EMPLOYER, TRAINEE, ADMIN = "anon", "officer", "employer", "trainee", "admin"
-ALL = {ANON, OFFICER, EMPLOYER, TRAINEE, ADMIN}
-USERS = {OFFICER, EMPLOYER, TRAINEE, ADMIN}
+PARTNER = "partner"
+ALL = {ANON, OFFICER, EMPLOYER, TRAINEE, ADMIN, PARTNER}
+USERS = {OFFICER, EMPLOYER, TRAINEE, ADMIN, PARTNER}
 STAFF = {OFFICER, ADMIN}
 
 ACCESS: dict[str, set[str]] = {
@@ -16,9 +17,20 @@ ACCESS: dict[str, set[str]] = {
     "api_docs.docs": ALL, "api_docs.static": ALL, "api_docs.ui_asset": ALL,
     # any logged-in user
     "dashboard.index": USERS, "auth.logout": USERS, "auth.password": USERS,
-    "auth.tokens": USERS, "employers.suggest_skills": USERS, "auth.reset_user_password": STAFF,
+    "auth.tokens": USERS, "auth.reset_user_password": STAFF,
+    "employers.suggest_skills": STAFF | {EMPLOYER, TRAINEE},
     # the officers' to-do list
     "todo.index": STAFF, "todo.close": {OFFICER},
+    # monitoring (app/monitoring): officers' pages and the public declaration page
+    "monitoring.zero_queue": STAFF, "monitoring.take": {OFFICER},
+    "monitoring.household_plan": STAFF, "monitoring.add_measure": {OFFICER},
+    "monitoring.remove_risk": {OFFICER}, "monitoring.remove_cause": {OFFICER},
+    "monitoring.ledger": STAFF, "monitoring.comparisons": STAFF,
+    "monitoring.comparison": STAFF, "monitoring.comparison_report": STAFF,
+    "monitoring.declarations": STAFF, "monitoring.declaration": STAFF,
+    "monitoring.declaration_voice": STAFF, "monitoring.posters": STAFF,
+    "monitoring.poster": STAFF,
+    "declare.start": ALL, "declare.verify": ALL, "declare.receipt": ALL,
     # administration
     "admin.users": {ADMIN},
     # register
@@ -65,6 +77,13 @@ ACCESS: dict[str, set[str]] = {
     "placements.queue": STAFF, "placements.record": STAFF, "placements.arrears": STAFF,
     "placements.resolve": STAFF, "placements.retention_view": STAFF,
     "placements.retention_export": STAFF,
-    "notifications.inbox": USERS, "notifications.open_one": USERS,
-    "notifications.read_all": USERS,
+    # every user but a partner office reads their own messages
+    "notifications.inbox": STAFF | {EMPLOYER, TRAINEE},
+    "notifications.open_one": STAFF | {EMPLOYER, TRAINEE},
+    "notifications.read_all": STAFF | {EMPLOYER, TRAINEE},
+    # jobs found elsewhere, check-ins, layoff alerts, destinations
+    "employment.worker_jobs": STAFF, "employment.end_record": STAFF,
+    "employment.checkin_page": ALL, "employment.checkin": STAFF,
+    "employment.layoff_alerts": STAFF | {PARTNER}, "employment.layoff_alert": STAFF | {PARTNER},
+    "employment.destinations": STAFF, "employment.destinations_xlsx": STAFF,
 }
