@@ -2,13 +2,15 @@
 
 Usage: .venv/bin/python bench/bench_matching.py [--tiny] [--runs 5] [--baseline DIR]
            [--workers 100000] [--jobs 20000] [--big 100000] [--huge 1000000] [--skip-batch]
+           [--skip-rank]
 
 Every figure is a median over ``--runs`` repetitions with wall time beside CPU time
 (time.process_time; the machine is shared, so CPU time travels better), and the load
 average is printed with each section. ``--baseline DIR`` runs the same measurements in a
 child process on another checkout (e.g. the engine before a change:
 ``mkdir /tmp/old && git archive 9129685 | tar -x -C /tmp/old``) and prints both side by
-side with the ratio. ``--tiny`` runs every step at toy sizes (the smoke test does).
+side with the ratio; with ``--together`` both run at the same time (same load).
+``--tiny`` runs every step at toy sizes (the smoke test does).
 """
 
 from __future__ import annotations
@@ -186,6 +188,32 @@ def rank_phases(workers: list[WorkerProfile], index: JobIndex, k: int = 20) -> d
     return {name: round(100 * t / total, 1) for name, t in spent.items()}
 
 
+def kernel_ab(workers: list[WorkerProfile], index: JobIndex, runs: int = 40) -> dict | None:
+    """The one-worker kernel call, column-wise against the per-pair kernel, interleaved.
+
+    Both give the same results (tests/unit/test_engine_kernels.py); timing them call by
+    call in one process puts them under the same load. None for an engine without both.
+    """
+    try:
+        import numpy as np
+
+        from app.matching.engine import MatchConfig, WorkerIndex
+        from app.matching.engine_kernel import scan_cols  # noqa: F401
+        from app.matching.engine_scoring import score_pairs
+    except ImportError:
+        return None
+    cfg, one, listed = MatchConfig(), np.zeros(1, np.int64), np.arange(len(index))
+    widx = [WorkerIndex([w], index.taxonomy, cfg) for w in workers]
+    spent: dict[str, list[float]] = {"column-wise": [], "per-pair": []}
+    for r in range(runs):
+        for name, pos in (("column-wise", index.all_pos), ("per-pair", listed)):
+            c = time.process_time()
+            score_pairs(index, widx[r % len(widx)], pos, one, cfg, best=20, best_out=50,
+                        totals=False)
+            spent[name].append(1000 * (time.process_time() - c))
+    return {name: statistics.median(v) for name, v in spent.items()}
+
+
 def naive_fit(worker: WorkerProfile, job: JobProfile, tax: Taxonomy) -> float:
     """Skill fit the slow way: a rapidfuzz call per required x held skill."""
     fit = 0.0
@@ -252,7 +280,7 @@ def measure(args: argparse.Namespace) -> dict:
     print(f"generated {len(all_jobs):,} openings and {len(workers):,} workers "
           f"in {time.perf_counter() - t:.1f} s", flush=True)
     sample = workers[:40]
-    for n in sorted({args.big, args.huge}):
+    for n in [] if args.skip_rank else sorted({args.big, args.huge}):
         t = time.perf_counter()
         index = JobIndex(all_jobs[:n], tax)
         build = time.perf_counter() - t
@@ -265,21 +293,30 @@ def measure(args: argparse.Namespace) -> dict:
               f"(p95 {fig['p95_ms']:.2f} ms; index build {build:.2f} s; {fig['load']})",
               flush=True)
         if n == args.big:
-            phases = rank_phases(sample, index)
+            # Other workers than the timed ones: explanation texts are cached by their
+            # fields, and the phases should not see the timed runs' texts again.
+            phases = rank_phases(workers[40:80], index)
             if phases:
                 out["phases"] = phases
                 print("  CPU share per phase: " + "; ".join(
                     f"{k} {v:.1f} %" for k, v in phases.items()), flush=True)
+            ab = kernel_ab(sample, index)
+            if ab:
+                out["kernel_ab"] = ab
+                print(f"  kernel alone, interleaved in this process: column-wise "
+                      f"{ab['column-wise']:.2f} ms CPU, per-pair kernel {ab['per-pair']:.2f} ms"
+                      f" CPU ({ab['per-pair'] / ab['column-wise']:.1f}x; {load()})", flush=True)
         del index
     t = time.perf_counter()
     widx = WorkerIndex(workers, tax)
     wbuild = time.perf_counter() - t
     jobs_iter = iter(all_jobs)
-    fig = timed(lambda: rank_workers(next(jobs_iter), widx, 20), max(args.runs, 5))
-    out["rank_workers"] = fig
-    print(f"rank_workers, one opening x {len(workers):,} workers: median "
-          f"{fig['wall_ms']:.1f} ms wall, {fig['cpu_ms']:.1f} ms CPU (worker index build "
-          f"{wbuild:.1f} s; {load()})", flush=True)
+    if not args.skip_rank:
+        fig = timed(lambda: rank_workers(next(jobs_iter), widx, 20), max(args.runs, 5))
+        out["rank_workers"] = fig
+        print(f"rank_workers, one opening x {len(workers):,} workers: median "
+              f"{fig['wall_ms']:.1f} ms wall, {fig['cpu_ms']:.1f} ms CPU (worker index build "
+              f"{wbuild:.1f} s; {load()})", flush=True)
     if args.skip_batch:
         return out
     index = JobIndex(all_jobs[: args.jobs], tax)
@@ -297,9 +334,12 @@ def measure(args: argparse.Namespace) -> dict:
                     "runs": len(walls), "peak_rss_mb": peak_rss_mb(), "load": load()}
     print(f"batch, {len(workers):,} workers x {len(index):,} openings, top 10, "
           f"{args.threads} threads: median {engine_s:.2f} s wall, {statistics.median(cpus):.2f}"
-          f" s CPU over {len(walls)} runs ({pairs / engine_s / 1e6:.0f} M pairs/s), "
-          f"{found:,} workers with an opening, peak RSS {peak_rss_mb():.0f} MB ({load()})",
-          flush=True)
+          f" s CPU over {len(walls)} runs ({pairs / engine_s / 1e6:.0f} M pairs/s; "
+          f"{1e9 * statistics.median(cpus) / pairs:.2f} ns CPU per pair; on {args.threads} "
+          f"idle cores about {statistics.median(cpus) / args.threads:.1f} s wall), "
+          f"{found:,} workers with an opening, peak RSS {peak_rss_mb():.0f} MB (the whole "
+          f"process; the result is {(result.job_pos.nbytes + result.scores.nbytes) / 1e6:.0f}"
+          f" MB) ({load()})", flush=True)
     sample_w, sample_j = workers[: args.naive_workers], list(index.jobs[:1000])
     for label, score_first in (("naive, rapidfuzz on every pair", True),
                                ("naive, rules first then rapidfuzz", False)):
@@ -318,7 +358,8 @@ def measure(args: argparse.Namespace) -> dict:
             "extrapolated_s": naive_s, "speedup": naive_s / engine_s, "cpu_speedup": cpu_ratio}
         print(f"{label}: {1e6 * per_pair:.2f} us wall, {1e6 * cpu_pair:.2f} us CPU per pair "
               f"on a {len(sample_w)} x {len(sample_j):,} sample, extrapolated "
-              f"{naive_s:,.0f} s for the batch (time the loop, extrapolated): the batch is "
+              f"{naive_s:,.0f} s for the batch (the loop timed on the sample, scaled by the "
+              f"batch's {pairs:,} pairs): the batch is "
               f"{naive_s / engine_s:,.0f}x faster in wall time, {cpu_ratio:,.0f}x in CPU time "
               f"({load()})", flush=True)
     return out
@@ -337,7 +378,10 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--naive-workers", type=int, default=200)
     ap.add_argument("--skip-batch", action="store_true")
+    ap.add_argument("--skip-rank", action="store_true", help="batch only (its peak RSS)")
     ap.add_argument("--baseline", default="", help="another checkout to measure too")
+    ap.add_argument("--together", action="store_true",
+                    help="measure --baseline at the same time, not before")
     ap.add_argument("--root", default="", help=argparse.SUPPRESS)
     ap.add_argument("--json", default="", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -346,16 +390,30 @@ def main() -> None:
         args.runs, args.batch_runs, args.naive_workers = 3, 1, 5
     print(f"matching engine benchmark ({load()})", flush=True)
     base = None
+    child = None
     if args.baseline:
-        own = [a for a in sys.argv[1:] if a != "--baseline" and a != args.baseline]
+        own = [a for a in sys.argv[1:] if a not in ("--baseline", args.baseline, "--together")]
         path = Path(args.json or "/tmp") / f"bench_matching_baseline_{os.getpid()}.json"
-        print(f"\n# baseline: {args.baseline}", flush=True)
-        subprocess.run([sys.executable, __file__, *own, "--root", args.baseline,
-                        "--json", str(path)], check=True)
-        base = json.loads(path.read_text())
-        path.unlink()
+        cmd = [sys.executable, __file__, *own, "--root", args.baseline, "--json", str(path)]
+        if args.together:
+            # Both engines at once, each in its own process: on a shared machine they see
+            # the same load, so their CPU times compare (the baseline's lines are prefixed).
+            child = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+        else:
+            print(f"\n# baseline: {args.baseline}", flush=True)
+            subprocess.run(cmd, check=True)
+            base = json.loads(path.read_text())
+            path.unlink()
         print(f"\n# this engine: {_root()}", flush=True)
     figures = measure(args)
+    if child is not None:
+        out, _ = child.communicate()
+        if child.returncode:
+            raise SystemExit(f"the baseline run failed ({child.returncode})")
+        print("\n# baseline, run at the same time: " + args.baseline)
+        print("".join(f"  [baseline] {line}\n" for line in out.splitlines()), end="")
+        base = json.loads(path.read_text())
+        path.unlink()
     if args.root and args.json:
         Path(args.json).write_text(json.dumps(figures))
     if base:

@@ -1,17 +1,19 @@
 """Pure matching engine: frozen profiles in, ranked and explained matches out.
 
 Jobs and workers are compiled once into column arrays (:class:`JobIndex`,
-:class:`WorkerIndex`). Scoring is one fused pass per worker over the openings' columns,
-compiled by numba (hard rules, the seven components, reason counts and the best k in one
-loop); Python only runs for the few pairs that get explained. Skill fit uses a
-skill-to-skill similarity matrix built once per taxonomy.
+:class:`WorkerIndex`). Scoring is compiled by numba: one worker against every opening
+(``rank_jobs``) and every worker's top k (``batch``) run column-wise over blocks of
+openings that the CPU vectorises (hard rules, the seven components, reason counts and the
+best k); other pair lists go through a per-pair kernel with the same results. Python only
+runs for the few pairs that get explained, and their texts are kept by the fields they
+depend on. Skill fit uses a skill-to-skill similarity matrix built once per taxonomy.
 
 This module is the public facade; import from here. The implementation lives in:
 
 - :mod:`app.matching.engine_types`: vocabularies, rule bits, profiles, config, outputs
 - :mod:`app.matching.engine_index`: JobIndex, WorkerIndex, the similarity matrix and the
   hard-rule tables known at build (OPENING_RULES, THRESHOLD_RULES)
-- :mod:`app.matching.engine_kernel`: the compiled pass (rules, components, totals, top k)
+- :mod:`app.matching.engine_kernel`: the compiled passes (rules, components, totals, top k)
 - :mod:`app.matching.engine_scoring`: per-config constants and the calls into the kernel
 - :mod:`app.matching.engine_explain`: score components and rule-out reasons (REASON_TEXT),
   zh and en

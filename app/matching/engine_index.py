@@ -266,6 +266,17 @@ class JobIndex:
         self.region_ends = np.searchsorted(ji[self.by_region, J_REGION],
                                            np.arange(1, len(JOB_REGIONS) + 1)).astype(np.int64)
         self.region_county = np.ascontiguousarray(ji[self.by_region, J_COUNTY])
+        # The same columns opening-wise in region order, for the vectorised kernel
+        # (engine_kernel.scan_cols): one contiguous row per column.
+        order = self.by_region
+        self.cols = np.ascontiguousarray(ji[order, :J_THR].T)
+        self.thr_col = np.ascontiguousarray(ji[order, J_THR:].T)
+        self.req_colT = np.ascontiguousarray(self.req_col[order].T)
+        self.pref_colT = np.ascontiguousarray(self.pref_col[order].T)
+        self.cert_by_region = np.ascontiguousarray(self.cert_mask[order])
+        self.n_cols = np.ascontiguousarray(np.stack([
+            self.jf[order, JF_WAGE], self.jf[order, JF_AMENITY], self.req_w[order],
+            self.pref_w[order]]).astype(np.float32))
         self._plans: dict[tuple, object] = {}  # per-config constants, see engine_scoring
         _warm_up()
 

@@ -48,6 +48,8 @@ class _Plan:
     weights: dict[str, float]
     job_args: tuple
     rule_args: tuple  # (sim, lf, no_req_fit, gap, comp_idx, comp_w, by_comp, in_order)
+    col_args: tuple  # the openings' columns in region order, for scan_cols
+    col_rules: tuple  # (sim, lf, no_req_fit, gap, q_idx, q_w)
 
 
 def _plan(jobs: JobIndex, cfg: MatchConfig) -> _Plan:
@@ -71,7 +73,13 @@ def _plan(jobs: JobIndex, cfg: MatchConfig) -> _Plan:
         rule_args = (similarity_matrix(jobs.taxonomy, cfg), _level_factor(cfg),
                      np.float32(cfg.no_requirement_fit), bool(cfg.skill_gap_rules_out), idx, w,
                      by_comp, in_order)
-        plan = _Plan(weights, job_args, rule_args)
+        emp = job_args[5]
+        col_args = (jobs.cols, jobs.thr_col, jobs.req_colT, jobs.pref_colT, jobs.cert_by_region,
+                    jobs.n_cols, np.ascontiguousarray(emp[jobs.by_region]), jobs.by_region,
+                    jobs.region_ends, jobs.region_county, _THR_BIT, _PAIR_BIT)
+        q_idx, q_w = (np.arange(len(SCORERS), dtype=np.int64), by_comp) if in_order else (idx, w)
+        col_rules = (jobs.col_skill, jobs.col_level, *rule_args[:4], q_idx, q_w)
+        plan = _Plan(weights, job_args, rule_args, col_args, col_rules)
         if len(jobs._plans) > 8:
             jobs._plans.clear()
         jobs._plans[key] = plan
@@ -120,14 +128,21 @@ def score_pairs(jobs: JobIndex, workers: WorkerIndex, job_pos: np.ndarray,
     comps = np.empty((bits.size, len(SCORERS)), np.float32) if components else _NO_COMPS
     ok_pos, out_pos = np.full(max(best, 0), -1, np.int64), np.full(max(best_out, 0), -1, np.int64)
     ok_val, out_val = np.full(ok_pos.size, -1, np.float32), np.full(out_pos.size, -1, np.float32)
-    K.scan(job_pos, job_pos is jobs.all_pos, worker_pos, *plan.job_args,
-           *_worker_args(workers), *plan.rule_args, total, bits, counts, comps, ok_pos,
-           ok_val, out_pos, out_val, _NO_TOP, _NO_TOP_SCORES)
+    if job_pos is jobs.all_pos and worker_pos.size == 1 and not components:
+        # One worker against every opening (rank_jobs): the column-wise vectorised pass.
+        K.scan_cols(*plan.col_args, *_worker_args(workers), *plan.col_rules, worker_pos,
+                    total.reshape(-1), bits.reshape(-1), counts, ok_pos, ok_val, out_pos,
+                    out_val, _NO_TOP, _NO_TOP_SCORES)
+    else:
+        K.scan(job_pos, job_pos is jobs.all_pos, worker_pos, *plan.job_args,
+               *_worker_args(workers), *plan.rule_args, total, bits, counts, comps, ok_pos,
+               ok_val, out_pos, out_val, _NO_TOP, _NO_TOP_SCORES)
     return Scored(total, bits, {c: int(n) for c, n in zip(RULES, counts, strict=True) if n},
                   comps, plan.weights, ok_pos[ok_pos >= 0], out_pos[out_pos >= 0])
 
 
 _NO_LIST, _NO_LIST_VAL = np.zeros(0, np.int64), np.zeros(0, np.float32)
+_NO_BITS_1 = np.zeros(0, np.int16)
 
 
 def top_rows(jobs: JobIndex, workers: WorkerIndex, cfg: MatchConfig, w0: int, w1: int,
@@ -137,7 +152,7 @@ def top_rows(jobs: JobIndex, workers: WorkerIndex, cfg: MatchConfig, w0: int, w1
     Rows are best first; ties: the earlier opening first.
     """
     plan = _plan(jobs, cfg)
-    K.scan(jobs.all_pos, True, np.arange(w0, w1, dtype=np.int64), *plan.job_args,
-           *_worker_args(workers), *plan.rule_args, _NO_GRID, _NO_BITS,
-           np.zeros(len(RULES), np.int64), _NO_COMPS, _NO_LIST, _NO_LIST_VAL, _NO_LIST,
-           _NO_LIST_VAL, pos, scores)
+    K.scan_cols(*plan.col_args, *_worker_args(workers), *plan.col_rules,
+                np.arange(w0, w1, dtype=np.int64), _NO_LIST_VAL, _NO_BITS_1,
+                np.zeros(len(RULES), np.int64), _NO_LIST, _NO_LIST_VAL, _NO_LIST,
+                _NO_LIST_VAL, pos, scores)

@@ -276,7 +276,7 @@ def test_scheduler_configuration(tmp_path):
     try:
         assert {j.id for j in scheduler.get_jobs()} == {
             "sweep", "deliver", "expire_openings", "rematch", "retention_snapshot",
-            "catch_up"}
+            "catch_up", "checkins"}
         for job in scheduler.get_jobs():
             assert job.coalesce is True and job.misfire_grace_time == MISFIRE_GRACE
             assert job.max_instances == 1
