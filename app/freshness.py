@@ -114,6 +114,12 @@ def _written(session: Session, table: str | None) -> None:
         session.info.setdefault("qianlu_written", set()).add(table)
 
 
+def record_write(session: Session, table: str) -> None:
+    """Count a write to ``table`` that went past the ORM (a driver-level bulk insert) as
+    the session's ORM statements are counted."""
+    _written(session, table)
+
+
 def _changes_count(obj: object, table: str | None) -> bool:
     """Whether an updated row's changes count for the caches watching its table: any
     change, unless they watch only some columns and none of those changed."""

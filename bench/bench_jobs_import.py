@@ -1,7 +1,7 @@
 """Benchmark the openings import on a partner sheet with many employers (issue #14).
 
 Usage: .venv/bin/python bench/bench_jobs_import.py [--rows 10000] [--employers 500]
-                                                   [--database URL] [--tiny] [--json]
+                                                   [--database URL] [--runs N] [--tiny] [--json]
 
 1. Writes a partner-style .xlsx (as Excel/WPS save it: shared strings): every row names its
    employer (用人单位), most with their 统一社会信用代码; head-counts and wages the way
@@ -17,7 +17,9 @@ Usage: .venv/bin/python bench/bench_jobs_import.py [--rows 10000] [--employers 5
 
 ``--database`` takes a SQLAlchemy URL (default: a fresh SQLite file in a temporary folder);
 its tables are dropped and created, so never point it at a database you need.
-``--tiny`` runs 200 rows and 20 employers (the smoke test uses it).
+``--tiny`` runs 200 rows and 20 employers (the smoke test uses it). ``--runs N`` repeats
+the whole (fresh tables, first import, same sheet again) N times and prints the medians;
+on PostgreSQL the server process's CPU seconds are printed beside the import's.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ import argparse
 import json
 import os
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -140,6 +143,7 @@ def prepare(app, companies: list[tuple[str, str]]) -> None:
 
 def run_import(app, path: Path) -> dict:
     import sqlalchemy as sa
+    from bench_registry import server_cpu_seconds
 
     from app.auth.models import User
     from app.employers.importer import KIND
@@ -151,6 +155,8 @@ def run_import(app, path: Path) -> dict:
         user = db.session.scalar(sa.select(User).where(User.username == "bench_officer"))
         employers_before = db.session.scalar(sa.select(sa.func.count(Employer.id)))
         load_before = os.getloadavg()[0]
+        server_before = server_cpu_seconds()
+        db.session.commit()
         start, cpu = time.perf_counter(), time.process_time()
         job = create_job(KIND, path.name, path, user=user, area_code=user.area_code,
                          options={"locale": "zh", "publish": True,
@@ -159,6 +165,7 @@ def run_import(app, path: Path) -> dict:
         job = run_job(job)
         seconds = time.perf_counter() - start
         cpu_seconds = time.process_time() - cpu
+        server_after = server_cpu_seconds()
         employers_after = db.session.scalar(sa.select(sa.func.count(Employer.id)))
         return {"status": job.status, "rows": job.total, "added": job.added,
                 "unchanged": job.unchanged, "bad": job.bad,
@@ -166,6 +173,9 @@ def run_import(app, path: Path) -> dict:
                 "seconds": round(seconds, 2), "cpu_seconds": round(cpu_seconds, 2),
                 "rows_per_s": round(job.total / seconds), "rows_per_cpu_s":
                     round(job.total / cpu_seconds) if cpu_seconds else None,
+                "cpu_us_per_row": round(cpu_seconds / max(1, job.total) * 1e6),
+                "server_cpu_seconds": None if server_before is None or server_after is None
+                else round(server_after - server_before, 2),
                 "load_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
                 "message": job.message}
 
@@ -176,10 +186,12 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--employers", type=int, default=500)
     ap.add_argument("--database", help="SQLAlchemy URL (tables are dropped!)")
     ap.add_argument("--tiny", action="store_true", help="200 rows, 20 employers (smoke)")
+    ap.add_argument("--runs", type=int, default=1, help="repeat N times; medians printed")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = ap.parse_args(argv)
     if args.tiny:
         args.rows, args.employers = 200, 20
+    runs = []
     with tempfile.TemporaryDirectory(prefix="bench_jobs_import_") as tmp:
         folder = Path(tmp)
         url = args.database or f"sqlite:///{folder / 'bench.db'}"
@@ -189,22 +201,35 @@ def main(argv: list[str] | None = None) -> dict:
         from bench_registry import make_app
 
         app = make_app(url, folder / "instance")
-        prepare(app, companies)
-        first = run_import(app, sheet)
-        again = run_import(app, sheet)
+        for _run in range(max(1, args.runs)):
+            prepare(app, companies)
+            runs.append((run_import(app, sheet), run_import(app, sheet)))
+    first, again = runs[0]
     figures = {"rows": args.rows, "employers": args.employers, "cores": os.cpu_count(),
-               "backend": url.split(":", 1)[0], "first": first, "again": again}
+               "backend": url.split(":", 1)[0], "first": first, "again": again,
+               "runs": [{"first": a, "again": b} for a, b in runs]}
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))
-    else:
-        print(f"partner sheet: {args.rows:,} rows, {args.employers} employers, "
-              f"{figures['backend']}, {os.cpu_count()} cores")
+        return figures
+    print(f"partner sheet: {args.rows:,} rows, {args.employers} employers, "
+          f"{figures['backend']}, {os.cpu_count()} cores")
+    for first, again in runs:
         for label, r in (("first import", first), ("same sheet again", again)):
+            server = (f", server {r['server_cpu_seconds']} s CPU"
+                      if r["server_cpu_seconds"] is not None else "")
             print(f"  {label:17} {r['rows_per_s']:>6,} rows/s  ({r['seconds']} s wall, "
-                  f"{r['cpu_seconds']} s CPU = {r['rows_per_cpu_s']:,} rows/CPU-s; load "
+                  f"{r['cpu_seconds']} s CPU = {r['rows_per_cpu_s']:,} rows/CPU-s, "
+                  f"{r['cpu_us_per_row']} µs/row{server}; load "
                   f"{r['load_1min'][0]} → {r['load_1min'][1]})  added {r['added']:,}, "
                   f"unchanged {r['unchanged']:,}, bad {r['bad']:,}, employers registered "
                   f"{r['employers_registered']}")
+    if len(runs) > 1:
+        for label, index in (("first import", 0), ("same sheet again", 1)):
+            median = {key: statistics.median(run[index][key] for run in runs)
+                      for key in ("rows_per_s", "seconds", "cpu_seconds", "rows_per_cpu_s")}
+            print(f"  median of {len(runs)}, {label}: {median['rows_per_s']:,.0f} rows/s wall, "
+                  f"{median['seconds']:.2f} s wall, {median['cpu_seconds']:.2f} s CPU = "
+                  f"{median['rows_per_cpu_s']:,.0f} rows/CPU-s")
     return figures
 
 

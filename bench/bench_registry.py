@@ -2,12 +2,17 @@
 
 Usage: .venv/bin/python bench/bench_registry.py [--rows 100000] [--total 200000]
                                                [--database URL] [--keep DIR]
+                                               [--runs N] [--import-only]
 
 1. Writes a roster .xlsx (in a child process, so its memory is not counted).
 2. Imports it like `flask registry import` (checked rows, one transaction) in a child
-   process and reports wall time and peak resident memory.
+   process, then the same file again, and reports wall time, the import process's CPU
+   time (and, on PostgreSQL, the server process's), CPU per row, peak resident memory and
+   the 1-minute load average before and after (the machine may be shared). With --runs N
+   the database is made anew and both imports run N times; the medians are printed.
 3. Tops the register up to --total workers (bulk SQL), then times the worker list as the
-   page runs it (search + count + one page, eager loads) and the full page over HTTP.
+   page runs it (search + count + one page, eager loads) and the full page over HTTP
+   (skipped with --import-only).
 """
 from __future__ import annotations
 
@@ -134,8 +139,25 @@ def setup_database(url: str, instance: Path) -> None:
         db.session.commit()
 
 
+def server_cpu_seconds() -> float | None:
+    """CPU seconds used so far by this session's PostgreSQL server process (on this
+    machine; None on SQLite, whose work is the import process's own)."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+
+    if db.session.get_bind().dialect.name != "postgresql":
+        return None
+    pid = db.session.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run_import(url: str, instance: Path, path: Path) -> dict:
-    """Import the roster (child process entry); returns counts, seconds and peak RSS."""
+    """Import the roster (child process entry); returns counts, seconds, CPU and peak RSS."""
     import sqlalchemy as sa
 
     from app.auth.models import User
@@ -146,16 +168,26 @@ def run_import(url: str, instance: Path, path: Path) -> dict:
     with app.app_context():
         user = db.session.scalar(sa.select(User).where(User.username == "bench_officer"))
         base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        load_before = os.getloadavg()[0]
+        server_before = server_cpu_seconds()
+        db.session.commit()
         start, cpu = time.perf_counter(), time.process_time()
         job = create_job("roster", path.name, path, user=user, area_code=user.area_code,
                          options={"locale": "zh"})
         db.session.commit()
         job = run_job(job)
         seconds = time.perf_counter() - start
+        cpu_seconds = time.process_time() - cpu
+        server_after = server_cpu_seconds()
+        server = (None if server_before is None or server_after is None
+                  else round(server_after - server_before, 1))
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         return {"status": job.status, "message": job.message, "added": job.added,
                 "unchanged": job.unchanged, "bad": job.bad, "seconds": round(seconds, 1),
-                "cpu_seconds": round(time.process_time() - cpu, 1),
+                "cpu_seconds": round(cpu_seconds, 1), "server_cpu_seconds": server,
+                "cpu_us_per_row": round(cpu_seconds / max(1, job.total) * 1e6),
+                "rows_per_s": round(job.total / seconds),
+                "load_1min": [round(load_before, 1), round(os.getloadavg()[0], 1)],
                 "peak_rss_mb": round(peak / 1024), "rss_growth_mb": round((peak - base_rss)
                                                                           / 1024)}
 
@@ -261,6 +293,10 @@ def main() -> None:
     parser.add_argument("--keep", default="")
     parser.add_argument("--search-only", action="store_true",
                         help="only time the searches on the database kept in --keep")
+    parser.add_argument("--import-only", action="store_true",
+                        help="only the imports (no top-up, no searches)")
+    parser.add_argument("--runs", type=int, default=1,
+                        help="import runs, each on a new database; medians printed")
     parser.add_argument("--step", default="", help=argparse.SUPPRESS)
     parser.add_argument("--file", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -286,12 +322,26 @@ def main() -> None:
     child(["--step", "write", "--file", str(roster), "--rows", str(args.rows)])
     print(f"wrote {args.rows:,} rows: {roster.stat().st_size / 1e6:.1f} MB in "
           f"{time.perf_counter() - start:.1f} s")
-    setup_database(url, instance)
     common = ["--keep", str(instance), "--database", url, "--file", str(roster)]
-    first = child(["--step", "import", *common])
-    print(f"import #1: {first}")
-    second = child(["--step", "import", *common])
-    print(f"import #2 (same file): {second}")
+    runs: list[tuple[dict, dict]] = []
+    for _run in range(max(1, args.runs)):
+        setup_database(url, instance)
+        first = child(["--step", "import", *common])
+        print(f"import #1: {first}")
+        second = child(["--step", "import", *common])
+        print(f"import #2 (same file): {second}")
+        runs.append((first, second))
+    if len(runs) > 1:
+        for label, index in (("import #1", 0), ("import #2", 1)):
+            figures = {key: statistics.median(run[index][key] for run in runs)
+                       for key in ("seconds", "cpu_seconds", "cpu_us_per_row", "rows_per_s")}
+            servers = [run[index]["server_cpu_seconds"] for run in runs]
+            if None not in servers:
+                figures["server_cpu_seconds"] = statistics.median(servers)
+            print(f"{label}, median of {len(runs)} runs: {figures}; load "
+                  f"{[run[index]['load_1min'] for run in runs]}")
+    if args.import_only:
+        return
     total = top_up(url, instance, args.total)
     print(f"register now holds {total:,} workers")
     for label, figures in time_search(url, instance).items():

@@ -262,7 +262,7 @@ class JobsImporter:
         self.memo: dict[tuple[str, Any], Any] = {}
         self.existing: set[tuple] = set()  # keys of openings there before this run
         self.loaded: set[int] = set()  # employers whose openings are in ``existing``
-        self.places: dict = {}  # area code → located workplace (job_service.create_jobs)
+        self.places: dict = {}  # area code → located workplace (job_service.insert_jobs)
 
     def begin(self, job: ImportJob) -> None:
         """Read the job's employer and options; build the place index."""
@@ -428,7 +428,7 @@ class JobsImporter:
                 continue
             self.seen.add(key)
             todo.append((line, key, employers[employer_of[line]], data))
-        made = job_service.create_jobs([(employer, data) for _l, _k, employer, data in todo],
+        made = job_service.insert_jobs([(employer, data) for _l, _k, employer, data in todo],
                                        user, publish=self.publish, places=self.places)
         for (line, key, _e, _d), job in zip(todo, made, strict=True):
             if isinstance(job, DomainError):

@@ -16,8 +16,9 @@ from app.auth.models import User
 from app.clock import today, utcnow
 from app.errors_domain import ConflictError, DomainError, Problems
 from app.extensions import db
+from app.imports.bulk import insert_rows
 from app.registry.models import Education
-from app.sql import affected, lock_row
+from app.sql import affected, lock_row, table_of
 from app.vocabulary import JobKind
 
 from .models import Employer, EmployerStatus, Job, JobStatus
@@ -28,6 +29,8 @@ from .skills import check_certificates, check_occupation, check_skills, resolve_
 MIN_AGE, MAX_AGE = 16, 70
 MAX_MONTHLY_WAGE = 200_000
 WAGE_UNITS = ("month", "year", "day", "hour")
+_EDUCATION_LEVELS = frozenset(e.value for e in Education)
+_JOB_KINDS = frozenset(k.value for k in JobKind)
 EDITABLE = {JobStatus.draft.value, JobStatus.open.value, JobStatus.closed.value,
             JobStatus.expired.value, JobStatus.filled.value}
 
@@ -140,13 +143,13 @@ def validate(data: JobData, *, filled: int = 0) -> None:
         _check_wage(data)
     with problems.check():
         _check_age(data)
-    if data.min_education not in {e.value for e in Education}:
+    if data.min_education not in _EDUCATION_LEVELS:
         problems.add(DomainError(_("Choose an education level from the list."),
                                  field="min_education"))
     if data.contract_months is not None and not 1 <= data.contract_months <= 120:
         problems.add(DomainError(_("The contract length must be 1 to 120 months."),
                                  field="contract_months"))
-    if data.kind not in {k.value for k in JobKind}:
+    if data.kind not in _JOB_KINDS:
         problems.add(DomainError(_("Choose a kind of opening."), field="kind"))
     elif data.kind != JobKind.market.value:
         with problems.check():
@@ -225,13 +228,43 @@ def create_jobs(items: Sequence[tuple[Employer, JobData]], by: User | None, *,
                 places: dict[str | None, Placement] | None = None) -> list[Job | DomainError]:
     """Prepare several openings at once, as drafts, or published (the rules of
     ``publish_job``) when ``publish`` and their employer is verified: one flush for them
-    all and their audit entries (the import's batches). Returns, per item, the opening or
-    the DomainError that refused it (nothing is written for a refused item). ``places``
-    keeps the located workplaces between calls (an import's batches) (flushes)."""
+    all and their audit entries. Returns, per item, the opening or the DomainError that
+    refused it (nothing is written for a refused item). ``places`` keeps the located
+    workplaces between calls (flushes)."""
+    results = _prepare_jobs(items, publish=publish, day=day, places=places)
+    made = [job for job in results if isinstance(job, Job)]
+    db.session.add_all(made)
+    db.session.flush()
+    _audit_created(made, by)
+    return results
+
+
+def insert_jobs(items: Sequence[tuple[Employer, JobData]], by: User | None, *,
+                publish: bool = False, day: date | None = None,
+                places: dict[str | None, Placement] | None = None) -> list[int | DomainError]:
+    """``create_jobs`` for an import's batches: the same rules and audit entries, the
+    openings written by one bulk insert (no ORM objects kept); per item the new opening's
+    id or the DomainError that refused it."""
+    results = _prepare_jobs(items, publish=publish, day=day, places=places)
+    made = [job for job in results if isinstance(job, Job)]
+    columns = [c.key for c in Job.__table__.columns if c.key != "id"]
+    now = utcnow()
+    rows = [{**{key: job.__dict__[key] for key in columns if key in job.__dict__},
+             "created_at": now, "updated_at": now} for job in made]
+    for job, job_id in zip(made, insert_rows(table_of(Job), rows, ids=True),
+                           strict=True):
+        job.id = job_id
+    _audit_created(made, by)
+    return [job if isinstance(job, DomainError) else job.id for job in results]
+
+
+def _prepare_jobs(items: Sequence[tuple[Employer, JobData]], *, publish: bool,
+                  day: date | None, places: dict[str | None, Placement] | None,
+                  ) -> list[Job | DomainError]:
+    """Each item as a new opening (not yet in the session) or the DomainError refusing it."""
     day = day or today()
     places = {} if places is None else places
     results: list[Job | DomainError] = []
-    made: list[Job] = []
     for employer, data in items:
         job = Job(employer_id=employer.id, status=JobStatus.draft.value, filled=0)
         try:
@@ -247,14 +280,14 @@ def create_jobs(items: Sequence[tuple[Employer, JobData]], by: User | None, *,
             results.append(exc)
             continue
         job.search_text = build_search_text(job, employer.name)
-        db.session.add(job)
         results.append(job)
-        made.append(job)
-    db.session.flush()
+    return results
+
+
+def _audit_created(made: Sequence[Job], by: User | None) -> None:
     audit_many([("job_create", job, {"employer": job.employer_id}) for job in made]
                + [("job_publish", job, None) for job in made
                   if job.status == JobStatus.open.value], user=by)
-    return results
 
 
 def update_job(job: Job, data: JobData, by: User) -> Job:

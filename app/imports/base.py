@@ -56,6 +56,10 @@ class RowErrors:
 # A good row may carry notes under this key: values a rule left out of the record (a bad
 # optional cell), reported on the row while the row itself is imported.
 NOTES_KEY = "_notes"
+# An importer with ``cells_except`` (column keys) gets, under this key, every other cell of
+# the row by the file's own header ({header: value}, blank cells left out): the columns it
+# does not know as well as the ones it does (a department list's own fields).
+CELLS_KEY = "_cells"
 
 
 @dataclass

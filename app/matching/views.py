@@ -40,7 +40,7 @@ from .service import (
     REASON_LABELS,
     candidates_for_job,
     lang,
-    latest_run,
+    latest_run_info,
     recommend_for_worker,
     record_placement,
     refer_worker,
@@ -119,7 +119,7 @@ def worker_matches(worker_id: int):
         masked_id=mask_id(worker.id_number), masked_phone=mask_phone(worker.phone),
         reason_labels=REASON_LABELS, component_labels=COMPONENT_LABELS,
         method_labels=METHOD_LABELS, ruled_shown=ruled,
-        status_labels=PLACEMENT_LABELS["referral_status"], run=latest_run())
+        status_labels=PLACEMENT_LABELS["referral_status"], run=latest_run_info())
 
 
 @bp.route("/workers/<int:worker_id>/refer", methods=["POST"])

@@ -23,9 +23,10 @@ from flask_babel import lazy_gettext as _l
 from app.areas.resolver import ParseError, PlaceIndex, parse_place
 from app.areas.service import parse_reason, place_index
 from app.auth.models import Area, User
-from app.clock import utcnow
+from app.clock import today, utcnow
 from app.extensions import db
 from app.imports.base import NOTES_KEY, ApplyResult, Column, RowErrors, register_importer
+from app.imports.bulk import insert_rows
 from app.imports.models import ImportJob
 from app.sql import table_of
 from app.vocabulary import JOB_KINDS, WORKER_REGIONS
@@ -227,24 +228,47 @@ _CELLS: dict[str, Any] = {
 CELL_ORDER = ("name", "id_number", "phone", "category", "education", "regions_acceptable",
               "job_kinds_wanted", "min_wage", "available_from", "care_duties", "status")
 REQUIRED_CELLS = ("name", "id_number")  # judged even when empty (the rules ask for them)
+# Cells that differ on nearly every row; every other cell is read once per distinct value
+# in a file (a roster repeats its categories, wages, dates and skills on every page).
+PER_ROW_CELLS = frozenset({"name", "id_number", "phone"})
+MEMO_SIZE = 50_000  # distinct cell values remembered per import
 
 
-def cell_values(row: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+def cell_values(row: Mapping[str, Any], memo: dict[tuple, tuple[bool, Any]] | None = None,
+                ) -> tuple[dict[str, Any], dict[str, Any]]:
     """A roster row's filled cells as plain field values, and the cells that cannot be read
-    (column → message). An empty cell is left out: it never overwrites a stored value."""
+    (column → message). An empty cell is left out: it never overwrites a stored value.
+    ``memo`` (one per import) keeps what each distinct cell read as."""
     data: dict[str, Any] = {}
     problems: dict[str, Any] = {}
     for key, read in _CELLS.items():
         value = row.get(key)
-        if clean_text(value) == "":
+        cached = None
+        if memo is not None and key not in PER_ROW_CELLS:
+            mkey = (key, type(value), value)
+            cached = memo.get(mkey)
+        if cached is None:
+            if clean_text(value) == "":
+                cached = (True, _EMPTY)
+            else:
+                try:
+                    cached = (True, read(value))
+                except FieldError as exc:
+                    cached = (False, exc.message)
+            if memo is not None and key not in PER_ROW_CELLS and len(memo) < MEMO_SIZE:
+                memo[mkey] = cached
+        ok, result = cached
+        if result is _EMPTY:
             if key in REQUIRED_CELLS:
                 data[key] = ""
-            continue
-        try:
-            data[key] = read(value)
-        except FieldError as exc:
-            problems[key] = exc.message
+        elif ok:
+            data[key] = result
+        else:
+            problems[key] = result
     return data, problems
+
+
+_EMPTY = object()
 
 
 class RosterImporter:
@@ -268,11 +292,17 @@ class RosterImporter:
         self.own_county: str | None = None
         self.new_households: dict[str, int] = {}
         self.touched: list[int] = []
+        self.today: date | None = None
+        # Per distinct value: cells as read, (county, site) cells as placed, areas allowed.
+        self.cells: dict[tuple, tuple[bool, Any]] = {}
+        self.placed: dict[tuple, tuple[str | None, int | None, tuple | None]] = {}
+        self.allowed: dict[str | None, bool] = {}
 
     # -- preparation ------------------------------------------------------------------
     def begin(self, job: ImportJob) -> None:
         """Load the sites and counties the importing user may use."""
         self.job_id = job.id
+        self.today = today()
         self.user_id = job.created_by_id
         self.user = db.session.get(User, job.created_by_id) if job.created_by_id else None
         if self.user is not None and self.user.role == "officer" and self.user.area:
@@ -289,8 +319,11 @@ class RosterImporter:
     def _allowed(self, code: str | None) -> bool:
         if self.user_id is None:
             return True  # the CLI without --user: the server operator imports anywhere
-        user = self._user()
-        return user is not None and user_may_use_area(user, code)
+        allowed = self.allowed.get(code)
+        if allowed is None:
+            user = self._user()
+            allowed = self.allowed[code] = user is not None and user_may_use_area(user, code)
+        return allowed
 
     def _user(self) -> User | None:
         # Commits between phases expire loaded objects; reload the user when needed.
@@ -304,8 +337,9 @@ class RosterImporter:
         """Check one row; a dict of worker values, or RowErrors."""
         errors = RowErrors()
         rec: dict[str, Any] = {"line": line}
-        data, problems = cell_values(row)
-        check = check_worker_fields(data, partial=True)  # the register's one set of rules
+        data, problems = cell_values(row, self.cells)
+        # the register's one set of rules
+        check = check_worker_fields(data, partial=True, today=self.today)
         problems.update(check.problems)
         notes = RowErrors()
         for key in CELL_ORDER:
@@ -340,39 +374,21 @@ class RosterImporter:
         return rec
 
     def _place(self, row: Mapping[str, Any], rec: dict[str, Any], errors: RowErrors) -> None:
-        county = None
-        county_text = clean_text(row.get("county"))
-        if county_text:
-            county = county_text if county_text in self.counties else None
-            if county is None:
-                places = self.places
-                if places is None:
-                    raise RuntimeError("begin() builds the place index before rows are read")
-                try:  # 威宁, 威宁县, 毕节市威宁彝族回族苗族自治县: the one place resolver
-                    county = parse_place(county_text, places, within="520000").county_code
-                except ParseError as exc:
-                    if exc.kind == "ambiguous":
-                        errors.add("county", row.get("county"), parse_reason(exc))
-                        return
-            if county not in self.counties:
-                errors.add("county", row.get("county"),
-                           _l("“%(value)s” is not a county of Guizhou.", value=county_text))
-                return
-        site_text = clean_text(row.get("site"))
-        if site_text:
-            choices = self.sites.get(site_text, [])
-            if county:
-                choices = [c for c in choices if c[1] == county]
-            if not choices:
-                errors.add("site", row.get("site"),
-                           _l("No relocation site “%(value)s” in your area.", value=site_text))
-                return
-            if len(choices) > 1:
-                errors.add("site", row.get("site"),
-                           _l("Several counties have a site “%(value)s”; fill in 所在县.",
-                              value=site_text))
-                return
-            rec["site_id"], county = choices[0]
+        county_cell, site_cell = row.get("county"), row.get("site")
+        key = (type(county_cell), county_cell, type(site_cell), site_cell)
+        placed = self.placed.get(key)
+        if placed is None:
+            placed = self._county_and_site(county_cell, site_cell)
+            if len(self.placed) < MEMO_SIZE:
+                self.placed[key] = placed
+        county, site_id, error = placed
+        if error is not None:
+            errors.add(*error)
+            return
+        if site_id is not None:
+            rec["site_id"] = site_id
+        county_text = clean_text(county_cell)
+        site_text = clean_text(site_cell)
         household = clean_text(row.get("household_number"))
         if household:
             if len(household) > 32:
@@ -392,6 +408,44 @@ class RosterImporter:
             return
         rec["area_code"] = county
         rec["village"] = clean_text(row.get("village"))[:128]
+
+    def _county_and_site(self, county_cell: Any, site_cell: Any,
+                         ) -> tuple[str | None, int | None, tuple | None]:
+        """(county code, site id, error) of a row's 所在县 and 安置点 cells, the error as
+        (column, value, reason); read once per distinct pair of cells."""
+        county = None
+        county_text = clean_text(county_cell)
+        if county_text:
+            county = county_text if county_text in self.counties else None
+            if county is None:
+                places = self.places
+                if places is None:
+                    raise RuntimeError("begin() builds the place index before rows are read")
+                try:  # 威宁, 威宁县, 毕节市威宁彝族回族苗族自治县: the one place resolver
+                    county = parse_place(county_text, places, within="520000").county_code
+                except ParseError as exc:
+                    if exc.kind == "ambiguous":
+                        return None, None, ("county", county_cell, parse_reason(exc))
+            if county not in self.counties:
+                return None, None, ("county", county_cell,
+                                    _l("“%(value)s” is not a county of Guizhou.",
+                                       value=county_text))
+        site_text = clean_text(site_cell)
+        if not site_text:
+            return county, None, None
+        choices = self.sites.get(site_text, [])
+        if county:
+            choices = [c for c in choices if c[1] == county]
+        if not choices:
+            return None, None, ("site", site_cell,
+                                _l("No relocation site “%(value)s” in your area.",
+                                   value=site_text))
+        if len(choices) > 1:
+            return None, None, ("site", site_cell,
+                                _l("Several counties have a site “%(value)s”; fill in 所在县.",
+                                   value=site_text))
+        site_id, county = choices[0]
+        return county, site_id, None
 
     # -- a batch ----------------------------------------------------------------------
     def apply(self, batch: list[tuple[int, Any]]) -> ApplyResult:
@@ -445,7 +499,7 @@ class RosterImporter:
         if updates:
             db.session.execute(sa.update(Worker), updates)
         if inserts:
-            ids = _insert_ids(table_of(Worker), inserts, "id_number")
+            ids = insert_rows(table_of(Worker), inserts, ids=True)
             for worker_id, values in zip(ids, inserts, strict=True):
                 status_changes.append(status_change_values(
                     worker_id, values["status"], reason=reason, by_user_id=self.user_id,
@@ -455,10 +509,8 @@ class RosterImporter:
                                            "import": self.job_id}, now))
             self.touched.extend(ids)
             result.added += len(ids)
-        if status_changes:
-            db.session.execute(table_of(WorkerStatusChange).insert(), status_changes)
-        if events:
-            db.session.execute(table_of(WorkerEvent).insert(), events)
+        insert_rows(table_of(WorkerStatusChange), status_changes)
+        insert_rows(table_of(WorkerEvent), events)
         db.session.flush()
         self._write_extra(records, existing, inserts, ids if inserts else [])
         return result
@@ -530,7 +582,7 @@ class RosterImporter:
             # else: refused in apply(): no county to create the household in
         if new:
             rows = list(new.values())
-            ids = _insert_ids(table_of(Household), rows, "number")
+            ids = insert_rows(table_of(Household), rows, ids=True)
             for household_id, row in zip(ids, rows, strict=True):
                 found[row["number"]] = (household_id, row["area_code"], row["site_id"])
             for rec in records:
@@ -542,20 +594,6 @@ class RosterImporter:
     def finish(self) -> None:
         """Flag likely duplicates among the rows added or changed."""
         flag_likely_duplicates(self.touched)
-
-
-def _insert_ids(table: sa.Table, rows: list[dict], key: str) -> list[int]:
-    """Insert rows (one executemany) and return their new ids in row order, found by a
-    unique key. INSERT … RETURNING in parameter order runs row by row on SQLite, which made
-    a 100,000-row import spend most of its time in single-row statements."""
-    db.session.execute(table.insert(), rows)
-    keys = [row[key] for row in rows]
-    found: dict[Any, int] = {}
-    for start in range(0, len(keys), 900):
-        chunk = keys[start:start + 900]
-        found.update((k, i) for i, k in db.session.execute(
-            sa.select(table.c.id, table.c[key]).where(table.c[key].in_(chunk))))
-    return [found[k] for k in keys]
 
 
 register_importer(KIND, RosterImporter, title=_l("Roster import"),

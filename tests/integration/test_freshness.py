@@ -205,6 +205,34 @@ def test_matching_index_sees_another_process_committed_opening_at_once(app, db, 
         app.config["MATCH_INDEX_RECHECK_SECONDS"] = 300
 
 
+def test_matches_name_an_opening_as_it_is_now(app, db, factory):
+    """The openings a worker's results name (title, employer, places left) are kept
+    between pages, and shown as they are now once this or another process changes them."""
+    from app.matching.service import recommend_for_worker
+
+    worker = factory.worker()
+    job = factory.job(title="焊工A", headcount=3)
+    app.config["MATCH_INDEX_RECHECK_SECONDS"] = 3600
+    try:
+        shown = {m.job.id: m.job for m in recommend_for_worker(worker).matches}[job.id]
+        assert (shown.title, shown.remaining) == ("焊工A", 3)
+        job.title, job.filled = "焊工B", 1  # this process's write
+        db.session.flush()
+        shown = {m.job.id: m.job for m in recommend_for_worker(worker).matches}[job.id]
+        assert (shown.title, shown.remaining) == ("焊工B", 2)
+        # Another process renames its employer: its commit counts in data_version.
+        conn = db.session.connection()
+        conn.execute(sa.text("UPDATE employer SET name = '新名称' WHERE id = :i"),
+                     {"i": job.employer_id})
+        conn.execute(sa.text(
+            "INSERT INTO data_version (name, version) VALUES ('employer', 1) "
+            "ON CONFLICT (name) DO UPDATE SET version = data_version.version + 1"))
+        shown = {m.job.id: m.job for m in recommend_for_worker(worker).matches}[job.id]
+        assert shown.employer.name == "新名称"
+    finally:
+        app.config["MATCH_INDEX_RECHECK_SECONDS"] = 300
+
+
 def _bump(db, name: str) -> None:
     """What another process's commit of a change to ``name`` leaves in data_version."""
     db.session.connection().execute(sa.text(

@@ -114,6 +114,29 @@ def test_names_and_pinyin_keys():
         parse_name("  ")
 
 
+def test_pinyin_keys_read_per_character_equal_whole_name_readings():
+    """name_keys reads most names a character at a time (memoised): the keys are the ones
+    a whole-name lazy_pinyin gives, phrases (曾经, 长孙) and mixed scripts included."""
+    import random
+    import re
+
+    from pypinyin import Style, lazy_pinyin
+
+    def whole(name):
+        syllables = lazy_pinyin(name, style=Style.NORMAL, errors=lambda s: s.split(),
+                                v_to_u=False)
+        parts = [p for p in (re.sub(r"[^a-z0-9]", "", s.lower()) for s in syllables) if p]
+        return "".join(parts)[:128], "".join(p[0] for p in parts)[:32]
+
+    rnd = random.Random(17)
+    common = [chr(c) for c in range(0x4E00, 0x9FA6)]
+    names = ["".join(rnd.choice(common) for _ in range(rnd.randint(2, 4))) for _ in range(4000)]
+    names += ["曾经", "单于", "长孙无忌", "欧阳娜娜", "解放军", "朴", "重庆", "Ali 王", "王 小明",
+              "〇一", "行长", "银行行长", "乐乐"]
+    assert [name_keys(n) for n in names] == [whole(n) for n in names]
+    assert name_keys("曾经") == ("cengjing", "cj") and name_keys("长孙无忌")[0] == "zhangsunwuji"
+
+
 def test_prefix_bounds_cover_the_prefix_only():
     low, high = prefix_bounds("zs", 32)
     assert low <= "zs" <= high and low <= "zsx" <= high and low <= "zs9" <= high
