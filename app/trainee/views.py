@@ -10,6 +10,7 @@ from app.areas.service import county_choices
 from app.auth.audit import audit
 from app.auth.scoping import roles_required, visible
 from app.clock import today
+from app.employers.models import Job
 from app.extensions import db
 from app.registry.models import Worker, WorkerEvent
 from app.training.forms import ActionForm, WithdrawForm
@@ -93,7 +94,17 @@ def me():
         positions=positions, invites=invites, reports=reports, openings=openings,
         courses=courses, fixers=fixers, form=form, action_form=ActionForm(),
         withdraw_form=WithdrawForm(), day=day, why_it_fits=why_it_fits, why_not=why_not,
-        skill_codes={s.skill_code for s in worker_skills(worker) if s.skill_code})
+        skill_codes={s.skill_code for s in worker_skills(worker) if s.skill_code},
+        job_rows=_job_rows([m.job.id for m in openings.matches]
+                           + [r.job.id for r in openings.ruled_out
+                              if r.fixable_by_training][:5]))
+
+
+def _job_rows(ids: list[int]) -> dict[int, Job]:
+    """The openings a page explains in plain words, by id (one query)."""
+    if not ids:
+        return {}
+    return {j.id: j for j in db.session.scalars(sa.select(Job).where(Job.id.in_(ids)))}
 
 
 @bp.route("/report", methods=["POST"])
