@@ -57,10 +57,16 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals.update(url_with_lang=url_with_lang, page_url=page_url,
                                  url_prefix=url_prefix, memo=memo,
                                  current_locale=lambda: str(get_locale()), nav_items=_nav,
-                                 OFFICERS=OFFICERS)
+                                 split_nav=_split_nav, OFFICERS=OFFICERS)
     app.jinja_env.filters["dt"] = lambda v, fmt="short": format_datetime(v, fmt) if v else ""
     app.jinja_env.filters["role_label"] = lambda role: str(ROLE_LABELS.get(role, role))
     init_form_summary(app)
+
+
+def _split_nav(items: list[NavLink]) -> tuple[list[NavLink], list[NavLink]]:
+    from .nav import split_nav
+
+    return split_nav(items)
 
 
 class NavLink(NamedTuple):
@@ -69,6 +75,7 @@ class NavLink(NamedTuple):
     endpoint: str
     url: str
     label: str
+    secondary: bool = False  # under "More" when the bar would not fit one line
 
 
 # The bar is the same for every page a role sees in one language: built once, not with a
@@ -84,4 +91,5 @@ def _nav() -> list[NavLink]:
     role = current_user.role if current_user.is_authenticated else None
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # its routes
     return _NAV.get((app, role, str(get_locale()), request.script_root), lambda: [
-        NavLink(i.endpoint, url_for(i.endpoint), str(i.label)) for i in nav_for(role)])
+        NavLink(i.endpoint, url_for(i.endpoint), str(i.label), i.secondary)
+        for i in nav_for(role)])

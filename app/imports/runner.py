@@ -101,7 +101,8 @@ class _Run:
         self.bad_rows.append({"row": line, "values": [_json_cell(v) for v in values]})
         for error in errors.errors:
             self.errors.append({"row": line, "column": self.labels.get(error.column or "", ""),
-                                "value": _json_cell(error.value), "reason": error.reason})
+                                "value": _json_cell(error.value), "reason": error.reason,
+                                **({"msg": error.message} if error.message else {})})
 
     def note(self, line: int, notes: RowErrors) -> None:
         """A kept row whose listed values were left out: reported on the row, not counted
@@ -110,9 +111,17 @@ class _Run:
             return
         kept = _("The row was kept with this field left empty.")
         for error in notes.errors:
-            self.errors.append({"row": line, "column": self.labels.get(error.column or "", ""),
-                                "value": _json_cell(error.value),
-                                "reason": f"{error.reason} {kept}", "kept": True})
+            entry = {"row": line, "column": self.labels.get(error.column or "", ""),
+                     "value": _json_cell(error.value), "kept": True}
+            if error.changed_to is not None:  # a rule put another value in its place
+                entry["reason"] = f"{error.reason} " + _("Imported as “%(value)s”.",
+                                                         value=error.changed_to)
+                entry["changed_to"] = error.changed_to
+            else:
+                entry["reason"] = f"{error.reason} {kept}"
+            if error.message:
+                entry["msg"] = error.message
+            self.errors.append(entry)
 
     def tick(self, force: bool = False) -> None:
         job = self.job
@@ -236,7 +245,9 @@ def _run(job: ImportJob, progress: Progress | None, commit_progress: bool,
     job.status = JobStatus.done.value
     job.phase = ""
     job.finished_at = job.heartbeat_at = utcnow()
-    job.message = " ".join([_summary(job), *getattr(importer, "notes", list)()])
+    notes = list(getattr(importer, "notes", list)())
+    job.message = " ".join([summary(job), *notes])
+    job.options = {**(job.options or {}), "notes": notes}  # the page says the summary again
     _remove_file(job)
     if commit:
         db.session.commit()
@@ -247,7 +258,8 @@ def _run(job: ImportJob, progress: Progress | None, commit_progress: bool,
     return job
 
 
-def _summary(job: ImportJob) -> str:
+def summary(job: ImportJob) -> str:
+    """The counts of a finished job, in the current language."""
     text = _("%(total)d rows: %(added)d added, %(updated)d updated, %(unchanged)d unchanged, "
              "%(bad)d with problems.", total=job.total, added=job.added, updated=job.updated,
              unchanged=job.unchanged, bad=job.bad)

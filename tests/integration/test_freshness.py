@@ -120,9 +120,11 @@ def test_area_figures_add_up_the_counties_of_each_scope(app, db, factory):
     admin = factory.user("admin")
     for county, status in [("520526", "seeking"), ("520526", "employed"),
                            ("520502", "seeking"), ("520103", "training")]:
-        household = create_household({"area_code": county}, admin)
+        household = create_household({"area_code": county, "head_name": "王大",
+                                      "village": "新村"}, admin)
         factory.worker(area_code=county, status=status, household_id=household.id)
-    create_household({"area_code": "520502", "monitored": True}, admin)  # no members
+    create_household({"area_code": "520502", "monitored": True, "head_name": "李二",
+                      "village": "新村"}, admin)  # no members
     for role, area in [("officer", "520526"), ("officer", "520500"), ("officer", "520000"),
                        ("admin", None)]:
         user = admin if role == "admin" else factory.user(role, area_code=area)
