@@ -44,6 +44,7 @@ from .monitoring import views_public as monitoring_public
 from .monitoring.cli import bp as monitoring_cli
 from .monitoring.views import bp as monitoring_bp
 from .monitoring.zero import open_spell_on_not_working
+from .notifications.service import on_employer_standing_changed
 from .notifications.views import bp as notifications_bp
 from .placements import timeline_kinds as _placement_events  # noqa: F401 - timeline sentences
 from .placements.views import bp as placements_bp
@@ -136,3 +137,4 @@ def connect_signals() -> None:
     signals.placement_created.connect(link_placement_to_course)
     signals.job_lost.connect(openings_after_job_loss)
     signals.worker_not_working.connect(open_spell_on_not_working)
+    signals.employer_standing_changed.connect(on_employer_standing_changed)

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import Babel
-from flask_login import current_user
+from flask_login import current_user, user_logged_in
 
 from app.unit_of_work import write_after_request
 
@@ -37,6 +37,14 @@ def _remember_lang() -> None:
             write_after_request(partial(_save_locale, current_user._get_current_object(), lang))
 
 
+def _adopt_session_lang(_app: Any, user: Any, **_extra: Any) -> None:
+    """A new login with no language of its own (just signed up or activated) keeps the
+    one its session was using, so its notifications and SMS come in that language."""
+    lang = session.get("lang")
+    if user.locale is None and isinstance(lang, str) and lang in current_app.config["LANGUAGES"]:
+        write_after_request(partial(_save_locale, user, lang))
+
+
 def _save_locale(user: Any, lang: str) -> None:
     """The account keeps the language (its notifications and SMS are written in it)."""
     user.locale = lang
@@ -47,3 +55,4 @@ def init_i18n(app: Flask, babel: Babel) -> None:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories="translations")
     app.before_request(_remember_lang)
+    user_logged_in.connect(_adopt_session_lang, app, weak=False)

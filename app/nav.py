@@ -25,8 +25,8 @@ FIRST_LINE = 11  # entries that fit one line of a 1366 px laptop in English
 
 
 NAV: list[NavItem] = [
-    NavItem("dashboard.index", _l("Dashboard"),
-            ("officer", "employer", "trainee", "admin", "partner")),
+    # a trainee's home is their own page (/me/): the dashboard has nothing for them
+    NavItem("dashboard.index", _l("Dashboard"), ("officer", "employer", "admin", "partner")),
     NavItem("registry.workers", _l("Workers"), OFFICERS),
     NavItem("registry.households", _l("Households"), OFFICERS),
     NavItem("registry.sites", _l("Relocation sites"), OFFICERS, secondary=True),
@@ -43,7 +43,7 @@ NAV: list[NavItem] = [
     NavItem("employment.layoff_alerts", _l("Layoff alerts"), (*OFFICERS, "partner"),
             secondary=True),
     NavItem("monitoring.zero_queue", _l("Monitoring"), OFFICERS),
-    NavItem("notifications.inbox", _l("Notifications"), OFFICERS),
+    NavItem("notifications.inbox", _l("Notifications"), (*OFFICERS, "employer", "trainee")),
     NavItem("trainee.me", _l("My profile"), ("trainee",)),
     NavItem("board.index", _l("Job board"), ("officer", "employer", "trainee", "admin")),
     NavItem("admin.users", _l("Users"), ("admin",)),

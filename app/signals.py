@@ -14,6 +14,8 @@ commit, and an exception in one rolls the action back like any service error.
   said (in a check-in or a call) they are out of work, or a layoff alert named them;
   employment has already ended the job and queued the officers' call. Monitoring opens the
   household's zero-employment spell.
+- ``employer_standing_changed`` (sender: the ``Employer``; ``kind``, ``params``): verified,
+  suspended or reinstated; notifications tell the employer's logins and its contact phone.
 """
 from __future__ import annotations
 
@@ -24,3 +26,4 @@ _signals = Namespace()
 placement_created = _signals.signal("placement-created")
 job_lost = _signals.signal("job-lost")
 worker_not_working = _signals.signal("worker-not-working")
+employer_standing_changed = _signals.signal("employer-standing-changed")

@@ -9,6 +9,7 @@ from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
 from app.extensions import real_app
+from app.form_summary import init_form_summary
 from app.freshness import Cache
 from app.vocabulary import OFFICERS
 
@@ -61,6 +62,7 @@ def init_templating(app: Flask) -> None:
                                  current_locale=lambda: str(get_locale()), nav_items=_nav,
                                  split_nav=_split_nav, OFFICERS=OFFICERS)
     app.jinja_env.filters["dt"] = lambda v, fmt="short": format_datetime(v, fmt) if v else ""
+    init_form_summary(app)
 
 
 def _split_nav(items: list[NavLink]) -> tuple[list[NavLink], list[NavLink]]:

@@ -31,6 +31,10 @@ from app.errors_domain import DomainError
 ErrorTypes = type[Exception] | tuple[type[Exception], ...]
 
 
+class _FormRefused(Exception):
+    """Internal: the block ran, but the form it acted on has field errors."""
+
+
 class Outcome:
     """What became of one unit of work: true once it committed; ``error`` when refused."""
 
@@ -44,12 +48,15 @@ class Outcome:
 
 @contextmanager
 def unit_of_work(on_error: Callable[[Any], Any], *, errors: ErrorTypes = DomainError,
-                 keep_failed: bool = False, commit: bool = True) -> Iterator[Outcome]:
+                 keep_failed: bool = False, commit: bool = True,
+                 refuse: Callable[[], bool] | None = None) -> Iterator[Outcome]:
     """Run one action: commit once when the block finishes, or on one of ``errors`` roll
     back what the block wrote (a savepoint: nothing before it) and hand the error to
     ``on_error`` (which may raise, as the API and CLI faces do). With ``keep_failed`` the
     refused attempt is committed (it is itself the record, e.g. a counted failed try).
-    ``commit=False`` only checks (a preview): the writes are rolled back either way."""
+    ``commit=False`` only checks (a preview): the writes are rolled back either way.
+    ``refuse`` is asked once the block has run: true rolls it back as a refusal that was
+    already shown (the form the block acted on has field errors)."""
     session = extensions.db.session()
     outcome = Outcome()
     flushes = session.info.get("uow_flushes", 0)
@@ -59,6 +66,11 @@ def unit_of_work(on_error: Callable[[Any], Any], *, errors: ErrorTypes = DomainE
         else:
             with session.begin_nested():
                 yield outcome
+                if refuse is not None and refuse():
+                    raise _FormRefused
+    except _FormRefused:
+        session.info["uow_flushes"] = flushes
+        return
     except errors as exc:
         if keep_failed:
             session.commit()
@@ -77,24 +89,49 @@ def unit_of_work(on_error: Callable[[Any], Any], *, errors: ErrorTypes = DomainE
 def error_messages(exc: DomainError) -> dict[str, str]:
     """A refusal's messages by field name ("" for none): services that check several
     fields at once set ``errors``; the others name one ``field``."""
-    errors = getattr(exc, "errors", None)
-    if errors:
-        return {name or "": str(message) for name, message in errors.items()}
-    return {exc.field or "": str(exc.message)}
+    if isinstance(exc, DomainError):
+        return exc.messages()
+    return {getattr(exc, "field", None) or "": str(getattr(exc, "message", exc))}
 
 
 def show_on_form(form: Any, exc: DomainError, *, category: str = "danger",
                  unfielded: str = "flash") -> None:
     """Show a refusal next to the form field(s) it names; a message naming no field of the
-    form is flashed (``unfielded="form"``: listed in ``form.form_errors`` instead)."""
+    form is flashed (``unfielded="form"``: listed in ``form.form_errors`` instead). A field
+    the form's own validators already refused keeps their message only (the rule would
+    say the same thing twice: "enter the company name")."""
     for name, message in error_messages(exc).items():
         field = getattr(form, name, None) if (form is not None and name) else None
         if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, message]
+            if not field.errors:
+                field.errors = [*field.errors, message]
         elif unfielded == "form" and form is not None:
             form.form_errors.append(message)
         else:
             flash(message, category)
+
+
+def form_has_errors(form: Any) -> bool:
+    """Whether any field of ``form`` (or the form itself) has an error."""
+    return bool(getattr(form, "form_errors", None)) or any(
+        field.errors for field in form)
+
+
+def posted(form: Any) -> bool:
+    """Whether ``form`` was submitted; if so, every field is validated now (its errors stay
+    on the form) and the view runs its action anyway, so the service's rules add their
+    problems on the same submit: every error at once, not one layer per submit::
+
+        if posted(form):
+            with action(form) as done:
+                service.sign_up(...)   # refused by field errors too: rolled back, not done
+
+    Use it where the service takes the form's data as it is (blank values included);
+    ``form.validate_on_submit()`` stays right where it cannot."""
+    if not form.is_submitted():
+        return False
+    form.validate()
+    return True
 
 
 def action(form: Any = None, *, category: str = "danger", unfielded: str = "flash",
@@ -103,11 +140,14 @@ def action(form: Any = None, *, category: str = "danger", unfielded: str = "flas
            errors: ErrorTypes = DomainError) -> Any:
     """A view's unit of work: ``with action(form) as done: …`` commits once on success; a
     refusal rolls back and lands on ``form`` (see :func:`show_on_form`) or, without a
-    form, is flashed with ``category``. ``on_error`` replaces the display."""
+    form, is flashed with ``category``. ``on_error`` replaces the display. When the form
+    itself has field errors (see :func:`posted`) the block is rolled back and not done."""
     def show(exc: DomainError) -> None:
         show_on_form(form, exc, category=category, unfielded=unfielded)
 
-    return unit_of_work(on_error or show, errors=errors, keep_failed=keep_failed)
+    refuse = (lambda: form_has_errors(form)) if form is not None else None
+    return unit_of_work(on_error or show, errors=errors, keep_failed=keep_failed,
+                        refuse=refuse)
 
 
 def _click_error(exc: Exception) -> None:

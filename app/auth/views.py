@@ -34,10 +34,15 @@ def role_label(role: str) -> str:
     return str(ROLE_LABELS.get(role, role))
 
 
-def _safe_next(target: str | None) -> str:
+def home_url(user: User) -> str:
+    """Where a user lands after logging in: a trainee's own page, else the dashboard."""
+    return url_for("trainee.me") if user.role == "trainee" else url_for("dashboard.index")
+
+
+def _safe_next(target: str | None, user: User) -> str:
     if target and urlsplit(target).netloc == "" and target.startswith("/"):
         return target
-    return url_for("dashboard.index")
+    return home_url(user)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -52,7 +57,7 @@ def login():
         db.session.commit()
         if result.user is not None:
             login_user(result.user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(_safe_next(request.args.get("next"), result.user))
         if result.locked_seconds:
             flash(
                 _(

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from app.extensions import db
@@ -15,7 +15,9 @@ bp = Blueprint("dashboard", __name__)
 @bp.route("/")
 @login_required
 def index():
-    """The landing page of the logged-in user's role."""
+    """The landing page of the logged-in user's role (a trainee's is their own page)."""
+    if current_user.role == "trainee":
+        return redirect(url_for("trainee.me"))
     return render_template("dashboard/index.html", panels=panels_for(current_user))
 
 

@@ -47,8 +47,9 @@ class PlaceSelect(Select):
                 kwargs[k] = getattr(flags, k)
         options, _codes = place_options()
         if field.data:
+            # on the plain text: Markup.replace would escape the new tag into page text
             mark = f'<option value="{escape(field.data)}">'
-            options = options.replace(mark, mark[:-1] + " selected>", 1)
+            options = Markup(str(options).replace(mark, mark[:-1] + " selected>", 1))  # noqa: S704
         params = html_params(name=field.name, **kwargs)  # escapes its values
         return Markup(f"<select {params}>{options}</select>")  # noqa: S704 - escaped parts
 
@@ -161,9 +162,13 @@ class JobForm(FlaskForm):
                                 render_kw={"rows": 4})
     required_skills = StringField(
         _l("Required skills"), validators=[Optional(), Length(max=500)],
-        description=_l("Separate with commas; add a level 1–5 after a colon, e.g. 焊工:3, 电工"))
+        description=_l("Type and pick from the suggestions, or write your own (an officer "
+                       "adds it to the list). Separate with commas; add a level 1–5 after a "
+                       "colon, e.g. 焊工:3, 电工"),
+        render_kw={"data-skill-picker": "", "autocomplete": "off"})
     preferred_skills = StringField(_l("Preferred skills"),
-                                   validators=[Optional(), Length(max=500)])
+                                   validators=[Optional(), Length(max=500)],
+                                   render_kw={"data-skill-picker": "", "autocomplete": "off"})
     required_certificates = MultiCheckboxField(_l("Required certificates"), choices=[],
                                                validators=[Optional()])
     headcount = IntegerField(_l("Head-count"), default=1, validators=[

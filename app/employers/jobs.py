@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from app.auth.audit import audit, audit_many
 from app.auth.models import User
 from app.clock import today, utcnow
-from app.errors_domain import ConflictError, DomainError
+from app.errors_domain import ConflictError, DomainError, Problems
 from app.extensions import db
 from app.imports.bulk import insert_rows
 from app.registry.models import Education
@@ -94,11 +94,13 @@ class JobData:
 
 
 def _check_wage(data: JobData) -> None:
+    problems = Problems()
     for name in ("wage_min", "wage_max"):
         value = getattr(data, name)
         if value is not None and not 0 < value <= MAX_MONTHLY_WAGE:
-            raise DomainError(_("A monthly wage must be between 1 and %(max)d CNY.",
-                                max=MAX_MONTHLY_WAGE), field=name)
+            problems.add(DomainError(_("A monthly wage must be between 1 and %(max)d CNY.",
+                                       max=MAX_MONTHLY_WAGE), field=name))
+    problems.raise_any()
     if data.wage_min is not None and data.wage_max is not None \
             and data.wage_min > data.wage_max:
         raise DomainError(_("The lowest wage cannot be higher than the highest."),
@@ -106,54 +108,89 @@ def _check_wage(data: JobData) -> None:
 
 
 def _check_age(data: JobData) -> None:
-    if not MIN_AGE <= data.age_min <= MAX_AGE:
-        raise DomainError(_("The minimum age must be between %(lo)d and %(hi)d.",
-                            lo=MIN_AGE, hi=MAX_AGE), field="age_min")
-    if not MIN_AGE <= data.age_max <= MAX_AGE:
-        raise DomainError(_("The maximum age must be between %(lo)d and %(hi)d.",
-                            lo=MIN_AGE, hi=MAX_AGE), field="age_max")
-    if data.age_min > data.age_max:
-        raise DomainError(_("The minimum age cannot be above the maximum age."),
-                          field="age_max", code="age_order")
+    problems = Problems()
+    for name, label in (("age_min", _("The minimum age must be between %(lo)d and %(hi)d.",
+                                       lo=MIN_AGE, hi=MAX_AGE)),
+                        ("age_max", _("The maximum age must be between %(lo)d and %(hi)d.",
+                                       lo=MIN_AGE, hi=MAX_AGE))):
+        value = getattr(data, name)
+        if value is None or not MIN_AGE <= value <= MAX_AGE:
+            problems.add(DomainError(label, field=name))
+    if not problems and data.age_min > data.age_max:
+        problems.add(DomainError(_("The minimum age cannot be above the maximum age."),
+                                 field="age_max", code="age_order"))
+    problems.raise_any()
 
 
 def validate(data: JobData, *, filled: int = 0) -> None:
-    """Check an opening's data against every rule; raise DomainError naming the field."""
-    check_plain(data.title, "title")
-    check_plain(data.place_detail, "place_detail")
+    """Check an opening's data against every rule; raise one DomainError naming every
+    field at fault (a :class:`~app.errors_domain.FieldErrors` when there are several).
+
+    A closing date (截止日期) before the start date (上岗日期) is the usual case and
+    allowed; see :func:`date_notes` for the unusual order."""
+    problems = Problems()
+    with problems.check():
+        check_plain(data.title, "title")
+    with problems.check():
+        check_plain(data.place_detail, "place_detail")
     if not (data.title or "").strip():
-        raise DomainError(_("Enter a title."), field="title")
-    if len(data.title.strip()) > 128:
-        raise DomainError(_("The title is too long (at most 128 characters)."), field="title")
+        problems.add(DomainError(_("Enter a title."), field="title"))
+    elif len(data.title.strip()) > 128:
+        problems.add(DomainError(_("The title is too long (at most 128 characters)."),
+                                 field="title"))
     if data.headcount is not None and data.headcount < 1:
-        raise DomainError(_("The head-count must be at least 1."), field="headcount")
-    if data.headcount is not None and data.headcount < filled:
-        raise DomainError(_("%(n)d places are already filled; the head-count cannot be lower.",
-                            n=filled), field="headcount", code="headcount_below_filled")
-    _check_wage(data)
-    _check_age(data)
+        problems.add(DomainError(_("The head-count must be at least 1."), field="headcount"))
+    elif data.headcount is not None and data.headcount < filled:
+        problems.add(DomainError(
+            _("%(n)d places are already filled; the head-count cannot be lower.", n=filled),
+            field="headcount", code="headcount_below_filled"))
+    with problems.check():
+        _check_wage(data)
+    with problems.check():
+        _check_age(data)
     if data.min_education not in _EDUCATION_LEVELS:
-        raise DomainError(_("Choose an education level from the list."), field="min_education")
-    if data.start_date and data.closing_date and data.closing_date < data.start_date:
-        raise DomainError(_("The closing date cannot be before the start date."),
-                          field="closing_date", code="date_order")
+        problems.add(DomainError(_("Choose an education level from the list."),
+                                 field="min_education"))
     if data.contract_months is not None and not 1 <= data.contract_months <= 120:
-        raise DomainError(_("The contract length must be 1 to 120 months."),
-                          field="contract_months")
+        problems.add(DomainError(_("The contract length must be 1 to 120 months."),
+                                 field="contract_months"))
     if data.kind not in _JOB_KINDS:
-        raise DomainError(_("Choose a kind of opening."), field="kind")
-    if data.kind != JobKind.market.value:
-        guizhou_county(data.eligibility_county_code, "eligibility_county_code")
-    check_occupation(data.occupation_code)
-    check_skills(data.required_skills, "required_skills")
-    check_skills(data.preferred_skills, "preferred_skills")
-    check_certificates(data.required_certificates)
+        problems.add(DomainError(_("Choose a kind of opening."), field="kind"))
+    elif data.kind != JobKind.market.value:
+        with problems.check():
+            guizhou_county(data.eligibility_county_code, "eligibility_county_code")
+    with problems.check():
+        check_occupation(data.occupation_code)
+    with problems.check():
+        check_skills(data.required_skills, "required_skills")
+    with problems.check():
+        check_skills(data.preferred_skills, "preferred_skills")
+    with problems.check():
+        check_certificates(data.required_certificates)
+    problems.raise_any()
+
+
+def date_notes(data: JobData) -> list[str]:
+    """What is unusual, not wrong, about an opening's dates: applications that close after
+    the work has started (the form saves it and says so)."""
+    if data.start_date and data.closing_date and data.closing_date > data.start_date:
+        return [_("Applications close after the start date: people hired late start late. "
+                  "Check the two dates if that is not what you meant.")]
+    return []
 
 
 def _apply(job: Job, data: JobData, place: Placement | None = None) -> None:
-    validate(data, filled=job.filled or 0)
-    place = place or (Placement(None, None, None, "other")
-                      if data.place_to_confirm and not data.area_code else locate(data.area_code))
+    problems = Problems()
+    with problems.check():
+        validate(data, filled=job.filled or 0)
+    if place is None and data.place_to_confirm and not data.area_code:
+        place = Placement(None, None, None, "other")
+    if place is None:
+        with problems.check():
+            place = locate(data.area_code)
+    problems.raise_any()
+    if place is None:  # refused above: for the type checker
+        return
     job.title = data.title.strip()
     # The occupation chosen, else the trade the occupation text or the title names by
     # words; none leaves the opening unclassified for an officer's queue.
@@ -237,7 +274,8 @@ def _prepare_jobs(items: Sequence[tuple[Employer, JobData]], *, publish: bool,
         job = Job(employer_id=employer.id, status=JobStatus.draft.value, filled=0)
         try:
             if data.area_code not in places and data.area_code:
-                places[data.area_code] = locate(data.area_code)
+                with Problems().check():  # an unknown place: _apply reports it with the rest
+                    places[data.area_code] = locate(data.area_code)
             _apply(job, data, places.get(data.area_code) if data.area_code else None)
             if publish and employer.status == EmployerStatus.verified.value:
                 _check_publishable(job, day)

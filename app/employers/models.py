@@ -52,7 +52,7 @@ LABELS = {
         "suspended": _l("Suspended"),
     },
     "job_status": {
-        "draft": _l("Draft"), "open": _l("Open"), "filled": _l("Filled"),
+        "draft": _l("Draft"), "open": _l("Recruiting"), "filled": _l("Filled"),
         "closed": _l("Closed"), "expired": _l("Expired"),
     },
     "job_kind": {
@@ -179,9 +179,18 @@ class Job(Model):
 
     @property
     def unclassified(self) -> bool:
-        """Names no occupation and no skill: waits for an officer to classify it."""
-        return not self.occupation_code and not self.required_skills \
-            and not self.preferred_skills
+        """Names no occupation and no skill of the list (skills typed as free text do not
+        count): waits for an officer to classify it."""
+        return not self.occupation_code and not any(
+            isinstance(e, dict) and e.get("code")
+            for e in [*(self.required_skills or []), *(self.preferred_skills or [])])
+
+    @property
+    def unlisted_skills(self) -> list[str]:
+        """Skills the employer typed that are not in the skill list (kept as text)."""
+        return [e["text"] for e in [*(self.required_skills or []),
+                                    *(self.preferred_skills or [])]
+                if isinstance(e, dict) and not e.get("code") and e.get("text")]
 
     @property
     def unlimited(self) -> bool:

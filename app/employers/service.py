@@ -15,11 +15,12 @@ from flask_babel import gettext as _
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError
 
+from app import signals
 from app.auth.audit import audit
 from app.auth.models import Area, User
-from app.auth.service import AccountError, create_user
+from app.auth.service import AccountError, create_user, password_problem
 from app.clock import today, utcnow
-from app.errors_domain import ConflictError, DomainError
+from app.errors_domain import ConflictError, DomainError, Problems
 from app.extensions import db
 from app.plaintext import invisible_characters
 
@@ -102,27 +103,42 @@ def check_plain(text: str | None, field: str) -> None:
                           field=field, code="invisible_characters")
 
 
-def _apply_employer(employer: Employer, data: EmployerData) -> None:
+def _apply_employer(employer: Employer, data: EmployerData,
+                    problems: Problems | None = None) -> None:
+    """Check every field and set them; refuses once with every problem found (plus those
+    already in ``problems``: the login's, at sign-up)."""
+    problems = problems if problems is not None else Problems()
     for field in ("name", "contact_name", "address"):
-        check_plain(getattr(data, field), field)
+        with problems.check():
+            check_plain(getattr(data, field), field)
     name = (data.name or "").strip()
-    if len(name) < 2:
-        raise DomainError(_("Enter the company name."), field="name")
-    code = clean_credit_code(data.credit_code)
-    clash = db.session.scalar(sa.select(Employer.id).where(
-        Employer.credit_code == code, Employer.id != (employer.id or -1)))
-    if clash:
-        raise ConflictError(_("An employer with this credit code is already registered."),
-                            field="credit_code", code="credit_code_taken")
-    place = locate(data.area_code)
+    if len(name) < 2 and not problems.has("name"):
+        problems.add(DomainError(_("Enter the company name."), field="name"))
+    code = ""
+    with problems.check():
+        code = clean_credit_code(data.credit_code)
+        clash = db.session.scalar(sa.select(Employer.id).where(
+            Employer.credit_code == code, Employer.id != (employer.id or -1)))
+        if clash:
+            raise ConflictError(_("An employer with this credit code is already registered."),
+                                field="credit_code", code="credit_code_taken")
+    place = None
+    with problems.check():
+        place = locate(data.area_code)
     phone = re.sub(r"[\s()（）]", "", data.contact_phone or "")
     if not _PHONE_RE.match(phone):
-        raise DomainError(_("Enter a mobile number (11 digits) or a landline with area code."),
-                          field="contact_phone")
-    if not (data.contact_name or "").strip():
-        raise DomainError(_("Enter a contact person."), field="contact_name")
-    coop = guizhou_county(data.coop_county_code, "coop_county_code") \
-        if data.labour_coop else None
+        problems.add(DomainError(
+            _("Enter a mobile number (11 digits) or a landline with area code."),
+            field="contact_phone"))
+    if not (data.contact_name or "").strip() and not problems.has("contact_name"):
+        problems.add(DomainError(_("Enter a contact person."), field="contact_name"))
+    coop = None
+    if data.labour_coop:
+        with problems.check():
+            coop = guizhou_county(data.coop_county_code, "coop_county_code")
+    problems.raise_any()
+    if place is None:  # raise_any refused already: for the type checker
+        return
     employer.name = name[:128]
     employer.credit_code = code
     employer.industry = (data.industry or "").strip()[:64]
@@ -135,6 +151,22 @@ def _apply_employer(employer: Employer, data: EmployerData) -> None:
     employer.contact_phone = phone[:20]
     employer.labour_coop = bool(data.labour_coop)
     employer.coop_county_code = coop
+
+
+def _login_problems(username: str, password: str) -> Problems:
+    """The problems of a new employer login (none given, name taken, weak password), to
+    report with the company's own in one answer."""
+    problems = Problems()
+    name = (username or "").strip()
+    if not name:
+        problems.add(DomainError(_("Choose a username."), field="username"))
+    elif db.session.scalar(sa.select(User.id).where(User.username == name)):
+        problems.add(DomainError(_("Username already taken: %(name)s", name=name),
+                                 field="username", code="username_taken"))
+    weak = password_problem(password or "")
+    if weak:
+        problems.add(DomainError(weak, field="password", code="weak_password"))
+    return problems
 
 
 def _employer_login(employer: Employer, data: EmployerData, username: str,
@@ -151,7 +183,7 @@ def _employer_login(employer: Employer, data: EmployerData, username: str,
 def sign_up(data: EmployerData, username: str, password: str) -> tuple[Employer, User]:
     """Self-service registration: a pending employer and its employer login (flushes)."""
     employer = Employer(status=EmployerStatus.pending.value)
-    _apply_employer(employer, data)
+    _apply_employer(employer, data, _login_problems(username, password))
     db.session.add(employer)
     db.session.flush()
     user = _employer_login(employer, data, username, password)
@@ -163,10 +195,12 @@ def create_employer(data: EmployerData, by: User, *, verify_now: bool = False,
                     username: str = "", password: str = "") -> Employer:
     """An officer registers an employer on its behalf, optionally verified at once and
     optionally with a login for it, which then needs an initial password (flushes)."""
+    problems = _login_problems(username, password) if username and password else Problems()
     if username and not password:
-        raise DomainError(_("Give an initial password for the login."), field="password")
+        problems.add(DomainError(_("Give an initial password for the login."),
+                                 field="password"))
     employer = Employer(status=EmployerStatus.pending.value, created_by_id=by.id)
-    _apply_employer(employer, data)
+    _apply_employer(employer, data, problems)
     db.session.add(employer)
     db.session.flush()
     if username:
@@ -260,7 +294,15 @@ def verify(employer: Employer, by: User) -> Employer:
     employer.verified_at = utcnow()
     audit("employer_verify", employer, user=by)
     db.session.flush()
+    _tell(employer, "employer_verified")
     return employer
+
+
+def _tell(employer: Employer, kind: str, **params: object) -> None:
+    """Tell the employer about a change of its standing (its page and an SMS: the
+    notifications feature receives the signal)."""
+    signals.employer_standing_changed.send(employer, kind=kind, params={
+        "name": employer.name, **params})
 
 
 def suspend(employer: Employer, reason: str, by: User) -> Employer:
@@ -276,6 +318,7 @@ def suspend(employer: Employer, reason: str, by: User) -> Employer:
     employer.status_reason = reason[:256]
     audit("employer_suspend", employer, user=by, detail={"reason": reason})
     db.session.flush()
+    _tell(employer, "employer_suspended", reason=reason)
     return employer
 
 
@@ -289,6 +332,7 @@ def reinstate(employer: Employer, by: User, note: str = "") -> Employer:
     employer.status_reason = ""
     audit("employer_reinstate", employer, user=by, detail={"note": note} if note else None)
     db.session.flush()
+    _tell(employer, "employer_reinstated")
     return employer
 
 

@@ -2,14 +2,23 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from app.auth.models import Role
 from app.auth.scoping import get_visible_or_404, roles_required, visible, visible_codes
 from app.clock import today
-from app.errors_domain import DomainError
 from app.extensions import db
 from app.skills.entries import (
     format_skill_entries,
@@ -17,7 +26,7 @@ from app.skills.entries import (
     resolve_occupation,
     skill_label,
 )
-from app.unit_of_work import action
+from app.unit_of_work import action, posted
 from app.vocabulary import OFFICERS, REGIONS
 
 from . import jobs as job_service
@@ -34,6 +43,7 @@ from .forms import (
 )
 from .jobs import JobData
 from .models import Employer, EmployerStatus, Job, JobStatus
+from .skill_picker import suggest_skills as suggest
 
 bp = Blueprint("employers", __name__, url_prefix="/employers", template_folder="templates")
 init_display(bp)
@@ -70,7 +80,7 @@ def signup():
         return redirect(url_for("dashboard.index"))
     form = SignupForm()
     form.fill_choices()
-    if form.validate_on_submit():
+    if posted(form):
         with action(form) as done:
             employer, user = service.sign_up(_employer_data(form), form.username.data,
                                              form.password.data)
@@ -117,11 +127,8 @@ def create():
     """An officer registers an employer that never signed up itself."""
     form = OfficerEmployerForm()
     form.fill_choices()
-    if form.validate_on_submit():
+    if posted(form):
         with action(form) as done:
-            if form.username.data and not form.password.data:
-                raise DomainError(_("Give an initial password for the login."),
-                                  field="password")
             employer = service.create_employer(
                 _employer_data(form), _me(), verify_now=form.verify_now.data,
                 username=form.username.data or "", password=form.password.data or "")
@@ -152,7 +159,7 @@ def edit(employer_id: int):
     if request.method == "GET":
         form.area_code.data = employer.county_code or employer.city_code or \
             employer.province_code
-    if form.validate_on_submit():
+    if posted(form):
         status = employer.status
         with action(form) as done:
             service.update_employer(employer, _employer_data(form), _me())
@@ -239,7 +246,8 @@ def my_jobs():
 
 
 def _job_data(form: JobForm) -> JobData:
-    """Turn the form into JobData; unknown skills raise DomainError for their field."""
+    """Turn the form into JobData; skills not in the list are kept as typed (an officer
+    classifies them), never refused."""
     basis = form.wage_basis.data
     occupation = form.occupation_code.data or None  # else resolved from the text and title
     return JobData(
@@ -247,8 +255,10 @@ def _job_data(form: JobForm) -> JobData:
         place_detail=form.place_detail.data or "", occupation_code=occupation or None,
         occupation_text=form.occupation_text.data or "",
         description=form.description.data or "",
-        required_skills=parse_skill_entries(form.required_skills.data, "required_skills"),
-        preferred_skills=parse_skill_entries(form.preferred_skills.data, "preferred_skills"),
+        required_skills=parse_skill_entries(form.required_skills.data, "required_skills",
+                                            keep_unknown=True),
+        preferred_skills=parse_skill_entries(form.preferred_skills.data, "preferred_skills",
+                                             keep_unknown=True),
         required_certificates=list(form.required_certificates.data or []),
         headcount=form.headcount.data,
         wage_min=None if basis == "negotiable" else form.wage_min.data,
@@ -259,6 +269,12 @@ def _job_data(form: JobForm) -> JobData:
         contract_months=form.contract_months.data, start_date=form.start_date.data,
         closing_date=form.closing_date.data, kind=form.kind.data,
         eligibility_county_code=form.eligibility_county_code.data or None)
+
+
+def _flash_notes(data: JobData) -> None:
+    """Say what is unusual (not wrong) about a saved opening."""
+    for note in job_service.date_notes(data):
+        flash(note, "warning")
 
 
 def _fill_form(form: JobForm, job: Job) -> None:
@@ -281,11 +297,13 @@ def new_job(employer_id: int):
     employer = get_visible_or_404(Employer, employer_id)
     form = JobForm()
     form.fill_choices()
-    if form.validate_on_submit():
+    if posted(form):
         with action(form) as done:
-            job = job_service.create_job(employer, _job_data(form), _me())
+            data = _job_data(form)
+            job = job_service.create_job(employer, data, _me())
         if done:
             flash(_("Opening saved."), "success")
+            _flash_notes(data)
             if request.form.get("publish"):
                 return _job_action(job.id, lambda j: job_service.publish_job(j, _me()),
                                    _("The opening is on the job board."))
@@ -310,11 +328,13 @@ def edit_job(job_id: int):
     form.fill_choices()
     if request.method == "GET":
         _fill_form(form, job)
-    if form.validate_on_submit():
+    if posted(form):
         with action(form) as done:
-            job_service.update_job(job, _job_data(form), _me())
+            data = _job_data(form)
+            job_service.update_job(job, data, _me())
         if done:
             flash(_("Opening saved."), "success")
+            _flash_notes(data)
             return redirect(url_for(".job_detail", job_id=job.id))
     return render_template("employers/job_form.html", form=form, employer=job.employer,
                            job=job)
@@ -355,6 +375,16 @@ def copy_job(job_id: int):
     return _job_action(job_id, lambda j: job_service.copy_job(j, _me()),
                        _("Copied into a new draft. Check the dates and publish it."),
                        to_new=True)
+
+
+@bp.route("/skills/suggest")
+@roles_required(*OFFICERS, "employer", "trainee")
+def suggest_skills():
+    """The skill picker's suggestions for what was typed (JSON, signed-in users)."""
+
+    lang = "en" if str(get_locale()) == "en" else "zh"
+    items = suggest(request.args.get("q", "")[:64], lang)
+    return jsonify(items=[item.as_json() for item in items])
 
 
 @bp.route("/jobs/unclassified")

@@ -27,6 +27,7 @@ from app.unit_of_work import action
 from app.vocabulary import OFFICERS
 
 from . import dispatch as dispatch_service
+from .cards import candidate_cards
 from .forms import (
     AcceptDispatchForm,
     DispatchForm,
@@ -303,8 +304,12 @@ def employer_referrals():
                         selectinload(Referral.employer))
     page = db.paginate(stmt.order_by(Referral.updated_at.desc(), Referral.id.desc()),
                        page=request.args.get("page", 1, type=int), per_page=30)
+    cards = {}
+    if current_user.role == "employer":  # candidates as cards: what they can do and why
+
+        cards = candidate_cards(page.items, clock.today())
     return render_template(
-        "matching/referrals.html", listing=page, filters=filters,
+        "matching/referrals.html", listing=page, filters=filters, cards=cards,
         respond_form=RespondForm(), hire_form=HireForm(), withdraw_form=WithdrawForm(),
         status_labels=PLACEMENT_LABELS["referral_status"],
         source_labels=PLACEMENT_LABELS["referral_source"], mask_id=mask_id,

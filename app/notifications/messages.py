@@ -82,11 +82,67 @@ def _declare_answer(p: dict) -> str:
              link=p.get("link", ""))
 
 
+
+# ---- employers and trainees (issue 15) ------------------------------------------------
+
+
+def _employer_verified(p: dict) -> str:
+    return _("Qianlu: %(name)s is verified. Your openings can now go on the job board.",
+             name=p.get("name", ""))
+
+
+def _employer_suspended(p: dict) -> str:
+    return _("Qianlu: %(name)s is suspended (%(reason)s). Its openings are off the job "
+             "board; call your employment officer to sort it out.", name=p.get("name", ""),
+             reason=p.get("reason", ""))
+
+
+def _employer_reinstated(p: dict) -> str:
+    return _("Qianlu: the suspension of %(name)s is lifted.", name=p.get("name", ""))
+
+
+def _candidate_referred(p: dict) -> str:
+    return _("Qianlu: an employment officer put forward a candidate, %(worker)s, for your "
+             "opening %(job)s. Open Candidates to invite them to an interview.",
+             worker=p.get("worker", ""), job=p.get("job", ""))
+
+
+def _course_enrolled(p: dict) -> str:
+    return _("Qianlu: you are enrolled in %(course)s, starting %(start)s in %(place)s. Bring "
+             "your ID card on the first day.", course=p.get("course", ""),
+             start=p.get("start", ""), place=p.get("place", ""))
+
+
+def _course_waitlisted(p: dict) -> str:
+    return _("Qianlu: %(course)s (starting %(start)s) is full. You are number %(n)s on the "
+             "waiting list; we tell you when a place frees up.", course=p.get("course", ""),
+             start=p.get("start", ""), n=p.get("position", ""))
+
+
+def _course_promoted(p: dict) -> str:
+    return _("Qianlu: a place freed up. You are now enrolled in %(course)s, starting "
+             "%(start)s. Bring your ID card on the first day.", course=p.get("course", ""),
+             start=p.get("start", ""))
+
+
+def _session_changed(p: dict) -> str:
+    return _("Qianlu: the dates of %(course)s changed: now %(start)s to %(end)s.",
+             course=p.get("course", ""), start=p.get("start", ""), end=p.get("end", ""))
+
+
 MESSAGES: dict[str, Callable[[dict], str]] = {
     "checkin": _checkin,
     "checkin_reminder": _checkin_reminder,
     "layoff_alert": _layoff,
     "checkin_not_working": _not_working,
+    "employer_verified": _employer_verified,
+    "employer_suspended": _employer_suspended,
+    "employer_reinstated": _employer_reinstated,
+    "candidate_referred": _candidate_referred,
+    "course_enrolled": _course_enrolled,
+    "course_waitlisted": _course_waitlisted,
+    "course_promoted": _course_promoted,
+    "session_changed": _session_changed,
     "followup_due": _followup_due,
     "followup_digest": _digest,
     "followup_escalated": _escalated,

@@ -57,23 +57,65 @@ def notify_user(user: User, kind: str, dedupe_key: str, *, link: str = "",
     })
 
 
-def notify_phone(worker: Any, kind: str, dedupe_key: str, *, link: str = "",
-                 subject: Any = None, **params: Any) -> Notification | None:
-    """An SMS to a worker's phone on the register, in their language (None without a
-    phone); a repeated dedupe_key is a no-op."""
-    if not getattr(worker, "phone", None):
+def notify_sms(phone: str, kind: str, dedupe_key: str, *, locale: str | None = "zh",
+               worker_id: int | None = None, subject: Any = None, link: str = "",
+               **params: Any) -> Notification | None:
+    """An SMS to ``phone`` into the outbox (delivered with retries), written now in
+    ``locale``; nothing without a phone; a repeated dedupe_key is a no-op."""
+    phone = (phone or "").strip()
+    if not phone:
         return None
+    locale = locale if locale in ("zh", "en") else "zh"
     now = utcnow()
-    locale = worker.preferred_language or "zh"
     return _queue({
-        "channel": Channel.sms.value, "recipient_worker_id": worker.id, "locale": locale,
-        "kind": kind, "link": link, "text": render(kind, locale, params),
+        "channel": Channel.sms.value, "recipient_user_id": None,
+        "recipient_worker_id": worker_id, "locale": locale, "kind": kind, "link": link,
+        "text": render(kind, locale, params),
         "subject_type": type(subject).__name__ if subject is not None else None,
         "subject_id": getattr(subject, "id", None),
         "status": NotificationStatus.pending.value, "sent_at": None, "attempts": 0,
         "next_try_at": now, "created_at": now, "dedupe_key": dedupe_key[:128],
-        "address": worker.phone, "last_error": "",
+        "address": phone[:64], "last_error": "",
     })
+
+
+def notify_phone(worker: Any, kind: str, dedupe_key: str, *, link: str = "",
+                 subject: Any = None, **params: Any) -> Notification | None:
+    """An SMS to a worker's phone on the register, in their language (None without a
+    phone); a repeated dedupe_key is a no-op."""
+    return notify_sms(getattr(worker, "phone", None) or "", kind, dedupe_key,
+                      locale=worker.preferred_language or "zh", worker_id=worker.id,
+                      subject=subject, link=link, **params)
+
+
+def on_employer_standing_changed(employer: Any, *, kind: str, params: dict[str, Any]) -> None:
+    """Receiver of ``signals.employer_standing_changed``: the employer hears of it."""
+    tell_employer(employer, kind, f"{kind}:{employer.id}:{utcnow():%Y%m%d%H%M%S}",
+                  link="/employers/jobs", **params)
+
+
+def tell_employer(employer: Any, kind: str, dedupe_key: str, *, link: str = "",
+                  **params: Any) -> None:
+    """Tell an employer: on the page of each of its logins, and by SMS to its contact
+    phone (in the language of its first login)."""
+    users = list(db.session.scalars(sa.select(User).where(
+        User.employer_id == employer.id, User.active.is_(True)).order_by(User.id)))
+    for user in users:
+        notify_user(user, kind, f"{dedupe_key}:u{user.id}", link=link, subject=employer,
+                    **params)
+    notify_sms(employer.contact_phone, kind, f"sms:{dedupe_key}",
+               locale=users[0].locale if users else "zh", subject=employer, **params)
+
+
+def tell_worker(worker: Any, kind: str, dedupe_key: str, *, link: str = "",
+                **params: Any) -> None:
+    """Tell a worker: on their own page when they have a trainee login, and by SMS to
+    their phone in their language."""
+    for user in db.session.scalars(sa.select(User).where(
+            User.worker_id == worker.id, User.active.is_(True))):
+        notify_user(user, kind, f"{dedupe_key}:u{user.id}", link=link, subject=worker,
+                    **params)
+    notify_phone(worker, kind, f"sms:{dedupe_key}", subject=worker, **params)
 
 
 def unread_count(user: User) -> int:

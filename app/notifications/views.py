@@ -11,14 +11,29 @@ from app.vocabulary import OFFICERS
 
 from .models import Notification
 from .service import inbox as inbox_select
-from .service import mark_read, shown_text
+from .service import mark_read, shown_text, unread_count
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications",
                template_folder="templates")
+# Every signed-in role reads its own messages (each view filters on the recipient).
+READERS = (*OFFICERS, "employer", "trainee")
+
+
+# Whose navigation counts unread messages: employers and trainees look in now and then
+# (officers have their to-do list; their pages spend no query on it).
+COUNTED = ("employer", "trainee")
+
+
+@bp.app_template_global()
+def unread_notifications() -> int:
+    """The signed-in employer's or trainee's unread in-app messages (the nav badge)."""
+    if not current_user.is_authenticated or current_user.role not in COUNTED:
+        return 0
+    return unread_count(current_user)
 
 
 @bp.route("/")
-@roles_required(*OFFICERS)
+@roles_required(*READERS)
 def inbox():
     """The user's in-app messages, newest first."""
     page = request.args.get("page", 1, type=int)
@@ -29,7 +44,7 @@ def inbox():
 
 
 @bp.route("/<int:notification_id>/open", methods=["POST"])
-@roles_required(*OFFICERS)
+@roles_required(*READERS)
 def open_one(notification_id: int):
     """Mark a message read and go to what it is about (only the user's own messages)."""
     n = db.session.get(Notification, notification_id)
@@ -42,7 +57,7 @@ def open_one(notification_id: int):
 
 
 @bp.route("/read-all", methods=["POST"])
-@roles_required(*OFFICERS)
+@roles_required(*READERS)
 def read_all():
     """Mark every message read."""
     mark_read(current_user)

@@ -15,6 +15,7 @@ from app.employers.jobs import take_place
 from app.employers.models import Job
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db
+from app.notifications.service import tell_employer
 from app.registry.models import Worker
 from app.registry.service import set_worker_status
 from app.registry.timeline import add_event
@@ -79,6 +80,10 @@ def refer(worker: Worker, job: Job, *, by: User | None, source: str = "officer",
     _event(worker, "referral", by, job_id=job.id, job_title=job.title,
            employer=job.employer.name, referral_id=referral.id)
     audit("referral_create", referral, user=by, detail={"worker": worker.id, "job": job.id})
+
+    tell_employer(job.employer, "candidate_referred",
+                  f"referred:{referral.id}:{clock.utcnow():%Y%m%d%H%M%S}",
+                  link="/referrals", worker=worker.name, job=job.title)
     return referral
 
 

@@ -83,7 +83,9 @@ def check_occupation(code: str | None) -> None:
 def check_skills(entries: list[dict], field: str) -> None:
     """Skill entries must name taxonomy codes with a level from 1 to 5."""
     for e in entries:
-        if e.get("code") not in taxonomy():
+        if e.get("code") is None and (e.get("text") or "").strip():
+            pass  # free text kept for an officer to classify (the job form's picker)
+        elif e.get("code") not in taxonomy():
             raise DomainError(_("Unknown skill: %(s)s", s=e.get("text") or e.get("code")),
                               field=field)
         if not isinstance(e.get("level"), int) or not 1 <= e["level"] <= 5:
@@ -99,9 +101,11 @@ def check_certificates(codes: list[str]) -> None:
                               field="required_certificates")
 
 
-def parse_skill_entries(text: str, field: str) -> list[dict]:
+def parse_skill_entries(text: str, field: str, *, keep_unknown: bool = False) -> list[dict]:
     """Read "焊工:3, 电工 中级" into [{code, text, level}]; an unknown skill is an error,
-    never dropped or guessed (the resolver's alias, character and pinyin steps apply)."""
+    never dropped or guessed (the resolver's alias, character and pinyin steps apply).
+    With ``keep_unknown`` (the job form) it is kept as typed, ``code`` None, for an
+    officer to classify (the unclassified queue) instead."""
     entries: list[dict] = []
     seen: set[str] = set()
     for raw in re.split(r"[,，、;；\n]+", text or ""):
@@ -117,6 +121,11 @@ def parse_skill_entries(text: str, field: str) -> list[dict]:
         parts = split_parts(name) or [name]
         hit = resolve(parts[0])
         if len(parts) > 1 or not hit.resolved or hit.skill is None or hit.confidence < 0.5:
+            if keep_unknown:
+                if name not in seen:
+                    seen.add(name)
+                    entries.append({"code": None, "text": name[:64], "level": level})
+                continue
             raise DomainError(_("Unknown skill: %(s)s. Use a name from the skill list.", s=raw),
                               field=field, code="skill_unknown")
         if hit.skill in seen:

@@ -10,8 +10,9 @@ from app.areas.service import county_choices
 from app.auth.audit import audit
 from app.auth.scoping import roles_required, visible
 from app.clock import today
+from app.employers.models import Job
 from app.extensions import db
-from app.matching.service import recommend_for_worker
+from app.matching.service import recommend_for_worker, worker_skills
 from app.registry.models import Worker, WorkerEvent
 from app.registry.privacy import shown_id, shown_phone
 from app.training.accounts import activate_with_code, activate_with_identity, report_change
@@ -22,6 +23,7 @@ from app.training.service import waitlist_position
 from app.unit_of_work import action
 
 from .forms import ChangeReportForm, CodeActivationForm, IdentityActivationForm
+from .wording import why_it_fits, why_not
 
 bp = Blueprint("trainee", __name__, url_prefix="/me", template_folder="templates")
 
@@ -65,6 +67,7 @@ def _me() -> Worker:
 @roles_required("trainee")
 def me():
     """Own profile, recommended courses and openings with reasons, enrolments, reports."""
+
     worker = _me()
     day = today()
     enrolments = db.session.scalars(visible(sa.select(Enrolment), Enrolment, current_user)
@@ -88,7 +91,18 @@ def me():
         phone=shown_phone(current_user, worker, True), enrolments=enrolments,
         positions=positions, invites=invites, reports=reports, openings=openings,
         courses=courses, fixers=fixers, form=form, action_form=ActionForm(),
-        withdraw_form=WithdrawForm(), day=day)
+        withdraw_form=WithdrawForm(), day=day, why_it_fits=why_it_fits, why_not=why_not,
+        skill_codes={s.skill_code for s in worker_skills(worker) if s.skill_code},
+        job_rows=_job_rows([m.job.id for m in openings.matches]
+                           + [r.job.id for r in openings.ruled_out
+                              if r.fixable_by_training][:5]))
+
+
+def _job_rows(ids: list[int]) -> dict[int, Job]:
+    """The openings a page explains in plain words, by id (one query)."""
+    if not ids:
+        return {}
+    return {j.id: j for j in db.session.scalars(sa.select(Job).where(Job.id.in_(ids)))}
 
 
 @bp.route("/report", methods=["POST"])

@@ -29,8 +29,8 @@ from app.registry.models import EDUCATION_RANK, WorkerCategory
 from app.skills.taxonomy import CATALOG_DIR, Problem, Taxonomy, load_taxonomy, validate_files
 from app.vocabulary import REGIONS as AREA_REGIONS
 
-from .models import Course, CourseMode, CourseSession, Enrolment
-from .service import promote_waitlisted
+from .models import ACTIVE_ENROLMENT, Course, CourseMode, CourseSession, Enrolment
+from .service import promote_waitlisted, tell_trainee
 
 COURSES_FILE = CATALOG_DIR / "courses.toml"
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,31}$")
@@ -321,8 +321,11 @@ def _upsert_sessions(course: Course, raw: dict, problems: list[Problem], file: s
                 continue
             if places > session.places:
                 grown.append(session.id)
+            moved = session.end_date != end
             session.end_date, session.places = end, places
             changed = True
+            if moved and session.id is not None:
+                _tell_session_changed(session)
     for key, session in existing.items():
         if key in wanted or session.end_date < day:
             continue
@@ -336,6 +339,15 @@ def _upsert_sessions(course: Course, raw: dict, problems: list[Problem], file: s
         db.session.delete(session)
         changed = True
     return changed
+
+
+def _tell_session_changed(session: CourseSession) -> None:
+    """Tell everyone enrolled or waiting in a session that its dates changed (flushes)."""
+
+    db.session.flush()
+    for enrolment in db.session.scalars(sa.select(Enrolment).where(
+            Enrolment.session_id == session.id, Enrolment.status.in_(ACTIVE_ENROLMENT))):
+        tell_trainee(enrolment, "session_changed")
 
 
 def resolve_order_links(courses: list[Course] | None = None) -> tuple[list[str], list[str]]:

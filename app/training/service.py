@@ -21,6 +21,7 @@ from app.employers.models import Job
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db
 from app.matching.service import recommend_for_worker
+from app.notifications.service import tell_worker
 from app.placements.models import Placement
 from app.placements.service import refer
 from app.registry.models import (
@@ -119,7 +120,24 @@ def _promoted(enrolment_id: int, by: User | None) -> Enrolment:
     event(worker, "course_promoted", by, course=enrolment.course.name,
           session_id=enrolment.session_id, enrolment_id=enrolment.id)
     audit("enrolment_promoted", enrolment, user=by)
+    tell_trainee(enrolment, "course_promoted")
     return enrolment
+
+
+def tell_trainee(enrolment: Enrolment, kind: str, **params: object) -> None:
+    """Tell the worker about their enrolment: on their page and by SMS (flushes)."""
+
+    session, worker = enrolment.session, enrolment.worker
+    # names in the trainee's language (the account's, else the one on the register)
+    locale = db.session.scalar(sa.select(User.locale).where(User.worker_id == worker.id)) \
+        or worker.preferred_language or "zh"
+    place = session.county.label(locale) if session.county is not None \
+        else session.county_code
+    tell_worker(worker, kind, f"{kind}:{enrolment.id}:{utcnow():%Y%m%d%H%M%S}",
+                link=f"/training/courses/{enrolment.course_id}",
+                course=enrolment.course.label(locale),
+                start=session.start_date.isoformat(), end=session.end_date.isoformat(),
+                place=place, **params)
 
 
 def promote_waitlisted(session_id: int, by: User | None = None) -> list[Enrolment]:
@@ -210,6 +228,8 @@ def enrol(worker: Worker, session: CourseSession, *, by: User | None, source: st
           session_id=session.id, start=session.start_date.isoformat(), enrolment_id=enrolment.id)
     audit("enrolment_" + status, enrolment, user=by,
           detail={"worker": worker.id, "session": session.id, "source": source})
+    tell_trainee(enrolment, "course_" + status,
+                 position=waitlist_position(enrolment) if status == WAITLISTED else "")
     return enrolment
 
 

@@ -1,6 +1,8 @@
 """Officer and trainee pages: catalogue, sessions (enrolments, invitations), outcomes."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -22,7 +24,7 @@ from app.unit_of_work import action
 from app.vocabulary import OFFICERS
 
 from .forms import ActionForm, CompleteForm, HandleReportForm, WithdrawForm
-from .models import LABELS, ChangeReport, Course, CourseSession, Enrolment
+from .models import ACTIVE_ENROLMENT, LABELS, ChangeReport, Course, CourseSession, Enrolment
 from .outcomes import Figures, export_rows
 from .outcomes import outcomes as compute
 from .recommend import candidates_for_session
@@ -83,11 +85,20 @@ def course(course_id: int):
     c = get_visible_or_404(Course, course_id)
     worker = _own_worker()
     problems = {}
+    mine, position = None, None
     if worker is not None:
-        problems = {s.id: eligibility_problems(worker, c, s.start_date) for s in c.sessions}
+        # The trainee's own enrolment in this course: shown with what comes next,
+        # instead of offering to enrol again.
+        mine = db.session.scalars(visible(sa.select(Enrolment), Enrolment, current_user).where(
+            Enrolment.course_id == c.id, Enrolment.status.in_(ACTIVE_ENROLMENT))
+            .order_by(Enrolment.created_at.desc())).first()
+        position = waitlist_position(mine) if mine is not None else None
+        if mine is None:
+            problems = {s.id: eligibility_problems(worker, c, s.start_date) for s in c.sessions}
     return render_template("training/course.html", course=c, day=today(), worker=worker,
                            problems=problems, waits=_waitlists([s.id for s in c.sessions]),
-                           form=ActionForm())
+                           form=ActionForm(), mine=mine, position=position,
+                           withdraw_form=WithdrawForm())
 
 
 @bp.route("/sessions/<int:session_id>")
@@ -116,7 +127,11 @@ def enrol_view(session_id: int):
         abort(400)
     if current_user.role == "trainee":
         worker = _own_worker() or abort(403)
-        source, back = "self", url_for("trainee.me")
+        # back where they enrolled: the course page then shows the enrolment
+        course_page = url_for("training.course", course_id=s.course_id)
+        came_from = urlsplit(request.referrer or "").path
+        source, back = "self", course_page if came_from == course_page else url_for(
+            "trainee.me")
     else:
         worker = get_visible_or_404(Worker, form.worker_id.data)
         source, back = "officer", url_for("training.session", session_id=s.id)

@@ -93,7 +93,7 @@ def shot(page, name: str) -> str:
 # ---- journeys in every language and on every device ------------------------------------
 
 DEVICES = {
-    "desktop": {"viewport": {"width": 1280, "height": 860}},
+    "desktop": {"viewport": {"width": 1366, "height": 800}},
     "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
 }
 LANGUAGES = ("zh", "en")
@@ -168,13 +168,14 @@ class Journey:
         with page.expect_navigation():
             page.locator("#mainnav a.nav-link").get_by_text(self.t(zh, en), exact=True).click()
 
-    def login(self, page, username: str, password: str = PASSWORD) -> None:
+    def login(self, page, username: str, password: str = PASSWORD, home: str = "/") -> None:
+        """Log in; the user lands on ``home`` (a trainee's is their own page, /me/)."""
         if "/auth/login" not in page.url:
             self.goto(page, "/auth/login")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password)
         self.submit(page)
-        assert urlsplit(page.url).path == "/", page.inner_text("main")[:300]
+        assert urlsplit(page.url).path == home, page.inner_text("main")[:300]
 
     # -- checks -----------------------------------------------------------------------------
 

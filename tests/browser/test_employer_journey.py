@@ -1,6 +1,8 @@
-"""An employer signs up and waits for verification, an officer verifies it, the employer
-posts an opening, invites a referred candidate and confirms the hire, and the public finds
-the opening on the job board: in Chinese and English, on a desktop and a phone."""
+"""An employer signs up (every mistake shown after one submit) and waits for verification,
+an officer verifies it (the employer is told), the employer posts an opening with the skill
+picker, sees a referred candidate as a card, invites them and confirms the hire, and the
+public finds the opening on the job board: in Chinese and English, on a desktop and a
+phone."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -41,6 +43,22 @@ def test_employer_journey(live_app, journey):
     # 1. The employer signs up on the public page and waits for verification.
     emp = j.open("/employers/signup")
     assert j.t("用人单位注册", "Register your company") in emp.inner_text("h1")
+    # A first try with four mistakes: all four are listed at once, the rest is kept.
+    emp.fill("input[name=credit_code]", "91441900MA4UJ1XK3A")
+    emp.select_option("select[name=area_code]", "441900")
+    emp.fill("input[name=contact_name]", "陈经理")
+    emp.fill("input[name=contact_phone]", "1380013")
+    emp.fill("input[name=username]", f"employer{j.n}")
+    emp.fill("input[name=password]", PASSWORD)
+    emp.fill("input[name=confirm]", PASSWORD + "x")
+    j.submit(emp, "main form [type=submit]")
+    summary = emp.locator("#form-summary")
+    assert summary.locator("li").count() == 4, summary.inner_text()
+    for field in ("name", "credit_code", "contact_phone", "confirm"):
+        assert summary.locator(f"a[href='#{field}']").count() == 1, (field, summary.inner_text())
+    assert emp.input_value("input[name=contact_name]") == "陈经理"
+    j.check(emp)
+    j.shot(emp, "employer", "signup-all-errors")
     emp.fill("input[name=name]", company)
     emp.fill("input[name=credit_code]", _credit_code(j.n))
     emp.select_option("select[name=industry]", "电子制造")
@@ -54,6 +72,7 @@ def test_employer_journey(live_app, journey):
     j.check(emp)
     j.shot(emp, "employer", "signup")
     j.submit(emp, "main form [type=submit]")
+    assert emp.locator("#form-summary").count() == 0
     body = emp.inner_text("main")
     assert j.t("注册成功", "Registered.") in body
     assert j.t("等待就业专员审核", "Waiting for verification by an employment officer") in body
@@ -72,7 +91,17 @@ def test_employer_journey(live_app, journey):
     j.check(off, company, "审核专员")
     j.shot(off, "employer", "verified-by-officer")
 
-    # 3. The employer, verified now, posts and publishes an opening.
+    # 3. The employer is told (a badge on Notifications), then posts and publishes an
+    #    opening, picking its skill from the suggestions and adding one of its own.
+    j.nav(emp, "我的岗位", "My openings")
+    j.open_menu(emp)
+    bell = emp.locator("#mainnav a.nav-link[href='/notifications/']")
+    assert bell.locator(".nav-unread").inner_text().startswith("1"), bell.inner_text()
+    with emp.expect_navigation():
+        bell.click()
+    assert j.t(f"{company} 已通过认证", f"{company} is verified") in emp.inner_text("main")
+    j.check(emp, company)
+    j.shot(emp, "employer", "notifications")
     j.nav(emp, "我的岗位", "My openings")
     assert j.t("等待就业专员审核", "Waiting for verification") not in emp.inner_text("main")
     assert emp.inner_text("main .badge") == j.t("已认证", "Verified")
@@ -80,7 +109,17 @@ def test_employer_journey(live_app, journey):
         emp.get_by_role("link", name=j.t("新建岗位", "New opening")).click()
     emp.fill("input[name=title]", title)
     emp.select_option("select[name=occupation_code]", "electronics_assembly")
-    emp.fill("input[name=required_skills]", "电子装配:2")
+    skills = emp.locator("input[name=required_skills]")
+    skills.click()
+    skills.press_sequentially("dianzi", delay=30)  # pinyin of 电子
+    suggestion = emp.locator("#required_skills-suggestions [role=option]",
+                             has_text=j.t("电子装配工", "Electronics assembler"))
+    suggestion.first.wait_for()
+    j.shot(emp, "employer", "skill-picker")
+    suggestion.first.click()
+    skills.press_sequentially("SMT贴片", delay=10)  # not in the list: kept as typed
+    picked = skills.input_value()
+    assert picked.startswith(j.t("电子装配工", "Electronics assembler")) and "SMT贴片" in picked
     emp.fill("input[name=headcount]", "20")
     emp.fill("input[name=wage_min]", "5200")
     emp.fill("input[name=wage_max]", "6800")
@@ -89,6 +128,8 @@ def test_employer_journey(live_app, journey):
     emp.select_option("select[name=area_code]", "441900")
     emp.check("input[name=housing]")
     emp.check("input[name=meals]")
+    # applications close before the work starts: the usual case, accepted
+    emp.fill("input[name=start_date]", (clock.today() + timedelta(days=40)).isoformat())
     emp.fill("input[name=closing_date]", (clock.today() + timedelta(days=30)).isoformat())
     j.check(emp, company)
     j.shot(emp, "employer", "job-form")
@@ -96,6 +137,12 @@ def test_employer_journey(live_app, journey):
     assert j.t("岗位已发布", "The opening is on the job board") in emp.inner_text("main")
     j.check(emp, company, title)
     j.shot(emp, "employer", "job")
+    tiles = emp.locator(".job-figures").bounding_box()
+    footer = emp.locator("footer").bounding_box()
+    assert tiles["y"] + tiles["height"] <= footer["y"], (tiles, footer)  # 剩余名额 in place
+    with live_app.app_context():
+        job = db.session.scalar(sa.select(Job).where(Job.title == title))
+        assert {"code": None, "text": "SMT贴片", "level": 1} in job.required_skills
 
     # 4. The officer refers a candidate; the employer invites them and confirms the hire.
     with live_app.app_context():
@@ -103,9 +150,13 @@ def test_employer_journey(live_app, journey):
         refer(db.session.get(Worker, worker_id), job, by=db.session.get(User, officer_id))
         db.session.commit()
     j.nav(emp, "候选人", "Candidates")
-    listing = emp.locator("#referral-list tr", has_text=candidate)
-    assert title in listing.inner_text()
-    assert "139****" in listing.inner_text()  # the phone is masked for the employer
+    listing = emp.locator("#referral-list .candidate-card", has_text=candidate)
+    card = listing.inner_text()
+    assert title in card
+    assert "139****" in card  # the phone is masked for the employer
+    for label in (j.t("技能", "Skills"), j.t("工作经历", "Experience"),
+                  j.t("意向地区", "Will work in"), j.t("推荐理由", "Why this candidate")):
+        assert label in card, card
     j.check(emp, candidate, title)
     j.shot(emp, "employer", "candidates")
     j.submit(emp, listing.get_by_role("button", name=j.t("邀请面试", "Invite to interview")))
@@ -119,6 +170,8 @@ def test_employer_journey(live_app, journey):
         "main")
     j.check(emp, candidate, title)
     j.shot(emp, "employer", "hired")
+    j.goto(emp, "/notifications/")  # the referral was announced too
+    assert candidate in emp.inner_text("main") and title in emp.inner_text("main")
     with live_app.app_context():
         placement = db.session.scalar(sa.select(Placement).where(
             Placement.worker_id == worker_id))

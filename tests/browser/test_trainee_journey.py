@@ -1,6 +1,8 @@
 """A registered labourer activates their trainee account, sees a recommended course with the
-openings it would unlock, enrols and sees the enrolment: in Chinese and English, on a
-phone and a desktop."""
+openings it would unlock, enrols and sees the enrolment, is told about it under
+Notifications, logs in again and lands on their own page, and enrols in a second course
+from its page, which then shows the enrolment and what comes next: in Chinese and English,
+on a phone and a desktop."""
 from __future__ import annotations
 
 import re
@@ -37,9 +39,21 @@ def _seed(live_app, journey) -> dict:
         db.session.add(CourseSession(course_id=course.id, start_date=start,
                                      end_date=start + timedelta(days=13), places=20,
                                      county_code="520526"))
+        other = Course(code=f"B-FORK-{journey.n:02d}", name=journey.unique("叉车司机培训"),
+                       name_en=f"Forklift driving {journey.n}", mode="general",
+                       skills=["forklift_driver"], provider="威宁县职业技术学校",
+                       county_code="520526", days=5, hours=40, cost=800, subsidy=800,
+                       age_min=18, age_max=55)
+        db.session.add(other)
+        db.session.flush()
+        later = start + timedelta(days=30)
+        db.session.add(CourseSession(course_id=other.id, start_date=later,
+                                     end_date=later + timedelta(days=4), places=10,
+                                     county_code="520526"))
         db.session.commit()
         return {"name": worker.name, "phone": phone, "id_number": worker.id_number,
-                "course": journey.t(course.name, course.name_en)}
+                "course": journey.t(course.name, course.name_en), "other_id": other.id,
+                "other": journey.t(other.name, other.name_en)}
 
 
 def test_trainee_journey(live_app, journey):
@@ -82,6 +96,38 @@ def test_trainee_journey(live_app, journey):
     j.check(page, name, course)
     j.shot(page, "trainee", "enrolled")
 
-    # The profile is in the navigation bar (behind the toggler on a phone).
+    # The profile is in the navigation bar (behind the toggler on a phone); the menu offers
+    # nothing a trainee cannot use.
     j.nav(page, "我的信息", "My profile")
     assert page.locator("#enrolments", has_text=course).is_visible()
+    j.open_menu(page)
+    assert page.locator("a[href='/auth/tokens']").count() == 0
+    assert page.locator("#mainnav a.nav-link", has_text=j.t("工作台", "Dashboard")).count() == 0
+
+    # The enrolment was announced: a count on Notifications, the message on its page.
+    bell = page.locator("#mainnav a.nav-link[href='/notifications/']")
+    assert bell.locator(".nav-unread").inner_text().startswith("1"), bell.inner_text()
+    with page.expect_navigation():
+        bell.click()
+    assert j.t("您已报名", "you are enrolled in") in page.inner_text("main")
+    j.check(page, name, course, seed["course"])
+    j.shot(page, "trainee", "notifications")
+
+    # Logged out and in again, the trainee lands on their own page.
+    j.open_menu(page)
+    j.submit(page, "form[action$='/auth/logout'] button")
+    j.login(page, seed["phone"], "fang2025abc", home="/me/")
+    assert page.inner_text("h1") == j.t(f"您好，{name}", f"Hello, {name}")
+    j.shot(page, "trainee", "home-after-login")
+
+    # A second course, from its own page: afterwards the page shows the enrolment and what
+    # comes next, not 报名 again.
+    j.goto(page, f"/training/courses/{seed['other_id']}")
+    j.submit(page, page.get_by_role("button", name=j.t("报名", "Enrol")))
+    assert page.url.endswith(f"/training/courses/{seed['other_id']}"), page.url
+    mine = page.locator("#my-enrolment").inner_text()
+    assert j.t("您已报名", "You are enrolled") in mine
+    assert j.t("接下来", "What comes next") in mine and j.t("身份证", "ID card") in mine
+    assert page.get_by_role("button", name=j.t("报名", "Enrol"), exact=True).count() == 0
+    j.check(page, seed["other"])
+    j.shot(page, "trainee", "course-enrolled")

@@ -111,9 +111,6 @@ def test_opening_rules_answer_422_with_the_field(api, factory):
         ({"wage_min": 6000, "wage_max": 5000}, "wage_max", "wage_order"),
         ({"age_min": 50, "age_max": 30}, "age_max", "age_order"),
         ({"kind": "public_welfare"}, "eligibility_county_code", "invalid"),
-        ({"closing_date": clock.today().isoformat(),
-          "start_date": (clock.today() + timedelta(days=9)).isoformat()}, "closing_date",
-         "date_order"),
         ({"headcount": 0}, "headcount", "invalid"),
         ({"area_code": "999999"}, "area_code", "invalid"),
     ]

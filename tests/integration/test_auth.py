@@ -184,13 +184,13 @@ def test_admin_and_officer_password_resets(app, client, factory, login, db):
     trainee = create_user(f"t{worker.id}", PASSWORD, "trainee", worker_id=worker.id)
     trainee_client = app.test_client()
     trainee_client.post("/auth/login", data={"username": trainee.username, "password": PASSWORD})
-    assert trainee_client.get("/").status_code == 200
+    assert trainee_client.get("/me/").status_code == 200  # a trainee's home
 
     login(factory.user("officer", area_code="520500"))  # Bijie contains Weining
     resp = client.post(f"/auth/users/{trainee.id}/reset-password")
     assert resp.status_code == 302
     temp = re.search(r"临时密码：(\w{12})", text_of(client.get("/"))).group(1)
-    assert trainee_client.get("/").status_code == 302  # the trainee's session ended
+    assert trainee_client.get("/me/").status_code == 302  # the trainee's session ended
     fresh = app.test_client()
     assert fresh.post("/auth/login", data={"username": trainee.username,
                                            "password": PASSWORD}).status_code == 401

@@ -18,6 +18,7 @@ ACCESS: dict[str, set[str]] = {
     # any logged-in user
     "dashboard.index": USERS, "auth.logout": USERS, "auth.password": USERS,
     "auth.tokens": USERS, "auth.reset_user_password": STAFF,
+    "employers.suggest_skills": STAFF | {EMPLOYER, TRAINEE},
     # the officers' to-do list
     "todo.index": STAFF, "todo.close": {OFFICER},
     # monitoring (app/monitoring): officers' pages and the public declaration page
@@ -77,8 +78,10 @@ ACCESS: dict[str, set[str]] = {
     "placements.queue": STAFF, "placements.record": STAFF, "placements.arrears": STAFF,
     "placements.resolve": STAFF, "placements.retention_view": STAFF,
     "placements.retention_export": STAFF,
-    "notifications.inbox": STAFF, "notifications.open_one": STAFF,
-    "notifications.read_all": STAFF,
+    # every user but a partner office reads their own messages
+    "notifications.inbox": STAFF | {EMPLOYER, TRAINEE},
+    "notifications.open_one": STAFF | {EMPLOYER, TRAINEE},
+    "notifications.read_all": STAFF | {EMPLOYER, TRAINEE},
     # jobs found elsewhere, check-ins, layoff alerts, destinations
     "employment.worker_jobs": STAFF, "employment.end_record": STAFF,
     "employment.checkin_page": ALL, "employment.checkin": STAFF,
