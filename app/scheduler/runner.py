@@ -50,6 +50,8 @@ def scheduled_tasks(tz: ZoneInfo) -> list[ScheduledTask]:
         ScheduledTask("rematch", CronTrigger(hour=2, minute=0, timezone=tz), nightly=True),
         ScheduledTask("retention_snapshot", CronTrigger(hour=3, minute=0, timezone=tz),
                       nightly=True),
+        ScheduledTask("zero_employment", CronTrigger(hour=1, minute=30, timezone=tz),
+                      nightly=True),
     ]
 
 

@@ -18,6 +18,7 @@ from app.employers.jobs import expire_openings
 from app.employment import checkins
 from app.extensions import db, real_app
 from app.matching.service import batch_rematch
+from app.monitoring import zero
 from app.notifications.delivery import claim_batch, send_one
 from app.placements.followups import sweep
 from app.placements.retention import snapshot
@@ -106,6 +107,10 @@ def _checkins(now: datetime) -> dict:
     return checkins.sweep(local_date(now))
 
 
+def _zero_employment(now: datetime) -> dict:
+    return dict(zero.sweep(local_date(now)))
+
+
 def run_sweep(now: datetime | None = None, app: Flask | None = None) -> dict | None:
     """Every 15 minutes: festival follow-ups, overdue marks, reminders, officer digests."""
     return run_task("sweep", _sweep, now, app)
@@ -137,7 +142,15 @@ def run_checkins(now: datetime | None = None, app: Flask | None = None) -> dict 
     return run_task("checkins", _checkins, now, app)
 
 
+def run_zero_employment(now: datetime | None = None,
+                        app: Flask | None = None) -> dict | None:
+    """Nightly: zero-employment spells the session watch could not see (bulk writes),
+    escalation of those not cleared in time, risks that ended (90 days in work)."""
+    return run_task("zero_employment", _zero_employment, now, app)
+
+
 TASKS: dict[str, Callable[..., dict | None]] = {
+    "zero_employment": run_zero_employment,
     "checkins": run_checkins,
     "sweep": run_sweep,
     "deliver": run_deliver,

@@ -199,7 +199,7 @@ def test_job_killed_half_way_leaves_nothing_and_next_run_finishes(backend, tmp_p
 def test_restart_after_a_day_down_catches_up_once(backend, tmp_path):
     app = fresh_app(backend, tmp_path, "sched_catchup")
     with app.app_context():  # last good runs: two days ago
-        for name in ("retention_snapshot", "expire_openings", "rematch"):
+        for name in ("retention_snapshot", "expire_openings", "rematch", "zero_employment"):
             _db.session.add(SchedulerLease(name=name, last_status="ok",
                                            last_finished_at=datetime(2025, 10, 7, 19, 0)))
         _db.session.commit()
@@ -212,7 +212,7 @@ def test_restart_after_a_day_down_catches_up_once(backend, tmp_path):
 
     now = datetime(2025, 10, 9, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
     ran = catch_up(app, now)
-    assert set(ran) == {"retention_snapshot", "expire_openings", "rematch"}
+    assert set(ran) == {"retention_snapshot", "expire_openings", "rematch", "zero_employment"}
     assert catch_up(app, now + timedelta(minutes=5)) == []
     snapshots = count(app, sa.select(sa.func.count(sa.distinct(
         RetentionSnapshot.snapshot_date))))
@@ -271,7 +271,7 @@ def test_scheduler_configuration(tmp_path):
     try:
         assert {j.id for j in scheduler.get_jobs()} == {
             "sweep", "deliver", "expire_openings", "rematch", "retention_snapshot",
-            "catch_up", "checkins"}
+            "catch_up", "checkins", "zero_employment"}
         for job in scheduler.get_jobs():
             assert job.coalesce is True and job.misfire_grace_time == MISFIRE_GRACE
             assert job.max_instances == 1
