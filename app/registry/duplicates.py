@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import QueryableAttribute, aliased
 
 from app.auth.audit import audit
 from app.auth.models import User
@@ -41,7 +41,7 @@ def _id_runs(ids: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def _id_batches(column: sa.ColumnElement, ids: list[int]) -> list[sa.ColumnElement[bool]]:
+def _id_batches(column: QueryableAttribute[int], ids: list[int]) -> list[sa.ColumnElement[bool]]:
     """Conditions on ``column`` that together select exactly ``ids`` (sorted, distinct),
     each a statement's worth: a run of consecutive ids is one range (an import's new
     workers are one or a few runs: one statement joins them all, by a hash join), the
