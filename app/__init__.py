@@ -38,6 +38,15 @@ def register_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    # Flask-Login's "please log in" flash, said in the page's language (not English always).
+    from flask_babel import gettext
+
+    def N_(message: str) -> str:
+        return message
+
+    login_manager.login_message = N_("Please log in to access this page.")
+    login_manager.login_message_category = "info"
+    login_manager.localize_callback = gettext
     login_manager.session_protection = "basic"
     configure_engine_events(app)
 

@@ -74,6 +74,8 @@ def load_config(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", 20)) * 1024 * 1024,
         "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", 5)),
         "LOGIN_WINDOW_SECONDS": int(os.environ.get("LOGIN_WINDOW_SECONDS", 900)),
+        # "Ask an officer to call me" requests an hour from one address or for one phone.
+        "CALLBACK_MAX_PER_HOUR": int(os.environ.get("CALLBACK_MAX_PER_HOUR", 5)),
         "ARGON2_TIME_COST": int(os.environ.get("ARGON2_TIME_COST", 3)),
         "ARGON2_MEMORY_KIB": int(os.environ.get("ARGON2_MEMORY_KIB", 65536)),
         "SCHEDULER_IN_APP": _bool("SCHEDULER_IN_APP", False),

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 from flask_babel import format_datetime, get_locale
 
 from app.auth.models import ROLE_LABELS
+from app.freshness import Cache
 from app.vocabulary import OFFICERS
 
 
@@ -55,14 +56,38 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals.update(url_with_lang=url_with_lang, page_url=page_url,
                                  url_prefix=url_prefix, memo=memo,
                                  current_locale=lambda: str(get_locale()), nav_items=_nav,
-                                 OFFICERS=OFFICERS)
+                                 split_nav=_split_nav, OFFICERS=OFFICERS)
     app.jinja_env.filters["dt"] = lambda v, fmt="short": format_datetime(v, fmt) if v else ""
     app.jinja_env.filters["role_label"] = lambda role: str(ROLE_LABELS.get(role, role))
 
 
-def _nav():
+def _split_nav(items: list[NavLink]) -> tuple[list[NavLink], list[NavLink]]:
+    from .nav import split_nav
+
+    return split_nav(items)
+
+
+class NavLink(NamedTuple):
+    """A top-bar entry as shown: its endpoint (to mark the current page), URL and label."""
+
+    endpoint: str
+    url: str
+    label: str
+    secondary: bool = False  # under "More" when the bar would not fit one line
+
+
+# The bar is the same for every page a role sees in one language: built once, not with a
+# URL and a translation per entry on every page (and a walk over every route).
+_NAV: Cache[list[NavLink]] = Cache(max_age=3600, max_entries=64)
+
+
+def _nav() -> list[NavLink]:
     from flask_login import current_user
 
     from .nav import nav_for
 
-    return nav_for(current_user.role if current_user.is_authenticated else None)
+    role = current_user.role if current_user.is_authenticated else None
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # its routes
+    return _NAV.get((app, role, str(get_locale()), request.script_root), lambda: [
+        NavLink(i.endpoint, url_for(i.endpoint), str(i.label), i.secondary)
+        for i in nav_for(role)])

@@ -18,11 +18,16 @@ bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="template
 
 
 def _officer_areas() -> list[tuple[str, str]]:
-    stmt = sa.select(Area.code, Area.name, Area.level).where(Area.region == "guizhou")
+    """Guizhou's areas, named in the page's language, counties under their prefecture."""
+    from flask_babel import get_locale
+
+    english = str(get_locale()) == "en"
+    stmt = sa.select(Area.code, Area.name, Area.name_en, Area.level).where(
+        Area.region == "guizhou")
     indent = {"province": "", "prefecture": "　", "county": "　　"}
     return [("", "—")] + [
-        (code, indent.get(level, "") + name)
-        for code, name, level in db.session.execute(stmt.order_by(Area.code))
+        (code, indent.get(level, "") + (name_en if english and name_en else name))
+        for code, name, name_en, level in db.session.execute(stmt.order_by(Area.code))
     ]
 
 

@@ -11,7 +11,12 @@ from marshmallow import Schema, fields, validate
 from app import clock
 from app.auth.scoping import get_visible_or_404
 from app.employers.models import Job
-from app.matching.service import MAX_RANKED, candidates_for_job, recommend_for_worker
+from app.matching.service import (
+    MAX_RANKED,
+    JobCard,
+    candidates_for_job,
+    recommend_for_worker,
+)
 from app.registry.models import Worker
 from app.vocabulary import OFFICERS
 
@@ -140,7 +145,7 @@ class CandidatesOut(Schema):
                                    required=True)
 
 
-def job_ref(job: Job) -> dict[str, Any]:
+def job_ref(job: Job | JobCard) -> dict[str, Any]:
     """The few fields of an opening a result needs."""
     return {"id": job.id, "title": job.title, "employer_id": job.employer_id,
             "employer_name": job.employer.name, "region": job.region,

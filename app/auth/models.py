@@ -40,6 +40,10 @@ class Area(Model):
     level: Mapped[str] = mapped_column(sa.String(16))  # province | prefecture | county | other
     parent_code: Mapped[str | None] = mapped_column(sa.ForeignKey("area.code"), index=True)
     region: Mapped[str] = mapped_column(sa.String(8), index=True)
+    # The area's employment service office (就业服务中心/局), shown to the public as the
+    # contact for openings it is responsible for; empty when not yet known.
+    office_phone: Mapped[str] = mapped_column(sa.String(32), default="", server_default="")
+    office_address: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
 
     parent: Mapped[Area | None] = relationship(remote_side=[code])
 

@@ -4,10 +4,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from markupsafe import Markup
 from sqlalchemy.orm import contains_eager
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length, Optional
 
 from app.areas.service import area_name
 from app.auth.models import Area
@@ -19,11 +24,23 @@ from app.employers.skills import occupation_choices
 from app.extensions import db
 from app.freshness import Cache
 from app.sql import count_up_to, show_capped
+from app.unit_of_work import action
 from app.vocabulary import JOB_KINDS, REGIONS
+
+from .contact import office_for, request_callback, responsible_area
 
 bp = Blueprint("board", __name__, url_prefix="/jobs", template_folder="templates")
 
 PER_PAGE = 20
+
+
+class CallMeForm(FlaskForm):
+    """Ask an officer to call: a name (optional) and a mobile number."""
+
+    name = StringField(_l("Your name"), validators=[Optional(), Length(max=64)])
+    phone = StringField(_l("Mobile number"), validators=[
+        DataRequired(_l("Enter your mobile number so that an officer can call you.")),
+        Length(max=20)])
 WAGE_STEPS = (2000, 3000, 4000, 5000, 6000, 8000)
 
 
@@ -141,9 +158,7 @@ def index():
     return render_template("board/index.html", body=_BODIES.get(key, body))
 
 
-@bp.route("/<int:job_id>")
-def detail(job_id: int):
-    """One opening: employer, wage, conditions and how to apply through an officer."""
+def _shown_job(job_id: int) -> Job:
     job = db.session.scalars(
         sa.select(Job).join(Employer, Job.employer_id == Employer.id)
         .options(contains_eager(Job.employer))
@@ -151,4 +166,35 @@ def detail(job_id: int):
                Employer.status == EmployerStatus.verified.value)).first()
     if job is None:
         abort(404)
-    return render_template("board/detail.html", job=job, is_open=job.is_open_on(today()))
+    return job
+
+
+def _detail(job: Job, form: CallMeForm | None = None, code: int = 200):
+    area = responsible_area(job)
+    return render_template("board/detail.html", job=job, is_open=job.is_open_on(today()),
+                           office=office_for(area), office_area=area,
+                           call_form=form or CallMeForm()), code
+
+
+@bp.route("/<int:job_id>")
+def detail(job_id: int):
+    """One opening: employer, wage, conditions and how to apply through an officer (the
+    responsible office's phone and address, and a call-me request)."""
+    return _detail(_shown_job(job_id))
+
+
+@bp.route("/<int:job_id>/call-me", methods=["POST"])
+def call_me(job_id: int):
+    """A visitor asks an officer to call them about an opening: a to-do item (待办) with
+    their phone in the responsible county's queue."""
+    job = _shown_job(job_id)
+    form = CallMeForm()
+    if form.validate_on_submit():
+        with action(form) as done:
+            request_callback(job, name=form.name.data or "", phone=form.phone.data or "",
+                             ip=request.remote_addr)
+        if done:
+            flash(_("Thank you. An employment officer will call you on %(phone)s, usually "
+                    "within one working day.", phone=form.phone.data.strip()), "success")
+            return redirect(url_for(".detail", job_id=job.id) + "#contact")
+    return _detail(job, form, 422)

@@ -79,6 +79,7 @@ def seed_users(ctx: SeedContext) -> None:
 
 def seed_steps() -> list[Callable[[SeedContext], None]]:
     """Every feature's seeding step, in dependency order."""
+    from app.board.demo import seed_offices
     from app.employers.demo import seed_employers
     from app.employment.demo import seed_employment
     from app.matching.demo import seed_matching
@@ -88,7 +89,7 @@ def seed_steps() -> list[Callable[[SeedContext], None]]:
     from app.training.demo import seed_training
 
     return [seed_users, seed_register, seed_employers, seed_training, seed_matching,
-            seed_followups, seed_employment, seed_monitoring]
+            seed_followups, seed_employment, seed_monitoring, seed_offices]
 
 
 def seed_all(seed: int, echo: Echo) -> list[Login]:

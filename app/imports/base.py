@@ -37,6 +37,10 @@ class RowError:
     column: str | None
     value: Any
     reason: str
+    # The reason as a catalogue message ({"id": msgid, "params": {...}}) when it was given
+    # as a lazy string: the report says it again in the reader's language.
+    message: dict[str, Any] | None = None
+    changed_to: str | None = None  # a kept row: the value a rule put in its place
 
 
 @dataclass
@@ -47,15 +51,55 @@ class RowErrors:
 
     def add(self, column: str | None, value: Any, reason: object) -> None:
         """Record one problem (reason may be a lazy string)."""
-        self.errors.append(RowError(column, value, str(reason)))
+        self.errors.append(RowError(column, value, str(reason), message_of(reason)))
+
+    def change(self, column: str | None, value: Any, changed_to: str, reason: object) -> None:
+        """Record a value a rule changed on a kept row (reported, the row is imported)."""
+        self.errors.append(RowError(column, value, str(reason), message_of(reason),
+                                    changed_to=changed_to))
 
     def __bool__(self) -> bool:
         return bool(self.errors)
 
 
+def message_of(reason: object) -> dict[str, Any] | None:
+    """A lazy ``_l("…", name=value)`` as {"id": "…", "params": {name: text}} (kept with the
+    report so it reads in whichever language it is read in); None for plain text."""
+    func = getattr(reason, "_func", None)
+    args: tuple[Any, ...] = tuple(getattr(reason, "_args", ()))
+    if getattr(func, "__name__", "") != "gettext" or len(args) != 1:
+        return None
+    params = {k: v if isinstance(v, int | float) else str(v)
+              for k, v in getattr(reason, "_kwargs", {}).items()}
+    return {"id": str(args[0]), "params": params}
+
+
+def message_text(entry: Mapping[str, Any]) -> str:
+    """A stored report entry's reason in the current language: said again from its ``msg``
+    when it has one, else the text stored at import time."""
+    from flask_babel import gettext
+
+    msg = entry.get("msg")
+    if not msg:
+        return str(entry.get("reason", ""))
+    try:
+        text = gettext(msg["id"], **msg.get("params", {}))
+    except (KeyError, TypeError, ValueError):
+        return str(entry.get("reason", ""))
+    if entry.get("changed_to") is not None:
+        return text + " " + gettext("Imported as “%(value)s”.", value=entry["changed_to"])
+    if entry.get("kept"):
+        return text + " " + gettext("The row was kept with this field left empty.")
+    return text
+
+
 # A good row may carry notes under this key: values a rule left out of the record (a bad
 # optional cell), reported on the row while the row itself is imported.
 NOTES_KEY = "_notes"
+# An importer with ``cells_except`` (column keys) gets, under this key, every other cell of
+# the row by the file's own header ({header: value}, blank cells left out): the columns it
+# does not know as well as the ones it does (a department list's own fields).
+CELLS_KEY = "_cells"
 
 
 @dataclass

@@ -89,12 +89,16 @@ class Table:
         instead of a record, so it is reported and never imported into the wrong columns.
         """
         width = len(self.headers)
+        pending = 0  # blank rows since the last filled one: skipped between rows, but the
+        # formatted empty rows a template carries below its last row are no rows at all
         for line, raw in self._rows:
             values = list(raw[:width]) + [None] * (width - len(raw))
             beyond = [v for v in raw[width:] if not is_blank([v])]
             if is_blank(values) and not beyond:
-                self.blank += 1
+                pending += 1
                 continue
+            self.blank += pending
+            pending = 0
             if beyond:
                 errors = RowErrors()
                 errors.add(None, beyond[0], _l(

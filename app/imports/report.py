@@ -13,6 +13,7 @@ from typing import IO, Any
 
 from flask_babel import gettext as _
 
+from .base import message_text
 from .models import ImportJob
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -83,7 +84,7 @@ def report_rows(job: ImportJob) -> list[list[Any]]:
         errors = problems.get(bad["row"], [])
         columns = "; ".join(dict.fromkeys(e["column"] or "—" for e in errors))
         reasons = "; ".join(
-            (f"{e['column']}: " if e["column"] else "") + e["reason"] for e in errors)
+            (f"{e['column']}: " if e["column"] else "") + message_text(e) for e in errors)
         values = list(bad["values"]) + [None] * (len(job.columns) - len(bad["values"]))
         rows.append([*values[: len(job.columns)], bad["row"], columns, reasons])
     return rows

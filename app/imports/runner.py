@@ -30,9 +30,9 @@ from flask_babel import gettext as _
 from app.clock import utcnow
 from app.extensions import db
 
-from .base import NOTES_KEY, ApplyResult, Importer, RowErrors, get_importer
+from .base import CELLS_KEY, NOTES_KEY, ApplyResult, Importer, RowErrors, get_importer
 from .models import ImportJob, JobStatus
-from .reading import FileProblem, Limits, open_table
+from .reading import FileProblem, Limits, is_blank, open_table
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +101,8 @@ class _Run:
         self.bad_rows.append({"row": line, "values": [_json_cell(v) for v in values]})
         for error in errors.errors:
             self.errors.append({"row": line, "column": self.labels.get(error.column or "", ""),
-                                "value": _json_cell(error.value), "reason": error.reason})
+                                "value": _json_cell(error.value), "reason": error.reason,
+                                **({"msg": error.message} if error.message else {})})
 
     def note(self, line: int, notes: RowErrors) -> None:
         """A kept row whose listed values were left out: reported on the row, not counted
@@ -110,9 +111,17 @@ class _Run:
             return
         kept = _("The row was kept with this field left empty.")
         for error in notes.errors:
-            self.errors.append({"row": line, "column": self.labels.get(error.column or "", ""),
-                                "value": _json_cell(error.value),
-                                "reason": f"{error.reason} {kept}", "kept": True})
+            entry = {"row": line, "column": self.labels.get(error.column or "", ""),
+                     "value": _json_cell(error.value), "kept": True}
+            if error.changed_to is not None:  # a rule put another value in its place
+                entry["reason"] = f"{error.reason} " + _("Imported as “%(value)s”.",
+                                                         value=error.changed_to)
+                entry["changed_to"] = error.changed_to
+            else:
+                entry["reason"] = f"{error.reason} {kept}"
+            if error.message:
+                entry["msg"] = error.message
+            self.errors.append(entry)
 
     def tick(self, force: bool = False) -> None:
         job = self.job
@@ -139,9 +148,15 @@ class _Run:
             job.phase = "checking"
             self.tick(force=True)
             batch: list[tuple[int, Any, list[Any]]] = []
+            cells_except = getattr(self.importer, "cells_except", None)
             for line, record, values in table.rows():
                 job.processed += 1
                 job.total = max(job.total, job.processed)
+                if cells_except is not None and isinstance(record, dict):
+                    record[CELLS_KEY] = {
+                        header: value for header, key, value in zip(
+                            table.headers, table.keys, values, strict=True)
+                        if header and key not in cells_except and not is_blank([value])}
                 result = (record if isinstance(record, RowErrors)  # a misshapen row
                           else self.importer.validate(record, line))
                 if isinstance(result, RowErrors):
@@ -182,16 +197,20 @@ class _Run:
 
 
 def run_job(job: ImportJob, *, progress: Progress | None = None,
-            commit_progress: bool = True, importer: Importer | None = None) -> ImportJob:
-    """Run a queued job to the end and commit; never raises for a bad file or bad rows."""
+            commit_progress: bool = True, importer: Importer | None = None,
+            commit: bool = True) -> ImportJob:
+    """Run a queued job to the end and commit; never raises for a bad file or bad rows.
+
+    ``commit=False`` runs it inside the caller's unit of work (the demo data): nothing is
+    committed, progress included, and a failure is raised for the caller to roll back."""
     locale = (job.options or {}).get("locale") or current_app.config.get(
         "BABEL_DEFAULT_LOCALE", "zh")
     with force_locale(locale):
-        return _run(job, progress, commit_progress, importer)
+        return _run(job, progress, commit_progress and commit, importer, commit)
 
 
 def _run(job: ImportJob, progress: Progress | None, commit_progress: bool,
-         importer: Importer | None) -> ImportJob:
+         importer: Importer | None, commit: bool = True) -> ImportJob:
     importer = importer or get_importer(job.kind)
     run = _Run(job, importer, progress, commit_progress)
     if db.session.get_bind().dialect.name == "sqlite":
@@ -210,9 +229,13 @@ def _run(job: ImportJob, progress: Progress | None, commit_progress: bool,
             run.tick(force=True)
             run.save(spool)
     except FileProblem as exc:
+        if not commit:
+            raise
         db.session.rollback()
         return _fail(job_id, str(exc.message))
     except Exception:  # a crash must end the job, not leave it running
+        if not commit:
+            raise
         db.session.rollback()
         log.exception("import job %s failed", job_id)
         return _fail(job_id, _("The import stopped because of an internal error; nothing "
@@ -222,15 +245,21 @@ def _run(job: ImportJob, progress: Progress | None, commit_progress: bool,
     job.status = JobStatus.done.value
     job.phase = ""
     job.finished_at = job.heartbeat_at = utcnow()
-    job.message = " ".join([_summary(job), *getattr(importer, "notes", list)()])
+    notes = list(getattr(importer, "notes", list)())
+    job.message = " ".join([summary(job), *notes])
+    job.options = {**(job.options or {}), "notes": notes}  # the page says the summary again
     _remove_file(job)
-    db.session.commit()
+    if commit:
+        db.session.commit()
+    else:
+        db.session.flush()
     if progress:
         progress(job.processed, job.total)
     return job
 
 
-def _summary(job: ImportJob) -> str:
+def summary(job: ImportJob) -> str:
+    """The counts of a finished job, in the current language."""
     text = _("%(total)d rows: %(added)d added, %(updated)d updated, %(unchanged)d unchanged, "
              "%(bad)d with problems.", total=job.total, added=job.added, updated=job.updated,
              unchanged=job.unchanged, bad=job.bad)

@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 from app.auth.audit import audit
 from app.auth.scoping import get_visible_or_404, roles_required
 from app.extensions import db
+from app.imports.base import message_text
+from app.imports.runner import summary as runner_summary
 from app.vocabulary import OFFICERS
 
 from .base import importer_info
@@ -40,9 +42,11 @@ def job(job_id: int):
     job = _load(job_id)
     info = importer_info(job.kind)
     back = url_for(info.back_endpoint) if info.back_endpoint else None
+    summary = " ".join([runner_summary(job), *(job.options or {}).get("notes", [])]) \
+        if job.status == "done" else job.message
     return render_template("imports/job.html", job=job, phase=_phase(job),
-                           title=info.title or job.kind, back=back,
-                           errors=(job.errors or [])[:500])
+                           title=info.title or job.kind, back=back, summary=summary,
+                           errors=(job.errors or [])[:500], reason_text=message_text)
 
 
 @bp.route("/<int:job_id>/status.json")

@@ -272,33 +272,46 @@ def _monitored() -> sa.ColumnElement[bool]:
                   open_risk_exists(Household.id)).label("monitored")
 
 
-def _profiles_from_rows(rows: Sequence[sa.Row]) -> list[WorkerProfile]:
+def _profiles_from_rows(rows: Sequence[sa.Row], known_skills: dict[int, tuple] | None = None
+                        ) -> list[WorkerProfile]:
+    """Profiles of ``rows``; ``known_skills`` (worker id -> (code, level) pairs) are used
+    as they are instead of being read again (the caller has just read and checked them)."""
     ids = [r.id for r in rows]
     skills: dict[int, list[tuple[str, int]]] = defaultdict(list)
     texts: dict[int, set[str]] = defaultdict(set)
     certs: dict[int, list[HeldCertificate]] = defaultdict(list)
+    known = known_skills or {}
     for chunk in _chunks(ids, 900):
-        for wid, code, level, text in db.session.execute(
-                sa.select(WorkerSkill.worker_id, WorkerSkill.skill_code, WorkerSkill.level,
-                          WorkerSkill.source_text)
-                .where(WorkerSkill.worker_id.in_(chunk))):
-            texts[wid].add(text)
-            if code:
-                skills[wid].append((code, level))
+        unknown = [i for i in chunk if i not in known]
+        if unknown:
+            for wid, code, level, text in db.session.execute(
+                    sa.select(WorkerSkill.worker_id, WorkerSkill.skill_code, WorkerSkill.level,
+                              WorkerSkill.source_text)
+                    .where(WorkerSkill.worker_id.in_(unknown))):
+                texts[wid].add(text)
+                if code:
+                    skills[wid].append((code, level))
         for wid, kind, expires in db.session.execute(
                 sa.select(WorkerCertificate.worker_id, WorkerCertificate.kind,
                           WorkerCertificate.expires_on)
                 .where(WorkerCertificate.worker_id.in_(chunk))):
             certs[wid].append(HeldCertificate(kind, expires))
-    zero = zero_employment_households({r.household_id for r in rows if r.household_id})
+    if rows and "zero_employment" in rows[0]._fields:  # read with the rows (one worker)
+        zero = {r.household_id for r in rows if r.household_id and r.zero_employment}
+    else:
+        zero = zero_employment_households({r.household_id for r in rows if r.household_id})
     out = []
     for r in rows:
-        own = skills.get(r.id, [])
-        if texts.get(r.id, set()) != {p[:128] for p in split_parts(r.skills_text or "")}:
-            # Never resolved, or the text changed since: resolve now (not stored here).
-            from app.matching.service import parse_worker_skills
+        if r.id in known:
+            own = list(known[r.id])
+        else:
+            own = skills.get(r.id, [])
+            if texts.get(r.id, set()) != {p[:128] for p in split_parts(r.skills_text or "")}:
+                # Never resolved, or the text changed since: resolve now (not stored here).
+                from app.matching.service import parse_worker_skills
 
-            own = [(p.skill, p.level) for p in parse_worker_skills(r.skills_text) if p.skill]
+                own = [(p.skill, p.level) for p in parse_worker_skills(r.skills_text)
+                       if p.skill]
         out.append(_worker_profile(r, tuple(own), tuple(certs.get(r.id, ())),
                                    r.household_id in zero))
     return out
@@ -346,8 +359,16 @@ def worker_profiles(stmt: sa.Select | None = None) -> list[WorkerProfile]:
     return _profiles_from_rows(db.session.execute(stmt).all())
 
 
-def worker_profile(worker: Worker) -> WorkerProfile:
-    """One worker's profile (reads the current rows, not the ORM object's cache)."""
+def worker_profile(worker: Worker, skills: Sequence[tuple[str, int]] | None = None
+                   ) -> WorkerProfile:
+    """One worker's profile (reads the current rows, not the ORM object's cache).
+    ``skills``: the worker's (code, level) pairs when the caller has them already."""
+    from app.registry.queries import zero_employment
+
     db.session.flush()
-    profiles = worker_profiles(workers_stmt().where(Worker.id == worker.id))
-    return profiles[0]
+    # The household's zero-employment flag comes with the row (not a second statement).
+    stmt = workers_stmt().where(Worker.id == worker.id).add_columns(
+        sa.and_(Worker.household_id.is_not(None), zero_employment(Worker.household_id))
+        .label("zero_employment"))
+    known = {worker.id: tuple(skills)} if skills is not None else None
+    return _profiles_from_rows(db.session.execute(stmt).all(), known)[0]

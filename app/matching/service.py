@@ -10,14 +10,15 @@ import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, defer
 
 from app import clock
 from app.auth.models import User
@@ -25,6 +26,7 @@ from app.auth.scoping import visible
 from app.employers.models import Employer, Job
 from app.errors_domain import DomainError
 from app.extensions import db
+from app.freshness import Cache
 from app.matching import engine
 from app.matching.models import MatchResult, MatchRun, WorkerSkill
 from app.matching.profiles import (
@@ -164,8 +166,8 @@ def worker_skills(worker: Worker) -> list[WorkerSkill]:
 
 
 def _profile_with(worker: Worker, skills: list[WorkerSkill]) -> engine.WorkerProfile:
-    return replace(worker_profile(worker),
-                   skills=tuple((s.skill_code, s.level) for s in skills if s.skill_code))
+    # The skills just read (and checked against the text) are not read a second time.
+    return worker_profile(worker, [(s.skill_code, s.level) for s in skills if s.skill_code])
 
 
 def resolve_job_skills(job: Job) -> list[dict]:
@@ -221,9 +223,17 @@ class ReasonView:
     fixable: bool
 
 
-def _components(m: engine.Match, lg: str, note: str = "") -> list[ComponentView]:
-    return [ComponentView(c.key, str(COMPONENT_LABELS.get(c.key, c.key)), c.value, c.weight,
-                          c.points, (c.text_en if lg == "en" else c.text_zh)
+def _labels(labels: dict) -> dict[str, str]:
+    """The labels translated once (a page shows them for every row)."""
+    return {k: str(v) for k, v in labels.items()}
+
+
+def _components(m: engine.Match, lg: str, note: str = "",
+                labels: dict[str, str] | None = None) -> list[ComponentView]:
+    labels = labels or _labels(COMPONENT_LABELS)
+    en = lg == "en"
+    return [ComponentView(c.key, labels.get(c.key, c.key), c.value, c.weight,
+                          c.points, (c.text_en if en else c.text_zh)
                           + (note if c.key == "policy" else ""))
             for c in m.components]
 
@@ -240,17 +250,55 @@ def _risk_notes(workers: Iterable[Worker]) -> dict[int, str]:
             if w.household_id in reasons}
 
 
-def _reasons(r: engine.RuledOut, lg: str) -> list[ReasonView]:
-    return [ReasonView(x.code, str(REASON_LABELS.get(x.code, x.code)),
-                       x.text_en if lg == "en" else x.text_zh, x.subject,
+def _reasons(r: engine.RuledOut, lg: str, labels: dict[str, str] | None = None
+             ) -> list[ReasonView]:
+    labels = labels or _labels(REASON_LABELS)
+    en = lg == "en"
+    return [ReasonView(x.code, labels.get(x.code, x.code),
+                       x.text_en if en else x.text_zh, x.subject,
                        x.code in engine.FIXABLE_BY_TRAINING) for x in r.reasons]
+
+
+@dataclass(frozen=True)
+class EmployerRef:
+    """The employer of a :class:`JobCard`: what a list of results names."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class JobCard:
+    """What a list of recommended openings shows of one (title, employer, wage, place,
+    places left), with the attribute names of :class:`Job`. Read from the openings cache:
+    a worker's matches page names 40 openings, which as ORM rows with their employers
+    cost more than the ranking."""
+
+    id: int
+    employer_id: int
+    title: str
+    headcount: int | None
+    filled: int
+    wage_min: int | None
+    wage_max: int | None
+    region: str
+    county_code: str | None
+    city_code: str | None
+    province_code: str | None
+    kind: str
+    employer: EmployerRef
+
+    @property
+    def remaining(self) -> int | None:
+        """Places still open; None when the head-count is unspecified (no fixed limit)."""
+        return None if self.headcount is None else max(0, self.headcount - self.filled)
 
 
 @dataclass
 class JobMatch:
-    """A recommended opening: the Job row, its score, the explanation, any referral."""
+    """A recommended opening: what is shown of it, its score, the explanation, any referral."""
 
-    job: Job
+    job: JobCard
     score: float
     components: list[ComponentView]
     referral: Referral | None = None
@@ -260,7 +308,7 @@ class JobMatch:
 class RuledOutJob:
     """An opening the worker cannot take, with every reason."""
 
-    job: Job
+    job: Job | JobCard
     reasons: list[ReasonView]
 
     @property
@@ -301,10 +349,15 @@ def _jobs_by_id(ids: Sequence[int | str]) -> dict[int | str, Job]:
     if not ids:
         return {}
     # One joined query (the employer comes with its opening); places are named from the
-    # cached area names.
+    # cached area names. The long text and JSON columns no list of results shows are
+    # left unread (an access loads them): 40 openings' skill lists parsed per page.
     rows = db.session.scalars(
         sa.select(Job).join(Employer, Job.employer_id == Employer.id)
-        .where(Job.id.in_(list(ids))).options(contains_eager(Job.employer)))
+        .where(Job.id.in_(list(ids)))
+        .options(contains_eager(Job.employer),
+                 defer(Job.description), defer(Job.required_skills),
+                 defer(Job.preferred_skills), defer(Job.required_certificates),
+                 defer(Job.search_text)))
     return {j.id: j for j in rows}
 
 
@@ -315,6 +368,33 @@ def _referrals(worker_ids: Sequence[int | str], job_ids: Sequence[int | str]
     rows = db.session.scalars(sa.select(Referral).where(
         Referral.worker_id.in_(list(worker_ids)), Referral.job_id.in_(list(job_ids))))
     return {(r.worker_id, r.job_id): r for r in rows}
+
+
+# Cards of the openings results have named, by id: kept until any process writes an
+# opening or an employer (or MATCH_INDEX_RECHECK_SECONDS pass), like the index they come from.
+_CARDS: Cache[dict[int | str, JobCard]] = Cache(depends_on=(Job, Employer),
+                                          max_age="MATCH_INDEX_RECHECK_SECONDS", max_entries=4)
+_CARDS_KEPT = 20_000  # at most this many per process (then the set starts afresh)
+
+
+def job_cards(ids: Sequence[int | str]) -> dict[int | str, JobCard]:
+    """Cards of the openings ``ids`` (ones that no longer exist are left out)."""
+    cards = _CARDS.get("cards", dict)
+    missing = [i for i in dict.fromkeys(ids) if i not in cards]
+    if missing:
+        if len(cards) > _CARDS_KEPT:
+            cards.clear()
+        rows = db.session.execute(
+            sa.select(Job.id, Job.employer_id, Job.title, Job.headcount, Job.filled,
+                      Job.wage_min, Job.wage_max, Job.region, Job.county_code, Job.city_code,
+                      Job.province_code, Job.kind, Employer.name.label("employer_name"))
+            .join(Employer, Job.employer_id == Employer.id).where(Job.id.in_(missing)))
+        cards.update({r.id: JobCard(r.id, r.employer_id, r.title, r.headcount, r.filled,
+                                    r.wage_min, r.wage_max, r.region, r.county_code,
+                                    r.city_code, r.province_code, r.kind,
+                                    EmployerRef(r.employer_id, r.employer_name))
+                      for r in rows})
+    return {i: cards[i] for i in ids if i in cards}
 
 
 # The most ranked results one request may ask for (the API's limit validates the same range).
@@ -340,13 +420,14 @@ def recommend_for_worker(worker: Worker, k: int = 20, today: date | None = None,
     result = engine.rank_jobs(_profile_with(worker, skills), index, k=k, cfg=cfg)
     lg = lang()
     ids = [m.job_id for m in result.matches] + [r.job_id for r in result.ruled_out]
-    jobs = _jobs_by_id(ids)
+    jobs = job_cards(ids)
     refs = _referrals([worker.id], [m.job_id for m in result.matches])
     note = _risk_notes([worker]).get(worker.id, "")
-    matches = [JobMatch(jobs[m.job_id], m.score, _components(m, lg, note),
+    components, reasons = _labels(COMPONENT_LABELS), _labels(REASON_LABELS)
+    matches = [JobMatch(jobs[m.job_id], m.score, _components(m, lg, note, components),
                         refs.get((worker.id, m.job_id)))
                for m in result.matches if m.job_id in jobs]
-    ruled = [RuledOutJob(jobs[r.job_id], _reasons(r, lg))
+    ruled = [RuledOutJob(jobs[r.job_id], _reasons(r, lg, reasons))
              for r in result.ruled_out if r.job_id in jobs]
     return Recommendations(worker, matches, ruled, dict(result.ruled_out_counts),
                            result.considered, result.eligible, skills, today)
@@ -457,8 +538,9 @@ def candidates_for_job(job: Job, user: User, k: int = 20, today: date | None = N
     refs = _referrals(ids, [job.id])
     lg = lang()
     notes = _risk_notes(workers.values())
+    labels = _labels(COMPONENT_LABELS)
     matches = [CandidateMatch(workers[m.worker_id], m.score,
-                              _components(m, lg, notes.get(m.worker_id, "")),
+                              _components(m, lg, notes.get(m.worker_id, ""), labels),
                               refs.get((m.worker_id, job.id)),
                               mask_id(workers[m.worker_id].id_number),
                               mask_phone(workers[m.worker_id].phone))
@@ -551,6 +633,27 @@ def latest_run() -> MatchRun | None:
     """The most recent finished batch run."""
     return db.session.scalar(sa.select(MatchRun).where(MatchRun.finished_at.is_not(None))
                              .order_by(MatchRun.id.desc()).limit(1))
+
+
+class RunInfo(NamedTuple):
+    """When the latest batch run finished (what a worker's matches page says of it)."""
+
+    id: int
+    finished_at: datetime
+
+
+# Every matches page names the latest batch run; runs are written once a night.
+_LATEST_RUN: Cache[RunInfo | None] = Cache(depends_on=(MatchRun,), max_age=300, max_entries=4)
+
+
+def latest_run_info() -> RunInfo | None:
+    """:func:`latest_run`'s id and finish time, cached until a run is written."""
+    def read() -> RunInfo | None:
+        run = latest_run()
+        return RunInfo(run.id, run.finished_at) if run is not None and run.finished_at \
+            else None
+
+    return _LATEST_RUN.get("latest", read)
 
 
 def stored_matches(worker: Worker) -> list[MatchResult]:

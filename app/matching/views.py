@@ -15,6 +15,7 @@ from app.areas.service import area_name, county_choices
 from app.auth.scoping import get_visible_or_404, roles_required, visible
 from app.employers.models import Employer, Job
 from app.extensions import db
+from app.placements.followups import hire_message
 from app.placements.models import ACTIVE_REFERRAL, Referral
 from app.placements.models import LABELS as PLACEMENT_LABELS
 from app.placements.service import confirm_hire, respond, withdraw
@@ -40,7 +41,7 @@ from .service import (
     REASON_LABELS,
     candidates_for_job,
     lang,
-    latest_run,
+    latest_run_info,
     recommend_for_worker,
     record_placement,
     refer_worker,
@@ -119,7 +120,7 @@ def worker_matches(worker_id: int):
         masked_id=mask_id(worker.id_number), masked_phone=mask_phone(worker.phone),
         reason_labels=REASON_LABELS, component_labels=COMPONENT_LABELS,
         method_labels=METHOD_LABELS, ruled_shown=ruled,
-        status_labels=PLACEMENT_LABELS["referral_status"], run=latest_run())
+        status_labels=PLACEMENT_LABELS["referral_status"], run=latest_run_info())
 
 
 @bp.route("/workers/<int:worker_id>/refer", methods=["POST"])
@@ -160,12 +161,12 @@ def record_worker_placement(worker_id: int):
         return redirect(back)
     job = get_visible_or_404(Job, int(form.job_id.data))
     with action() as done:
-        record_placement(worker, job, start_date=form.start_date.data,
-                         monthly_wage=form.monthly_wage.data,
-                         contract_months=form.contract_months.data, by=current_user,
-                         today=clock.today())
+        placement = record_placement(worker, job, start_date=form.start_date.data,
+                                     monthly_wage=form.monthly_wage.data,
+                                     contract_months=form.contract_months.data,
+                                     by=current_user, today=clock.today())
     if done:
-        flash(_("The hire of %(worker)s was recorded.", worker=worker.name), "success")
+        flash(hire_message(placement, current_user), "success")
     return redirect(back)
 
 
@@ -342,13 +343,12 @@ def referral_hire(referral_id: int):
                 flash(str(e), "danger")
         return redirect(_back(url_for(".employer_referrals")))
     with action() as done:
-        confirm_hire(referral, start_date=form.start_date.data,
-                     monthly_wage=form.monthly_wage.data,
-                     contract_months=form.contract_months.data, by=current_user,
-                     today=clock.today())
+        placement = confirm_hire(referral, start_date=form.start_date.data,
+                                 monthly_wage=form.monthly_wage.data,
+                                 contract_months=form.contract_months.data, by=current_user,
+                                 today=clock.today())
     if done:
-        flash(_("Hire confirmed: %(worker)s starts on %(day)s.", worker=referral.worker.name,
-                day=form.start_date.data.isoformat()), "success")
+        flash(hire_message(placement, current_user), "success")
     return redirect(_back(url_for(".employer_referrals", status="hired")))
 
 

@@ -23,7 +23,7 @@ from app.auth.models import User
 from app.auth.scoping import area_filter, code_in_area
 from app.errors_domain import DomainError
 from app.extensions import db
-from app.imports.base import ApplyResult, Column, RowErrors, register_importer
+from app.imports.base import CELLS_KEY, ApplyResult, Column, RowErrors, register_importer
 from app.imports.models import ImportJob
 from app.imports.report import safe_cell, write_xlsx
 from app.imports.runner import create_job, run_job
@@ -31,7 +31,7 @@ from app.registry.models import Household, Worker
 from app.registry.validation import FieldError, clean_text, parse_id_number, parse_name
 
 from .models import HouseholdRisk, ListComparison, ListEntry, RiskStatus
-from .plan import SOURCES, end_risk, maybe_exit, source_label
+from .plan import SOURCES, detail_label, end_risk, maybe_exit, source_label
 
 KIND = "risk_list"
 
@@ -56,13 +56,19 @@ SOURCE_CAUSE = {"civil_affairs": "subsistence", "medical_insurance": "medical_co
                 "disability": "disability", "education": "student",
                 "hrss": "unemployment_registered"}
 _STOPPED = ("停", "断", "中断", "stopped")
+_STOPPED_ELSEWHERE = ("停保", "断缴", "停缴", "中断缴费", "终止参保", "stopped")
 
 
-def cause_for(source: str, category: str) -> str:
+def cause_for(source: str, category: str, detail: Mapping[str, Any] | None = None) -> str:
     """The risk cause of a row: the source's, or for human resources lists, social
-    insurance stopped when the row's category says so."""
-    if source == "hrss" and any(w in (category or "") for w in _STOPPED):
-        return "insurance_stopped"
+    insurance stopped when the row's category says so (or, without a category column, a
+    header or cell of the list's own fields: 停保日期, 参保状态 中断缴费)."""
+    if source == "hrss":
+        if any(w in (category or "") for w in _STOPPED):
+            return "insurance_stopped"
+        words = " ".join(f"{k} {v}" for k, v in (detail or {}).items())
+        if not category and any(w in words for w in _STOPPED_ELSEWHERE):
+            return "insurance_stopped"
     return SOURCE_CAUSE[source]
 
 
@@ -91,6 +97,9 @@ class ListImporter:
 
     kind = KIND
     columns = COLUMNS
+    # Every cell but who the row is: the source's own fields, by its own headers, are kept
+    # as the risk's detail (name → value).
+    cells_except = ("name", "id_number", "head_id")
 
     def begin(self, job: ImportJob) -> None:
         """Read the comparison this run fills and the uploader."""
@@ -126,9 +135,13 @@ class ListImporter:
                 errors.add("head_id", head, exc.message)
         if errors:
             return errors
-        record["detail"] = {k: _cell_text(row.get(k)) for k in ("category", "since",
-                                                               "amount", "note")
-                            if row.get(k) not in (None, "")}
+        record["category"] = _cell_text(row.get("category"))
+        cells = row.get(CELLS_KEY)
+        if cells is None:  # run without the pipeline's cells: the known fields
+            cells = {str(c.header): row.get(c.key) for c in COLUMNS[3:]
+                     if row.get(c.key) not in (None, "")}
+        record["detail"] = {str(header)[:64]: _cell_text(value)
+                            for header, value in list(cells.items())[:30]}
         return record
 
     def apply(self, batch: list[tuple[int, Any]]) -> ApplyResult:
@@ -167,7 +180,7 @@ class ListImporter:
                 self.seen_workers.add(worker.id)
             if household is not None:
                 self.seen_households.add(household.id)
-                cause = cause_for(self.source, record["detail"].get("category", ""))
+                cause = cause_for(self.source, record.get("category", ""), record["detail"])
                 risk, new = add_risk(household, cause, self.source, self.list_date,
                                      worker=worker, detail={"name": record["name"],
                                                             **record["detail"]},
@@ -265,13 +278,15 @@ def start(filename: str, stream: Any, *, source: str, list_date: date, user: Use
 
 
 def compare_now(filename: str, stream: Any, *, source: str, list_date: date, user: User,
-                locale: str = "zh") -> tuple[ListComparison, ImportJob]:
-    """:func:`start`, commit, and run the import to the end (commits)."""
+                locale: str = "zh", commit: bool = True) -> tuple[ListComparison, ImportJob]:
+    """:func:`start`, commit, and run the import to the end (commits); ``commit=False``
+    does all of it inside the caller's unit of work (flushes only)."""
     comparison, job = start(filename, stream, source=source, list_date=list_date, user=user,
                             locale=locale)
     comparison_id = comparison.id
-    db.session.commit()
-    job = run_job(job)
+    if commit:
+        db.session.commit()
+    job = run_job(job, commit=commit)
     return db.session.get_one(ListComparison, comparison_id), job
 
 
@@ -291,7 +306,8 @@ def report_xlsx(comparison: ListComparison, target: Any, *, full: bool) -> int:
                      e.id_number if full else mask_id(e.id_number), str(OUTCOMES[e.outcome]),
                      _("yes") if e.new_risk else "",
                      safe_cell(e.household.number if e.household else ""),
-                     safe_cell("; ".join(f"{k}: {v}" for k, v in (e.detail or {}).items()))])
+                     safe_cell("; ".join(f"{detail_label(k)}: {v}"
+                                         for k, v in (e.detail or {}).items() if k != "name"))])
     for err in (job.errors or []) if job is not None else []:
         rows.append([err["row"], "", "", _("Problem"), "", safe_cell(err.get("column")),
                      safe_cell(f"{err.get('value')!r}: {err.get('reason')}")])

@@ -73,15 +73,18 @@ def seed_monitoring(ctx: SeedContext) -> None:
     ctx.echo(f"monitoring: {len(points)} declaration posters, {len(made)} declarations "
              f"(codes: /declare/{points[0].code})")
     # A civil-affairs list: two of our people newly on 低保, one not on the register, one bad.
-    rows = ["姓名,身份证号,类别,开始日期"]
-    for worker in members[3:5]:
-        rows.append(f"{worker.name},{worker.id_number},农村低保,{today - timedelta(days=20)}")
-    rows.append(f"王外地,{_unknown_id()},特困供养,{today - timedelta(days=40)}")
-    rows.append("李错号,52052619900101123,农村低保,")
+    # The department's own columns (家庭人口, 月保障金, 所属乡镇) are kept as the risk's detail.
+    rows = ["姓名,身份证号,救助类别,认定日期,家庭人口,月保障金（元）,所属乡镇"]
+    for worker, (size, amount) in zip(members[3:5], ((4, 620), (2, 410)), strict=False):
+        rows.append(f"{worker.name},{worker.id_number},农村低保,{today - timedelta(days=20)},"
+                    f"{size},{amount},石门乡")
+    rows.append(f"王外地,{_unknown_id()},特困供养,{today - timedelta(days=40)},1,900,雪山镇")
+    rows.append("李错号,52052619900101123,农村低保,,3,500,石门乡")
     data = ("\n".join(rows) + "\n").encode("utf-8")
     comparison, _job = compare.compare_now("民政低保名单.csv", io.BytesIO(data),
                                            source="civil_affairs",
-                                           list_date=today - timedelta(days=3), user=prefecture)
+                                           list_date=today - timedelta(days=3), user=prefecture,
+                                           commit=False)  # one unit of work: the seed's
     ctx.echo(f"monitoring: civil affairs list compared: {compare.summary(comparison)}")
     spells = db.session.scalars(sa.select(ZeroEmploymentSpell).where(
         ZeroEmploymentSpell.ended_on.is_(None), ZeroEmploymentSpell.area_code == "520526")

@@ -7,6 +7,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app import clock
+
 from .declare import KINDS
 from .plan import MEASURE_KINDS
 
@@ -16,7 +18,7 @@ class MeasureForm(FlaskForm):
 
     kind = SelectField(_l("What was done"), choices=list(MEASURE_KINDS.items()))
     text = TextAreaField(_l("Details"), validators=[Optional(), Length(max=1000)])
-    taken_on = DateField(_l("Date"), validators=[Optional()])
+    taken_on = DateField(_l("Date"), validators=[Optional()], default=clock.today)
 
 
 class RemoveRiskForm(FlaskForm):

@@ -33,7 +33,9 @@ STABLE_DAYS = 90  # a member in work this long (per the follow-ups): work risks 
 SOURCES = {
     "officer": _l("Officer"),
     "declaration": _l("Self-declaration"),
-    "civil_affairs": _l("Civil affairs (低保, 特困)"),
+    "checkin": _l("Monthly check-in"),
+    "layoff": _l("Layoff alert"),
+    "civil_affairs": _l("Civil affairs (subsistence allowance, destitute support)"),
     "medical_insurance": _l("Medical insurance"),
     "disability": _l("Disabled persons' federation"),
     "education": _l("Education"),
@@ -43,7 +45,7 @@ LIST_SOURCES = ("civil_affairs", "medical_insurance", "disability", "education",
 
 CAUSES: dict[str, Any] = {
     **REGISTER_LABELS["risk"],
-    "subsistence": _l("Subsistence allowance (低保, 特困)"),
+    "subsistence": _l("Subsistence allowance or destitute support"),
     "medical_costs": _l("High medical costs"),
     "student": _l("Student in the household"),
     "unemployment_registered": _l("Registered unemployed"),
@@ -66,6 +68,16 @@ MEASURE_KINDS = {
     "visit": _l("Home visit"),
     "other": _l("Other help"),
 }
+
+
+# A risk's detail holds a list's own fields by the list's own headers (shown as they are)
+# and, for declarations and check-ins, these fields of ours.
+DETAIL_LABELS = {"note": _l("Note"), "reason": _l("Reason")}
+
+
+def detail_label(key: str) -> str:
+    """The name shown for one field of a risk's detail."""
+    return str(DETAIL_LABELS.get(key, key))
 
 
 def cause_label(cause: str) -> str:

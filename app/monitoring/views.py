@@ -56,6 +56,7 @@ def me():
 def _templating(state) -> None:
     state.app.jinja_env.globals.update(
         risk_cause_label=plan.cause_label, risk_source_label=plan.source_label,
+        risk_detail_label=plan.detail_label,
         measure_labels=plan.MEASURE_KINDS, declare_kinds=declare.KINDS,
         monitoring_plan=plan.plan_of)
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from app import clock
 from app.auth.models import Area, User
 from app.auth.scoping import visible
+from app.employment.signals import worker_not_working
 from app.extensions import db
 from app.registry.models import Household, Worker, WorkerStatus
 from app.registry.queries import zero_employment
@@ -33,6 +34,9 @@ from app.todo.service import close_by_key, open_item
 from .models import HouseholdMeasure, ZeroEmploymentSpell
 
 _PENDING = "qianlu_zero_pending"
+
+# Where a worker's own word that they are out of work comes from (``worker_not_working``).
+RISK_SOURCES = ("checkin", "layoff")
 
 # Why a household entered or left the state (the kind of change that did it).
 REASONS = ("job_loss", "placement", "member_added", "member_moved", "member_left",
@@ -75,8 +79,9 @@ def _status(target: Worker, value: Any, oldvalue: Any, _initiator: Any) -> None:
     pending = _pending_of(target)
     if pending is None or value == oldvalue or target.id is None:
         return
-    reason = ("placement" if value == WorkerStatus.employed.value else
-              "job_loss" if oldvalue == WorkerStatus.employed.value else "status_change")
+    employed, seeking = WorkerStatus.employed.value, WorkerStatus.seeking.value
+    reason = ("placement" if value == employed else
+              "job_loss" if oldvalue == employed and value == seeking else "status_change")
     _note(pending, target.household_id, reason)
 
 
@@ -113,6 +118,27 @@ def _settle(session: Session) -> None:
 def _forget(session: Session, transaction: Any) -> None:
     if getattr(transaction, "parent", None) is None:
         session.info.pop(_PENDING, None)
+
+
+@worker_not_working.connect
+def _not_working(worker: Worker, *, reason: str = "", day: date | None = None,
+                 source: str = "", **_extra: Any) -> None:
+    """A worker said they are out of work (a check-in answer): the household's spell opens
+    on that day, inside the same unit of work, and the job loss becomes one of its risks
+    (the check-in already put an item in the county's queue, so none is opened here)."""
+    if not worker.household_id or not has_app_context():
+        return
+    from .plan import add_risk
+
+    day = day or clock.today()
+    db.session.flush()
+    pending = db.session.info.get(_PENDING) or {}
+    pending.pop(worker.household_id, None)
+    sync_households({worker.household_id: "job_loss"}, day)
+    household = db.session.get(Household, worker.household_id)
+    if household is not None:
+        add_risk(household, "lost_job", source if source in RISK_SOURCES else "checkin", day,
+                 worker=worker, detail={"reason": reason} if reason else {}, todo=False)
 
 
 def settle_now() -> None:

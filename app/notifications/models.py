@@ -51,6 +51,9 @@ class Notification(Model):
     subject_id: Mapped[int | None]
     link: Mapped[str] = mapped_column(sa.String(256), default="")
     text: Mapped[str] = mapped_column(sa.Text, default="")
+    # The message's values (in-app messages): the page says it again in the reader's
+    # current language; ``text`` is what was sent (SMS) or the fallback.
+    params: Mapped[dict | None] = mapped_column(sa.JSON)
     status: Mapped[str] = mapped_column(sa.String(8), default=NotificationStatus.pending.value)
     attempts: Mapped[int] = mapped_column(default=0)
     next_try_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.scheduler.sqlutil import insert_ignoring_conflicts
 from app.sql import affected
 
-from .messages import render
+from .messages import MESSAGES, render
 from .models import Channel, Notification, NotificationStatus
 
 
@@ -23,6 +23,23 @@ def _queue(values: dict[str, Any]) -> Notification:
         sa.select(Notification).where(Notification.dedupe_key == values["dedupe_key"])).one()
 
 
+def _plain(params: dict[str, Any]) -> dict[str, Any]:
+    """The values a message can be said again from (plain JSON values only)."""
+    plain = (str, int, float, bool, type(None))
+    return {k: v for k, v in params.items() if isinstance(v, plain) or (
+        isinstance(v, list | tuple) and all(isinstance(i, plain) for i in v))}
+
+
+def shown_text(notification: Notification, locale: str) -> str:
+    """An in-app message in ``locale``: said again from its values when it has them."""
+    if notification.params is not None and notification.kind in MESSAGES:
+        try:
+            return render(notification.kind, locale, notification.params)
+        except (KeyError, TypeError, ValueError):
+            pass
+    return notification.text
+
+
 def notify_user(user: User, kind: str, dedupe_key: str, *, link: str = "",
                 subject: Any = None, **params: Any) -> Notification:
     """An in-app message to a user, in their language; a repeated dedupe_key is a no-op."""
@@ -31,6 +48,7 @@ def notify_user(user: User, kind: str, dedupe_key: str, *, link: str = "",
     return _queue({
         "channel": Channel.in_app.value, "recipient_user_id": user.id, "locale": locale,
         "kind": kind, "link": link, "text": render(kind, locale, params),
+        "params": _plain(params),
         "subject_type": type(subject).__name__ if subject is not None else None,
         "subject_id": getattr(subject, "id", None),
         # in-app messages are delivered by being stored

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 
 from app.auth.scoping import roles_required
@@ -9,7 +10,7 @@ from app.extensions import db
 from app.vocabulary import OFFICERS
 
 from .service import inbox as inbox_select
-from .service import mark_read
+from .service import mark_read, shown_text
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications",
                template_folder="templates")
@@ -21,7 +22,9 @@ def inbox():
     """The user's in-app messages, newest first."""
     page = request.args.get("page", 1, type=int)
     rows = db.paginate(inbox_select(current_user), page=page, per_page=30)
-    return render_template("notifications/inbox.html", listing=rows)
+    locale = str(get_locale())
+    return render_template("notifications/inbox.html", listing=rows,
+                           text_of=lambda n: shown_text(n, locale))
 
 
 @bp.route("/<int:notification_id>/open", methods=["POST"])

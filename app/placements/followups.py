@@ -11,6 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from markupsafe import Markup, escape
 
 from app import clock
 from app.auth.models import Area, User
@@ -207,7 +208,14 @@ def sweep(today: date) -> dict[str, int]:
 
 # --- the officer queue --------------------------------------------------------------------
 
-TABS = ("today", "week", "overdue")
+TABS = ("overdue", "today", "week", "upcoming")
+URGENCY = ("overdue", "today", "week", "upcoming")  # the queue opens on the first non-empty
+UPCOMING_DAYS = 200  # the upcoming tab reaches past the last day-180 follow-up of a new hire
+
+
+def first_tab(counts: dict[str, int]) -> str:
+    """The most urgent tab that holds something (overdue, then today, week, upcoming)."""
+    return next((tab for tab in URGENCY if counts.get(tab)), "today")
 
 
 def week_end(today: date) -> date:
@@ -220,6 +228,9 @@ def _tab_condition(tab: str, today: date) -> sa.ColumnElement[bool]:
         return FollowUp.due_date == today
     if tab == "week":
         return FollowUp.due_date.between(today, week_end(today))
+    if tab == "upcoming":  # after this week: the day-7 visit of a hire made today is here
+        return FollowUp.due_date.between(week_end(today) + timedelta(days=1),
+                                         today + timedelta(days=UPCOMING_DAYS))
     return FollowUp.due_date < today
 
 
@@ -238,7 +249,8 @@ def queue(user: User, tab: str, today: date) -> sa.Select:
     stmt = (
         sa.select(FollowUp.id, FollowUp.placement_id, FollowUp.employer_id, FollowUp.due_date,
                   FollowUp.kind, FollowUp.slot, FollowUp.failed_attempts,
-                  FollowUp.escalated_to_id, Worker.name.label("worker_name"),
+                  FollowUp.escalated_to_id, FollowUp.worker_id,
+                  Worker.name.label("worker_name"), Worker.phone.label("worker_phone"),
                   Household.monitored, Household.at_risk)
         .select_from(FollowUp)
         .join(Worker, Worker.id == FollowUp.worker_id)
@@ -271,12 +283,13 @@ def queue_page(user: User, tab: str, today: date, page: int, total: int,
 
 def queue_counts(user: User, today: date) -> dict[str, int]:
     """How many follow-ups each tab holds for the user."""
-    # One pass over the open follow-ups due by the end of the week (the partial index
+    # One pass over the open follow-ups due within the upcoming window (the partial index
     # ix_follow_up_open_area_due holds exactly those rows), counted per tab.
     stmt = visible(sa.select(*(
         sa.func.coalesce(sa.func.sum(sa.case((_tab_condition(tab, today), 1), else_=0)), 0)
         for tab in TABS)).where(FollowUp.status.in_(OPEN_STATUSES),
-                                FollowUp.due_date <= week_end(today)), FollowUp, user)
+                                FollowUp.due_date <= today + timedelta(days=UPCOMING_DAYS)),
+        FollowUp, user)
     return dict(zip(TABS, (int(n) for n in db.session.execute(stmt).one()), strict=True))
 
 
@@ -300,3 +313,56 @@ def shown_status(fu: FollowUp, today: date) -> str:
     if fu.is_open:
         return "overdue" if fu.due_date < today else "due"
     return fu.status
+
+
+# --- what a hire scheduled, in words -----------------------------------------------------
+
+def placement_followups(placement_id: int) -> list[FollowUp]:
+    """A placement's follow-ups, soonest first."""
+    return list(db.session.scalars(sa.select(FollowUp).where(
+        FollowUp.placement_id == placement_id).order_by(FollowUp.due_date, FollowUp.id)))
+
+
+def followup_label(kind: str, slot: int) -> str:
+    """"Day 7" / "After Spring Festival 2027" in the page's language."""
+    from .followup_models import LABELS
+
+    return str(LABELS["kind"].get(kind, kind)) % {"n": slot}
+
+
+def scheduled_text(followups: list[FollowUp]) -> str:
+    """"day 7 (2026-12-14), day 30 (2027-01-06), …" in the page's language."""
+    from flask_babel import gettext as _
+
+    return _("; ").join(_("%(label)s on %(day)s", label=followup_label(f.kind, f.slot),
+                          day=f.due_date.isoformat()) for f in followups)
+
+
+def hire_message(placement: Placement, user: User) -> Markup:
+    """What the hire did, said after 确认录用: who starts when, the follow-ups it scheduled
+    with their dates, and (for officers) links to the worker's placements and the queue."""
+    from flask import url_for
+    from flask_babel import gettext as _
+
+    from app.vocabulary import OFFICERS
+
+    from .people import worker_link
+
+    followups = placement_followups(placement.id)
+    text = _("Hire confirmed: %(worker)s starts on %(day)s.", worker=placement.worker.name,
+             day=placement.start_date.isoformat())
+    parts = [escape(text)]
+    if followups:
+        parts.append(escape(" " + _("Follow-ups scheduled: %(list)s.",
+                                    list=scheduled_text(followups))))
+    else:
+        parts.append(escape(" " + _("No follow-ups were scheduled.")))
+    if user.role in OFFICERS:
+        parts.append(Markup(' <a class="alert-link" href="{}">{}</a> · '
+                            '<a class="alert-link" href="{}">{}</a>').format(
+            worker_link(placement.worker_id) + "#placements", _("See them on the worker's page"),
+            url_for("placements.queue", tab="upcoming"), _("Upcoming follow-ups")))
+    else:
+        parts.append(escape(" " + _("The employment office will contact the worker on "
+                                    "these dates.")))
+    return Markup("").join(parts)

@@ -8,6 +8,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app import clock
 from app.auth.audit import audit
@@ -132,7 +133,8 @@ def record_outcome(fu: FollowUp, o: Outcome, *, by: User | None,
     fu.new_employer_name = o.new_employer_name.strip()[:128]
     fu.new_wage, fu.left_date, fu.left_reason = o.new_wage, o.left_date, o.left_reason[:256]
     worker = fu.worker
-    _event(worker, "follow_up", by, follow_up_id=fu.id, employment=o.employment,
+    _event(worker, "follow_up", by, follow_up_id=fu.id, followup_kind=fu.kind, slot=fu.slot,
+           employment=o.employment,
            issues=fu.issues, wage=o.current_wage, satisfaction=o.satisfaction)
     if "wage_arrears" in fu.issues:
         open_case(worker=worker, placement=placement, follow_up=fu, by=by, note=fu.note)
@@ -188,7 +190,7 @@ def job_lost(placement: Placement, end_date: date, reason: str, *, by: User | No
     _end(placement, end_date, "left", reason)
     worker = placement.worker
     employer = placement.employer.name if placement.employer else placement.employer_name
-    set_worker_status(worker, "seeking", reason=_("Left the job: %(reason)s", reason=reason),
+    set_worker_status(worker, "seeking", reason=_l("Left the job: %(reason)s", reason=reason),
                       by=by)
     _event(worker, "job_loss", by, placement_id=placement.id, employer=employer,
            end_date=end_date.isoformat(), reason=reason)

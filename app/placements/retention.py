@@ -43,6 +43,9 @@ BREAKDOWNS = {
 }
 
 
+MIN_INTERVAL_N = 10  # below this many placements a group's figures carry no interval
+
+
 @dataclass
 class Group:
     """One group's curve and its checkpoint figures."""

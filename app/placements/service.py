@@ -5,6 +5,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app import clock
 from app.auth.audit import audit
@@ -103,7 +104,8 @@ def withdraw(referral: Referral, *, by: User | None, reason: str = "") -> Referr
     """The officer or the worker withdraws an open referral."""
     _set_status(referral, ReferralStatus.withdrawn.value, ACTIVE_REFERRAL,
                 decline_reason=reason.strip()[:256])
-    _event(referral.worker, "referral_withdrawn", by, job_id=referral.job_id)
+    _event(referral.worker, "referral_withdrawn", by, job_id=referral.job_id,
+           job_title=referral.job.title, reason=referral.decline_reason)
     audit("referral_withdrawn", referral, user=by)
     return referral
 
@@ -140,7 +142,7 @@ def confirm_hire(referral: Referral, *, start_date: date, monthly_wage: int | No
     )
     db.session.add(placement)
     db.session.flush()
-    set_worker_status(worker, "employed", reason=_("Hired: %(job)s", job=job.title), by=by)
+    set_worker_status(worker, "employed", reason=_l("Hired: %(job)s", job=job.title), by=by)
     _event(worker, "placement", by, job_id=job.id, job_title=job.title,
            employer=job.employer.name, start_date=start_date.isoformat(),
            placement_id=placement.id)

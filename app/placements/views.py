@@ -32,7 +32,7 @@ from app.vocabulary import OFFICERS
 from . import charts, retention
 from .arrears import resolve_case
 from .followup_models import LABELS, FollowUp, WageArrearsCase
-from .followups import TABS, queue_counts, queue_page
+from .followups import TABS, first_tab, queue_counts, queue_page
 from .forms import OutcomeForm, ResolveForm
 from .outcomes import Outcome, record_outcome
 from .people import worker_link
@@ -48,13 +48,14 @@ def _labels() -> dict:
 @bp.route("/", endpoint="queue")
 @roles_required(*OFFICERS)
 def queue_view():
-    """Due today / this week / overdue, for the officer's area."""
-    tab = request.args.get("tab", "today")
-    if tab not in TABS:
-        tab = "today"
+    """Overdue / due today / this week / upcoming, for the officer's area; opens on the
+    most urgent tab that holds something."""
     day = today()
     page = request.args.get("page", 1, type=int)
     counts = queue_counts(current_user, day)
+    tab = request.args.get("tab", "")
+    if tab not in TABS:
+        tab = first_tab(counts)
     # counted once, with the tabs' figures
     rows = queue_page(current_user, tab, day, page, total=counts[tab])
     return render_template("placements/queue.html", tab=tab, listing=rows, today=day,
@@ -89,7 +90,7 @@ def record(followup_id: int):
                         n=fu.failed_attempts), "warning")
             else:
                 flash(_("Follow-up recorded."), "success")
-            return redirect(url_for(".queue", tab=request.args.get("tab", "today")))
+            return redirect(url_for(".queue", tab=request.args.get("tab")))
     _load_shown(fu)
     may_reveal = can_see_full(current_user, fu.worker)
     reveal = may_reveal and request.args.get("reveal") == "1"
@@ -178,6 +179,7 @@ def retention_view():
     return render_template(
         "placements/retention.html", kind=kind, total=total, groups=groups, today=day,
         breakdowns=retention.BREAKDOWNS, checkpoints=retention.CHECKPOINTS,
+        min_interval_n=retention.MIN_INTERVAL_N,
         overall_svg=charts.curve_chart([total], _("Retention of all placements")),
         curve_svg=charts.curve_chart(shown, _("Retention by %(kind)s", kind=title)),
         bars_svg=charts.checkpoint_chart(shown, _("Retention at 30, 90 and 180 days")))
@@ -204,9 +206,11 @@ def retention_export():
     rows = []
     for g in groups:
         row = [g.label, g.n, g.events]
+        small = g.n < retention.MIN_INTERVAL_N  # too few for an interval to mean much
         for n in retention.CHECKPOINTS:
             est = g.figures[n]
-            row += [_pct(est.survival), _pct(est.lower), _pct(est.upper)]
+            row += [_pct(est.survival), None if small else _pct(est.lower),
+                    None if small else _pct(est.upper)]
         rows.append(row)
     body = xlsx_bytes(headers, rows, title=_("Retention"))
     audit("retention_export", target_type="retention", detail={"by": kind, "rows": len(rows)})
@@ -221,10 +225,17 @@ def init_followups(app: Flask) -> None:
     """Register the follow-up, notification and scheduler blueprints; start the in-app
     scheduler when SCHEDULER_IN_APP is set (never under TESTING)."""
     from app.notifications.views import bp as notifications_bp
+    from app.registry.worker_panels import register_worker_panel
     from app.scheduler.cli import bp as scheduler_cli
     from app.scheduler.runner import start_in_app
 
-    from . import panels  # noqa: F401 - registers the dashboard panels
+    from . import (
+        panels,  # noqa: F401 - registers the dashboard panels
+        timeline_kinds,  # noqa: F401 - how hires and follow-ups read on the timeline
+    )
+    from .worker_panel import placements_panel
+
+    register_worker_panel(placements_panel)
 
     for blueprint in (bp, notifications_bp, scheduler_cli):
         app.register_blueprint(blueprint)

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import QueryableAttribute, aliased
 
 from app.auth.audit import audit
@@ -187,7 +188,7 @@ def merge(flag: DuplicateFlag, keep: Worker, by: User | None) -> Worker:
                        .execution_options(synchronize_session=False))
     other.merged_into_id = keep.id
     db.session.flush()
-    set_worker_status(other, "unavailable", _("Merged into record %(id)d", id=keep.id), by)
+    set_worker_status(other, "unavailable", _l("Merged into record %(id)d", id=keep.id), by)
     flag.status = "merged"
     flag.resolved_by_id = getattr(by, "id", None)
     flag.resolved_at = utcnow()

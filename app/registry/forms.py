@@ -149,8 +149,8 @@ class DependantForm(FlaskForm):
 
     name = StringField(_l("Name"), validators=[_required(_l("Enter the name.")),
                                                Length(max=64)])
-    relation = StringField(_l("Relation"), validators=[Optional(), Length(max=32)],
-                           description=_l("e.g. 子女, 父母, 配偶"))
+    relation = SelectField(_l("Relation"), validators=[Optional(), Length(max=32)],
+                           choices=[("", "—")] + _choices("relation", list(LABELS["relation"])))
     birth_year = IntegerField(_l("Year of birth"), validators=[
         Optional(), NumberRange(min=1900, max=2100)])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=256)])

@@ -70,8 +70,14 @@ def clean_household_fields(data: Mapping[str, Any], user: User | None,
             out["head_name"] = parse_name(head)
         except ValueError as exc:
             errors["head_name"] = str(exc)
+    elif current is None or current.head_name:
+        # A household is someone's: its head is named when it is registered (and stays).
+        errors["head_name"] = _("Enter the head of household.")
     else:
         out["head_name"] = ""
+    if not out["village"] and not out.get("site_id") and (current is None or current.village):
+        errors["village"] = _("Enter the home village or community, or choose a relocation "
+                              "site.")
     out["monitored"] = bool(data.get("monitored"))
     causes = [c for c in (data.get("risk_causes") or []) if c]
     bad = [c for c in causes if c not in RiskCause.__members__]
@@ -116,6 +122,38 @@ def update_household(household: Household, data: Mapping[str, Any], by: User | N
         worker.area_code = household.area_code
     db.session.flush()
     audit("household_update", household, user=by)
+
+
+def household_history(household: Household) -> list[str]:
+    """What makes a household more than a mistake (empty: it may be deleted): members,
+    workers ever linked to it, plan entries, to-do items."""
+    from app.todo.models import Todo
+
+    from .models import Worker
+
+    found = []
+    checks = ((Worker, Worker.household_id, _("workers")),
+              (Dependant, Dependant.household_id, _("members")),
+              (HouseholdPlanEntry, HouseholdPlanEntry.household_id, _("plan entries")),
+              (Todo, Todo.household_id, _("to-do items")))
+    for model, column, name in checks:
+        if db.session.scalar(sa.select(sa.func.count()).select_from(model).where(
+                column == household.id)):
+            found.append(name)
+    return found
+
+
+def delete_household(household: Household, by: User | None) -> None:
+    """Delete a household registered by mistake: only one with no history (flushes)."""
+    history = household_history(household)
+    if history:
+        raise RegisterInvalid({"household": _(
+            "This household has history (%(what)s) and cannot be deleted; edit it instead.",
+            what=", ".join(history))})
+    audit("household_delete", household, user=by,
+          detail={"number": household.number, "area": household.area_code})
+    db.session.delete(household)
+    db.session.flush()
 
 
 def add_plan_entry(household: Household, text: str, entry_date: date | None,

@@ -84,6 +84,10 @@ LABELS = {
         "local": _l("Own county"), "guizhou": _l("Guizhou"), "yrd": _l("Yangtze River Delta"),
         "prd": _l("Pearl River Delta"), "any": _l("Anywhere"),
     },
+    # A dependant's relation to the household, stored as the word officers write.
+    "relation": {"子女": _l("Child"), "父母": _l("Parent"), "配偶": _l("Spouse"),
+                 "祖父母": _l("Grandparent"), "孙子女": _l("Grandchild"),
+                 "兄弟姐妹": _l("Brother or sister"), "其他": _l("Other relative")},
     "job_kind": {
         "market": _l("Market job"), "public_welfare": _l("Public-welfare post"),
         "work_relief": _l("Work-relief project"),

@@ -32,7 +32,14 @@ from app.sql import table_of
 from app.vocabulary import JOB_KINDS, WORKER_REGIONS
 
 from .duplicates import flag_likely_duplicates
-from .models import Household, RelocationSite, Worker, WorkerEvent, WorkerStatusChange
+from .models import (
+    LABELS,
+    Household,
+    RelocationSite,
+    Worker,
+    WorkerEvent,
+    WorkerStatusChange,
+)
 from .service import new_worker_values, status_change_values, user_may_use_area
 from .timeline import event_values
 from .validation import FieldError, check_worker_fields, clean_text, wage_problem
@@ -43,7 +50,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("name", "姓名", _l("Name"), True, ("名字", "name"), "张三"),
     Column("id_number", "身份证号", _l("ID number"), True,
            ("身份证号码", "公民身份号码", "身份证", "证件号码", "id number", "id"),
-           "520526199001010015"),
+           "520526199001010010"),
     Column("phone", "手机号", _l("Mobile phone"), False,
            ("手机号码", "手机", "联系电话", "电话", "mobile", "phone"), "13885001234"),
     Column("household_number", "户编号", _l("Household number"), False,
@@ -268,6 +275,15 @@ def cell_values(row: Mapping[str, Any], memo: dict[tuple, tuple[bool, Any]] | No
     return data, problems
 
 
+def _kept_text(field: str, kept: Any) -> str:
+    """A value a rule put in a cell's place, as the report shows it."""
+    kind = {"regions_acceptable": "region_pref", "job_kinds_wanted": "job_kind"}.get(field)
+    if isinstance(kept, list):
+        return "、".join(str(LABELS.get(kind or "", {}).get(v, v)) for v in kept)
+    text = str(kept)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
 _EMPTY = object()
 
 
@@ -349,6 +365,9 @@ class RosterImporter:
                 (errors if key in REQUIRED_CELLS else notes).add(key, row.get(key),
                                                                  problems[key])
         rec.update({k: v for k, v in check.values.items() if k not in problems})
+        for note in check.notes:  # a value a rule changed (care duties → 本县, text cut)
+            notes.change(note.field, row.get(note.field), _kept_text(note.field, note.kept),
+                         note.reason)
         if "status" in data:
             rec["status"] = data["status"]
         for extra in EXTRA_COLUMNS.values():

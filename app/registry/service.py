@@ -20,6 +20,7 @@ from app.auth.scoping import code_in_area
 from app.clock import utcnow
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db
+from app.imports.base import message_of
 
 from .models import (
     Household,
@@ -51,7 +52,7 @@ class DuplicateIdNumber(ConflictError):
         self.existing = existing
 
 
-def set_worker_status(worker: Worker, status: str, reason: str = "",
+def set_worker_status(worker: Worker, status: str, reason: object = "",
                       by: User | None = None) -> bool:
     """Change a worker's status with a dated history entry and a timeline event.
 
@@ -68,9 +69,13 @@ def set_worker_status(worker: Worker, status: str, reason: str = "",
     worker.status_changed_at = now
     db.session.flush()
     db.session.add(WorkerStatusChange(**status_change_values(
-        worker.id, status, reason=reason, by_user_id=getattr(by, "id", None), at=now)))
-    add_event(worker, "status", {"from": previous, "to": status, "reason": reason or ""},
-              by=by, at=now)
+        worker.id, status, reason=str(reason or ""), by_user_id=getattr(by, "id", None),
+        at=now)))
+    detail: dict[str, Any] = {"from": previous, "to": status, "reason": str(reason or "")}
+    message = message_of(reason)  # a lazy _l("…"): the timeline says it in the reader's language
+    if message:
+        detail["reason_msg"] = message
+    add_event(worker, "status", detail, by=by, at=now)
     return True
 
 

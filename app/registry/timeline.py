@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
 from app.clock import utcnow
 from app.extensions import db
@@ -40,52 +41,126 @@ def add_event(worker: Worker, kind: str, detail: dict | None = None, *,
     db.session.flush()
     return event
 
-Describer = Callable[[WorkerEvent], str]
+Describer = Callable[[WorkerEvent], Markup | str]
 _KINDS: dict[str, tuple[Any, Describer | None]] = {}
 
 
 def register_event_kind(kind: str, title: Any, describe: Describer | None = None) -> None:
-    """Name an event kind (and optionally how its detail reads) for the timeline."""
+    """Name an event kind and how it reads: ``describe(event)`` returns the whole sentence
+    (Markup, with links made by :func:`link`), in the page's language, from the codes and
+    values the event stored. Features register their own kinds when they are set up."""
     _KINDS[kind] = (title, describe)
 
 
-def _status(event: WorkerEvent) -> str:
-    d = event.detail or {}
-    before = LABELS["status"].get(d.get("from") or "", d.get("from") or "—")
-    text = f"{before} → {LABELS['status'].get(d.get('to') or '', d.get('to'))}"
-    return text + (f" ({d['reason']})" if d.get("reason") else "")
+def registered_kinds() -> set[str]:
+    """Every kind the timeline knows how to say."""
+    return set(_KINDS)
 
 
-def _fields(event: WorkerEvent) -> str:
+def link(endpoint: str, text: Any, anchor: str = "", **values: Any) -> Markup:
+    """``text`` as a link to ``endpoint`` when the viewer may open it, else plain text."""
+    from flask import current_app, url_for
+    from flask_login import current_user
+    from werkzeug.routing import BuildError
+
+    text = escape(str(text))
+    view = current_app.view_functions.get(endpoint)
+    roles = getattr(view, "allowed_roles", None)
+    if view is None or (roles is not None and getattr(current_user, "role", None) not in roles):
+        return text
+    try:
+        href = url_for(endpoint, **values) + (f"#{anchor}" if anchor else "")
+    except BuildError:
+        return text
+    return Markup('<a href="{}">{}</a>').format(href, text)
+
+
+def say(message: str, **values: Any) -> Markup:
+    """A sentence, already translated by the caller (``say(_("…"), …)``), with its values
+    escaped and links in them kept."""
+    # The message is catalogue text (trusted); Markup's % escapes every value but links.
+    template = Markup(message)  # noqa: S704 - a translation from our own catalogue
+    return template % {k: "" if v is None else v for k, v in values.items()}
+
+
+def join_list(items: Any) -> str:
+    """Items of a list as a sentence lists them: 手机号、技能 / phone, skills."""
+    from flask_babel import get_locale
+
+    return ("、" if str(get_locale()).startswith("zh") else ", ").join(str(i) for i in items)
+
+
+def _label(kind: str, value: Any) -> str:
+    return str(LABELS.get(kind, {}).get(value or "", value or "—"))
+
+
+def _status(event: WorkerEvent) -> Markup:
     d = event.detail or {}
-    text = ", ".join(d.get("fields", []))
+    if d.get("from"):
+        text = say(_("Status changed from %(before)s to %(after)s."),
+                   before=_label("status", d["from"]), after=_label("status", d.get("to")))
+    else:
+        text = say(_("Status set to %(after)s."), after=_label("status", d.get("to")))
+    reason = d.get("reason")
+    if d.get("reason_msg"):
+        from app.imports.base import message_text
+
+        reason = message_text({"msg": d["reason_msg"], "reason": reason})
+    return text + (say(_(" Reason: %(reason)s."), reason=reason) if reason else "")
+
+
+FIELD_NAMES = {
+    "name": _l("name"), "name_pinyin": _l("name"), "name_initials": _l("name"),
+    "id_number": _l("ID number"), "phone": _l("phone"), "phone_rev": _l("phone"),
+    "household_id": _l("household"), "area_code": _l("county"), "category": _l("category"),
+    "education": _l("education"), "skills_text": _l("skills"),
+    "regions_acceptable": _l("regions acceptable"), "min_wage": _l("lowest wage"),
+    "job_kinds_wanted": _l("job kinds wanted"), "available_from": _l("available from"),
+    "care_duties": _l("care duties"), "health_notes": _l("health notes"),
+    "status": _l("status"), "birth_date": _l("birth date"), "sex": _l("sex"),
+}
+
+
+def _fields(event: WorkerEvent) -> Markup:
+    d = event.detail or {}
+    names = list(dict.fromkeys(str(FIELD_NAMES.get(f, f)) for f in d.get("fields", [])))
+    fields = join_list(names) if names else "—"
     if d.get("import"):
-        text += " " + _("(roster import #%(id)s)", id=d["import"])
-    return text
+        return say(_("Details updated by roster import #%(id)s: %(fields)s."), id=d["import"],
+                   fields=fields)
+    return say(_("Details updated: %(fields)s."), fields=fields)
 
 
-def _registered(event: WorkerEvent) -> str:
+def _registered(event: WorkerEvent) -> Markup:
     d = event.detail or {}
-    return _("roster import #%(id)s", id=d["import"]) if d.get("import") else ""
+    status = _label("status", d.get("status")) if d.get("status") else ""
+    if d.get("import"):
+        return say(_("Registered by roster import #%(id)s (%(status)s)."), id=d["import"],
+                   status=status or "—")
+    if status:
+        return say(_("Registered as a worker (%(status)s)."), status=status)
+    return say(_("Registered as a worker."))
 
 
 register_event_kind("registered", _l("Newly registered"), _registered)
 register_event_kind("status", _l("Status changed"), _status)
 register_event_kind("updated", _l("Details updated"), _fields)
 register_event_kind("certificate", _l("Certificate added"),
-                    lambda e: (e.detail or {}).get("kind", ""))
+                    lambda e: say(_("Certificate added: %(kind)s."),
+                                  kind=(e.detail or {}).get("kind", "")))
 register_event_kind("merged", _l("Duplicate record merged in"),
-                    lambda e: (e.detail or {}).get("name", ""))
+                    lambda e: say(_("A duplicate record (%(name)s) was merged into this one."),
+                                  name=(e.detail or {}).get("name", "")))
 
 
-def describe_event(event: WorkerEvent) -> tuple[str, str]:
-    """(title, detail text) of one timeline event."""
-    title, describe = _KINDS.get(event.kind, (event.kind, None))
+def describe_event(event: WorkerEvent) -> Markup:
+    """One timeline event as a sentence (with links), in the page's language."""
+    title, describe = _KINDS.get(event.kind, (None, None))
     if describe is not None:
         try:
-            return str(title), describe(event)
-        except (KeyError, TypeError, ValueError):
+            return escape(describe(event))
+        except (KeyError, TypeError, ValueError, AttributeError):
             pass
-    detail = event.detail or {}
-    text = "; ".join(f"{v}" for v in detail.values() if isinstance(v, str | int) and v)
-    return str(title), text
+    if title is not None:
+        return say(_("%(what)s."), what=str(title))
+    return say(_("Something was recorded (%(kind)s)."), kind=event.kind.replace("_", " "))

@@ -286,8 +286,8 @@ def check_worker_fields(data: Mapping[str, Any], *, partial: bool = False,
         given = data.get("regions_acceptable")
         if given and check.values.get("regions_acceptable") != ["local"]:
             check.notes.append(Note("regions_acceptable", given, ["local"],
-                                    _l("Children or elders to care for at home (local work "
-                                       "only)")))
+                                    _l("Children or elders to care for at home means local "
+                                       "work only.")))
         check.values["regions_acceptable"] = ["local"]
     return check
 

@@ -117,6 +117,24 @@ def household(household_id: int):
     return _household_page(get_visible_or_404(Household, household_id))
 
 
+@bp.route("/households/<int:household_id>/delete", methods=["GET", "POST"])
+@roles_required(*OFFICERS)
+def household_delete(household_id: int):
+    """Delete a household registered by mistake (no members, plan or history): a page that
+    asks first, then the deletion (audited)."""
+    household = get_visible_or_404(Household, household_id)
+    history = hh_service.household_history(household)
+    if request.method == "POST" and not history and request.form.get("confirm") == "1":
+        number = household.number
+        with action() as done:
+            hh_service.delete_household(household, me())
+        if done:
+            flash(_("Household %(number)s was deleted.", number=number), "success")
+            return redirect(url_for(".households"))
+    return render_template("registry/household_delete.html", household=household,
+                           history=history)
+
+
 @bp.route("/households/<int:household_id>/plan", methods=["POST"])
 @roles_required(*OFFICERS)
 def household_plan(household_id: int):

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from app import clock
 from app.auth.audit import audit
+from app.auth.models import User
 from app.auth.scoping import roles_required, visible
 from app.extensions import db
 from app.imports.models import ImportJob
@@ -21,7 +22,7 @@ from app.vocabulary import OFFICERS
 
 from . import export
 from .forms import ImportForm
-from .queries import WorkerFilters
+from .queries import WorkerFilters, list_workers
 from .roster import COLUMNS, KIND, WORDS
 from .views import bp, me
 
@@ -67,6 +68,33 @@ def _stored_size(job: ImportJob) -> int:
     return os.path.getsize(job.stored_path) if job.stored_path else 0
 
 
+def example_rows(user: User) -> list[dict[str, str]]:
+    """Two roster rows that pass the import for ``user``: ID numbers with a right check
+    digit from a county of the user's area, a relocation site of that county (if any)."""
+    from datetime import date
+
+    from app.areas.service import area_names, county_choices
+
+    from .demo import demo_id_number
+    from .models import RelocationSite
+
+    county = next((code for code, _label in county_choices(user) if code), "520526")
+    county_name = area_names().get(county, (county, county))[0]  # 威宁彝族回族苗族自治县
+    site = db.session.scalar(sa.select(RelocationSite.name).where(
+        RelocationSite.county_code == county).order_by(RelocationSite.id).limit(1)) or ""
+    return [
+        {"name": "张三", "id_number": demo_id_number(county, date(1990, 1, 1), 1, "M"),
+         "phone": "13885001234", "site": site, "county": county_name,
+         "category": "易地搬迁", "education": "初中", "skills_text": "电焊、叉车",
+         "regions_acceptable": "省内、珠三角", "min_wage": "4000",
+         "available_from": "2026-03-01", "care_duties": "否", "status": "求职中"},
+        {"name": "李梅", "id_number": demo_id_number(county, date(1995, 6, 1), 2, "F"),
+         "site": site, "county": county_name, "category": "一般",
+         "education": "高中", "skills_text": "缝纫", "regions_acceptable": "本县",
+         "care_duties": "是", "status": "求职中"},
+    ]
+
+
 @bp.route("/import/template.xlsx")
 @roles_required(*OFFICERS)
 def import_template():
@@ -102,6 +130,13 @@ def import_template():
                     "instead of adding a new one.")])
     for letter, width in zip("ABCD", (14, 6, 22, 80), strict=True):
         notes.column_dimensions[letter].width = width
+    examples = workbook.create_sheet(_("Examples (not imported)"))
+    examples.append([column.header + ("*" if column.required else "") for column in COLUMNS])
+    for row in example_rows(me()):
+        examples.append([safe_cell(row.get(column.key, "")) for column in COLUMNS])
+    examples.append([])
+    examples.append([_("Only the first sheet is imported. These rows pass for your area: "
+                       "copy them to the first sheet to try an import.")])
     buffer = io.BytesIO()
     workbook.save(buffer)
     buffer.seek(0)
@@ -109,16 +144,30 @@ def import_template():
                      download_name="劳动力花名册模板.xlsx")
 
 
-@bp.route("/workers/export.xlsx")
+@bp.route("/workers/export.xlsx", methods=["GET", "POST"])
 @roles_required(*OFFICERS)
 def export_workers():
-    """The filtered worker list as .xlsx (台账); full numbers only when asked, audit-logged."""
+    """The filtered worker list as .xlsx (台账); full numbers only when asked, after the
+    officer has said what for and confirmed (the purpose goes to the audit log)."""
     filters = WorkerFilters.from_args(request.args)
     full = request.args.get("full") == "1"
+    purpose = " ".join((request.form.get("purpose") or "").split())[:200]
+    if full and (request.method != "POST" or not purpose
+                 or request.form.get("confirm") != "1"):
+        people = list_workers(me(), filters, 1, 1)
+        problem = (_("Say what the full numbers are needed for.")
+                   if request.method == "POST" else "")
+        return render_template("registry/export_confirm.html", filters=filters,
+                               people=people.total, capped=getattr(people, "capped", False),
+                               purpose=purpose, problem=problem), \
+            422 if request.method == "POST" else 200
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     count = export.write_export(spool, me(), filters, full)
-    audit("registry_export", target_type="Worker", detail={
-        "filters": filters.as_args(), "rows": count, "full_numbers": full})
+    detail: dict[str, object] = {"filters": filters.as_args(), "rows": count,
+                                 "full_numbers": full}
+    if full:
+        detail["purpose"] = purpose
+    audit("registry_export", target_type="Worker", detail=detail)
     db.session.commit()
     spool.seek(0)
     name = f"劳动力台账-{clock.today():%Y%m%d}.xlsx"

@@ -21,6 +21,7 @@ from .models import DuplicateFlag, Household, RelocationSite, Worker, WorkerEven
 from .privacy import can_see_full, record_reveal
 from .queries import WorkerFilters, list_workers, site_select
 from .views import bp, me
+from .worker_panels import worker_panels
 
 WORKER_FIELDS = ("name", "id_number", "phone", "area_code", "category", "education",
                  "skills_text", "regions_acceptable", "min_wage", "job_kinds_wanted",
@@ -148,6 +149,7 @@ def _worker_page(worker: Worker, reveal: bool = False, status_form: StatusForm |
     return render_template(
         "registry/worker.html", worker=worker, household=household, members=members,
         events=events, flags=flags, merged_into=merged_into, reveal=reveal,
+        panels=worker_panels(worker, me()),
         full_allowed=can_see_full(me(), worker), officer=officer, status_form=status_form,
         cert_form=cert_form or (CertificateForm() if officer else None),
         history_form=history_form or (WorkHistoryForm() if officer else None),

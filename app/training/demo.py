@@ -17,6 +17,11 @@ from .catalog import load_catalog, resolve_order_links
 from .models import Course, CourseSession, Enrolment
 from .service import complete, eligibility_problems, enrol
 
+# The catalogue's trades → the employer sectors the pages name in both languages.
+_INDUSTRY = {"制造业": "机械制造", "电子信息制造": "电子制造", "建筑业": "建筑施工",
+             "家政服务": "家政服务", "养老服务": "养老护理", "电子商务": "零售",
+             "乡村电商": "零售", "餐饮服务": "餐饮", "食品加工": "食品加工"}
+
 
 def _order_employer(course: Course) -> Employer:
     employer = db.session.scalar(
@@ -31,7 +36,8 @@ def _order_employer(course: Course) -> Employer:
     area = course.order_credit_code[2:8]
     place = locate(area if db.session.get(Area, area) else area[:2] + "0000")
     employer = Employer(name=course.order_employer_name, credit_code=course.order_credit_code,
-                        industry="订单培训合作企业", province_code=place.province_code,
+                        industry=_INDUSTRY.get(course.target_industry, "其他"),
+                        province_code=place.province_code,
                         city_code=place.city_code, county_code=place.county_code,
                         region=place.region, contact_name="人事部", status="verified",
                         verified_at=utcnow())
@@ -50,7 +56,7 @@ def _order_job(course: Course, employer: Employer) -> None:
     last = max((s.end_date for s in course.sessions), default=today())
     job = Job(
         employer_id=employer.id, title=course.order_job_title,
-        description=f"订单培训 {course.code} 结业学员定向录用。",
+        description=f"订单培训「{course.name}」结业学员定向录用。",
         required_skills=[{"code": course.skills[0], "level": 1}],
         county_code=employer.county_code,
         required_certificates=[course.certificate] if course.certificate else [],

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.auth.audit import audit
 from app.auth.models import User
@@ -41,7 +42,7 @@ def event(worker: Worker, kind: str, by: User | None, **detail: object) -> None:
     add_event(worker, kind, detail, by=by)
 
 
-def set_status(worker: Worker, status: str, reason: str, by: User | None) -> None:
+def set_status(worker: Worker, status: str, reason: object, by: User | None) -> None:
     """Change a worker's status through the register's service (history and timeline)."""
     from app.registry.service import set_worker_status
 
@@ -109,7 +110,7 @@ def _promoted(enrolment_id: int, by: User | None) -> Enrolment:
     db.session.refresh(enrolment)
     worker = enrolment.worker
     if worker.status == "seeking":
-        set_status(worker, "training", _("Enrolled in a course"), by)
+        set_status(worker, "training", _l("Enrolled in a course"), by)
     event(worker, "course_promoted", by, course=enrolment.course.name,
           session_id=enrolment.session_id, enrolment_id=enrolment.id)
     audit("enrolment_promoted", enrolment, user=by)
@@ -199,7 +200,7 @@ def enrol(worker: Worker, session: CourseSession, *, by: User | None, source: st
         enrolment.withdrawn_at, enrolment.note = None, ""
     db.session.flush()
     if status == ENROLLED and worker.status == "seeking":
-        set_status(worker, "training", _("Enrolled in a course"), by)
+        set_status(worker, "training", _l("Enrolled in a course"), by)
     event(worker, "course_" + status, by, course=course.name, course_id=course.id,
           session_id=session.id, start=session.start_date.isoformat(), enrolment_id=enrolment.id)
     audit("enrolment_" + status, enrolment, user=by,
@@ -222,7 +223,7 @@ def withdraw(enrolment: Enrolment, *, by: User | None, reason: str = "") -> Enro
         raise ConflictError(_("This enrolment is no longer active."), code="enrolment_closed")
     db.session.refresh(enrolment)
     worker = enrolment.worker
-    _back_to_seeking(worker, by, _("Withdrew from a course"))
+    _back_to_seeking(worker, by, _l("Withdrew from a course"))
     event(worker, "course_withdrawn", by, course=enrolment.course.name,
           session_id=enrolment.session_id, reason=values["note"])
     audit("enrolment_withdrawn", enrolment, user=by, detail={"reason": values["note"]})
@@ -230,7 +231,7 @@ def withdraw(enrolment: Enrolment, *, by: User | None, reason: str = "") -> Enro
     return promoted
 
 
-def _back_to_seeking(worker: Worker, by: User | None, reason: str) -> None:
+def _back_to_seeking(worker: Worker, by: User | None, reason: object) -> None:
     still = db.session.scalar(sa.select(sa.func.count(Enrolment.id)).where(
         Enrolment.worker_id == worker.id, Enrolment.status == ENROLLED))
     if not still and worker.status == "training":
@@ -270,7 +271,7 @@ def complete(enrolment: Enrolment, *, passed: bool, assessment: str = "",
     db.session.refresh(enrolment)
     worker = enrolment.worker
     result = Completion(enrolment)
-    _back_to_seeking(worker, by, _("Finished a course"))
+    _back_to_seeking(worker, by, _l("Finished a course"))
     if passed:
         result.certificate = _add_certificate(worker, course, certificate_number, day)
         result.skills_added = _add_skills(worker, course)

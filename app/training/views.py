@@ -30,6 +30,7 @@ def register_blueprints(app) -> None:
     """Training pages, the trainee self-service and the catalogue CLI."""
     from app.trainee.views import bp as trainee_bp
 
+    from . import timeline_kinds  # noqa: F401 - how course events read on the timeline
     from .cli import bp as cli_bp
 
     for blueprint in (bp, trainee_bp, cli_bp):

@@ -187,7 +187,7 @@ def drop_secondary_indexes(conn: psycopg.Connection, tables: list[str]) -> list[
 # ---- areas ------------------------------------------------------------------------------
 
 def read_areas() -> dict[str, dict]:
-    with open(ROOT / "app/auth/data/areas.csv", encoding="utf-8") as f:
+    with open(ROOT / "app/areas/data/areas.csv", encoding="utf-8") as f:
         return {r["code"]: r for r in csv.DictReader(f)}
 
 
@@ -544,7 +544,7 @@ class Gen:
                    tuple(e["code"] for e in j["required_skills"]))
             text = st_cache.get(key)
             if text is None:
-                ns = SimpleNamespace(title=j["title"], occupation_text="",
+                ns = SimpleNamespace(title=j["title"], occupation_text="", place_detail="",
                                      occupation_code=j["occupation_code"],
                                      required_skills=j["required_skills"])
                 text = st_cache[key] = build_search_text(ns, j["employer_name"])

@@ -12,6 +12,17 @@
 # Locust load with --csv, then a soak of the same mix while sampling the gunicorn
 # processes' RSS every 30 s, and stops everything it started. Output goes to $OUT
 # (default /tmp/qianlu_province_<time>): uptime, locust CSVs and logs, rss.tsv.
+#
+# After the load it prints one summary line (summary.txt): requests/s, p50/p95/p99,
+# errors, the CPU milliseconds per request of gunicorn (all its processes) and of the
+# PostgreSQL backends serving $DB, Locust's own CPU, and the load average before and
+# after. On a shared machine requests/s measures the machine's load; the CPU per request
+# is what travels: 2 cores serve at most 2000 / (app + PostgreSQL ms) requests/s.
+#
+# Gunicorn: WORKERS (default 4) processes x THREADS (default 4) gthread threads. Each
+# process keeps its own caches (the matching index: ~0.3 GB and ~8 s of CPU to build at
+# province scale), so more processes cost memory and warm-up, not throughput: the GIL
+# lets one process use about one core.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
@@ -68,20 +79,83 @@ echo "gunicorn $GUNICORN_PID up; output in $OUT"
 echo "warm-up ${WARMUP:-60} s"
 "${LOCUST[@]}" -u 24 -r 12 -t "${WARMUP:-60}s" --csv "$OUT/warmup" > "$OUT/warmup.log" 2>&1 || true
 
+# CPU seconds so far of a set of pids (utime + stime; gone pids count 0)
+cpu_of() {
+  local total=0 pid
+  for pid in "$@"; do
+    if [ -r "/proc/$pid/stat" ]; then
+      total=$(( total + $(awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$pid/stat") ))
+    fi
+  done
+  echo "$total"
+}
+app_pids() { echo "$GUNICORN_PID" $(ps -o pid= --ppid "$GUNICORN_PID"); }
+pg_pids() {
+  psql -h 127.0.0.1 -U postgres -d "$DB" -Atc \
+    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+}
+# per-pid CPU ticks at the start, so backends that connect later count from 0
+snapshot() { for pid in "$@"; do echo "$pid $(cpu_of "$pid")"; done; }
+
 echo "load: $USERS users, spawn $RATE/s, $DURATION; $(uptime)"
 uptime > "$OUT/load_uptime_before.txt"
 "${LOCUST[@]}" -u "$USERS" -r "$RATE" -t "$DURATION" --csv "$OUT/load" \
   > "$OUT/load.log" 2>&1 &
 LOAD_PID=$!
+# The figures start when Locust resets its stats (every officer logged in): the CPU too.
+for _ in $(seq 1 600); do
+  grep -q "stats reset" "$OUT/load.log" 2>/dev/null && break
+  kill -0 "$LOAD_PID" 2>/dev/null || break
+  sleep 0.5
+done
+T0=$(date +%s.%N)
+snapshot $(app_pids) > "$OUT/cpu_app_0.txt"
+snapshot $(pg_pids) > "$OUT/cpu_pg_0.txt"
+LOCUST_CPU0=$(cpu_of $(pgrep -P "$LOAD_PID") "$LOAD_PID")
 if [ -n "${PYSPY:-}" ]; then  # profile one gunicorn worker for 60 s in the middle of the load
   sleep 20
   WORKER=$(ps -o pid= --ppid "$GUNICORN_PID" | head -1 | tr -d ' ')
   "$VENV/py-spy" record --pid "$WORKER" --duration 60 --rate 20 --format raw \
     --output "$OUT/pyspy.txt" > "$OUT/pyspy.log" 2>&1 || true
 fi
+LOCUST_CPU1=$LOCUST_CPU0
+while kill -0 "$LOAD_PID" 2>/dev/null; do  # Locust's CPU, read while it still runs
+  LOCUST_CPU1=$(cpu_of $(pgrep -P "$LOAD_PID") "$LOAD_PID")
+  sleep 2
+done
 wait "$LOAD_PID" || true
+T1=$(date +%s.%N)
+snapshot $(app_pids) > "$OUT/cpu_app_1.txt"
+snapshot $(pg_pids) > "$OUT/cpu_pg_1.txt"
 uptime > "$OUT/load_uptime_after.txt"
 tail -n 40 "$OUT/load.log"
+"$VENV/python" - "$OUT" "$(getconf CLK_TCK)" "$T0" "$T1" "$LOCUST_CPU0" "$LOCUST_CPU1" \
+  <<'PY' | tee "$OUT/summary.txt"
+import csv, sys
+from pathlib import Path
+out, tck, t0, t1, l0, l1 = Path(sys.argv[1]), int(sys.argv[2]), *map(float, sys.argv[3:7])
+
+def ticks(name):
+    rows = (line.split() for line in (out / name).read_text().splitlines() if line.strip())
+    return {pid: int(t) for pid, t in rows}
+
+def used(kind):  # CPU seconds over the load, per pid present at the end
+    before, after = ticks(f"cpu_{kind}_0.txt"), ticks(f"cpu_{kind}_1.txt")
+    return sum(max(0, t - before.get(pid, 0)) for pid, t in after.items()) / tck
+
+agg = next(r for r in csv.DictReader(open(out / "load_stats.csv")) if r["Name"] == "Aggregated")
+n, fails = int(agg["Request Count"]), int(agg["Failure Count"])
+app, pg, loc = used("app"), used("pg"), (l1 - l0) / tck
+before = (out / "load_uptime_before.txt").read_text().split("load average:")[1].strip()
+after = (out / "load_uptime_after.txt").read_text().split("load average:")[1].strip()
+ms = lambda s: 1000 * s / max(n, 1)  # noqa: E731
+print(f"load result: {float(agg['Requests/s']):.1f} requests/s, p50 {agg['50%']} ms, "
+      f"p95 {agg['95%']} ms, p99 {agg['99%']} ms, {fails} errors of {n:,} requests")
+print(f"CPU per request: app {ms(app):.1f} ms + PostgreSQL {ms(pg):.1f} ms = "
+      f"{ms(app + pg):.1f} ms (-> {2000 / max(ms(app + pg), 0.01):.0f} requests/s on 2 "
+      f"cores); Locust {ms(loc):.1f} ms; over {t1 - t0:.0f} s")
+print(f"load average: before {before}; after {after}")
+PY
 
 if [ "$SOAK_SECONDS" -gt 0 ]; then
   SOAK_USERS="${SOAK_USERS:-$USERS}"

@@ -51,15 +51,35 @@ TINY = {
     "bench_followups.py": (["--followups", "2000"], [
         r"sweep over 2,000 follow-ups: ordinary day [\d.]+ s"]),
 }
+# The province scripts run as one chain on PostgreSQL (test_province_scripts_run_tiny): a
+# database of 2,000 workers, its queries and CPU per page, and a few seconds of the load.
+SMOKE_DB = "qianlu_province_smoke"
+TINY.update({
+    "province/generate.py": (["--db", SMOKE_DB, "--scale", "0.002"], [
+        r"generating at scale 0.002", r"consistency checks: all pass",
+        r"total [\d.]+ s; database size"]),
+    "province/querycount.py": (["--db", SMOKE_DB, "--runs", "2"], [
+        r"worker matches +county +200 +\d+ +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+",
+        r"mix: [\d.]+ ms of CPU per request .* -> at most \d+ requests/s on 2 cores",
+        r"load [\d.]+ / [\d.]+ / [\d.]+ on \d+ CPUs"]),
+    "province/run.sh": (["6", "6", "8s", "0"], [
+        r"load result: [\d.]+ requests/s, p50 \d+ ms, p95 \d+ ms, p99 \d+ ms, \d+ errors",
+        r"CPU per request: app [\d.]+ ms \+ PostgreSQL [\d.]+ ms = [\d.]+ ms",
+        r"load average: before [\d.]+, [\d.]+, [\d.]+; after"]),
+    "province/locustfile.py": ([], []),  # run by run.sh
+})
 NEEDS_POSTGRES = {"bench_followups.py"}
 
 
 def test_every_bench_script_has_a_tiny_run():
-    assert {p.name for p in BENCH.glob("*.py")} == set(TINY)
+    scripts = {p.name for p in BENCH.glob("*.py")} | {
+        f"province/{p.name}" for p in (BENCH / "province").iterdir()
+        if p.suffix in (".py", ".sh")}
+    assert scripts == set(TINY)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("script", sorted(TINY))
+@pytest.mark.parametrize("script", sorted(s for s in TINY if not s.startswith("province/")))
 def test_bench_script_runs_tiny_and_prints_its_figures(script, tmp_path):
     if script in NEEDS_POSTGRES and not PG_URL.startswith("postgresql"):
         pytest.skip("needs TEST_DATABASE_URL pointing at PostgreSQL")
@@ -85,3 +105,26 @@ def test_province_scripts_compile_and_answer_help():
     run = subprocess.run(["bash", "-n", str(BENCH / "province" / "run.sh")],
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
+
+
+@pytest.mark.slow
+def test_province_scripts_run_tiny(tmp_path):
+    """generate.py, querycount.py and run.sh (gunicorn + Locust) at a tiny scale, in order,
+    each printing the figures bench/README.md quotes; the database is dropped after."""
+    if not PG_URL.startswith("postgresql") or "127.0.0.1:5432" not in PG_URL:
+        pytest.skip("needs TEST_DATABASE_URL pointing at PostgreSQL on 127.0.0.1:5432")
+    env = {**os.environ, "TMPDIR": str(tmp_path), "QIANLU_DB": SMOKE_DB, "SOAK": "0",
+           "WARMUP": "3", "PORT": str(18000 + os.getpid() % 1000), "OUT": str(tmp_path / "run")}
+    try:
+        for script in ("province/generate.py", "province/querycount.py", "province/run.sh"):
+            args, patterns = TINY[script]
+            cmd = ["bash"] if script.endswith(".sh") else [sys.executable]
+            run = subprocess.run([*cmd, str(BENCH / script), *args], cwd=ROOT, env=env,
+                                 capture_output=True, text=True, timeout=900)
+            assert run.returncode == 0, (script, run.stdout[-2000:], run.stderr[-3000:])
+            for pattern in patterns:
+                assert re.search(pattern, run.stdout), (script, pattern, run.stdout[-3000:])
+    finally:
+        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c",
+                        f'DROP DATABASE IF EXISTS "{SMOKE_DB}" WITH (FORCE)'],
+                       capture_output=True, timeout=120)

@@ -17,7 +17,7 @@ from app.registry.models import Worker
 from tests.factories.employers import make_employer, make_job
 
 # Keyword values used to fill URL rules: every id points at employer A's records.
-PUBLIC = {"board.index", "board.detail", "employers.signup"}
+PUBLIC = {"board.index", "board.detail", "board.call_me", "employers.signup"}
 
 
 def _urls(app, a_employer: Employer, a_jobs: dict[str, Job]):

@@ -134,7 +134,8 @@ def test_queue_scoped_to_area_and_sorted_monitored_first(db, factory):
     assert [f.placement_id for f in db.session.execute(queue(guanshanhu, "today", day))] == [
         elsewhere.id]
     counts = queue_counts(weining, date(2025, 10, 20))
-    assert counts == {"today": 0, "week": 2, "overdue": 2}  # day-30 due Fri 24 Oct
+    assert counts == {"today": 0, "week": 2, "overdue": 2,  # day-30 due Fri 24 Oct
+                      "upcoming": 4}  # day 90 and 180
 
 
 def test_queue_page(client, db, factory, login_as):

@@ -120,9 +120,11 @@ def test_area_figures_add_up_the_counties_of_each_scope(app, db, factory):
     admin = factory.user("admin")
     for county, status in [("520526", "seeking"), ("520526", "employed"),
                            ("520502", "seeking"), ("520103", "training")]:
-        household = create_household({"area_code": county}, admin)
+        household = create_household({"area_code": county, "head_name": "王大",
+                                      "village": "新村"}, admin)
         factory.worker(area_code=county, status=status, household_id=household.id)
-    create_household({"area_code": "520502", "monitored": True}, admin)  # no members
+    create_household({"area_code": "520502", "monitored": True, "head_name": "李二",
+                      "village": "新村"}, admin)  # no members
     for role, area in [("officer", "520526"), ("officer", "520500"), ("officer", "520000"),
                        ("admin", None)]:
         user = admin if role == "admin" else factory.user(role, area_code=area)
@@ -201,6 +203,34 @@ def test_matching_index_sees_another_process_committed_opening_at_once(app, db, 
             "INSERT INTO data_version (name, version) VALUES ('job', 1) "
             "ON CONFLICT (name) DO UPDATE SET version = data_version.version + 1"))
         assert job.id not in {m.job.id for m in recommend_for_worker(worker).matches}
+    finally:
+        app.config["MATCH_INDEX_RECHECK_SECONDS"] = 300
+
+
+def test_matches_name_an_opening_as_it_is_now(app, db, factory):
+    """The openings a worker's results name (title, employer, places left) are kept
+    between pages, and shown as they are now once this or another process changes them."""
+    from app.matching.service import recommend_for_worker
+
+    worker = factory.worker()
+    job = factory.job(title="焊工A", headcount=3)
+    app.config["MATCH_INDEX_RECHECK_SECONDS"] = 3600
+    try:
+        shown = {m.job.id: m.job for m in recommend_for_worker(worker).matches}[job.id]
+        assert (shown.title, shown.remaining) == ("焊工A", 3)
+        job.title, job.filled = "焊工B", 1  # this process's write
+        db.session.flush()
+        shown = {m.job.id: m.job for m in recommend_for_worker(worker).matches}[job.id]
+        assert (shown.title, shown.remaining) == ("焊工B", 2)
+        # Another process renames its employer: its commit counts in data_version.
+        conn = db.session.connection()
+        conn.execute(sa.text("UPDATE employer SET name = '新名称' WHERE id = :i"),
+                     {"i": job.employer_id})
+        conn.execute(sa.text(
+            "INSERT INTO data_version (name, version) VALUES ('employer', 1) "
+            "ON CONFLICT (name) DO UPDATE SET version = data_version.version + 1"))
+        shown = {m.job.id: m.job for m in recommend_for_worker(worker).matches}[job.id]
+        assert shown.employer.name == "新名称"
     finally:
         app.config["MATCH_INDEX_RECHECK_SECONDS"] = 300
 

@@ -391,3 +391,45 @@ def test_a_bad_optional_cell_keeps_the_worker_and_is_reported(client, db, login,
     assert kept == {(2, "手机号"), (3, "最低月薪")}
     page = text_of(client.get(f"/imports/{job.id}"))
     assert "该行已导入，此项留空" in page
+
+
+def test_template_examples_pass_and_no_phantom_blank_rows(client, login, officer, db):
+    login(officer)
+    book = load_workbook(io.BytesIO(client.get("/registry/import/template.xlsx").data))
+    examples = book.worksheets[2]
+    rows = [[c.value for c in row] for row in examples.iter_rows(min_row=2, max_row=3)]
+    # The template itself, as downloaded, imports nothing and reports no blank rows.
+    buffer = io.BytesIO()
+    book.save(buffer)
+    upload(client, buffer.getvalue())
+    job = job_of(db)
+    assert (job.added, job.bad, job.blank) == (0, 0, 0)
+    # Its example rows, copied to the first sheet, pass.
+    sheet = book.worksheets[0]
+    for r, row in enumerate(rows, start=2):
+        for c, value in enumerate(row, start=1):
+            sheet.cell(row=r, column=c, value=value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    upload(client, buffer.getvalue())
+    job = job_of(db)
+    assert (job.added, job.bad, job.blank) == (2, 0, 0), job.errors
+
+
+def test_a_value_changed_by_a_rule_is_reported_on_the_row(client, db, login, officer):
+    login(officer)
+    rows = good_rows(1)
+    rows[0][HEAD.index("意向地区")] = "省内"
+    rows[0][HEAD.index("照顾家庭")] = "是"
+    upload(client, xlsx_bytes(rows))
+    job = job_of(db)
+    assert (job.added, job.bad) == (1, 0)
+    worker = db.session.scalar(sa.select(Worker).where(Worker.id_number == pid(1)))
+    assert worker.regions_acceptable == ["local"]
+    [entry] = [e for e in job.errors if e.get("kept")]
+    assert entry["row"] == 2 and entry["column"] == "意向地区" and entry["value"] == "省内"
+    page = text_of(client.get(f"/imports/{job.id}"))
+    assert "本县" in page and "省内" in page
+    # Read in English, the report and the summary are in English.
+    page = text_of(client.get(f"/imports/{job.id}?lang=en"))
+    assert "local work only" in page and "Imported as" in page and "1 added" in page

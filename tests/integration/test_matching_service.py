@@ -137,6 +137,17 @@ def test_care_duties_and_eligible_households(db, factory):
     assert policy.points > 0 and "监测户" in policy.text
 
 
+def test_a_household_with_someone_in_work_is_not_zero_employment(db, factory):
+    household = Household(number="H-2", area_code="520526")
+    db.session.add(household)
+    db.session.flush()
+    seeker = factory.worker(household_id=household.id)
+    assert worker_profile(seeker).zero_employment_household
+    factory.worker(household_id=household.id, status="employed")
+    assert not worker_profile(seeker).zero_employment_household
+    assert not worker_profile(factory.worker()).zero_employment_household  # no household
+
+
 def test_cached_index_never_serves_a_closed_or_filled_opening(db, factory):
     worker = factory.worker()
     job = factory.job(headcount=1)

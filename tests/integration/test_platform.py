@@ -67,7 +67,7 @@ def test_demo_seed_refuses_twice(runner, db):
     assert first.exit_code == 0, first.output
     assert "qianlu2025" in first.output
     roles = set(db.session.scalars(sa.select(User.role)))
-    assert roles == {"admin", "officer", "employer", "trainee"}
+    assert roles == {"admin", "officer", "employer", "trainee", "partner"}
     second = runner.invoke(args=["demo", "seed"])
     assert second.exit_code != 0 and "--reset" in second.output
     third = runner.invoke(args=["demo", "seed", "--reset"])

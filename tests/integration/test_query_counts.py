@@ -84,7 +84,8 @@ def test_worker_list_queries_do_not_grow_with_rows(client, factory, db, login_as
 
     officer = login_as("officer", area_code="520526")
     site = save_site({"name": "五里岗安置点", "county_code": "520526"}, officer)
-    households = [create_household({"site_id": site.id}, officer) for _ in range(3)]
+    households = [create_household({"site_id": site.id, "head_name": f"王{n}"}, officer)
+                  for n in ("一", "二", "三")]
     for h in households:
         factory.worker(area_code="520526", household_id=h.id)
     few, many = _grows(client, "/registry/workers", lambda: [

@@ -36,7 +36,8 @@ def test_same_name_and_birth_date_is_flagged(db, factory):
 
 def test_same_household_and_same_pinyin_is_flagged(db, factory):
     officer = factory.user("officer", area_code="520526")
-    household = create_household({"area_code": "520526"}, officer)
+    household = create_household({"area_code": "520526", "head_name": "张大", "village": "新村"},
+                                 officer)
     service.create_worker({"name": "张三", "area_code": "520526", "household_id": household.id,
                            "id_number": demo_id_number("520526", date(1980, 1, 1), 2, "M")},
                           officer)

@@ -12,7 +12,7 @@ from app.auth.models import AuditLog
 from app.registry import service
 from app.registry.demo import demo_id_number
 from app.registry.households import create_household, save_site
-from app.registry.models import Worker, WorkerEvent, WorkerStatusChange
+from app.registry.models import Household, Worker, WorkerEvent, WorkerStatusChange
 from app.registry.queries import WorkerFilters, household_counts, list_workers, status_counts
 from tests.conftest import text_of
 
@@ -141,9 +141,10 @@ def people(db, factory):
     """Workers in Weining (two households, one zero-employment) and one in Guanshanhu."""
     officer = factory.user("officer", area_code="520526")
     site = save_site({"name": "五里岗安置点", "county_code": "520526"}, officer)
-    h1 = create_household({"site_id": site.id, "monitored": True,
+    h1 = create_household({"site_id": site.id, "monitored": True, "head_name": "张大山",
                            "risk_causes": ["illness"]}, officer)
-    h2 = create_household({"area_code": "520526", "village": "小海镇"}, officer)
+    h2 = create_household({"area_code": "520526", "village": "小海镇", "head_name": "赵四"},
+                          officer)
     zs = factory.worker(name="张三", name_pinyin="zhangsan", name_initials="zs",
                         household_id=h1.id, category="relocated", phone="13885001234")
     zw = factory.worker(name="张伟", name_pinyin="zhangwei", name_initials="zw",
@@ -184,7 +185,8 @@ def test_filters(people):
     assert names(officer, zero=True) == {"张三", "张伟"}
     counts = household_counts(officer)
     assert counts == {"households": 2, "monitored": 1, "zero": 1}
-    create_household({"area_code": "520526"}, officer)  # no workers: not zero-employment
+    create_household({"area_code": "520526", "head_name": "钱五", "village": "小海镇"},
+                     officer)  # no workers: not zero-employment
     assert household_counts(officer)["zero"] == 1
     service.set_worker_status(people["zs"], "employed", "上岗", officer)
     assert household_counts(officer)["zero"] == 0 and names(officer, zero=True) == set()
@@ -218,7 +220,8 @@ def test_other_county_cannot_list_or_export(client, login_as, people):
     login_as("officer", area_code="520115")
     body = text_of(client.get("/registry/workers"))
     assert "张三" not in body and "赵六" in body
-    resp = client.get("/registry/workers/export.xlsx?full=1")
+    resp = client.post("/registry/workers/export.xlsx?full=1",
+                       data={"purpose": "社保补贴申报", "confirm": "1"})
     sheet = load_workbook(io.BytesIO(resp.data)).active
     exported = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert exported == ["赵六"]
@@ -272,11 +275,18 @@ def test_export_masked_by_default_full_on_request_and_audited(client, login, peo
     assert rows[0][:3] == ("姓名", "身份证号", "性别")
     assert rows[1][0] == "张三" and rows[1][1].startswith("5205***") and "****" in rows[1][4]
     assert len(rows) == 2
-    full = client.get("/registry/workers/export.xlsx?q=zs&full=1")
+    # Full numbers: first the question (how many people, what for), then the file.
+    ask = client.get("/registry/workers/export.xlsx?q=zs&full=1")
+    assert ask.status_code == 200 and "1 人" in text_of(ask).replace("1人", "1 人")
+    refused = client.post("/registry/workers/export.xlsx?q=zs&full=1", data={"confirm": "1"})
+    assert refused.status_code == 422 and "is-invalid" in refused.get_data(as_text=True)
+    full = client.post("/registry/workers/export.xlsx?q=zs&full=1",
+                       data={"purpose": "社保补贴申报", "confirm": "1"})
     rows = list(load_workbook(io.BytesIO(full.data)).active.iter_rows(values_only=True))
     assert rows[1][1] == people["zs"].id_number and rows[1][4] == "13885001234"
     entries = actions(db, "registry_export")
     assert [e.detail["full_numbers"] for e in entries] == [False, True]
+    assert entries[1].detail["purpose"] == "社保补贴申报"
     assert entries[0].detail["rows"] == 1 and entries[0].detail["filters"] == {"q": "zs"}
 
 
@@ -327,6 +337,9 @@ def test_household_plan_history_and_members(client, login, people, db):
     page = text_of(client.get(f"/registry/households/{h1.id}"))
     assert "推荐参加养老护理培训" in page and "落实公益性岗位" in page
     assert "张小宝" in page and "张三" in page and "零就业" in page
+    english = text_of(client.get(f"/registry/households/{h1.id}?lang=en"))
+    assert "Child" in english and "子女" not in english
+    client.get("/?lang=zh")
     bad = client.post(f"/registry/households/{h1.id}/plan", data={"text": ""})
     assert bad.status_code == 422
 
@@ -338,7 +351,7 @@ def test_register_household_with_risk_causes_needs_monitored(client, login, peop
     assert resp.status_code == 422 and "监测对象" in resp.get_data(as_text=True)
     resp = client.post("/registry/households/new", data={
         "area_code": "520526", "risk_causes": ["illness", "disaster"], "monitored": "y",
-        "head_name": "王大"})
+        "head_name": "王大", "village": "小海镇"})
     assert resp.status_code == 302
 
 
@@ -376,3 +389,25 @@ def test_certificate_typed_by_name_is_stored_as_its_code(db, factory):
     assert add_certificate(worker, "B2驾驶证").kind == "driver_b2"
     assert add_certificate(worker, "电工证").kind == "so_low_voltage"
     assert add_certificate(worker, "叉车证").kind == "se_forklift_n1"
+
+
+def test_household_needs_a_head_and_a_place_and_a_mistake_can_be_deleted(client, login,
+                                                                          people, db):
+    login(people["officer"])
+    resp = client.post("/registry/households/new", data={"area_code": "520526"})
+    body = text_of(resp)
+    assert resp.status_code == 422 and "请填写户主姓名" in body and "所在村" in body
+    client.post("/registry/households/new", data={
+        "area_code": "520526", "head_name": "孙七", "village": "龙街镇"})
+    mistake = db.session.scalar(sa.select(Household).where(Household.head_name == "孙七"))
+    ask = client.get(f"/registry/households/{mistake.id}/delete")
+    assert ask.status_code == 200 and "审计" in text_of(ask)
+    assert db.session.get(Household, mistake.id) is not None  # asking deletes nothing
+    assert client.post(f"/registry/households/{mistake.id}/delete",
+                       data={"confirm": "1"}).status_code == 302
+    assert db.session.get(Household, mistake.id) is None
+    assert actions(db, "household_delete")[0].detail["number"] == mistake.number
+    # A household with members cannot be deleted.
+    h1 = people["h1"]
+    client.post(f"/registry/households/{h1.id}/delete", data={"confirm": "1"})
+    assert db.session.get(Household, h1.id) is not None

@@ -197,3 +197,14 @@ def test_the_snapshot_holds_each_scope_and_the_dashboard_reads_it(db, factory):
     snapshot(AS_OF)
     db.session.commit()
     assert figures(officers[0], AS_OF)["retention_90"] != shown
+
+
+def test_small_groups_show_no_interval_but_a_note(client, db, factory, login_as):
+    login_as("officer", area_code="520526")
+    alone = factory.employer(name="独苗企业")
+    add_placement(db, factory.worker(), days=200, lost=False, employer=alone)
+    html = client.get("/followups/retention?by=employer").get_data(as_text=True)
+    table = html.split('id="retention-table"', 1)[1]
+    row = table.split("独苗企业", 1)[1].split("</tr>", 1)[0]
+    assert "100%" in row and "100%–100%" not in row and "small-group" in row
+    assert 'id="small-groups"' in html

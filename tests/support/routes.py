@@ -12,7 +12,7 @@ STAFF = {OFFICER, ADMIN}
 ACCESS: dict[str, set[str]] = {
     # public
     "static": ALL, "bootstrap.static": ALL, "dashboard.healthz": ALL, "auth.login": ALL,
-    "board.index": ALL, "board.detail": ALL, "employers.signup": ALL,
+    "board.index": ALL, "board.detail": ALL, "board.call_me": ALL, "employers.signup": ALL,
     "trainee.activate": ALL, "imports.static": ALL,
     "api_docs.docs": ALL, "api_docs.static": ALL, "api_docs.ui_asset": ALL,
     # any logged-in user
@@ -39,6 +39,7 @@ ACCESS: dict[str, set[str]] = {
     "registry.worker_history": STAFF, "registry.worker_reveal": STAFF | {TRAINEE},
     "registry.export_workers": STAFF, "registry.households": STAFF,
     "registry.household": STAFF, "registry.household_new": STAFF,
+    "registry.household_delete": STAFF,
     "registry.household_edit": STAFF, "registry.household_plan": STAFF,
     "registry.household_dependant": STAFF, "registry.sites": STAFF, "registry.site": STAFF,
     "registry.site_new": STAFF, "registry.site_edit": STAFF, "registry.duplicates": STAFF,
