@@ -8,7 +8,7 @@ merged_into_id is only ever asked to be empty (the partial indexes' condition). 
 are never deleted, so the self-reference needs no index either.
 
 Revision ID: 0dff8efa8f1c
-Revises: f659ee117d60
+Revises: c15a0ff1ce01
 Create Date: 2026-12-05 07:31:00+00:00
 
 """
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0dff8efa8f1c'
-down_revision = 'f659ee117d60'
+down_revision = 'c15a0ff1ce01'
 branch_labels = None
 depends_on = None
 
