@@ -151,7 +151,9 @@ def test_runs_and_scattered_ids_flag_exactly_the_pairs_a_full_comparison_finds(d
     from app.registry.validation import name_keys
 
     officer = factory.user("officer", area_code="520526")
-    households = [create_household({"area_code": "520526"}, officer).id for _ in range(3)]
+    households = [create_household({"area_code": "520526", "head_name": "王芳",
+                                    "village": "新村"}, officer).id
+                  for _ in range(3)]
     names = ["王芳", "王方", "李强", "张三", "张叁", "赵敏"]
     now = utcnow()
     rows = []
