@@ -45,6 +45,8 @@ _MAP = {"employer_name": "employer_name", "work_place": "place", "sector": "sect
 def read(row: Mapping[str, Any]) -> tuple[dict[str, Any] | None, dict[str, str]]:
     """A row's job (cleaned values) or None when it names none; problems by column (the
     job is left out, the worker is still imported)."""
+    if all(row.get(key) is None for key in _MAP):
+        return None, {}  # most rows: the job columns are absent or empty
     cells = {key: clean_text(row.get(key)) for key in _MAP}
     if not any(cells.values()):
         return None, {}

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import QueryableAttribute, aliased
 
 from app.auth.audit import audit
 from app.auth.models import User
@@ -23,25 +23,73 @@ from .models import DuplicateFlag, Worker
 
 REASONS = ("same_name_birth", "household_pinyin")
 CHUNK = 2000
+RUN = 64  # consecutive ids from this many on are one range
+MAX_RANGES = 200  # ranges per statement
+GROWN = 0.25  # statistics are refreshed when the changed rows exceed this share
+
+
+def _id_runs(ids: list[int]) -> list[tuple[int, int]]:
+    """Sorted distinct ids as runs of consecutive ids: [(first, last), ...]."""
+    runs: list[tuple[int, int]] = []
+    for i in ids:
+        if runs and i == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    return runs
+
+
+def _id_batches(column: QueryableAttribute[int], ids: list[int]) -> list[sa.ColumnElement[bool]]:
+    """Conditions on ``column`` that together select exactly ``ids`` (sorted, distinct),
+    each a statement's worth: a run of consecutive ids is one range (an import's new
+    workers are one or a few runs: one statement joins them all, by a hash join), the
+    ids of short runs go in IN lists of at most CHUNK."""
+    conditions: list[sa.ColumnElement[bool]] = []
+    ranges: list[tuple[int, int]] = []
+    singles: list[int] = []
+    for low, high in _id_runs(ids):
+        if high - low >= RUN:
+            ranges.append((low, high))
+        else:
+            singles.extend(range(low, high + 1))
+    for start in range(0, len(ranges), MAX_RANGES):
+        conditions.append(sa.or_(*(column.between(low, high)
+                                   for low, high in ranges[start:start + MAX_RANGES])))
+    for start in range(0, len(singles), CHUNK):
+        conditions.append(column.in_(singles[start:start + CHUNK]))
+    return conditions
 
 
 def _pairs(new_ids: list[int]) -> set[tuple[int, int, str]]:
+    """Pairs (low id, high id, reason) of a worker in ``new_ids`` with any other worker
+    (new or already registered) who is not merged away."""
     a, b = aliased(Worker), aliased(Worker)
     found: set[tuple[int, int, str]] = set()
-    for start in range(0, len(new_ids), CHUNK):
-        ids = new_ids[start:start + CHUNK]
+    for ids in _id_batches(a.id, new_ids):
         by_birth = sa.select(a.id, b.id).join(
             b, sa.and_(b.name == a.name, b.birth_date == a.birth_date, b.id != a.id,
                        b.merged_into_id.is_(None))
-        ).where(a.id.in_(ids), a.merged_into_id.is_(None))
+        ).where(ids, a.merged_into_id.is_(None))
         by_household = sa.select(a.id, b.id).join(
             b, sa.and_(b.household_id == a.household_id, b.name_pinyin == a.name_pinyin,
                        b.id != a.id, b.merged_into_id.is_(None))
-        ).where(a.id.in_(ids), a.household_id.is_not(None), a.merged_into_id.is_(None))
+        ).where(ids, a.household_id.is_not(None), a.merged_into_id.is_(None))
         for reason, stmt in (("same_name_birth", by_birth), ("household_pinyin", by_household)):
             for x, y in db.session.execute(stmt):
                 found.add((min(x, y), max(x, y), reason))
     return found
+
+
+def _fresh_statistics(changed: int) -> None:
+    """Refresh the planner's statistics of the columns the pairs are joined by, when the
+    table grew a lot since they were taken: otherwise, after a large import in this
+    transaction, the planner still believes the table as small as it was and joins by
+    nested sequential scans (minutes for 100,000 rows)."""
+    known = db.session.scalar(sa.text("SELECT reltuples FROM pg_class WHERE oid = "
+                                      "'worker'::regclass"))
+    if known is None or known <= 0 or changed > known * GROWN:
+        db.session.execute(sa.text("ANALYZE worker (id, name, birth_date, household_id, "
+                                   "name_pinyin, merged_into_id)"))
 
 
 def flag_likely_duplicates(worker_ids: Iterable[int]) -> int:
@@ -50,9 +98,7 @@ def flag_likely_duplicates(worker_ids: Iterable[int]) -> int:
     if not ids:
         return 0
     if len(ids) > 1000 and db.session.get_bind().dialect.name == "postgresql":
-        # After a large import in this transaction the planner still believes the table is
-        # as small as before and joins by sequential scans (minutes for 100,000 rows).
-        db.session.execute(sa.text("ANALYZE worker"))
+        _fresh_statistics(len(ids))
     pairs = _pairs(ids)
     if not pairs:
         return 0

@@ -190,7 +190,10 @@ class Worker(Model):
     # area_code and household_id are indexed by the composite indexes below.
     area_code: Mapped[str] = mapped_column(sa.ForeignKey("area.code"))
     household_id: Mapped[int | None] = mapped_column(sa.ForeignKey("household.id"))
-    category: Mapped[str] = mapped_column(sa.String(16), default="general", index=True)
+    # status, category and merged_into_id are read through the composite indexes below
+    # (a lone index on a column of a handful of values is never chosen; every index costs
+    # each worker written).
+    category: Mapped[str] = mapped_column(sa.String(16), default="general")
     education: Mapped[str] = mapped_column(sa.String(16), default="junior")
     skills_text: Mapped[str] = mapped_column(sa.Text, default="")
     regions_acceptable: Mapped[list] = mapped_column(sa.JSON, default=list)  # in preference order
@@ -200,11 +203,11 @@ class Worker(Model):
     care_duties: Mapped[bool] = mapped_column(default=False)
     health_notes: Mapped[str] = mapped_column(sa.Text, default="")
     preferred_language: Mapped[str] = mapped_column(sa.String(8), default="zh")
-    status: Mapped[str] = mapped_column(sa.String(16), default="seeking", index=True)
+    status: Mapped[str] = mapped_column(sa.String(16), default="seeking")
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Set when an officer merged this record into another (a likely duplicate): the record
     # stays for what other features link to it, but leaves every list.
-    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("worker.id"), index=True)
+    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("worker.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

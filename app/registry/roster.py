@@ -26,7 +26,7 @@ from app.auth.models import Area, User
 from app.clock import today, utcnow
 from app.extensions import db
 from app.imports.base import NOTES_KEY, ApplyResult, Column, ImporterInfo, RowErrors
-from app.imports.bulk import insert_rows
+from app.imports.bulk import among, insert_rows
 from app.imports.models import ImportRun
 from app.sql import table_of
 from app.vocabulary import JOB_KINDS, WORKER_REGIONS
@@ -476,7 +476,7 @@ class RosterImporter:
         existing = {w.id_number: w for w in db.session.execute(
             sa.select(Worker.id, Worker.id_number, Worker.area_code, Worker.status,
                       *[getattr(Worker, f) for f in UPDATABLE if f != "area_code"])
-            .where(Worker.id_number.in_([r["id_number"] for r in records])))}
+            .where(among(Worker.id_number, [r["id_number"] for r in records])))}
         now = utcnow()
         reason = self._reason()
         inserts, updates, status_changes, events = [], [], [], []
@@ -573,7 +573,7 @@ class RosterImporter:
             return
         found = {n: (i, a, s) for n, i, a, s in db.session.execute(
             sa.select(Household.number, Household.id, Household.area_code, Household.site_id)
-            .where(Household.number.in_(numbers)))}
+            .where(among(Household.number, numbers)))}
         new: dict[str, dict] = {}
         for rec in records:
             number = rec.get("household_number")

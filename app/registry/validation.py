@@ -60,6 +60,8 @@ def clean_text(value: object) -> str:
     """Text as typed, NFKC-normalised (full-width digits and letters become ASCII), trimmed."""
     if value is None:
         return ""
+    if type(value) is str and value.isascii():
+        return value.strip()  # NFKC leaves ASCII as it is (most cells: numbers, codes)
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.imports.models import ImportJob
+from app.imports.models import ImportRun
 from app.monitoring.models import (
     Declaration,
     HouseholdMeasure,
@@ -37,7 +37,7 @@ def test_the_demo_seed_commits_once_and_shows_monitoring(runner, db):
     comparison = db.session.scalar(sa.select(ListComparison))
     assert (comparison.matched, comparison.not_in_register, comparison.new_risks,
             comparison.bad_rows) == (2, 1, 2, 1)
-    job = db.session.get(ImportJob, comparison.import_job_id)
+    job = db.session.get(ImportRun, comparison.import_job_id)
     assert job.status == "done" and job.bad == 1
     assert count(db, HouseholdRisk, HouseholdRisk.source == "civil_affairs") == 2
     assert count(db, Declaration) == 3

@@ -6,12 +6,14 @@ from datetime import date
 import sqlalchemy as sa
 
 from app.auth.models import AuditLog
+from app.clock import utcnow
 from app.registry import service
 from app.registry.demo import demo_id_number
-from app.registry.duplicates import flag_likely_duplicates
+from app.registry.duplicates import RUN, flag_likely_duplicates
 from app.registry.households import create_household
 from app.registry.models import DuplicateFlag, Worker, WorkerCertificate, WorkerEvent
 from app.registry.queries import WorkerFilters, list_workers
+from app.registry.validation import name_keys
 from tests.conftest import text_of
 
 BORN = date(1988, 8, 8)
@@ -139,3 +141,51 @@ def test_a_pair_across_two_counties_is_shown_only_to_who_may_see_both(client, db
                        data={"action": "merge", "keep": str(first.id)})
     assert resp.status_code == 302
     assert db.session.get(Worker, second.id).merged_into_id == first.id
+
+
+def test_runs_and_scattered_ids_flag_exactly_the_pairs_a_full_comparison_finds(db, factory):
+    """A large import's new workers (runs of consecutive ids, joined by ranges) and a few
+    scattered ones (joined by IN lists) are flagged against each other and against the
+    workers already registered, exactly as comparing every pair would; merged-away
+    records are left out."""
+
+    officer = factory.user("officer", area_code="520526")
+    households = [create_household({"area_code": "520526", "head_name": "王芳",
+                                    "village": "新村"}, officer).id
+                  for _ in range(3)]
+    names = ["王芳", "王方", "李强", "张三", "张叁", "赵敏"]
+    now = utcnow()
+    rows = []
+    for i in range(3 * RUN + 40):
+        name = names[(i * 7) % len(names)]
+        pinyin, initials = name_keys(name)
+        number = demo_id_number("520526", date(1980 + i % 5, 1, 1), 2 * i + 2, "F")
+        rows.append({"name": name, "name_pinyin": pinyin, "name_initials": initials,
+                     "id_number": number, "id_number_rev": number[::-1],
+                     "birth_date": date(1980 + i % 5, 1, 1), "sex": "F",
+                     "area_code": "520526", "household_id": households[(i // 2) % 3]
+                     if i % 5 else None, "status": "seeking",
+                     "status_changed_at": now, "created_at": now, "updated_at": now})
+    db.session.execute(sa.insert(Worker), rows)
+    workers = db.session.scalars(sa.select(Worker).order_by(Worker.id)).all()
+    workers[5].merged_into_id = workers[6].id
+    db.session.flush()
+    # New: one long run, a short run and scattered ids; the rest were there before.
+    new = ([w.id for w in workers[20:20 + 2 * RUN]] + [w.id for w in workers[-30:-27]]
+           + [w.id for w in workers[3:12:4]])
+    live = [w for w in workers if w.merged_into_id is None]
+    expected: dict[tuple[int, int], str] = {}
+    for x in live:
+        for y in live:
+            if x.id >= y.id or not {x.id, y.id} & set(new):
+                continue
+            if (x.name, x.birth_date) == (y.name, y.birth_date):
+                expected[(x.id, y.id)] = "same_name_birth"
+            elif x.household_id is not None and (x.household_id, x.name_pinyin) == (
+                    y.household_id, y.name_pinyin):
+                expected[(x.id, y.id)] = "household_pinyin"
+    assert {r for r in expected.values()} == {"same_name_birth", "household_pinyin"}
+    assert flag_likely_duplicates(reversed(new)) == len(expected)
+    flags = db.session.execute(sa.select(DuplicateFlag.worker_a_id, DuplicateFlag.worker_b_id,
+                                         DuplicateFlag.reason)).all()
+    assert {(a, b): r for a, b, r in flags} == expected
