@@ -19,7 +19,7 @@ from app.employment.models import CheckIn
 from app.employment.records import clean_record, record_job
 from app.extensions import db as _db
 from app.notifications.models import Notification
-from app.scheduler import jobs
+from app.scheduler import tasks as jobs
 from tests.conftest import BACKENDS, PG_URL, Factory, backend_url, make_app
 
 pytestmark = [pytest.mark.slow, pytest.mark.concurrency]
@@ -106,7 +106,7 @@ def test_two_schedulers_at_once_send_each_checkin_once(backend, tmp_path, monkey
     dispose(app)
 
 
-class _always_acquired:  # stands in for the job_lock context manager: no lock at all
+class _always_acquired:  # stands in for the task_lock context manager: no lock at all
     def __init__(self, name, **kw):
         pass
 
@@ -131,7 +131,7 @@ def test_without_the_lock_the_unique_keys_still_send_each_checkin_once(tmp_path,
     on the first's uncommitted check-ins, then find them taken."""
     app = fresh_app("postgresql", tmp_path, "checkin_race")
 
-    monkeypatch.setattr(jobs, "job_lock", _always_acquired)
+    monkeypatch.setattr(jobs, "task_lock", _always_acquired)
     original = checkins.sweep
     first_inside = threading.Event()
     calls = iter(("first", "second"))

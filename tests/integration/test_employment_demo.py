@@ -10,8 +10,8 @@ import pytest
 import sqlalchemy as sa
 
 from app import clock
+from app.auth.demo import DEMO_PASSWORD
 from app.auth.models import User
-from app.demo.seed import DEMO_PASSWORD
 from app.employment.records import add_months
 
 pytestmark = [pytest.mark.slow]
