@@ -209,7 +209,7 @@ class JobIndexCache:
     def _refresh(self, today: date, old: _Cached | None) -> _Cached:
         started = time.perf_counter()
         self.refreshes += 1
-        now = time.time()
+        now = time.monotonic()  # an age, not a date: immune to clock changes
         if old is None or now - old.retention_at > current_app.config["MATCH_RETENTION_SECONDS"]:
             retention, retention_at, old = employer_retention(today), now, None
         else:
