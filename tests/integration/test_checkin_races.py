@@ -21,6 +21,7 @@ from app.extensions import db as _db
 from app.notifications.models import Notification
 from app.scheduler import tasks as jobs
 from tests.conftest import BACKENDS, PG_URL, Factory, backend_url, make_app
+from tests.support.races import dispose
 
 pytestmark = [pytest.mark.slow, pytest.mark.concurrency]
 SEND = date(2025, 11, 5)  # November's sending day (CHECKIN_DAY 5, a Wednesday)
@@ -59,12 +60,6 @@ def per_worker(app) -> dict[str, tuple[int, int, int]]:
         _db.session.remove()
     return {"checkins": (len(checkins), max((n for _w, n in checkins), default=0)),
             "sms": (len(sms), max((n for _w, n in sms), default=0))}
-
-
-def dispose(app):
-    with app.app_context():
-        _db.session.remove()
-        _db.engine.dispose()
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -28,6 +28,7 @@ from app.scheduler.lock import lease, take_lease, task_lock
 from app.scheduler.models import SchedulerLease
 from app.scheduler.runner import MISFIRE_GRACE, build_scheduler, catch_up, start_in_app
 from tests.conftest import BACKENDS, ROOT, Factory, backend_url, make_app
+from tests.support.races import dispose
 
 pytestmark = [pytest.mark.slow]
 TODAY = date(2025, 10, 9)  # day 7 of placements started 24 Sep 2025 falls due
@@ -63,12 +64,6 @@ def count(app, stmt):
 def reminders(app):
     return count(app, sa.select(sa.func.count(Notification.id)).where(
         Notification.kind == "followup_due"))
-
-
-def dispose(app):
-    with app.app_context():
-        _db.session.remove()
-        _db.engine.dispose()
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

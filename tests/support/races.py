@@ -24,6 +24,13 @@ def race_app(backend: str, tmp_path: Any, name: str, pool: int) -> Any:
     return app
 
 
+def dispose(app: Any) -> None:
+    """Close an app's own database connections (its database is dropped at session end)."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 def at_once(n: int, fn: Callable[[int], Any]) -> list[Any]:
     """``fn(i)`` for i in 0…n-1, each in its own thread, all released together (the wait
     comes before any query: on SQLite a transaction begun IMMEDIATE would block the rest)."""
