@@ -1,7 +1,7 @@
 """Domain errors: a rule was broken; the message is translated and safe to show."""
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 
@@ -44,8 +44,12 @@ class FieldErrors(DomainError):
     message. Raised by :class:`Problems` so a form shows every problem after one submit."""
 
     def __init__(self, errors: Mapping[str, object], *, code: str = "invalid",
-                 status: int | None = None) -> None:
+                 status: int | None = None,
+                 refusals: Sequence[DomainError] = ()) -> None:
         self.errors = {name: str(message) for name, message in errors.items()}
+        # the refusals gathered (a view finds the one it shows more of: "already
+        # registered: <link to the record>")
+        self.refusals = list(refusals)
         field, message = next(iter(self.errors.items()))
         super().__init__(message, field=field or None, code=code, status=status)
 
@@ -98,7 +102,18 @@ class Problems:
         if len(self.refusals) == 1:
             raise self.refusals[0]
         status = max(exc.status for exc in self.refusals)
-        raise FieldErrors(self.errors, code="invalid", status=status)
+        raise FieldErrors(self.errors, code="invalid", status=status, refusals=self.refusals)
+
+
+def refusals_of(exc: BaseException | None) -> list[DomainError]:
+    """The refusals one error stands for: those a :class:`FieldErrors` gathered, else the
+    error itself (none for no error)."""
+    if exc is None:
+        return []
+    gathered = getattr(exc, "refusals", None)
+    if gathered:
+        return list(gathered)
+    return [exc] if isinstance(exc, DomainError) else []
 
 
 class ParseError(ValueError):

@@ -14,7 +14,7 @@ from app.auth.audit import audit
 from app.auth.models import User
 from app.employers.models import Employer
 from app.employers.service import clean_credit_code
-from app.errors_domain import ConflictError, DomainError
+from app.errors_domain import ConflictError, DomainError, Problems
 from app.extensions import db
 from app.notifications.service import notify_user
 from app.registry.models import Household, HouseholdPlanEntry, Worker
@@ -58,36 +58,45 @@ class Outcome:
 
 
 def _validate(o: Outcome, placement: Placement, today: date) -> None:
+    """Refuse an outcome with every problem at once (a FieldErrors when several)."""
+    problems = Problems()
     if o.method not in METHODS:
-        raise DomainError(_("Choose how you contacted the worker."), field="method")
-    if not o.reached:
-        return
+        problems.add(DomainError(_("Choose how you contacted the worker."), field="method"))
+    if o.reached:
+        _check_reached(o, placement, today, problems)
+    problems.raise_any()
+
+
+def _check_reached(o: Outcome, placement: Placement, today: date, problems: Problems) -> None:
+    def refuse(message: str, name: str) -> None:
+        problems.add(DomainError(message, field=name))
+
     if o.employment not in EMPLOYMENT:
-        raise DomainError(_("Say whether the worker is still in the job."), field="employment")
+        refuse(_("Say whether the worker is still in the job."), "employment")
     if any(i not in ISSUES for i in o.issues):
-        raise DomainError(_("Unknown issue."), field="issues")
+        refuse(_("Unknown issue."), "issues")
     if o.satisfaction is not None and not 1 <= o.satisfaction <= 5:
-        raise DomainError(_("Satisfaction is from 1 to 5."), field="satisfaction")
+        refuse(_("Satisfaction is from 1 to 5."), "satisfaction")
     for name in ("current_wage", "new_wage"):
         value = getattr(o, name)
         if value is not None and not 0 <= value <= 200_000:
-            raise DomainError(_("Enter a monthly wage in yuan."), field=name)
+            refuse(_("Enter a monthly wage in yuan."), name)
     if o.employment == "changed" and not (o.new_employer_name.strip()
                                           or o.new_employer_credit_code.strip()):
-        raise DomainError(_("Enter the new employer."), field="new_employer_name")
+        refuse(_("Enter the new employer."), "new_employer_name")
     if o.employment == "changed" and o.new_employer_credit_code.strip():
         try:
             clean_credit_code(o.new_employer_credit_code)
         except DomainError as exc:
-            raise DomainError(exc.message, field="new_employer_credit_code") from exc
+            refuse(exc.message, "new_employer_credit_code")
     if o.employment in ("changed", "left"):
         if o.left_date is None:
-            raise DomainError(_("Enter the date the worker left the job."), field="left_date")
-        if not placement.start_date <= o.left_date <= today:
-            raise DomainError(_("The date must lie between the start of the job and today."),
-                              field="left_date")
+            refuse(_("Enter the date the worker left the job."), "left_date")
+        elif not placement.start_date <= o.left_date <= today:
+            refuse(_("The date must lie between the start of the job and today."),
+                   "left_date")
     if o.employment == "left" and not o.left_reason.strip():
-        raise DomainError(_("Give the reason for leaving."), field="left_reason")
+        refuse(_("Give the reason for leaving."), "left_reason")
 
 
 def _event(worker: Worker, kind: str, by: User | None, **detail: object) -> None:

@@ -26,7 +26,7 @@ from app.extensions import db
 from app.imports.report import xlsx_bytes
 from app.registry.models import Worker
 from app.registry.privacy import can_see_full, shown_phone
-from app.unit_of_work import action
+from app.unit_of_work import action, posted
 from app.vocabulary import OFFICERS
 
 from . import charts, retention
@@ -71,7 +71,8 @@ def _outcome(form: OutcomeForm) -> Outcome:
         new_wage=form.new_wage.data,
         left_date=form.left_date.data, left_reason=form.left_reason.data or "",
         current_wage=form.current_wage.data, issues=list(form.issues.data or []),
-        satisfaction=int(form.satisfaction.data) if form.satisfaction.data else None,
+        satisfaction=int(form.satisfaction.data) if (form.satisfaction.data or "").isdigit()
+        else None,
         note=form.note.data or "")
 
 
@@ -81,8 +82,10 @@ def record(followup_id: int):
     """One follow-up: the worker and placement, past attempts, the outcome form."""
     fu = get_visible_or_404(FollowUp, followup_id)
     form = OutcomeForm()
-    if fu.is_open and form.validate_on_submit():
-        with action(form) as done:  # a refused outcome leaves nothing behind
+    # The form's checks and the service's rules on one submit (every problem at once);
+    # a refused outcome leaves nothing behind.
+    if fu.is_open and posted(form):
+        with action(form) as done:
             record_outcome(fu, _outcome(form), by=current_user, today=today())
         if done:
             if fu.is_open:

@@ -44,7 +44,7 @@ def clean_household_fields(data: Mapping[str, Any], user: User | None,
     out: dict[str, Any] = {}
     site_id = data.get("site_id") or None
     if site_id:
-        site = db.session.get(RelocationSite, int(site_id))
+        site = db.session.get(RelocationSite, int(site_id)) if str(site_id).isdigit() else None
         if site is None or not user_may_use_area(user, site.county_code):
             errors["site_id"] = _("Choose a relocation site in your area.")
         else:

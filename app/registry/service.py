@@ -2,7 +2,8 @@
 
 Services take plain values and the acting user, flush and never commit. Rule violations
 raise ``RegisterInvalid`` (a DomainError carrying one message per field) or
-``DuplicateIdNumber`` (a ConflictError that knows the existing record).
+``DuplicateIdNumber`` (a ConflictError that knows the existing record), or both together
+as one ``FieldErrors`` (every problem after one submit).
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from app.auth.audit import audit
 from app.auth.models import Area, User
 from app.auth.scoping import code_in_area
 from app.clock import utcnow
-from app.errors_domain import ConflictError, DomainError
+from app.errors_domain import ConflictError, DomainError, Problems
 from app.extensions import db
 from app.imports.base import message_of
 from app.skills.service import resolve_worker_skills
@@ -112,6 +113,17 @@ def clean_worker_fields(data: Mapping[str, Any], user: User | None,
 
     Returns column values ready to set; raises RegisterInvalid listing every bad field.
     """
+    problems = Problems()
+    values = _worker_values(data, user, current, problems)
+    problems.raise_any()
+    return values
+
+
+def _worker_values(data: Mapping[str, Any], user: User | None, current: Worker | None,
+                   problems: Problems) -> dict[str, Any]:
+    """The column values of the fields that passed their rules; every bad field is added
+    to ``problems`` (one RegisterInvalid), so later rules (the ID number already
+    registered) are judged on the same call."""
     check = check_worker_fields(data, partial=current is not None,
                                 care_duties_now=bool(current and current.care_duties))
     errors: dict[str, object] = dict(check.problems)
@@ -121,7 +133,7 @@ def clean_worker_fields(data: Mapping[str, Any], user: User | None,
     if errors:
         order = sorted(errors, key=lambda f: _FIELD_ORDER.index(f) if f in _FIELD_ORDER
                        else len(_FIELD_ORDER))
-        raise RegisterInvalid({f: errors[f] for f in order})
+        problems.add(RegisterInvalid({f: errors[f] for f in order}))
     return out
 
 
@@ -193,14 +205,20 @@ def _via(detail: dict[str, Any], via: str | None) -> dict[str, Any]:
 
 def create_worker(data: Mapping[str, Any], by: User | None, *,
                   reason: str = "", via: str | None = None) -> Worker:
-    """Register a worker after checking every field (flushes; audited, ``via`` the API)."""
-    values = clean_worker_fields(data, by)
-    existing = find_by_id_number(values["id_number"])
-    if existing is not None:
-        raise DuplicateIdNumber(existing)
+    """Register a worker after checking every field (flushes; audited, ``via`` the API).
+
+    Every rule is judged on one call: the field rules, the place, the ID number already
+    registered and the status refuse together (a :class:`FieldErrors` when several)."""
+    problems = Problems()
+    values = _worker_values(data, by, None, problems)
+    if "id_number" in values:
+        existing = find_by_id_number(values["id_number"])
+        if existing is not None:
+            problems.add(DuplicateIdNumber(existing))
     status = data.get("status") or WorkerStatus.seeking.value
     if status not in WorkerStatus.__members__:
-        raise RegisterInvalid({"status": _("Unknown choice: %(v)s", v=status)})
+        problems.add(RegisterInvalid({"status": _("Unknown choice: %(v)s", v=status)}))
+    problems.raise_any()
     worker = Worker(**new_worker_values(values, status=status, at=utcnow()))
     db.session.add(worker)
     db.session.flush()
@@ -229,11 +247,13 @@ def update_worker(worker: Worker, data: Mapping[str, Any], by: User | None, *,
                   via: str | None = None) -> list[str]:
     """Change a worker's fields; returns the names of the fields that changed (flushes;
     a change is audited, ``via`` the API)."""
-    values = clean_worker_fields(data, by, current=worker)
+    problems = Problems()
+    values = _worker_values(data, by, worker, problems)
     if "id_number" in values and values["id_number"] != worker.id_number:
         existing = find_by_id_number(values["id_number"])
         if existing is not None and existing.id != worker.id:
-            raise DuplicateIdNumber(existing)
+            problems.add(DuplicateIdNumber(existing))
+    problems.raise_any()
     changed = [k for k in TRACKED if k in values and getattr(worker, k) != values[k]]
     for key, value in values.items():
         setattr(worker, key, value)

@@ -10,7 +10,7 @@ from app.areas.service import county_choices
 from app.auth.models import User
 from app.auth.scoping import area_filter, get_visible_or_404, roles_required, visible
 from app.extensions import db
-from app.unit_of_work import action
+from app.unit_of_work import action, posted
 from app.vocabulary import OFFICERS
 
 from . import duplicates as dup_service
@@ -72,7 +72,7 @@ def _household_data(form: HouseholdForm) -> dict:
 def household_new():
     """Register a household."""
     form = _household_form()
-    if form.validate_on_submit():
+    if posted(form):  # the form's checks and the service's rules: all at once
         with action(form) as done:
             household = hh_service.create_household(_household_data(form), me())
         if done:
@@ -89,7 +89,7 @@ def household_edit(household_id: int):
     """Edit a household."""
     household = get_visible_or_404(Household, household_id)
     form = _household_form(household)
-    if form.validate_on_submit():
+    if posted(form):
         with action(form) as done:
             hh_service.update_household(household, _household_data(form), me())
         if done:

@@ -9,8 +9,9 @@ from flask_babel import gettext as _
 
 from app.areas.service import county_choices
 from app.auth.scoping import can_see, get_visible_or_404, roles_required, visible
+from app.errors_domain import refusals_of
 from app.extensions import db
-from app.unit_of_work import action
+from app.unit_of_work import action, posted
 from app.vocabulary import OFFICERS
 
 from . import service
@@ -39,8 +40,10 @@ def workers():
                            sites=sites)
 
 
-def _worker_data(form: WorkerForm) -> dict[str, Any] | None:
-    """Form values for the service; None (with a field error) for an unknown household."""
+def _worker_data(form: WorkerForm) -> dict[str, Any]:
+    """Form values for the service, as typed (the service judges them even when the form
+    refused some: every problem shows after one submit); an unknown household number is a
+    field error of the form (and no household is given)."""
     data = {f: getattr(form, f).data for f in WORKER_FIELDS if hasattr(form, f)}
     number = (form.household_number.data or "").strip()
     data["household_id"] = None
@@ -53,16 +56,16 @@ def _worker_data(form: WorkerForm) -> dict[str, Any] | None:
                 *form.household_number.errors,
                 _("No household with this number in your area. Register the household "
                   "first or leave the field empty.")]
-            return None
         data["household_id"] = household_id
     return data
 
 
 def _duplicate_notice(exc: Exception | None) -> dict[str, Any] | None:
     """Where the registered holder of a refused ID number is (when the user may see it)."""
-    if not isinstance(exc, service.DuplicateIdNumber):
+    found = [e for e in refusals_of(exc) if isinstance(e, service.DuplicateIdNumber)]
+    if not found:
         return None
-    existing = exc.existing
+    existing = found[0].existing
     visible_to_me = can_see(existing, me())
     return {"url": url_for(".worker", worker_id=existing.id) if visible_to_me else None,
             "name": existing.name if visible_to_me else None}
@@ -79,16 +82,14 @@ def worker_new():
         if household is not None and can_see(household, me()):
             form.household_number.data = household.number
     duplicate = None
-    if form.validate_on_submit():
-        data = _worker_data(form)
-        if data is not None:
-            data["status"] = form.status.data
-            with action(form) as done:
-                worker = service.create_worker(data, me())
-            duplicate = _duplicate_notice(done.error)
-            if done:
-                flash(_("%(name)s has been registered.", name=worker.name), "success")
-                return redirect(url_for(".worker", worker_id=worker.id))
+    if posted(form):  # the form's checks and the service's rules: all at once
+        data = {**_worker_data(form), "status": form.status.data}
+        with action(form) as done:
+            worker = service.create_worker(data, me())
+        duplicate = _duplicate_notice(done.error)
+        if done:
+            flash(_("%(name)s has been registered.", name=worker.name), "success")
+            return redirect(url_for(".worker", worker_id=worker.id))
     status = 422 if request.method == "POST" else 200
     return render_template("registry/worker_form.html", form=form, worker=None,
                            duplicate=duplicate), status
@@ -105,15 +106,13 @@ def worker_edit(worker_id: int):
     if request.method == "GET":
         form.household_number.data = worker.household.number if worker.household else ""
     duplicate = None
-    if form.validate_on_submit():
-        data = _worker_data(form)
-        if data is not None:
-            with action(form) as done:
-                service.update_worker(worker, data, me())
-            duplicate = _duplicate_notice(done.error)
-            if done:
-                flash(_("Saved."), "success")
-                return redirect(url_for(".worker", worker_id=worker.id))
+    if posted(form):
+        with action(form) as done:
+            service.update_worker(worker, _worker_data(form), me())
+        duplicate = _duplicate_notice(done.error)
+        if done:
+            flash(_("Saved."), "success")
+            return redirect(url_for(".worker", worker_id=worker.id))
     status = 422 if request.method == "POST" else 200
     return render_template("registry/worker_form.html", form=form, worker=worker,
                            duplicate=duplicate), status
