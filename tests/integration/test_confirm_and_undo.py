@@ -174,7 +174,7 @@ def _declined(client, db, factory, login):
     client.post(f"/referrals/{referral.id}/respond", data={"action": "accept"})
     resp = client.post(f"/referrals/{referral.id}/respond", follow_redirects=True, data={
         "action": "decline", "reason": "经验不足", "next": "/referrals?status=all"})
-    assert "已婉拒 张三（电子装配工）" in text_of(resp) and "撤销" in text_of(resp)
+    assert "张三 未被录用（电子装配工）" in text_of(resp) and "撤销" in text_of(resp)
     db.session.refresh(referral)
     assert referral.status == "declined"
     return referral, user, _undo_token(resp)
