@@ -57,10 +57,9 @@ def close(item_id: int):
                                dropped=bool(form.dropped.data))
         if done:
             back = url_for(".index", tab=request.args.get("tab"), kind=request.args.get("kind"))
-            assert item.closed_at is not None  # just closed
-            flash(offer_undo(_("Closed: %(what)s.", what=_what(item)),
-                             "todo_close", item.id,
-                             {"closed_at": item.closed_at.isoformat()}, back=back), "success")
+            closed_at = item.closed_at.isoformat() if item.closed_at else ""
+            flash(offer_undo(_("Closed: %(what)s.", what=_what(item)), "todo_close", item.id,
+                             {"closed_at": closed_at}, back=back), "success")
             return redirect(back)
     day = today()
     tab = service.tab_of(item, day)
