@@ -17,6 +17,8 @@ from .api import init_api
 from .areas.cli import bp as areas_cli
 from .auth.cli import bp as auth_cli
 from .auth.service import load_user_from_session
+from .auth.undo import bp as undo_bp
+from .auth.undo import init_undo
 from .auth.views import bp as auth_bp
 from .board.views import bp as board_bp
 from .config import load_config
@@ -39,6 +41,7 @@ from .maintenance.cli import bp as maintenance_cli
 from .matching.cli import bp as matching_cli
 from .matching.service import openings_after_job_loss
 from .matching.views import bp as matching_bp
+from .matching.views import undo_referral_decline
 from .monitoring import compare as list_comparison
 from .monitoring import views_public as monitoring_public
 from .monitoring.cli import bp as monitoring_cli
@@ -61,6 +64,7 @@ from .scheduler.runner import start_in_app
 from .security import init_security
 from .templating import init_templating
 from .todo.views import bp as todo_bp
+from .todo.views import undo_close as undo_todo_close
 from .trainee.views import bp as trainee_bp
 from .training import timeline_kinds as _course_events  # noqa: F401 - timeline sentences
 from .training.cli import bp as training_cli
@@ -70,12 +74,15 @@ from .unit_of_work import init_unit_of_work
 
 # In registration order (template folders are searched in this order too).
 BLUEPRINTS = (
-    auth_bp, auth_cli, areas_cli, admin_bp, dashboard_bp, demo_cli, maintenance_cli,
+    auth_bp, undo_bp, auth_cli, areas_cli, admin_bp, dashboard_bp, demo_cli, maintenance_cli,
     todo_bp, registry_bp, imports_bp, employers_bp, jobs_cli, board_bp,
     training_bp, trainee_bp, training_cli, placements_bp, notifications_bp, scheduler_cli,
     matching_bp, matching_cli, employment_bp, employment_cli, monitoring_bp,
     monitoring_public.bp, monitoring_cli,
 )
+# What the Undo button after an action can take back (app/auth/undo.py): cheap, reversible
+# actions only. Irreversible ones (a hire, a password reset) ask first (app/confirm.py).
+UNDOABLE = {"referral_decline": undo_referral_decline, "todo_close": undo_todo_close}
 IMPORTERS = {roster.KIND: roster.IMPORTER, openings_import.KIND: openings_import.IMPORTER,
              list_comparison.KIND: list_comparison.IMPORTER}
 
@@ -98,6 +105,7 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     init_errorhandlers(app)
     init_templating(app)
     init_importers(app, IMPORTERS)
+    init_undo(app, UNDOABLE)
     register_worker_panel(placements_panel)  # hires and follow-ups on the worker page
     init_employment()
     connect_signals()

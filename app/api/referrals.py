@@ -20,6 +20,7 @@ from app.employers.models import Job
 from app.errors_domain import DomainError
 from app.extensions import db
 from app.matching.service import referral_score
+from app.placements.followups import followup_label, placement_followups, shown_status
 from app.placements.models import ACTIVE_REFERRAL, Placement, Referral, ReferralStatus
 from app.placements.service import confirm_hire, record_hire, refer, respond, withdraw
 from app.registry.models import Worker
@@ -143,6 +144,58 @@ class PlacementOut(Schema):
     created_at = UtcDateTime()
 
 
+class FollowUpBrief(Schema):
+    """A follow-up a hire scheduled (the full record: /api/v1/follow-ups/{id})."""
+
+    id = fields.Integer(required=True)
+    kind = fields.String(required=True, metadata={"description": "day or festival"})
+    slot = fields.Integer(required=True, metadata={
+        "description": "days after the start (kind day: 7, 30, 90, 180) or the year of "
+                       "the Spring Festival (kind festival)"})
+    day_offset = fields.Function(lambda f: f.slot if f.kind == "day" else None,
+                                 allow_none=True, metadata={
+                                     "type": "integer",
+                                     "description": "days after the start; null for a "
+                                                    "festival check"})
+    label = fields.Function(lambda f: followup_label(f.kind, f.slot), required=True,
+                            metadata={"type": "string",
+                                      "description": "\"Day 7\" in the caller's language"})
+    due_date = fields.Date(required=True)
+    status = fields.Function(lambda f: shown_status(f, clock.today()), required=True,
+                             metadata={"type": "string",
+                                       "description": "due, overdue, done or cancelled"})
+
+
+class _PlacementFollowUps(fields.List):
+    """A placement's follow-ups, soonest first (read from the follow-up table)."""
+
+    def get_value(self, obj, attr, accessor=None, default=None):
+        return placement_followups(obj.id)
+
+
+class PlacementDetailOut(PlacementOut):
+    """A placement with the follow-ups it scheduled (7/30/90/180 days after the start)."""
+
+    follow_ups = _PlacementFollowUps(fields.Nested(FollowUpBrief), required=True)
+
+
+class _ReferralPlacement(fields.Nested):
+    """The placement a hired referral made (null before the hire)."""
+
+    def get_value(self, obj, attr, accessor=None, default=None):
+        return db.session.scalar(sa.select(Placement).where(Placement.referral_id == obj.id))
+
+
+class ReferralChangeOut(ReferralOut):
+    """A referral after a status change; ``placement`` (with its scheduled follow-ups) once
+    hired."""
+
+    placement = _ReferralPlacement(PlacementDetailOut, allow_none=True, required=True,
+                                   metadata={"description": "the placement the hire made, "
+                                             "with the follow-ups it scheduled; null until "
+                                             "hired"})
+
+
 class PlacementQuery(PageArgs):
     """Filters of the placement list."""
 
@@ -224,10 +277,11 @@ class ReferralStatusChange(MethodView):
 
     @api_roles(*OFFICERS, "employer", "trainee")
     @bp.arguments(ReferralStatusIn)
-    @bp.response(200, ReferralOut)
+    @bp.response(200, ReferralChangeOut)
     @documents_errors(bp, 400, 401, 403, 404, 409, 422)
     def post(self, data, referral_id):
-        """Change the status; ``hired`` needs ``start_date`` and creates the placement."""
+        """Change the status; ``hired`` needs ``start_date`` and creates the placement, which
+        the answer includes with the follow-ups it scheduled."""
         user = me()
         referral = get_visible_or_404(Referral, referral_id)
         status = data["status"]
@@ -271,10 +325,11 @@ class Placements(MethodView):
 
     @api_roles(*OFFICERS)
     @bp.arguments(PlacementIn)
-    @bp.response(201, PlacementOut)
+    @bp.response(201, PlacementDetailOut)
     @documents_errors(bp, 400, 401, 403, 404, 409, 422)
     def post(self, data):
-        """Record a hire directly: refer when not yet referred, then confirm."""
+        """Record a hire directly: refer when not yet referred, then confirm; the answer
+        lists the follow-ups it scheduled."""
         worker = get_visible_or_404(Worker, data["worker_id"])
         job = get_visible_or_404(Job, data["job_id"])
         with domain_errors():
@@ -291,9 +346,9 @@ class PlacementItem(MethodView):
     """One placement."""
 
     @api_roles(*OFFICERS, "employer", "trainee")
-    @bp.response(200, PlacementOut)
+    @bp.response(200, PlacementDetailOut)
     @documents_errors(bp, 401, 403, 404)
     def get(self, placement_id):
-        """A placement."""
+        """A placement with its follow-ups."""
         return get_visible_or_404(Placement, placement_id)
 

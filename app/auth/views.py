@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth.tokens import issue_token, revoke, tokens_of
+from app.confirm import ask_to_confirm, confirmed
 from app.extensions import db
 from app.unit_of_work import action
 from app.vocabulary import OFFICERS
@@ -116,6 +117,16 @@ def tokens():
     new_token = None
     if request.method == "POST":
         if request.form.get("revoke"):
+            if not confirmed():
+                token_id = request.form.get("revoke", type=int)
+                token = next((t for t in tokens_of(current_user) if t.id == token_id), None)
+                return ask_to_confirm(
+                    _("Revoke this API token?"),
+                    [_("Token %(name)s (%(prefix)s…).", name=token.name or "—",
+                       prefix=token.prefix) if token else "",
+                     _("Programs using this token stop working at once; this cannot be "
+                       "undone.")],
+                    button=_("Yes, revoke it"), back=url_for(".tokens"))
             if revoke(current_user, request.form.get("revoke", type=int) or 0):
                 flash(_("Token revoked."), "success")
             db.session.commit()
@@ -134,6 +145,13 @@ def reset_user_password(user_id: int):
     target = db.session.get(User, user_id)
     if target is None or not may_reset(current_user, target):
         abort(404)
+    if not confirmed():
+        return ask_to_confirm(
+            _("Reset the password of %(name)s?", name=target.username),
+            [_("%(name)s is logged out everywhere and gets a temporary password.",
+               name=target.username),
+             _("Their API tokens are revoked. This cannot be undone.")],
+            button=_("Yes, reset the password"))
     password = reset_password(target, by=current_user._get_current_object())
     db.session.commit()
     flash(_("New temporary password for %(name)s: %(password)s — give it to them in person; "

@@ -6,6 +6,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -14,13 +15,24 @@ from werkzeug.routing import BuildError
 
 from app import clock
 from app.areas.service import area_name, county_choices
+from app.auth.models import User
 from app.auth.scoping import get_visible_or_404, roles_required, visible
+from app.auth.undo import offer_undo
+from app.confirm import ask_to_confirm, confirmed
 from app.employers.models import Employer, Job
 from app.extensions import db
-from app.placements.followups import hire_message
+from app.placements.followups import followup_label, hire_message, offsets
 from app.placements.models import ACTIVE_REFERRAL, Referral
 from app.placements.models import LABELS as PLACEMENT_LABELS
-from app.placements.service import confirm_hire, record_hire, refer, respond, withdraw
+from app.placements.schedule import followup_due_dates
+from app.placements.service import (
+    confirm_hire,
+    record_hire,
+    refer,
+    respond,
+    undo_decline,
+    withdraw,
+)
 from app.registry.models import Worker
 from app.registry.privacy import mask_id, mask_phone
 from app.skills.taxonomy import default_taxonomy
@@ -199,6 +211,8 @@ def record_worker_placement(worker_id: int):
                 flash(str(e), "danger")
         return redirect(back)
     job = get_visible_or_404(Job, int(form.job_id.data))
+    if not confirmed():
+        return _confirm_hire(worker, job, form)
     with action() as done:
         placement = record_hire(worker, job, start_date=form.start_date.data,
                                 monthly_wage=form.monthly_wage.data,
@@ -366,13 +380,51 @@ def referral_respond(referral_id: int):
     form = RespondForm()
     if not form.validate_on_submit():
         abort(400)
+    before = referral.status
+    back = _back(url_for(".employer_referrals"))
     with action() as done:
         respond(referral, accept=form.action.data == "accept", by=current_user,
                 reason=form.reason.data or "")
-    if done:
-        flash(_("Invited to interview.") if referral.status == "interview"
-              else _("The candidate was declined."), "success")
-    return redirect(_back(url_for(".employer_referrals")))
+    if done and referral.status == "interview":
+        flash(_("Invited to interview."), "success")
+    elif done:  # a decline is cheap to take back: nobody was told yet
+        flash(offer_undo(_("%(worker)s was declined for %(job)s.", worker=referral.worker.name,
+                           job=referral.job.title),
+                         "referral_decline", referral.id, {"status": before}, back=back),
+              "success")
+    return redirect(back)
+
+
+def undo_referral_decline(referral_id: int, state: dict, user: User) -> tuple[Referral, str]:
+    """The Undo after a decline (``app.auth.undo``): the referral is open again."""
+    referral = _referral(referral_id)
+    undo_decline(referral, status=state.get("status", ""), by=user)
+    return referral, _("%(worker)s is a candidate for %(job)s again.",
+                       worker=referral.worker.name, job=referral.job.title)
+
+
+def _confirm_hire(worker: Worker, job: Job, form: HireForm):
+    """The second step of 确认录用: who starts where and when, and the follow-ups it will
+    schedule, before anything is recorded."""
+    start = form.start_date.data
+    wage = form.monthly_wage.data if form.monthly_wage.data is not None else job.wage_min
+    months = form.contract_months.data or job.contract_months
+    terms = [_("Monthly wage: %(wage)s CNY.", wage=format_number(wage))
+             if wage is not None else "",
+             _("Contract: %(n)d months.", n=months) if months else ""]
+    followups = _("; ").join(_("%(label)s on %(day)s", label=followup_label("day", n),
+                                day=day.isoformat())
+                             for n, day in followup_due_dates(start, offsets()))
+    return ask_to_confirm(
+        _("Confirm the hire of %(worker)s?", worker=worker.name),
+        [_("%(worker)s starts as %(job)s at %(employer)s on %(day)s.", worker=worker.name,
+           job=job.title, employer=job.employer.name, day=start.isoformat()),
+         " ".join(t for t in terms if t),
+         _("One place of the opening is taken and %(worker)s counts as employed.",
+           worker=worker.name),
+         _("Follow-ups will be scheduled: %(list)s.", list=followups),
+         _("A hire cannot be undone: if the job ends, record it on a follow-up.")],
+        button=_("Yes, confirm the hire"), danger=False)
 
 
 @bp.route("/referrals/<int:referral_id>/hire", methods=["POST"])
@@ -386,6 +438,8 @@ def referral_hire(referral_id: int):
             for e in errors:
                 flash(str(e), "danger")
         return redirect(_back(url_for(".employer_referrals")))
+    if not confirmed():
+        return _confirm_hire(referral.worker, referral.job, form)
     with action() as done:
         placement = confirm_hire(referral, start_date=form.start_date.data,
                                  monthly_wage=form.monthly_wage.data,

@@ -131,6 +131,17 @@ def respond(referral: Referral, *, accept: bool, by: User | None, reason: str = 
     return referral
 
 
+def undo_decline(referral: Referral, *, status: str, by: User | None) -> Referral:
+    """Undo a decline (the Undo button after it): the referral is open again at ``status``
+    (referred or interview), its reason cleared; refused when it moved on since."""
+    if status not in ACTIVE_REFERRAL:
+        raise DomainError(_("This referral cannot be reopened."))
+    _set_status(referral, status, (ReferralStatus.declined.value,), decline_reason="")
+    _event(referral.worker, "referral_undeclined", by, job_id=referral.job_id,
+           job_title=referral.job.title)
+    return referral
+
+
 def withdraw(referral: Referral, *, by: User | None, reason: str = "") -> Referral:
     """The officer or the worker withdraws an open referral."""
     _set_status(referral, ReferralStatus.withdrawn.value, ACTIVE_REFERRAL,

@@ -42,6 +42,11 @@ def _declined(e: WorkerEvent) -> Markup:
     return say(_("Not taken for %(job)s."), job=_job(d))
 
 
+def _undeclined(e: WorkerEvent) -> Markup:
+    return say(_("The decline for %(job)s was undone: the referral is open again."),
+               job=_job(_d(e)))
+
+
 def _withdrawn(e: WorkerEvent) -> Markup:
     d = _d(e)
     if d.get("reason"):
@@ -109,6 +114,7 @@ def _arrears_resolved(e: WorkerEvent) -> Markup:
 register_event_kind("referral", _l("Referred"), _referral)
 register_event_kind("referral_interview", _l("Invited to interview"), _interview)
 register_event_kind("referral_declined", _l("Declined"), _declined)
+register_event_kind("referral_undeclined", _l("Decline undone"), _undeclined)
 register_event_kind("referral_withdrawn", _l("Referral withdrawn"), _withdrawn)
 register_event_kind("placement", _l("Hired"), _placement)
 register_event_kind("follow_up", _l("Follow-up"), _follow_up)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from app.areas.service import county_choices
 from app.auth.models import User
 from app.auth.scoping import area_filter, get_visible_or_404, roles_required, visible
+from app.confirm import confirmed
 from app.extensions import db
 from app.unit_of_work import action, posted
 from app.vocabulary import OFFICERS
@@ -125,7 +126,7 @@ def household_delete(household_id: int):
     asks first, then the deletion (audited)."""
     household = get_visible_or_404(Household, household_id)
     history = hh_service.household_history(household)
-    if request.method == "POST" and not history and request.form.get("confirm") == "1":
+    if request.method == "POST" and not history and confirmed():
         number = household.number
         with action() as done:
             hh_service.delete_household(household, me())

@@ -18,6 +18,7 @@ from app.areas.service import area_names, county_choices
 from app.auth.audit import audit
 from app.auth.models import User
 from app.auth.scoping import roles_required, visible
+from app.confirm import confirmed
 from app.extensions import db
 from app.imports.models import ImportRun
 from app.imports.reading import FileProblem, check_upload_name
@@ -151,7 +152,7 @@ def export_workers():
     full = request.args.get("full") == "1"
     purpose = " ".join((request.form.get("purpose") or "").split())[:200]
     if full and (request.method != "POST" or not purpose
-                 or request.form.get("confirm") != "1"):
+                 or not confirmed()):
         people = list_workers(me(), filters, 1, 1)
         problem = (_("Say what the full numbers are needed for.")
                    if request.method == "POST" else "")

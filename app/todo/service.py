@@ -1,7 +1,7 @@
 """Opening, listing and closing to-do items (flush only; the caller's unit of work commits)."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -59,6 +59,19 @@ def close_item(item: Todo, *, by: User, outcome: str, dropped: bool = False) -> 
     item.closed_at = utcnow()
     db.session.flush()
     audit("todo.close", item, detail={"kind": item.kind, "status": item.status}, user=by)
+    return item
+
+
+def reopen_item(item: Todo, *, closed_at: datetime) -> Todo:
+    """Undo a close (the Undo button after it): the item is open again, without its
+    outcome; refused when it was not closed at ``closed_at`` (it moved on since)."""
+    if item.status == TodoStatus.open or item.closed_at != closed_at:
+        raise DomainError(_("This item was changed since; it cannot be reopened."))
+    item.status = TodoStatus.open.value
+    item.outcome = ""
+    item.closed_by_id = None
+    item.closed_at = None
+    db.session.flush()
     return item
 
 

@@ -12,6 +12,7 @@ from flask_login import current_user
 from app.auth.audit import audit
 from app.auth.scoping import get_visible_or_404, roles_required, visible
 from app.clock import today
+from app.confirm import ask_to_confirm, confirmed
 from app.employers.models import LABELS as EMPLOYER_LABELS
 from app.extensions import db
 from app.imports.report import xlsx_bytes
@@ -172,6 +173,14 @@ def withdraw(enrolment_id: int):
     form = WithdrawForm()
     if not form.validate_on_submit():
         abort(400)
+    if not confirmed():  # the place passes to the waiting list: it cannot be taken back
+        return ask_to_confirm(
+            _("Withdraw from %(course)s?", course=e.course.name),
+            [_("%(name)s leaves the course starting %(day)s.", name=e.worker.name,
+               day=e.session.start_date.isoformat()),
+             _("The place goes to the next person on the waiting list. Enrolling again "
+               "later may mean waiting for a place.")],
+            button=_("Yes, withdraw"))
     with action() as done:
         promoted = withdraw_enrolment(e, by=current_user, reason=form.reason.data or "")
     if done:

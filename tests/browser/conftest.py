@@ -155,6 +155,17 @@ class Journey:
         with page.expect_navigation():
             button.first.click()
 
+    def confirm(self, page, *data: str) -> str:
+        """The second step of an irreversible action (app/confirm.py): the page says what
+        will happen, in the run's language and fitting the screen; press its button.
+        Returns what it said."""
+        form = page.locator("#confirm-form")
+        form.wait_for()
+        said = page.inner_text("main")
+        self.check(page, *data)
+        self.submit(page, form.locator("[type=submit]"))
+        return said
+
     def open_menu(self, page) -> None:
         """On a phone the navigation is collapsed: open it with the toggler."""
         if self.phone and not page.locator("#mainnav").is_visible():

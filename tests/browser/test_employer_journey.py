@@ -166,6 +166,8 @@ def test_employer_journey(live_app, journey):
     hire.locator("input[name=monthly_wage]").fill("5200")
     hire.locator("input[name=contract_months]").fill("12")
     j.submit(emp, hire.locator("button[type=submit]"))
+    said = j.confirm(emp, candidate, title, company)
+    assert "5,200" in said and j.t("第7天", "Day 7") in said  # the terms and follow-ups
     assert j.t(f"已确认录用：{candidate}", f"Hire confirmed: {candidate}") in emp.inner_text(
         "main")
     j.check(emp, candidate, title)

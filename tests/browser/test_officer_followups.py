@@ -78,6 +78,7 @@ def test_hire_followups_timeline_and_public_contact(live_app, laptop_or_phone):
     row = page.locator(f'tr[data-referral="{data["referral"]}"]')
     row.locator("summary", has_text=j.t("确认录用", "Confirm hire")).click()
     j.submit(page, row.locator("form.hire-form [type=submit]"))
+    j.confirm(page, *names)
     with live_app.app_context():
         placement = db.session.scalar(sa.select(Placement).where(
             Placement.worker_id == data["worker_id"]))

@@ -185,6 +185,8 @@ def test_officer_journey(live_app, journey, tmp_path):
     # (reported), and the button cannot always be tapped.
     with page.expect_navigation():
         referral.locator("input[name=contract_months]").press("Enter")
+    said = j.confirm(page, name, seed["job"], seed["employer"])  # nothing recorded before
+    assert j.t(f"确认录用 {name}？", f"Confirm the hire of {name}?") in said
     assert j.t(f"已确认录用：{name}", f"Hire confirmed: {name}") in page.inner_text("main")
     j.check(page, name, seed["job"])
     j.shot(page, "officer", "placement")

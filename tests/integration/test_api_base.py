@@ -91,7 +91,7 @@ def test_tokens_page_creates_lists_and_revokes(client, login_as, db):
     page = client.post("/auth/tokens", data={"name": "民政对接"}).get_data(as_text=True)
     assert "ql_" in page and "民政对接" in page
     stored = db.session.scalar(sa.select(ApiToken).where(ApiToken.user_id == user.id))
-    client.post("/auth/tokens", data={"revoke": stored.id})
+    client.post("/auth/tokens", data={"revoke": stored.id, "confirm": "1"})
     db.session.refresh(stored)
     assert stored.revoked_at is not None
 

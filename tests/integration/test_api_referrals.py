@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import sqlalchemy as sa
+
 from app import clock
+from app.placements.followup_models import FollowUp
+from app.placements.schedule import followup_due_dates
 from app.placements.service import refer
 from tests.support.api import error_of, ok
 
@@ -128,3 +132,58 @@ def test_officer_records_a_placement_directly(api, factory):
     assert "start_date" in err["fields"]
     other = api.as_(factory.user("officer", area_code="520115"))
     assert error_of(other.get(f"/placements/{placement['id']}"), 404)
+
+
+def _scheduled(db, placement_id):
+    return [(f.id, f.kind, f.slot, f.due_date.isoformat()) for f in db.session.scalars(
+        sa.select(FollowUp).where(FollowUp.placement_id == placement_id)
+        .order_by(FollowUp.due_date, FollowUp.id))]
+
+
+def test_a_hire_answers_with_its_placement_and_the_followups_it_scheduled(api, factory, db):
+    job = factory.job(headcount=2)
+    worker, other = factory.worker(area_code="520526"), factory.worker(area_code="520526")
+    company = api.as_(factory.user("employer", employer_id=job.employer_id))
+    officer = api.as_(factory.user("officer", area_code="520526"))
+    referral = refer(worker, job, by=None)
+    start = clock.today() + timedelta(days=2)
+    invited = ok(company.post(f"/referrals/{referral.id}/status",
+                               {"status": "interview"}))
+    assert invited["placement"] is None  # no placement before the hire
+    hired = ok(company.post(f"/referrals/{referral.id}/status", {
+        "status": "hired", "start_date": start.isoformat(), "monthly_wage": 5000}))
+    placement = hired["placement"]
+    assert placement["id"] == hired["placement_id"] and placement["monthly_wage"] == 5000
+    assert placement["start_date"] == start.isoformat() and placement["worker_id"] == worker.id
+    listed = [(f["id"], f["kind"], f["slot"], f["due_date"]) for f in placement["follow_ups"]]
+    assert listed == _scheduled(db, placement["id"])
+    days = [f for f in placement["follow_ups"] if f["kind"] == "day"]
+    assert [f["day_offset"] for f in days] == [7, 30, 90, 180]
+    assert [f["due_date"] for f in days] == [
+        d.isoformat() for _n, d in followup_due_dates(start, (7, 30, 90, 180))]
+    assert {f["status"] for f in days} == {"due"}
+    # An officer's direct hire answers the same way (201), and the placement keeps them.
+    made = ok(officer.post("/placements", {"worker_id": other.id, "job_id": job.id,
+                                           "start_date": start.isoformat()}), 201)
+    assert [f["day_offset"] for f in made["follow_ups"] if f["kind"] == "day"] == [
+        7, 30, 90, 180]
+    assert [(f["id"], f["kind"], f["slot"], f["due_date"]) for f in made["follow_ups"]] == \
+        _scheduled(db, made["id"])
+    assert ok(officer.get(f"/placements/{made['id']}"))["follow_ups"] == made["follow_ups"]
+
+
+def test_the_openapi_document_describes_the_hire_answer(client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    schemas = doc["components"]["schemas"]
+    assert {"id", "kind", "slot", "day_offset", "due_date", "status"} <= set(
+        schemas["FollowUpBrief"]["properties"])
+    assert schemas["PlacementDetailOut"]["properties"]["follow_ups"]["items"] == {
+        "$ref": "#/components/schemas/FollowUpBrief"}
+    placement = schemas["ReferralChangeOut"]["properties"]["placement"]
+    assert {"$ref": "#/components/schemas/PlacementDetailOut"} in placement["anyOf"]
+    paths = doc["paths"]
+    assert paths["/api/v1/placements"]["post"]["responses"]["201"]["content"][
+        "application/json"]["schema"]["$ref"].endswith("/PlacementDetailOut")
+    status = paths["/api/v1/referrals/{referral_id}/status"]["post"]
+    assert status["responses"]["200"]["content"]["application/json"]["schema"][
+        "$ref"].endswith("/ReferralChangeOut")

@@ -187,7 +187,7 @@ def test_admin_and_officer_password_resets(app, client, factory, login, db):
     assert trainee_client.get("/me/").status_code == 200  # a trainee's home
 
     login(factory.user("officer", area_code="520500"))  # Bijie contains Weining
-    resp = client.post(f"/auth/users/{trainee.id}/reset-password")
+    resp = client.post(f"/auth/users/{trainee.id}/reset-password", data={"confirm": "1"})
     assert resp.status_code == 302
     temp = re.search(r"临时密码：(\w{12})", text_of(client.get("/"))).group(1)
     assert trainee_client.get("/me/").status_code == 302  # the trainee's session ended
@@ -197,7 +197,8 @@ def test_admin_and_officer_password_resets(app, client, factory, login, db):
     assert fresh.post("/auth/login", data={"username": trainee.username,
                                            "password": temp}).status_code == 302
     other_officer = factory.user("officer")
-    assert client.post(f"/auth/users/{other_officer.id}/reset-password").status_code == 404
+    assert client.post(f"/auth/users/{other_officer.id}/reset-password",
+                       data={"confirm": "1"}).status_code == 404
 
 
 def test_officer_outside_the_area_cannot_reset(client, factory, login):
@@ -265,6 +266,6 @@ def test_password_change_and_reset_revoke_api_tokens(app, client, factory, login
     login(factory.user("officer", area_code="520526"))
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {plain}"}
                       ).status_code == 200
-    client.post(f"/auth/users/{trainee.id}/reset-password")
+    client.post(f"/auth/users/{trainee.id}/reset-password", data={"confirm": "1"})
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {plain}"}
                       ).status_code == 401

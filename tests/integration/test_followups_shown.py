@@ -22,7 +22,8 @@ def test_hire_message_lists_the_scheduled_followups_with_links(client, db, facto
     referral = refer(worker, job, by=officer)
     start = clock.today()
     resp = client.post(f"/referrals/{referral.id}/hire", data={
-        "start_date": start.isoformat(), "monthly_wage": "4000"}, follow_redirects=True)
+        "start_date": start.isoformat(), "monthly_wage": "4000", "confirm": "1"},
+        follow_redirects=True)
     body = resp.get_data(as_text=True)
     placement = db.session.scalar(sa.select(Placement).where(Placement.worker_id == worker.id))
     dues = db.session.scalars(sa.select(FollowUp.due_date).where(

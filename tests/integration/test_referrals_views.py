@@ -152,9 +152,12 @@ def test_employer_accepts_declines_and_confirms_a_hire(client, db, factory, logi
     client.post(f"/referrals/{r2.id}/respond", data={"action": "decline", "reason": "经验不足"})
     db.session.refresh(r2)
     assert r2.status == "declined" and r2.decline_reason == "经验不足"
-    resp = client.post(f"/referrals/{r1.id}/hire", data={
-        "start_date": clock.today().isoformat(), "monthly_wage": "5200",
-        "contract_months": "12"})
+    terms = {"start_date": clock.today().isoformat(), "monthly_wage": "5200",
+             "contract_months": "12"}
+    resp = client.post(f"/referrals/{r1.id}/hire", data=terms)  # asks first: nothing yet
+    assert resp.status_code == 200 and 'id="confirm-form"' in resp.get_data(as_text=True)
+    assert db.session.scalar(sa.select(Placement).where(Placement.referral_id == r1.id)) is None
+    resp = client.post(f"/referrals/{r1.id}/hire", data={**terms, "confirm": "1"})
     assert resp.status_code == 302
     placement = db.session.scalar(sa.select(Placement).where(Placement.referral_id == r1.id))
     assert placement.monthly_wage == 5200 and placement.contract_months == 12
@@ -162,7 +165,7 @@ def test_employer_accepts_declines_and_confirms_a_hire(client, db, factory, logi
     assert worker.status == "employed"
     # Confirming twice is refused with a message, never a 500.
     resp = client.post(f"/referrals/{r1.id}/hire", data={
-        "start_date": clock.today().isoformat()}, follow_redirects=True)
+        "start_date": clock.today().isoformat(), "confirm": "1"}, follow_redirects=True)
     assert resp.status_code == 200
 
 
@@ -191,7 +194,8 @@ def test_officer_withdraws_and_records_a_placement(client, db, factory, login_as
     db.session.refresh(referral)
     assert referral.status == "withdrawn"
     resp = client.post(f"/workers/{worker.id}/placement", data={
-        "job_id": job.id, "start_date": clock.today().isoformat(), "monthly_wage": "4800"})
+        "job_id": job.id, "start_date": clock.today().isoformat(), "monthly_wage": "4800",
+        "confirm": "1"})
     assert resp.status_code == 302
     assert db.session.scalar(sa.select(Placement.worker_id)) == worker.id
 

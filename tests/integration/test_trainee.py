@@ -84,7 +84,8 @@ def test_trainee_sees_and_touches_only_their_own_data(client, db, factory, login
     assert client.get(f"/training/sessions/{session.id}").status_code == 403
     assert client.get("/training/outcomes").status_code == 403
     # an officer-only worker id in the form is ignored for trainees
-    assert client.post(f"/training/enrolments/{mine.id}/withdraw").status_code == 302
+    assert client.post(f"/training/enrolments/{mine.id}/withdraw",
+                       data={"confirm": "1"}).status_code == 302
     db.session.refresh(mine)
     assert mine.status == "withdrawn"
 

@@ -17,7 +17,7 @@ ACCESS: dict[str, set[str]] = {
     "api_docs.docs": ALL, "api_docs.static": ALL, "api_docs.ui_asset": ALL,
     # any logged-in user
     "dashboard.index": USERS, "auth.logout": USERS, "auth.password": USERS,
-    "auth.tokens": USERS, "auth.reset_user_password": STAFF,
+    "auth.tokens": USERS, "auth.reset_user_password": STAFF, "undo.undo": USERS,
     "employers.suggest_skills": STAFF | {EMPLOYER, TRAINEE},
     # the officers' to-do list
     "todo.index": STAFF, "todo.close": {OFFICER},
