@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, NamedTuple
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from flask import Flask, request, url_for
 from flask_babel import format_datetime, get_locale
@@ -17,7 +18,16 @@ from .nav import nav_for, split_nav
 
 
 def url_with_lang(lang: str) -> str:
-    """The current page's URL with ?lang= set (keeps other query arguments)."""
+    """The current page's URL with ?lang= set (keeps other query arguments). A page that
+    answers a POST to an address that only takes POSTs (a confirmation step) switches on
+    the page the user came from."""
+    rule = request.url_rule
+    if rule is not None and rule.methods is not None and "GET" not in rule.methods:
+        referrer = urlsplit(request.referrer or "")
+        if referrer.netloc == request.host and referrer.path:
+            query = [(k, v) for k, v in parse_qsl(referrer.query) if k != "lang"]
+            return referrer.path + "?" + urlencode([*query, ("lang", lang)])
+        return url_for("dashboard.index", lang=lang)
     args: dict[str, Any] = request.args.to_dict(flat=False)
     args["lang"] = [lang]
     return url_for(request.endpoint or "dashboard.index", **(request.view_args or {}), **args)

@@ -92,6 +92,24 @@ def test_a_hire_without_confirmation_only_shows_what_it_will_do(client, db, fact
     assert placement.monthly_wage == 5200 and placement.start_date == start
 
 
+def test_the_confirmation_page_switches_language_on_the_page_it_came_from(
+        client, db, factory, login):
+    """The hire's address takes only POSTs: the page's English link must not lead there."""
+    employer = factory.employer()
+    referral = refer(factory.worker(), factory.job(employer=employer), by=None)
+    login(factory.user("employer", employer_id=employer.id))
+    resp = client.post(f"/referrals/{referral.id}/hire",
+                       data={"start_date": clock.today().isoformat()},
+                       headers={"Referer": "http://localhost/referrals?status=referred&lang=zh"})
+    link = re.search(r'<a class="nav-link" href="([^"]+)" lang="en">English</a>',
+                     resp.get_data(as_text=True))
+    assert link, text_of(resp)[:800]
+    href = html.unescape(link.group(1))
+    assert href == "/referrals?status=referred&lang=en"
+    switched = client.get(href)
+    assert switched.status_code == 200 and "Candidates" in text_of(switched)  # in English
+
+
 def test_an_officers_direct_hire_asks_first_too(client, db, factory, login):
     job = factory.job(employer=factory.employer(), title="电焊工")
     worker = factory.worker(name="王五")
