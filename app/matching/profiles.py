@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app
@@ -357,9 +358,16 @@ def worker_profile(worker: Worker, skills: Sequence[tuple[str, int]] | None = No
     """One worker's profile (reads the current rows, not the ORM object's cache).
     ``skills``: the worker's (code, level) pairs when the caller has them already."""
     db.session.flush()
-    # The household's zero-employment flag comes with the row (not a second statement).
-    stmt = workers_stmt().where(Worker.id == worker.id).add_columns(
+    known = {worker.id: tuple(skills)} if skills is not None else None
+    rows = db.session.execute(_one_worker_stmt(), {"worker_id": worker.id}).all()
+    return _profiles_from_rows(rows, known)[0]
+
+
+@cache
+def _one_worker_stmt() -> sa.Select:
+    """One worker's profile columns, with the household's zero-employment flag (not a
+    second statement). Built once: a matches page runs it for every worker shown, and
+    making the statement and its cache key cost more than running it."""
+    return workers_stmt().where(Worker.id == sa.bindparam("worker_id")).add_columns(
         sa.and_(Worker.household_id.is_not(None), zero_employment(Worker.household_id))
         .label("zero_employment"))
-    known = {worker.id: tuple(skills)} if skills is not None else None
-    return _profiles_from_rows(db.session.execute(stmt).all(), known)[0]

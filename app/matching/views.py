@@ -167,7 +167,6 @@ def worker_matches(worker_id: int):
     return render_template(
         "matching/matches.html", worker=worker, recs=recs, referrals=referrals,
         worker_area=area_name(worker.area_code),
-        refer_form=ReferForm(), hire_form=HireForm(), withdraw_form=WithdrawForm(),
         masked_id=mask_id(worker.id_number), masked_phone=mask_phone(worker.phone),
         reason_labels=REASON_LABELS, component_labels=COMPONENT_LABELS,
         method_labels=METHOD_LABELS, ruled_shown=ruled,
