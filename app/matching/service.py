@@ -317,12 +317,15 @@ def recommend_for_worker(worker: Worker, k: int = 20, today: date | None = None,
     cfg = match_config()
     if ruled_out is not None:
         cfg = replace(cfg, max_ruled_out=max(0, ruled_out))
-    result = engine.rank_jobs(_profile_with(worker, skills), index, k=k, cfg=cfg)
+    profile = _profile_with(worker, skills)
+    result = engine.rank_jobs(profile, index, k=k, cfg=cfg)
     lg = lang()
     ids = [m.job_id for m in result.matches] + [r.job_id for r in result.ruled_out]
     jobs = job_cards(ids)
     refs = _referrals([worker.id], [m.job_id for m in result.matches])
-    note = _risk_notes([worker]).get(worker.id, "")
+    # An open risk from a list or a declaration marks the household monitored in the
+    # profile: only then is there a note to read.
+    note = _risk_notes([worker]).get(worker.id, "") if profile.monitored_household else ""
     components, reasons = _labels(COMPONENT_LABELS), _labels(REASON_LABELS)
     matches = [JobMatch(jobs[m.job_id], m.score, _components(m, lg, note, components),
                         refs.get((worker.id, m.job_id)))
