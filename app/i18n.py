@@ -1,11 +1,12 @@
 """Locale selection: ?lang= switches and is remembered in the session and the account."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import Babel
+from flask_babel import Babel, force_locale
 from flask_login import current_user, user_logged_in
 
 from app.unit_of_work import write_after_request
@@ -48,6 +49,33 @@ def _adopt_session_lang(_app: Any, user: Any, **_extra: Any) -> None:
 def _save_locale(user: Any, lang: str) -> None:
     """The account keeps the language (its notifications and SMS are written in it)."""
     user.locale = lang
+
+
+def each_language(say: Callable[[], object] | object) -> dict[str, str]:
+    """A text said in every language of the app ({"zh": …, "en": …}): stored with what it
+    is about (a to-do item's detail, a message's values), so each reader reads it in their
+    own language, whoever or whatever (a scheduled task) wrote it. ``say`` is a lazy string
+    (``lazy_gettext`` with its values) or a function that says it."""
+    return {lang: _said(say, lang) for lang in current_app.config["LANGUAGES"]}
+
+
+def _said(say: Callable[[], object] | object, lang: str) -> str:
+    with force_locale(lang):
+        return str(say() if callable(say) else say)
+
+
+def is_words(value: Any) -> bool:
+    """Whether ``value`` is a text in several languages made by ``each_language``."""
+    return isinstance(value, dict) and bool(value) and all(
+        isinstance(k, str) and len(k) <= 5 and isinstance(v, str) for k, v in value.items())
+
+
+def in_language(value: Any, locale: str) -> Any:
+    """``value`` in ``locale`` when it is a text in several languages (Chinese when that
+    language is missing); any other value as it is."""
+    if not is_words(value):
+        return value
+    return value.get(locale) or value.get("zh") or next(iter(value.values()))
 
 
 def init_i18n(app: Flask, babel: Babel) -> None:

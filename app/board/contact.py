@@ -16,6 +16,7 @@ from app.clock import utcnow
 from app.employers.models import Job
 from app.errors_domain import DomainError
 from app.extensions import db
+from app.i18n import each_language
 from app.registry.validation import FieldError, parse_phone
 from app.todo.kinds import TodoKind
 from app.todo.models import Todo
@@ -85,8 +86,9 @@ def request_callback(job: Job, *, name: str, phone: str, ip: str | None) -> str:
     area = responsible_area(job)
     open_item(TodoKind.callback, area, within_days=1, subject=job,
               link=f"/jobs/{job.id}", contact_name=name, contact_phone=number,
-              detail=_("Asked to be called about the opening %(title)s (%(number)s).",
-                       title=job.title, number=f"{job.id:06d}"),
+              detail=each_language(lambda: _(
+                  "Asked to be called about the opening %(title)s (%(number)s).",
+                  title=job.title, number=f"{job.id:06d}")),
               dedupe_key=f"callback:{job.id}:{number}:{utcnow():%Y%m%d}")
     audit("callback_request", job, detail={"area": area})
     return area

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -15,6 +16,7 @@ from app.auth.audit import audit
 from app.auth.models import User
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db
+from app.i18n import each_language, in_language
 from app.matching.service import fresh_openings_text
 from app.notifications.service import notify_user
 from app.placements.arrears import open_case
@@ -127,19 +129,24 @@ def report_issue(ci: CheckIn, issue: str, note: str = "", *, by: User | None):
 
 
 def not_working(worker: Worker, reason: str, day: date, *, by: User | None,
-                checkin: CheckIn | None = None) -> None:
+                checkin: CheckIn | None = None, reason_code: str = "") -> None:
     """The worker is out of work now: the county's queue gets a to-do item with fresh
     matches, officers are told, a monitored household is flagged at risk, and the risk side
-    hears ``worker_not_working`` — at once, not at the next nightly run."""
+    hears ``worker_not_working`` — at once, not at the next nightly run. With the
+    ``reason_code`` of a listed reason, officers read the reason in their own language."""
     jobs = fresh_openings_text(worker, day)
+    said = each_language(NOT_WORKING_REASONS[reason_code]) \
+        if reason_code in NOT_WORKING_REASONS else reason
     key = f"checkin-{checkin.id}" if checkin is not None else f"worker-{worker.id}-{day}"
     open_item(TodoKind.checkin_not_working, worker.area_code, worker=worker, subject=checkin,
-              link=worker_link(worker.id), detail=f"{reason}. {jobs}".strip(),
+              link=worker_link(worker.id),
+              detail=each_language(lambda: f"{in_language(said, str(get_locale()))}. {jobs}"
+                                   .strip()),
               dedupe_key=f"not-working:{key}", within_days=2, by=by)
     for officer in officers_for_area(worker.area_code):
         notify_user(officer, "checkin_not_working", f"not-working:{key}:{officer.id}",
                     link=worker_link(worker.id), subject=worker, name=worker.name,
-                    reason=reason, jobs=jobs)
+                    reason=said, jobs=jobs)
     flag_household_at_risk(worker, day, _(
         "%(name)s is out of work (%(reason)s, monthly check-in). Household flagged at risk: "
         "find new work quickly.", name=worker.name, reason=reason), by=by, key=key)
@@ -192,7 +199,7 @@ def answer_checkin(ci: CheckIn, a: CheckInAnswer, *, by: User | None = None,
             end_record(record, max(last_month, record.start_month), reason_text, by=by)
         elif worker.status == "employed":
             set_worker_status(worker, "seeking", reason=reason_text, by=by)
-        not_working(worker, reason_text, today, by=by, checkin=ci)
+        not_working(worker, reason_text, today, by=by, checkin=ci, reason_code=a.reason)
     add_event(worker, "check_in", {"checkin_id": ci.id, "answer": a.answer, "wage": a.wage,
                                    "month": ci.month.isoformat()}, by=by)
     audit("checkin_answer", ci, user=by, detail={"answer": a.answer, "issue": a.issue})
@@ -209,7 +216,7 @@ def _close_call(ci: CheckIn, *, by: User | None) -> None:
 
 
     details = [str(LABELS["answer"][ci.answer or ""]), ci.new_employer_name, ci.new_place,
-               ci.reason, _("%(wage)s yuan", wage=ci.wage) if ci.wage else ""]
+               ci.reason, _("%(wage)s CNY", wage=ci.wage) if ci.wage else ""]
     who = _("answered by the officer") if by is not None else _("answered by the worker")
     close_by_key(call_key(ci.id), by=by, outcome=_(
         "Check-in %(month)s %(who)s: %(answer)s", month=f"{ci.month:%Y-%m}", who=who,

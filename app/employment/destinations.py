@@ -17,7 +17,7 @@ from flask_babel import get_locale
 from app.areas.service import area_names
 from app.auth.models import Role, User
 from app.auth.scoping import visible
-from app.employers.models import Employer, Job
+from app.employers.models import INDUSTRIES, Employer, Job
 from app.extensions import db
 from app.placements.models import Placement
 
@@ -166,7 +166,7 @@ def destinations(user: User, today: date) -> Destinations:
             out.self_found = int(n)
     out.provinces = _breakdown(jobs, "province", names)
     out.cities = _breakdown(jobs, "city", names, limit=20)
-    out.sectors = _breakdown(jobs, "sector", {})
+    out.sectors = _breakdown(jobs, "sector", {k: str(v) for k, v in INDUSTRIES.items()})
     out.employers = _breakdown(jobs, "employer_key", {}, limit=10)
     out.checkins = month_counts(user, month)
     before = sa.union_all(_records(user, at_month=last),

@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app import clock
 from app.auth.audit import audit
@@ -18,6 +19,7 @@ from app.auth.scoping import visible
 from app.employers.models import Employer
 from app.errors_domain import DomainError
 from app.extensions import db
+from app.i18n import each_language
 from app.matching.service import recommend_for_worker
 from app.notifications.service import notify_user
 from app.placements.models import Placement
@@ -113,15 +115,16 @@ def record_alert(employer: Employer, kind: str, day: date, workers_affected: int
         add_event(worker, "layoff_alert", {"alert_id": alert.id, "employer": employer.name,
                                            "kind": kind, "date": day.isoformat()}, by=by)
     db.session.flush()
-    kind_label = str(LABELS["layoff_kind"][kind])
+    kind_label = each_language(lambda: LABELS["layoff_kind"][kind])
     link = f"/layoffs/{alert.id}"
     for county, workers in by_county.items():
         names = "、".join(w.name for w in workers[:30]) + ("…" if len(workers) > 30 else "")
         open_item(TodoKind.layoff_alert, county, subject=alert, link=link,
                   within_days=1,
-                  detail=_("%(employer)s: %(kind)s on %(date)s, %(n)s of your workers: "
-                           "%(names)s", employer=employer.name, kind=kind_label,
-                           date=day.isoformat(), n=len(workers), names=names),
+                  detail=each_language(_l(
+                      "%(employer)s: %(kind)s on %(date)s, %(n)s of your workers: %(names)s",
+                      employer=employer.name, kind=LABELS["layoff_kind"][kind],
+                      date=day.isoformat(), n=len(workers), names=names)),
                   dedupe_key=f"layoff:{alert.id}:{county}", by=by)
         for officer in officers_for_area(county):
             notify_user(officer, "layoff_alert", f"layoff:{alert.id}:{officer.id}", link=link,

@@ -27,6 +27,7 @@ from app.auth.audit import audit
 from app.auth.models import Area, User
 from app.errors_domain import DomainError
 from app.extensions import db
+from app.i18n import each_language
 from app.notifications.service import notify_phone
 from app.registry.models import Household, RelocationSite, Worker
 from app.registry.validation import FieldError, clean_text, parse_id_number
@@ -244,7 +245,8 @@ def declare(row: DeclarationCode, code: str, note: str = "",
                      within_days=current_app.config["DECLARE_DUE_DAYS"], worker=worker,
                      household=household, subject=decl,
                      link=f"/monitoring/declarations/{decl.id}",
-                     detail=f"{KINDS[decl.kind]}" + (f": {decl.note}" if decl.note else ""),
+                     detail=each_language(lambda: f"{KINDS[decl.kind]}" + (
+                         f": {decl.note}" if decl.note else "")),
                      dedupe_key=f"declaration:{decl.id}")
     decl.todo_id = item.id
     if household is not None and decl.kind in RISK_KINDS:

@@ -21,6 +21,7 @@ from app.auth.audit import audit
 from app.auth.models import User
 from app.errors_domain import DomainError
 from app.extensions import db
+from app.i18n import each_language
 from app.placements.followup_models import FollowUp, FollowUpStatus
 from app.placements.models import Placement
 from app.registry.models import LABELS as REGISTER_LABELS
@@ -124,9 +125,10 @@ def add_risk(household: Household, cause: str, source: str, source_date: date, *
         open_item(TodoKind.new_risk, household.area_code, within_days=7, worker=worker,
                   household=household, subject=risk,
                   link=f"/monitoring/households/{household.id}",
-                  detail=_("%(cause)s (%(source)s, %(day)s): %(who)s, household %(number)s",
-                           cause=cause_label(cause), source=source_label(source),
-                           day=source_date.isoformat(), who=who, number=household.number),
+                  detail=each_language(lambda: _(
+                      "%(cause)s (%(source)s, %(day)s): %(who)s, household %(number)s",
+                      cause=cause_label(cause), source=source_label(source),
+                      day=source_date.isoformat(), who=who, number=household.number)),
                   dedupe_key=risk_key(risk), by=by)
     return risk, True
 

@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from app import clock
@@ -27,6 +28,7 @@ from app.auth.audit import audit
 from app.auth.models import Area, User
 from app.auth.scoping import visible
 from app.extensions import db
+from app.i18n import each_language
 from app.placements.models import Referral
 from app.registry.models import Household, Worker, WorkerStatus
 from app.registry.queries import zero_employment
@@ -197,8 +199,9 @@ def open_spell(household: Household, since: date, reason: str) -> ZeroEmployment
     open_item(TodoKind.zero_employment, household.area_code,
               due_on=since + timedelta(days=clear_days()), household=household,
               subject=spell, link=f"/monitoring/households/{household.id}",
-              detail=_("Household %(number)s has nobody in work since %(since)s.",
-                       number=household.number, since=since.isoformat()),
+              detail=each_language(lambda: _(
+                  "Household %(number)s has nobody in work since %(since)s.",
+                  number=household.number, since=since.isoformat())),
               dedupe_key=zero_key(spell))
     return spell
 
@@ -271,9 +274,10 @@ def escalate(day: date) -> int:
         open_item(TodoKind.zero_escalated, prefecture_of(spell.area_code), within_days=7,
                   household=household, subject=spell,
                   link=f"/monitoring/households/{household.id}",
-                  detail=_("Household %(number)s has had nobody in work for %(days)d days "
-                           "(target %(target)d).", number=household.number,
-                           days=(day - spell.started_on).days, target=clear_days()),
+                  detail=each_language(_l(
+                      "Household %(number)s has had nobody in work for %(days)d days "
+                      "(target %(target)d).", number=household.number,
+                      days=(day - spell.started_on).days, target=clear_days())),
                   dedupe_key=f"zero-esc:{spell.id}")
     db.session.flush()
     return len(late)

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from app.i18n import in_language
+
 LANGUAGES = ("zh", "en")
 
 
@@ -157,5 +159,6 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
 def render(kind: str, locale: str | None, params: dict) -> str:
     """The text of a message of ``kind`` in ``locale`` (Chinese when unknown)."""
     locale = locale if locale in LANGUAGES else "zh"
+    said = {key: in_language(value, locale) for key, value in params.items()}
     with force_locale(locale):
-        return MESSAGES[kind](params)
+        return MESSAGES[kind](said)

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from app.auth.models import User
 from app.clock import utcnow
 from app.extensions import db
+from app.i18n import is_words
 from app.sql import affected, insert_ignoring_conflicts
 
 from .messages import MESSAGES, render
@@ -23,9 +24,10 @@ def _queue(values: dict[str, Any]) -> Notification:
 
 
 def _plain(params: dict[str, Any]) -> dict[str, Any]:
-    """The values a message can be said again from (plain JSON values only)."""
+    """The values a message can be said again from (plain JSON values only, and texts in
+    several languages from ``app.i18n.each_language``)."""
     plain = (str, int, float, bool, type(None))
-    return {k: v for k, v in params.items() if isinstance(v, plain) or (
+    return {k: v for k, v in params.items() if isinstance(v, plain) or is_words(v) or (
         isinstance(v, list | tuple) and all(isinstance(i, plain) for i in v))}
 
 

@@ -43,6 +43,9 @@ class Todo(Model):
     contact_name: Mapped[str] = mapped_column(sa.String(64), default="")
     contact_phone: Mapped[str] = mapped_column(sa.String(32), default="")
     detail: Mapped[str] = mapped_column(sa.String(1000), default="")
+    # The detail in each language ({"zh": …, "en": …}, app.i18n.each_language) when it was
+    # written so: the list shows the reader's; ``detail`` is the Chinese (or the only) one.
+    detail_words: Mapped[dict | None] = mapped_column(sa.JSON)
     due_on: Mapped[date] = mapped_column(index=True)
     status: Mapped[str] = mapped_column(sa.String(8), default=TodoStatus.open.value)
     assigned_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
@@ -51,6 +54,11 @@ class Todo(Model):
     closed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(128), unique=True)
+
+    def detail_in(self, locale: str) -> str:
+        """The detail in ``locale`` when it was written in every language."""
+        words = self.detail_words or {}
+        return str(words.get(locale) or self.detail)
 
     worker = relationship("Worker")
     household = relationship("Household")

@@ -13,6 +13,7 @@ from app.auth.scoping import visible
 from app.clock import today, utcnow
 from app.errors_domain import DomainError
 from app.extensions import db
+from app.i18n import in_language, is_words
 
 from .kinds import TodoKind
 from .models import Todo, TodoStatus
@@ -23,11 +24,12 @@ TABS = ("overdue", "today", "upcoming", "done")
 
 def open_item(kind: TodoKind | str, area_code: str, *, due_on: date | None = None,
               within_days: int = 3, worker: Any = None, household: Any = None,
-              subject: Any = None, link: str = "", detail: str = "",
+              subject: Any = None, link: str = "", detail: str | dict[str, str] = "",
               contact_name: str = "", contact_phone: str = "",
               dedupe_key: str | None = None, by: User | None = None) -> Todo:
     """Put an item in the queue of ``area_code``'s officers, due ``due_on`` (or in
-    ``within_days``). With a ``dedupe_key`` already used, the existing item is returned."""
+    ``within_days``). With a ``dedupe_key`` already used, the existing item is returned.
+    ``detail`` made by ``app.i18n.each_language`` is shown in each reader's language."""
     if dedupe_key:
         existing = db.session.scalar(sa.select(Todo).where(Todo.dedupe_key == dedupe_key))
         if existing is not None:
@@ -37,7 +39,10 @@ def open_item(kind: TodoKind | str, area_code: str, *, due_on: date | None = Non
         due_on=due_on or today() + timedelta(days=within_days),
         worker_id=getattr(worker, "id", None), household_id=getattr(household, "id", None),
         subject_type=type(subject).__name__ if subject is not None else None,
-        subject_id=getattr(subject, "id", None), link=link, detail=detail[:1000],
+        subject_id=getattr(subject, "id", None), link=link,
+        detail=str(in_language(detail, "zh"))[:1000],
+        detail_words={k: v[:1000] for k, v in detail.items()}
+        if isinstance(detail, dict) and is_words(detail) else None,
         contact_name=contact_name[:64], contact_phone=contact_phone[:32],
         dedupe_key=dedupe_key)
     db.session.add(item)

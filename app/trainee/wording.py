@@ -33,7 +33,7 @@ def why_it_fits(job: Any, worker: Any, components: list, skills: set[str]) -> li
     keys = {c.key for c in components if c.points >= 5}
     if "wage" in keys and (job.wage_min or job.wage_max):
         wage = job.wage_min or job.wage_max
-        sentences.append(_("It pays %(wage)s yuan a month.", wage=f"{wage:,}"))
+        sentences.append(_("It pays %(wage)s CNY a month.", wage=f"{wage:,}"))
     if "region" in keys:
         sentences.append(_("The work is in a place you said you would go to."))
     if job.housing and job.meals:

@@ -104,7 +104,7 @@ def explain(r: Ranked, course: Course) -> str:
             parts.append(_("Openings you would match after the course: %(n)d",
                            n=len(r.unlocked)))
         if r.wage_max:
-            parts.append(_("monthly wage %(low)s–%(high)s yuan",
+            parts.append(_("monthly wage %(low)s–%(high)s CNY",
                            low=_money(r.wage_min or r.wage_max), high=_money(r.wage_max)))
     elif course.is_order and course.committed_hires:
         parts.append(_("Order course: %(m)d trainees are promised jobs", m=course.committed_hires))

@@ -21,6 +21,7 @@ from app.employers.models import Job
 from app.errors_domain import ConflictError, DomainError
 from app.extensions import db
 from app.matching.service import recommend_for_worker
+from app.notifications.messages import LANGUAGES
 from app.notifications.service import tell_worker
 from app.placements.models import Placement
 from app.placements.service import refer
@@ -128,14 +129,14 @@ def tell_trainee(enrolment: Enrolment, kind: str, **params: object) -> None:
     """Tell the worker about their enrolment: on their page and by SMS (flushes)."""
 
     session, worker = enrolment.session, enrolment.worker
-    # names in the trainee's language (the account's, else the one on the register)
-    locale = db.session.scalar(sa.select(User.locale).where(User.worker_id == worker.id)) \
-        or worker.preferred_language or "zh"
-    place = session.county.label(locale) if session.county is not None \
+    # names in each language: the SMS is written in the worker's, the page says it again
+    # in the language the trainee reads it in
+    county, course = session.county, enrolment.course
+    place = {lang: county.label(lang) for lang in LANGUAGES} if county is not None \
         else session.county_code
     tell_worker(worker, kind, f"{kind}:{enrolment.id}:{utcnow():%Y%m%d%H%M%S}",
                 link=f"/training/courses/{enrolment.course_id}",
-                course=enrolment.course.label(locale),
+                course={lang: course.label(lang) for lang in LANGUAGES},
                 start=session.start_date.isoformat(), end=session.end_date.isoformat(),
                 place=place, **params)
 

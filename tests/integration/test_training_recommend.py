@@ -63,7 +63,7 @@ def test_order_course_that_unlocks_openings_comes_first_and_is_explained(db, fac
     assert [j.id for j in first.unlocked_jobs] == [elec.id]
     assert {j.id for j in second.unlocked_jobs} == {j.id for j in weld}
     assert first.explanation == ("Openings you would match after the course: 1 (order "
-                                 "places: 4); monthly wage 5,000–6,500 yuan")
+                                 "places: 4); monthly wage 5,000–6,500 CNY")
     assert "course: 3;" in second.explanation and "6,000–8,000" in second.explanation
     with force_locale("zh"):
         zh = recommend_courses(worker, k=1)[0].explanation
