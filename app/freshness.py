@@ -177,7 +177,22 @@ def _bump_versions(session: Session) -> None:
         g.pop("_qianlu_versions", None)
 
 
-_VERSIONS = sa.text("SELECT name, version FROM data_version")
+_VERSIONS = "SELECT name, version FROM data_version"
+
+
+def _read_versions() -> dict[str, int]:
+    """The rows of ``data_version``, read on the session's connection (its transaction)
+    with the driver's own cursor: every request reads them, and SQLAlchemy's statement
+    machinery cost more than the statement (~0.15 ms of a 2.5 ms page)."""
+    dbapi = db.session.connection().connection.dbapi_connection
+    if dbapi is None:  # a checked-out connection always has one
+        raise RuntimeError("no database connection")
+    cursor = dbapi.cursor()
+    try:
+        cursor.execute(_VERSIONS)
+        return {name: int(version) for name, version in cursor.fetchall()}
+    finally:
+        cursor.close()
 
 
 def per_request(name: str, compute: Callable[[], T]) -> T:
@@ -197,7 +212,7 @@ def shared_version(tables: Iterable[str]) -> int:
     if not has_app_context():
         return 0
     versions: dict[str, int] = per_request(
-        "versions", lambda: dict(db.session.execute(_VERSIONS).tuples().all()))
+        "versions", _read_versions)
     return sum(versions.get(t, 0) for t in tables)
 
 

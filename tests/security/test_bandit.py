@@ -29,6 +29,8 @@ ANSWERED = {
     ("app/maintenance/backup.py", "B404"): "runs pg_dump/pg_restore",
     ("app/maintenance/backup.py", "B603"): "fixed argument lists, no shell, paths from the CLI",
     ("app/notifications/senders.py", "B310"): "the gateway URL is checked to be http(s)",
+    ("app/matching/views.py", "B704"): "the score bar and its explained parts: numbers and "
+    "markupsafe-escaped labels and sentences",
     ("app/placements/charts.py", "B704"): "pygal SVG with <script> removed; labels escaped",
     ("app/monitoring/charts.py", "B704"): "pygal SVG with <script> removed; labels escaped",
     ("app/placements/views.py", "B704"): "the blank outcome form's fields, rendered by Jinja with "
