@@ -72,4 +72,4 @@ test-pythons: venv
 	@tools/test_pythons.sh "$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
 
 clean:
-	rm -rf $(VENV) .venv-3.* instance test-output
+	rm -rf $(VENV) .venv-3.* .venv-deploy instance test-output
