@@ -82,5 +82,16 @@ def init_i18n(app: Flask, babel: Babel) -> None:
     """Bind Flask-Babel and the ?lang= hook."""
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories="translations")
+    # Templates translate through the app's one domain directly: Flask-Babel's callables
+    # look the domain up on ``g`` for every string (a page says 50 to 100 of them).
+    def tr() -> Any:
+        return babel.domain_instance.get_translations()
+
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # jinja2.ext.i18n
+        gettext=lambda s: tr().ugettext(s),
+        ngettext=lambda s, p, n: tr().ungettext(s, p, n),
+        pgettext=lambda c, s: tr().upgettext(c, s),
+        npgettext=lambda c, s, p, n: tr().unpgettext(c, s, p, n),
+        newstyle=True)
     app.before_request(_remember_lang)
     user_logged_in.connect(_adopt_session_lang, app, weak=False)
