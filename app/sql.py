@@ -1,7 +1,9 @@
 """Portable SQL expressions the backends spell differently."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import namedtuple
+from collections.abc import Callable, Sequence
+from functools import cache
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -70,13 +72,32 @@ def count_up_to(stmt: sa.Select, column: sa.SQLColumnExpression[Any], cap: int) 
     return db.session.scalar(sa.select(sa.func.count()).select_from(limited)) or 0
 
 
+@cache
+def _tuple_of(fields: tuple[str, ...]) -> type:
+    return namedtuple("Row", fields)  # made at run time, one class per column set
+
+
+def plain_rows(rows: Sequence[sa.Row]) -> list[Any]:
+    """``rows`` as plain named tuples with the same names: a template reads a row's values
+    by name some ten times per row, and a SQLAlchemy row's name lookup costs several times
+    a tuple's (a 50-row list: ~0.5 ms). Rows whose names are no identifiers stay as
+    they are."""
+    if not rows:
+        return []
+    try:
+        make = _tuple_of(tuple(rows[0]._fields))
+    except ValueError:
+        return list(rows)
+    return [make(*r) for r in rows]
+
+
 class _RowPagination(Pagination):
     def _query_items(self) -> list[Any]:
         total = self._query_args["total"]
         if total is not None and self._query_offset >= total:
             return []  # counted already: nothing on this page, nothing to ask
         stmt = self._query_args["page_of"](self.per_page, self._query_offset)
-        return list(db.session.execute(stmt))
+        return plain_rows(db.session.execute(stmt).all())
 
     def _query_count(self) -> int:  # never asked: the caller counts (capped, as it likes)
         raise NotImplementedError
