@@ -239,12 +239,13 @@ class Worker(Model):
                  postgresql_include=["household_id", "status", "category"],
                  postgresql_where=sa.text("merged_into_id IS NULL"),
                  sqlite_where=sa.text("merged_into_id IS NULL")),
-        # A county's searches (pinyin, initials, ID-number and phone tails) without
-        # reading the whole province's matches first.
+        # A county's searches (name, pinyin, initials, ID-number and phone tails) without
+        # reading the whole province's matches first (a common name such as 王芳 is held
+        # by hundreds across the province, a few in one county).
         *(sa.Index(f"ix_worker_area_{key}_active", "area_code", key,
                    postgresql_where=sa.text("merged_into_id IS NULL"),
                    sqlite_where=sa.text("merged_into_id IS NULL"))
-          for key in ("name_pinyin", "name_initials", "id_number_rev", "phone_rev")),
+          for key in ("name", "name_pinyin", "name_initials", "id_number_rev", "phone_rev")),
         # The employed side of the zero-employment anti-join, index-only and small.
         sa.Index("ix_worker_employed_household", "household_id",
                  postgresql_where=sa.text("status = 'employed' AND merged_into_id IS NULL"),
