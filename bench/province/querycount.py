@@ -89,7 +89,8 @@ def main() -> None:
             "SELECT id FROM follow_up WHERE area_code = :c AND status IN ('due', 'overdue') "
             "AND due_date < current_date ORDER BY id DESC LIMIT :n", c=county,
             n=args.runs + 1)]
-        tail = q("SELECT right(id_number, 4) FROM worker WHERE id = :w", w=workers[0])[0][0]
+        tail, name2 = q("SELECT right(id_number, 4), left(name, 2) FROM worker WHERE id = :w",
+                        w=workers[0])[0]
         db.session.remove()
 
     pages = [
@@ -102,6 +103,7 @@ def main() -> None:
         ("workers pinyin 'wang'", "/registry/workers?q=wang"),
         ("workers initials 'zs'", "/registry/workers?q=zs"),
         ("workers ID tail", f"/registry/workers?q={tail}"),
+        ("workers name (2 chars)", f"/registry/workers?q={name2}"),
         ("worker matches", lambda i: f"/workers/{workers[i % len(workers)]}/matches"),
         ("follow-ups today", "/followups/?tab=today"),
         ("follow-ups week", "/followups/?tab=week"),
@@ -239,7 +241,10 @@ STANDS_FOR = {
     "board": ["board"], "board filter": ["board region+wage"],
     "board search": ["board search 焊工", "board search hangong p3"],
     "workers list": ["workers list", "workers status=seeking"],
-    "workers search": ["workers pinyin 'wang'", "workers initials 'zs'", "workers ID tail"],
+    # locustfile.py: a pinyin start 20 %, initials 20 %, the name's first two characters
+    # 40 %, an ID tail 20 %
+    "workers search": ["workers pinyin 'wang'", "workers initials 'zs'", "workers ID tail",
+                       "workers name (2 chars)", "workers name (2 chars)"],
 }
 SCOPES = {"county": 0.85, "prefecture": 0.12, "province": 0.03}
 
