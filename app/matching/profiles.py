@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -69,9 +70,9 @@ def _skill_pairs(entries: Iterable[dict] | None) -> tuple[tuple[str, int], ...]:
     return tuple(out.items())
 
 
-def job_profile_from_row(row: sa.Row, today: date,
+def job_profile_from_row(row: sa.Row | _LoadedJob, today: date,
                          retention: dict[int, float] | None = None) -> JobProfile:
-    """One opening's profile from a row of :func:`_job_columns`."""
+    """One opening's profile from a row of :func:`_job_columns` (or a loaded opening)."""
     required = _skill_pairs(row.required_skills)
     preferred = tuple(code for code, _ in _skill_pairs(row.preferred_skills))
     if not required and row.occupation_code:
@@ -103,6 +104,27 @@ def job_profile_from_row(row: sa.Row, today: date,
         # officer to classify it and is offered to nobody on skill fit meanwhile.
         unclassified=not required and not preferred,
     )
+
+
+class _LoadedJob:
+    """A loaded opening read as a row of :func:`_job_columns`: its own attributes, and its
+    employer's standing as ``employer_status`` and ``arrears_open``."""
+
+    def __init__(self, job: Job) -> None:
+        self._job = job
+        self.employer_status = job.employer.status
+        self.arrears_open = job.employer.arrears_open
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._job, name)
+
+
+def job_profile(job: Job, today: date) -> JobProfile:
+    """One opening's profile from the opening and its employer as this transaction has
+    loaded them (no second read of the rows; the employer is loaded when it is not yet:
+    a referral needs it anyway), with the employer's retention counted now."""
+    return job_profile_from_row(_LoadedJob(job), today,
+                                employer_retention(today, (job.employer_id,)))
 
 
 def open_jobs_stmt(today: date) -> sa.Select:

@@ -15,9 +15,12 @@ from .models import Channel, Notification, NotificationStatus
 
 
 def _queue(values: dict[str, Any]) -> Notification:
-    """Insert unless a row with the same dedupe_key exists; return the row either way."""
+    """Insert unless a row with the same dedupe_key exists; return the row either way (the
+    inserted one comes back with the INSERT: read only when it was there already)."""
     stmt = insert_ignoring_conflicts(Notification, conflict=["dedupe_key"]).values(**values)
-    db.session.execute(stmt)
+    inserted = db.session.scalars(stmt.returning(Notification)).one_or_none()
+    if inserted is not None:
+        return inserted
     return db.session.scalars(
         sa.select(Notification).where(Notification.dedupe_key == values["dedupe_key"])).one()
 
