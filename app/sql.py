@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
@@ -12,6 +12,8 @@ from sqlalchemy.orm import class_mapper
 from sqlalchemy.sql.expression import FunctionElement
 
 from app.extensions import db
+
+_M = TypeVar("_M")
 
 
 def table_of(model: type) -> sa.Table:
@@ -61,6 +63,14 @@ def lock_row(model: type, ident: object) -> None:
         return
     pk = class_mapper(model).primary_key[0]
     db.session.execute(sa.select(pk).where(pk == ident).with_for_update())
+
+
+def get_locked(model: type[_M], ident: object) -> _M | None:
+    """:func:`lock_row` and load the record in one statement (SELECT … FOR UPDATE of the
+    whole row): for a rule that reads the record it holds. On SQLite a plain ``get``."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return db.session.get(model, ident)
+    return db.session.get(model, ident, with_for_update=True)
 
 
 def count_up_to(stmt: sa.Select, column: sa.SQLColumnExpression[Any], cap: int) -> int:
