@@ -6,10 +6,10 @@ from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import class_mapper
 from sqlalchemy.sql.expression import FunctionElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from app.extensions import db
 
@@ -41,14 +41,42 @@ def show_capped(listing: Pagination, total: int, cap: int) -> Pagination:
 
 
 def insert_ignoring_conflicts(model: Any, *, conflict: list[str]) -> Any:
-    """``INSERT … ON CONFLICT (conflict) DO NOTHING`` for the session's dialect.
+    """``INSERT … ON CONFLICT (conflict) DO NOTHING`` (PostgreSQL and SQLite say it alike).
 
     With ``.from_select()`` this queues a whole set at once; a unique key makes a second
-    run (or a second scheduler) insert nothing.
+    run (or a second scheduler) insert nothing. Unlike the dialects' own ``insert()``
+    (which SQLAlchemy 2.0 compiles afresh on every execution) it is compiled once and
+    cached like any other statement: a notification queued per request pays no compile.
     """
-    dialect = db.session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(model).on_conflict_do_nothing(index_elements=conflict)
+    return _InsertIgnoring(model, conflict)
+
+
+class _OnConflictDoNothing(sa.sql.ClauseElement):
+    """``ON CONFLICT (columns) DO NOTHING``, its columns part of the cache key."""
+
+    __visit_name__ = "qianlu_on_conflict_do_nothing"
+    _traverse_internals = [("columns", InternalTraversal.dp_string_list)]
+    inherit_cache = True
+
+    def __init__(self, columns: list[str]) -> None:
+        self.columns = tuple(columns)
+
+
+@compiles(_OnConflictDoNothing)
+def _on_conflict_do_nothing(element, compiler, **kw):
+    columns = ", ".join(compiler.preparer.quote(c) for c in element.columns)
+    return f"ON CONFLICT ({columns}) DO NOTHING"
+
+
+class _InsertIgnoring(sa.sql.Insert):
+    """An INSERT whose clause after the values (where the dialects put ON CONFLICT, before
+    RETURNING) ignores conflicts on the given columns."""
+
+    inherit_cache = True
+
+    def __init__(self, table: Any, conflict: list[str]) -> None:
+        super().__init__(table)
+        self._post_values_clause = _OnConflictDoNothing(conflict)
 
 
 def lock_row(model: type, ident: object) -> None:
