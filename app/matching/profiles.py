@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -133,17 +134,30 @@ def open_jobs_stmt(today: date) -> sa.Select:
             .where(Job.open_clause(today)).order_by(Job.id))
 
 
+@cache
+def _retention_stmt(of_some: bool) -> sa.Select:
+    """Placements and those still active per employer, started by ``cutoff`` (of the
+    ``employer_ids`` with ``of_some``): made once, a referral counts one employer's."""
+    active = sa.func.sum(sa.case((Placement.status == "active", 1), else_=0))
+    stmt = (sa.select(Placement.employer_id, sa.func.count(Placement.id), active)
+            .where(Placement.employer_id.is_not(None),
+                   Placement.start_date <= sa.bindparam("cutoff"))
+            .group_by(Placement.employer_id))
+    if of_some:
+        stmt = stmt.where(Placement.employer_id.in_(sa.bindparam("employer_ids",
+                                                                 expanding=True)))
+    return stmt
+
+
 def employer_retention(today: date, employer_ids: Iterable[int] | None = None
                        ) -> dict[int, float]:
     """Share of each employer's placements (older than a month) still in work."""
     cutoff = today - timedelta(days=RETENTION_AFTER_DAYS)
-    active = sa.func.sum(sa.case((Placement.status == "active", 1), else_=0))
-    stmt = (sa.select(Placement.employer_id, sa.func.count(Placement.id), active)
-            .where(Placement.employer_id.is_not(None), Placement.start_date <= cutoff)
-            .group_by(Placement.employer_id))
+    params: dict[str, object] = {"cutoff": cutoff}
     if employer_ids is not None:
-        stmt = stmt.where(Placement.employer_id.in_(list(employer_ids)))
-    return {eid: float(kept or 0) / n for eid, n, kept in db.session.execute(stmt)
+        params["employer_ids"] = list(employer_ids)
+    rows = db.session.execute(_retention_stmt(employer_ids is not None), params)
+    return {eid: float(kept or 0) / n for eid, n, kept in rows
             if n >= RETENTION_MIN_PLACEMENTS}
 
 
@@ -379,9 +393,15 @@ def worker_profile(worker: Worker, skills: Sequence[tuple[str, int]] | None = No
     """One worker's profile (reads the current rows, not the ORM object's cache).
     ``skills``: the worker's (code, level) pairs when the caller has them already."""
     db.session.flush()
-    # The household's zero-employment flag comes with the row (not a second statement).
-    stmt = workers_stmt().where(Worker.id == worker.id).add_columns(
+    known = {worker.id: tuple(skills)} if skills is not None else None
+    rows = db.session.execute(_one_worker_stmt(), {"worker_id": worker.id}).all()
+    return _profiles_from_rows(rows, known)[0]
+
+
+@cache
+def _one_worker_stmt() -> sa.Select:
+    """:func:`workers_stmt` for the worker ``worker_id``, with the household's
+    zero-employment flag read with the row (not a second statement): made once."""
+    return workers_stmt().where(Worker.id == sa.bindparam("worker_id")).add_columns(
         sa.and_(Worker.household_id.is_not(None), zero_employment(Worker.household_id))
         .label("zero_employment"))
-    known = {worker.id: tuple(skills)} if skills is not None else None
-    return _profiles_from_rows(db.session.execute(stmt).all(), known)[0]
