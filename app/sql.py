@@ -24,10 +24,12 @@ def table_of(model: type) -> sa.Table:
     return table
 
 
-def affected(stmt: sa.Executable, **execution_options: Any) -> int:
-    """Execute an UPDATE, DELETE or INSERT … SELECT in the session; the rows it changed
-    (0 when the driver cannot tell). A conditional UPDATE that changed no row lost a race."""
-    result = db.session.execute(stmt, execution_options=execution_options)
+def affected(stmt: sa.Executable, params: dict[str, Any] | None = None, /,
+             **execution_options: Any) -> int:
+    """Execute an UPDATE, DELETE or INSERT … SELECT in the session (with the bound
+    ``params`` of a statement built once); the rows it changed (0 when the driver cannot
+    tell). A conditional UPDATE that changed no row lost a race."""
+    result = db.session.execute(stmt, params, execution_options=execution_options)
     # DML returns a CursorResult, which the session's signature does not say.
     return cast("sa.CursorResult[Any]", result).rowcount or 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -22,7 +23,7 @@ from app.registry.models import Household, HouseholdPlanEntry, Worker
 from app.registry.service import set_worker_status
 from app.registry.timeline import add_event
 from app.signals import job_lost as job_lost_signal
-from app.sql import affected, get_locked
+from app.sql import affected, get_locked, table_of
 
 from .arrears import open_case
 from .followup_models import (
@@ -137,9 +138,9 @@ def record_outcome(fu: FollowUp, o: Outcome, *, by: User | None,
         "issues": sorted(set(o.issues)), "satisfaction": o.satisfaction,
         "note": o.note.strip(), "new_employer_name": o.new_employer_name.strip()[:128],
         "new_wage": o.new_wage, "left_date": o.left_date, "left_reason": o.left_reason[:256]}
-    closed = affected(
-        sa.update(FollowUp).where(FollowUp.id == fu.id, FollowUp.status.in_(OPEN_STATUSES))
-        .values(**recorded).execution_options(synchronize_session=False))
+    db.session.flush()  # the attempt
+    closed = affected(_close_stmt(), {"follow_up_id": fu.id, **{
+        f"new_{name}": value for name, value in recorded.items()}})
     if closed != 1:
         raise ConflictError(_("This follow-up has already been recorded."),
                             code="followup_done")
@@ -163,6 +164,22 @@ def record_outcome(fu: FollowUp, o: Outcome, *, by: User | None,
           detail={"employment": o.employment, "issues": fu.issues})
     db.session.flush()
     return fu
+
+
+_RECORDED = ("status", "done_at", "recorded_by_id", "method", "employment", "current_wage",
+             "issues", "satisfaction", "note", "new_employer_name", "new_wage", "left_date",
+             "left_reason")
+
+
+@cache
+def _close_stmt() -> sa.Update:
+    """UPDATE an open follow-up (``follow_up_id``) to the outcome's values (``new_<column>``)
+    — built once: the outcome form posts it for every follow-up."""
+    table = table_of(FollowUp)
+    return (sa.update(table)
+            .where(table.c.id == sa.bindparam("follow_up_id"),
+                   table.c.status.in_(OPEN_STATUSES))
+            .values({name: sa.bindparam(f"new_{name}") for name in _RECORDED}))
 
 
 def escalate(fu: FollowUp, by: User | None) -> User | None:
