@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
+from babel import support
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import Babel, force_locale
+from flask_babel import Babel, force_locale, get_locale
 from flask_login import current_user, user_logged_in
+from wtforms.i18n import messages_path
 
 from app.unit_of_work import write_after_request
 
@@ -76,10 +78,33 @@ def in_language(value: Any, locale: str) -> Any:
     if not is_words(value):
         return value
     return value.get(locale) or value.get("zh") or next(iter(value.values()))
+@cache
+def _wtforms_catalogue(locale: str) -> Any:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class _WTFormsMessages:
+    """WTForms' own messages ("This field is required.") in the request's language, each
+    language's catalogue read once per process: Flask-WTF would read and parse it again
+    for every request that builds a form (~0.3 ms of each POST)."""
+
+    def ugettext(self, string: str) -> str:
+        return _wtforms_catalogue(str(get_locale())).ugettext(string)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        return _wtforms_catalogue(str(get_locale())).ungettext(singular, plural, n)
+
+
+_WTFORMS_MESSAGES = _WTFormsMessages()
+
+
+def _wtforms_messages() -> None:
+    # where Flask-WTF looks first (an attribute it sets itself otherwise)
+    request.wtforms_translations = _WTFORMS_MESSAGES  # type: ignore[attr-defined]
 
 
 def init_i18n(app: Flask, babel: Babel) -> None:
-    """Bind Flask-Babel and the ?lang= hook."""
+    """Bind Flask-Babel, the ?lang= hook and WTForms' messages."""
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories="translations")
     # Templates translate through the app's one domain directly: Flask-Babel's callables
@@ -94,4 +119,5 @@ def init_i18n(app: Flask, babel: Babel) -> None:
         npgettext=lambda c, s, p, n: tr().unpgettext(c, s, p, n),
         newstyle=True)
     app.before_request(_remember_lang)
+    app.before_request(_wtforms_messages)
     user_logged_in.connect(_adopt_session_lang, app, weak=False)

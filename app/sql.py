@@ -4,16 +4,18 @@ from __future__ import annotations
 from collections import namedtuple
 from collections.abc import Callable, Sequence
 from functools import cache
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import class_mapper
 from sqlalchemy.sql.expression import FunctionElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from app.extensions import db
+
+_M = TypeVar("_M")
 
 
 def table_of(model: type) -> sa.Table:
@@ -24,10 +26,12 @@ def table_of(model: type) -> sa.Table:
     return table
 
 
-def affected(stmt: sa.Executable, **execution_options: Any) -> int:
-    """Execute an UPDATE, DELETE or INSERT … SELECT in the session; the rows it changed
-    (0 when the driver cannot tell). A conditional UPDATE that changed no row lost a race."""
-    result = db.session.execute(stmt, execution_options=execution_options)
+def affected(stmt: sa.Executable, params: dict[str, Any] | None = None, /,
+             **execution_options: Any) -> int:
+    """Execute an UPDATE, DELETE or INSERT … SELECT in the session (with the bound
+    ``params`` of a statement built once); the rows it changed (0 when the driver cannot
+    tell). A conditional UPDATE that changed no row lost a race."""
+    result = db.session.execute(stmt, params, execution_options=execution_options)
     # DML returns a CursorResult, which the session's signature does not say.
     return cast("sa.CursorResult[Any]", result).rowcount or 0
 
@@ -41,14 +45,42 @@ def show_capped(listing: Pagination, total: int, cap: int) -> Pagination:
 
 
 def insert_ignoring_conflicts(model: Any, *, conflict: list[str]) -> Any:
-    """``INSERT … ON CONFLICT (conflict) DO NOTHING`` for the session's dialect.
+    """``INSERT … ON CONFLICT (conflict) DO NOTHING`` (PostgreSQL and SQLite say it alike).
 
     With ``.from_select()`` this queues a whole set at once; a unique key makes a second
-    run (or a second scheduler) insert nothing.
+    run (or a second scheduler) insert nothing. Unlike the dialects' own ``insert()``
+    (which SQLAlchemy 2.0 compiles afresh on every execution) it is compiled once and
+    cached like any other statement: a notification queued per request pays no compile.
     """
-    dialect = db.session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(model).on_conflict_do_nothing(index_elements=conflict)
+    return _InsertIgnoring(model, conflict)
+
+
+class _OnConflictDoNothing(sa.sql.ClauseElement):
+    """``ON CONFLICT (columns) DO NOTHING``, its columns part of the cache key."""
+
+    __visit_name__ = "qianlu_on_conflict_do_nothing"
+    _traverse_internals = [("columns", InternalTraversal.dp_string_list)]
+    inherit_cache = True
+
+    def __init__(self, columns: list[str]) -> None:
+        self.columns = tuple(columns)
+
+
+@compiles(_OnConflictDoNothing)
+def _on_conflict_do_nothing(element, compiler, **kw):
+    columns = ", ".join(compiler.preparer.quote(c) for c in element.columns)
+    return f"ON CONFLICT ({columns}) DO NOTHING"
+
+
+class _InsertIgnoring(sa.sql.Insert):
+    """An INSERT whose clause after the values (where the dialects put ON CONFLICT, before
+    RETURNING) ignores conflicts on the given columns."""
+
+    inherit_cache = True
+
+    def __init__(self, table: Any, conflict: list[str]) -> None:
+        super().__init__(table)
+        self._post_values_clause = _OnConflictDoNothing(conflict)
 
 
 def lock_row(model: type, ident: object) -> None:
@@ -63,6 +95,14 @@ def lock_row(model: type, ident: object) -> None:
         return
     pk = class_mapper(model).primary_key[0]
     db.session.execute(sa.select(pk).where(pk == ident).with_for_update())
+
+
+def get_locked(model: type[_M], ident: object) -> _M | None:
+    """:func:`lock_row` and load the record in one statement (SELECT … FOR UPDATE of the
+    whole row): for a rule that reads the record it holds. On SQLite a plain ``get``."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return db.session.get(model, ident)
+    return db.session.get(model, ident, with_for_update=True)
 
 
 def count_up_to(stmt: sa.Select, column: sa.SQLColumnExpression[Any], cap: int) -> int:

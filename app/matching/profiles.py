@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -70,9 +71,9 @@ def _skill_pairs(entries: Iterable[dict] | None) -> tuple[tuple[str, int], ...]:
     return tuple(out.items())
 
 
-def job_profile_from_row(row: sa.Row, today: date,
+def job_profile_from_row(row: sa.Row | _LoadedJob, today: date,
                          retention: dict[int, float] | None = None) -> JobProfile:
-    """One opening's profile from a row of :func:`_job_columns`."""
+    """One opening's profile from a row of :func:`_job_columns` (or a loaded opening)."""
     required = _skill_pairs(row.required_skills)
     preferred = tuple(code for code, _ in _skill_pairs(row.preferred_skills))
     if not required and row.occupation_code:
@@ -106,23 +107,57 @@ def job_profile_from_row(row: sa.Row, today: date,
     )
 
 
+class _LoadedJob:
+    """A loaded opening read as a row of :func:`_job_columns`: its own attributes, and its
+    employer's standing as ``employer_status`` and ``arrears_open``."""
+
+    def __init__(self, job: Job) -> None:
+        self._job = job
+        self.employer_status = job.employer.status
+        self.arrears_open = job.employer.arrears_open
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._job, name)
+
+
+def job_profile(job: Job, today: date) -> JobProfile:
+    """One opening's profile from the opening and its employer as this transaction has
+    loaded them (no second read of the rows; the employer is loaded when it is not yet:
+    a referral needs it anyway), with the employer's retention counted now."""
+    return job_profile_from_row(_LoadedJob(job), today,
+                                employer_retention(today, (job.employer_id,)))
+
+
 def open_jobs_stmt(today: date) -> sa.Select:
     """Column select over every opening open on ``today`` with its employer's flags."""
     return (sa.select(*_job_columns()).join(Employer, Job.employer_id == Employer.id)
             .where(Job.open_clause(today)).order_by(Job.id))
 
 
+@cache
+def _retention_stmt(of_some: bool) -> sa.Select:
+    """Placements and those still active per employer, started by ``cutoff`` (of the
+    ``employer_ids`` with ``of_some``): made once, a referral counts one employer's."""
+    active = sa.func.sum(sa.case((Placement.status == "active", 1), else_=0))
+    stmt = (sa.select(Placement.employer_id, sa.func.count(Placement.id), active)
+            .where(Placement.employer_id.is_not(None),
+                   Placement.start_date <= sa.bindparam("cutoff"))
+            .group_by(Placement.employer_id))
+    if of_some:
+        stmt = stmt.where(Placement.employer_id.in_(sa.bindparam("employer_ids",
+                                                                 expanding=True)))
+    return stmt
+
+
 def employer_retention(today: date, employer_ids: Iterable[int] | None = None
                        ) -> dict[int, float]:
     """Share of each employer's placements (older than a month) still in work."""
     cutoff = today - timedelta(days=RETENTION_AFTER_DAYS)
-    active = sa.func.sum(sa.case((Placement.status == "active", 1), else_=0))
-    stmt = (sa.select(Placement.employer_id, sa.func.count(Placement.id), active)
-            .where(Placement.employer_id.is_not(None), Placement.start_date <= cutoff)
-            .group_by(Placement.employer_id))
+    params: dict[str, object] = {"cutoff": cutoff}
     if employer_ids is not None:
-        stmt = stmt.where(Placement.employer_id.in_(list(employer_ids)))
-    return {eid: float(kept or 0) / n for eid, n, kept in db.session.execute(stmt)
+        params["employer_ids"] = list(employer_ids)
+    rows = db.session.execute(_retention_stmt(employer_ids is not None), params)
+    return {eid: float(kept or 0) / n for eid, n, kept in rows
             if n >= RETENTION_MIN_PLACEMENTS}
 
 

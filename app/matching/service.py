@@ -32,6 +32,7 @@ from app.matching.models import MatchResult, MatchRun
 from app.matching.profiles import (
     JOB_INDEX,
     POOL_STATUSES,
+    job_profile,
     job_profiles,
     pool_condition,
     worker_profile,
@@ -351,10 +352,7 @@ def explain_pair(worker: Worker, job: Job, today: date | None = None
                  ) -> engine.Match | engine.RuledOut:
     """The engine's verdict on one worker and one opening, from the current rows."""
     today = today or clock.today()
-    profiles = job_profiles(today, [job.id], only_open=False)
-    if not profiles:
-        raise DomainError(_("This opening was not found."), code="job_missing")
-    jp = profiles[0]
+    jp = job_profile(job, today)  # the opening as loaded: not read a second time
     if not job.is_open_on(today):
         jp = replace(jp, status="closed")
     return engine.explain(_profile_with(worker, worker_skills(worker)), jp, cfg=match_config())

@@ -187,11 +187,12 @@ def refer_from_worker(worker_id: int):
     if job is None:
         abort(404)
     source = "trainee" if current_user.role == "trainee" else "officer"
+    names = {"worker": worker.name, "job": job.title}  # read now: the commit expires them
     with action() as done:
         refer(worker, job, by=current_user, source=source, note=form.note.data or "",
               today=clock.today(), vet=referral_score)
     if done:
-        flash(_("%(worker)s was referred to %(job)s.", worker=worker.name, job=job.title)
+        flash(_("%(worker)s was referred to %(job)s.", **names)
               if source == "officer" else _("Your request was sent to the employer."),
               "success")
     return redirect(back)
@@ -247,13 +248,14 @@ def refer_from_job(job_id: int):
     if not form.validate_on_submit() or not (form.worker_id.data or "").isdigit():
         abort(400)
     worker = get_visible_or_404(Worker, int(form.worker_id.data))
+    names = {"worker": worker.name, "job": job.title}  # read now: the commit expires them
+    back = _back(url_for(".job_candidates", job_id=job.id))
     with action() as done:
         refer(worker, job, by=current_user, note=form.note.data or "", today=clock.today(),
               vet=referral_score)
     if done:
-        flash(_("%(worker)s was referred to %(job)s.", worker=worker.name, job=job.title),
-              "success")
-    return redirect(_back(url_for(".job_candidates", job_id=job.id)))
+        flash(_("%(worker)s was referred to %(job)s.", **names), "success")
+    return redirect(back)
 
 
 # ---- organised dispatch --------------------------------------------------------------------

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import clock
 from app.auth.audit import audit
@@ -21,7 +23,7 @@ from app.registry.models import Household, HouseholdPlanEntry, Worker
 from app.registry.service import set_worker_status
 from app.registry.timeline import add_event
 from app.signals import job_lost as job_lost_signal
-from app.sql import affected, lock_row
+from app.sql import affected, get_locked, table_of
 
 from .arrears import open_case
 from .followup_models import (
@@ -110,37 +112,40 @@ def record_outcome(fu: FollowUp, o: Outcome, *, by: User | None,
     if not fu.is_open:
         raise ConflictError(_("This follow-up has already been recorded."),
                             code="followup_done")
-    placement = fu.placement
-    _validate(o, placement, today)
     # Two follow-ups of one placement recorded at once (day 7 and day 30, both "left") each
     # held their own row and then waited for the other's to cancel it: a deadlock. The
-    # placement is held first, so recordings of one placement take turns.
-    lock_row(Placement, placement.id)
-    fu.attempts.append(FollowUpAttempt(method=o.method, reached=o.reached,
-                                       note=o.note.strip()[:512],
-                                       by_user_id=by.id if by else None))
-    fu.method = o.method
+    # placement is held first (and read as held), so recordings of one placement take turns.
+    placement = get_locked(Placement, fu.placement_id) or fu.placement
+    _validate(o, placement, today)
+    # Joined to the follow-up's attempts without reading the ones already there.
+    db.session.add(FollowUpAttempt(follow_up=fu, method=o.method, reached=o.reached,
+                                   note=o.note.strip()[:512],
+                                   by_user_id=by.id if by else None))
     if not o.reached:
+        fu.method = o.method
         fu.failed_attempts += 1
         db.session.flush()
         if fu.failed_attempts >= ESCALATE_AFTER and fu.escalated_to_id is None:
             escalate(fu, by)
         audit("followup_attempt_failed", fu, user=by, detail={"attempts": fu.failed_attempts})
         return fu
-    # conditional UPDATE: two officers recording at once cannot both close it
-    closed = affected(
-        sa.update(FollowUp).where(FollowUp.id == fu.id, FollowUp.status.in_(OPEN_STATUSES))
-        .values(status=FollowUpStatus.done.value, done_at=clock.utcnow(),
-                recorded_by_id=by.id if by else None)
-        .execution_options(synchronize_session=False))
+    # conditional UPDATE: two officers recording at once cannot both close it; it writes
+    # the outcome too (one UPDATE), and the follow-up takes the values without reading them
+    recorded = {
+        "status": FollowUpStatus.done.value, "done_at": clock.utcnow(),
+        "recorded_by_id": by.id if by else None, "method": o.method,
+        "employment": o.employment, "current_wage": o.current_wage,
+        "issues": sorted(set(o.issues)), "satisfaction": o.satisfaction,
+        "note": o.note.strip(), "new_employer_name": o.new_employer_name.strip()[:128],
+        "new_wage": o.new_wage, "left_date": o.left_date, "left_reason": o.left_reason[:256]}
+    db.session.flush()  # the attempt
+    closed = affected(_close_stmt(), {"follow_up_id": fu.id, **{
+        f"new_{name}": value for name, value in recorded.items()}})
     if closed != 1:
         raise ConflictError(_("This follow-up has already been recorded."),
                             code="followup_done")
-    db.session.refresh(fu, ["status", "done_at", "recorded_by_id"])
-    fu.employment, fu.current_wage = o.employment, o.current_wage
-    fu.issues, fu.satisfaction, fu.note = sorted(set(o.issues)), o.satisfaction, o.note.strip()
-    fu.new_employer_name = o.new_employer_name.strip()[:128]
-    fu.new_wage, fu.left_date, fu.left_reason = o.new_wage, o.left_date, o.left_reason[:256]
+    for name, value in recorded.items():
+        set_committed_value(fu, name, value)
     worker = fu.worker
     _event(worker, "follow_up", by, follow_up_id=fu.id, followup_kind=fu.kind, slot=fu.slot,
            employment=o.employment,
@@ -159,6 +164,22 @@ def record_outcome(fu: FollowUp, o: Outcome, *, by: User | None,
           detail={"employment": o.employment, "issues": fu.issues})
     db.session.flush()
     return fu
+
+
+_RECORDED = ("status", "done_at", "recorded_by_id", "method", "employment", "current_wage",
+             "issues", "satisfaction", "note", "new_employer_name", "new_wage", "left_date",
+             "left_reason")
+
+
+@cache
+def _close_stmt() -> sa.Update:
+    """UPDATE an open follow-up (``follow_up_id``) to the outcome's values (``new_<column>``)
+    — built once: the outcome form posts it for every follow-up."""
+    table = table_of(FollowUp)
+    return (sa.update(table)
+            .where(table.c.id == sa.bindparam("follow_up_id"),
+                   table.c.status.in_(OPEN_STATUSES))
+            .values({name: sa.bindparam(f"new_{name}") for name in _RECORDED}))
 
 
 def escalate(fu: FollowUp, by: User | None) -> User | None:

@@ -87,12 +87,13 @@ def record(followup_id: int):
     if fu.is_open and posted(form):
         with action(form) as done:
             record_outcome(fu, _outcome(form), by=current_user, today=today())
+            # Worded before the commit expires the follow-up and the account (its language):
+            # neither is read again only to say so.
+            said = (_("Attempt recorded: %(n)s without reaching the worker.",
+                      n=fu.failed_attempts), "warning") if fu.is_open \
+                else (_("Follow-up recorded."), "success")
         if done:
-            if fu.is_open:
-                flash(_("Attempt recorded: %(n)s without reaching the worker.",
-                        n=fu.failed_attempts), "warning")
-            else:
-                flash(_("Follow-up recorded."), "success")
+            flash(*said)
             return redirect(url_for(".queue", tab=request.args.get("tab")))
     _load_shown(fu)
     may_reveal = can_see_full(current_user, fu.worker)

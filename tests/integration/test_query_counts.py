@@ -10,8 +10,11 @@ from app import clock
 from app.board import views
 from app.board.views import BoardFilters, board_query, board_total
 from app.extensions import db as _db
+from app.notifications.models import Notification
 from app.placements.followup_models import FollowUp
+from app.placements.models import Referral
 from app.registry.households import create_household, save_site
+from tests.conftest import text_of
 from tests.factories.placements import place
 from tests.support.queries import count_queries
 
@@ -146,3 +149,65 @@ def test_board_total_is_capped_with_more_than(client, factory, db, monkeypatch):
 
     assert board_total(BoardFilters(), board_query(BoardFilters())) == 4  # stopped at 3 + 1
     assert board_total(BoardFilters(), board_query(BoardFilters()), capped=False) == 5
+
+
+def test_referring_runs_a_pinned_number_of_statements(client, factory, db, login_as):
+    """The referral POST: the worker and the opening are read once (the vetting builds the
+    opening's profile from the loaded row), the employer's message comes back with its
+    INSERT, and the flash is worded before the commit (no re-read of the worker, opening
+    or account afterwards)."""
+    login_as("officer", area_code="520526")
+    employer = factory.employer(contact_phone="13800000000")
+    factory.user("employer", employer_id=employer.id)
+    jobs = [factory.job(employer=employer, title=f"电子装配工{i}", headcount=3)
+            for i in range(2)]
+    workers = [factory.worker(name=f"张{i}", skills_text="电子装配") for i in range(2)]
+    client.get(f"/workers/{workers[0].id}/matches")
+    client.post(f"/workers/{workers[0].id}/refer", data={"job_id": jobs[0].id})  # warm
+    url, data = f"/workers/{workers[1].id}/refer", {"job_id": jobs[1].id}
+    with count_queries() as refer:
+        resp = client.post(url, data=data)
+    assert resp.status_code == 302
+    made = db.session.scalar(sa.select(Referral).where(Referral.worker_id == workers[1].id))
+    assert made is not None and made.job_id == jobs[1].id
+    told = db.session.scalars(sa.select(Notification).where(
+        Notification.dedupe_key.contains(f"referred:{made.id}:"))).all()
+    assert {n.channel for n in told} == {"in_app", "sms"}
+    assert "张1" in text_of(client.get(f"/workers/{workers[1].id}/matches"))
+    # the test's savepoint (begin, release), the account, worker, opening,
+    # the action's savepoint (begin, release), the opening's employer and its retention,
+    # the worker's skills, profile and certificates, an earlier referral, three inserts
+    # (referral, timeline, audit), the employer's logins, two messages (in-app, SMS); on
+    # PostgreSQL the worker's lock (before this change: 26 and 27). The write counts
+    # (data_version) are read with the driver's cursor, which these counts do not see.
+    pg = db.session.get_bind().dialect.name == "postgresql"
+    assert refer["n"] == (20 if pg else 19), "\n".join(refer["statements"])
+    assert sum(s.lstrip().upper().startswith("SELECT NOTIFICATION") for s in
+               refer["statements"]) == 0
+
+
+def test_recording_an_outcome_runs_a_pinned_number_of_statements(client, factory, db,
+                                                                 login_as):
+    """The outcome POST: the placement is read as it is locked, the attempt is added
+    without reading the earlier ones, one UPDATE closes the follow-up with its outcome (not
+    read back), and the flash is worded before the commit."""
+    officer = login_as("officer", area_code="520526")
+    _placements(factory, officer, 2)
+    fids = db.session.scalars(sa.select(FollowUp.id).order_by(FollowUp.id.desc())).all()
+    data = {"method": "phone", "reached": "yes", "employment": "still",
+            "current_wage": "4200", "satisfaction": "4", "note": "好"}
+    other = db.session.get(FollowUp, fids[-1])
+    client.post(f"/followups/{other.id}", data=data)  # warm
+    url = f"/followups/{fids[0]}"
+    with count_queries() as record:
+        resp = client.post(url, data=data)
+    assert resp.status_code == 302
+    fu = db.session.get(FollowUp, fids[0])
+    db.session.refresh(fu)
+    assert fu.status == "done" and fu.method == "phone" and fu.current_wage == 4200
+    assert [(a.method, a.reached, a.note) for a in fu.attempts] == [("phone", True, "好")]
+    # the test's savepoint (begin, release), the account, the follow-up (the write counts
+    # are read with the driver's cursor), the action's savepoint (begin, release), its placement (locked on PostgreSQL), the
+    # attempt, the closing UPDATE, the worker, the timeline event, the audit entry (main
+    # before this change: 18 and 19)
+    assert record["n"] == 12, "\n".join(record["statements"])
