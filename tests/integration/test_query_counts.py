@@ -207,7 +207,7 @@ def test_recording_an_outcome_runs_a_pinned_number_of_statements(client, factory
     assert fu.status == "done" and fu.method == "phone" and fu.current_wage == 4200
     assert [(a.method, a.reached, a.note) for a in fu.attempts] == [("phone", True, "好")]
     # the test's savepoint (begin, release), the account, the follow-up (the write counts
-    # are read with the driver's cursor), the action's savepoint (begin, release), its placement (locked on PostgreSQL), the
-    # attempt, the closing UPDATE, the worker, the timeline event, the audit entry (main
-    # before this change: 18 and 19)
+    # are read with the driver's cursor), the action's savepoint (begin, release), its
+    # placement (locked on PostgreSQL), the attempt, the closing UPDATE, the worker, the
+    # timeline event, the audit entry (main before this change: 18 and 19)
     assert record["n"] == 12, "\n".join(record["statements"])
