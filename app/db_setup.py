@@ -18,10 +18,10 @@ def configure_engine_events(app: Flask) -> None:
         return
     with app.app_context():
         engine = db.engine
-    _sqlite_events(engine)
+    _sqlite_events(engine, int(float(app.config.get("SQLITE_BUSY_TIMEOUT_SECONDS", 30)) * 1000))
 
 
-def _sqlite_events(engine: Engine) -> None:
+def _sqlite_events(engine: Engine, busy_ms: int) -> None:
     if engine in _SET_UP:
         return
     _SET_UP.add(engine)
@@ -32,7 +32,8 @@ def _sqlite_events(engine: Engine) -> None:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=30000")
+        # A request waits this long for another's write lock (then app.errors answers 503).
+        cur.execute(f"PRAGMA busy_timeout={busy_ms:d}")
         if engine.url.database and engine.url.database != ":memory:":
             cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
@@ -25,6 +26,8 @@ def _messages() -> dict[int, str]:
         422: _("The data could not be processed."),
         429: _("Too many requests. Please wait and try again."),
         500: _("Something went wrong on our side. The error has been logged."),
+        503: _("The service is busy. Please wait a moment and try again: nothing was "
+               "saved."),
     }
 
 
@@ -37,7 +40,8 @@ def error_payload(code: int, message: str, error_code: str | None = None,
 
 _STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                  405: "method_not_allowed", 409: "conflict", 413: "too_large",
-                 422: "invalid", 429: "rate_limited", 500: "server_error"}
+                 422: "invalid", 429: "rate_limited", 500: "server_error",
+                 503: "busy"}
 
 
 def _json_fields(data: dict) -> dict:
@@ -77,8 +81,26 @@ def init_errorhandlers(app: Flask) -> None:
     def http_error(exc: HTTPException):
         return _render(exc.code or 500, data=getattr(exc, "data", None))
 
+    @app.errorhandler(OperationalError)
+    def database_busy(exc: OperationalError):
+        # SQLite (the embedded default) has one writer at a time; a request waits
+        # SQLITE_BUSY_TIMEOUT_SECONDS for the lock, then says so (nothing was written).
+        if not _is_locked(exc):
+            return crash(exc)
+        db.session.rollback()
+        app.logger.warning("database busy: %s %s answered 503", request.method, request.path)
+        response, code = _render(503)
+        response = app.make_response((response, code))
+        response.headers["Retry-After"] = "5"
+        return response
+
     @app.errorhandler(Exception)
     def crash(exc: Exception):
         db.session.rollback()
         app.logger.exception("unhandled error")
         return _render(500)
+
+
+def _is_locked(exc: OperationalError) -> bool:
+    """Whether ``exc`` is SQLite's "database is locked" (the busy timeout ran out)."""
+    return "database is locked" in str(getattr(exc, "orig", exc))

@@ -1,13 +1,13 @@
 """Locale selection: ?lang= switches and is remembered in the session and the account."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache, partial
 from typing import Any
 
 from babel import support
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import Babel, force_locale, get_locale
+from flask_babel import Babel, LazyString, force_locale, get_locale, gettext
 from flask_login import current_user, user_logged_in
 from wtforms.i18n import messages_path
 
@@ -53,11 +53,32 @@ def _save_locale(user: Any, lang: str) -> None:
     user.locale = lang
 
 
+# ---- texts the product writes and stores, read later in each reader's language ------------
+#
+# One mechanism: a text the product writes (not what a person typed) is stored said in every
+# language of the app, {"zh": "…", "en": "…"} (``each_language``, or ``words_of`` for a value
+# that may be either kind), beside or instead of the plain text, and read with
+# ``in_language``. Why this form rather than keeping the msgid and its values and saying it
+# again at read time (the former import-report form, still readable with
+# ``said_from_catalogue``):
+# - a value in the sentence may itself be a translatable label (a declared kind, a reason
+#   picked from a list, a status): said in each language at write time it is translated too,
+#   where a stored msgid can only keep the value's text in the writer's language;
+# - a text may be composed (a sentence, then a list of openings; a label and a note), which a
+#   single msgid cannot hold;
+# - reading is a dictionary look-up (no catalogue, no formatting) and does not break when a
+#   msgid is reworded in the source (a stored msgid then no longer finds its translation).
+# The price: a later fix of a translation reaches only texts written after it (stored ones
+# read as they were written), one string per language is stored, and a language added
+# later reads the Chinese until texts are written again.
+
+
 def each_language(say: Callable[[], object] | object) -> dict[str, str]:
     """A text said in every language of the app ({"zh": …, "en": …}): stored with what it
-    is about (a to-do item's detail, a message's values), so each reader reads it in their
-    own language, whoever or whatever (a scheduled task) wrote it. ``say`` is a lazy string
-    (``lazy_gettext`` with its values) or a function that says it."""
+    is about (a to-do item's detail, a message's values, a status change's reason, an import
+    report's problem), so each reader reads it in their own language, whoever or whatever (a
+    scheduled task) wrote it. ``say`` is a lazy string (``lazy_gettext`` with its values,
+    which may be lazy labels themselves) or a function that says it."""
     return {lang: _said(say, lang) for lang in current_app.config["LANGUAGES"]}
 
 
@@ -66,18 +87,30 @@ def _said(say: Callable[[], object] | object, lang: str) -> str:
         return str(say() if callable(say) else say)
 
 
+def words_of(text: object) -> dict[str, str] | None:
+    """``text`` in every language when the product wrote it (a lazy string ``_l("…", …)`` or
+    a function that says it); None for plain text (what a person typed, or a text already
+    said in one language), which is stored as it is."""
+    if isinstance(text, LazyString) or (callable(text) and not isinstance(text, str)):
+        return each_language(text)
+    return None
+
+
 def is_words(value: Any) -> bool:
     """Whether ``value`` is a text in several languages made by ``each_language``."""
     return isinstance(value, dict) and bool(value) and all(
         isinstance(k, str) and len(k) <= 5 and isinstance(v, str) for k, v in value.items())
 
 
-def in_language(value: Any, locale: str) -> Any:
-    """``value`` in ``locale`` when it is a text in several languages (Chinese when that
-    language is missing); any other value as it is."""
+def in_language(value: Any, locale: str | None = None) -> Any:
+    """``value`` in ``locale`` (the current one when not given) when it is a text in several
+    languages (Chinese when that language is missing); any other value as it is."""
     if not is_words(value):
         return value
+    locale = locale or str(get_locale())
     return value.get(locale) or value.get("zh") or next(iter(value.values()))
+
+
 @cache
 def _wtforms_catalogue(locale: str) -> Any:
     return support.Translations.load(messages_path(), [locale], domain="wtforms")
@@ -101,6 +134,19 @@ _WTFORMS_MESSAGES = _WTFormsMessages()
 def _wtforms_messages() -> None:
     # where Flask-WTF looks first (an attribute it sets itself otherwise)
     request.wtforms_translations = _WTFORMS_MESSAGES  # type: ignore[attr-defined]
+
+
+def said_from_catalogue(message: Any) -> str | None:
+    """Read only, for rows stored before ``each_language`` was the one form: a catalogue
+    message {"id": msgid, "params": {...}} (import reports' "msg", status events'
+    "reason_msg") said in the current language; None when it cannot be (then show the text
+    stored with it)."""
+    if not isinstance(message, Mapping) or not isinstance(message.get("id"), str):
+        return None
+    try:
+        return gettext(message["id"], **(message.get("params") or {}))
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def init_i18n(app: Flask, babel: Babel) -> None:

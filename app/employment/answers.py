@@ -175,7 +175,9 @@ def answer_checkin(ci: CheckIn, a: CheckInAnswer, *, by: User | None = None,
     db.session.refresh(ci)
     ci.answer, ci.wage, ci.issue = a.answer, a.wage, a.issue
     ci.new_employer_name, ci.new_place = a.employer_name.strip()[:128], a.place.strip()[:128]
-    reason_text = str(NOT_WORKING_REASONS.get(a.reason, "")) if a.reason else ""
+    # the listed reason as a lazy label: the status history reads it in each reader's language
+    reason_label = NOT_WORKING_REASONS.get(a.reason, "") if a.reason else ""
+    reason_text = str(reason_label)
     ci.reason = (reason_text + (f": {a.note.strip()}" if a.note.strip() else ""))[:256]
     worker, record, placement = ci.worker, ci.record, ci.placement
     active_record = record is not None and record.end_month is None
@@ -196,9 +198,9 @@ def answer_checkin(ci: CheckIn, a: CheckInAnswer, *, by: User | None = None,
         if active_placement and placement is not None:
             job_lost(placement, max(today, placement.start_date), reason_text, by=by)
         elif active_record and record is not None:
-            end_record(record, max(last_month, record.start_month), reason_text, by=by)
+            end_record(record, max(last_month, record.start_month), reason_label, by=by)
         elif worker.status == "employed":
-            set_worker_status(worker, "seeking", reason=reason_text, by=by)
+            set_worker_status(worker, "seeking", reason=reason_label, by=by)
         not_working(worker, reason_text, today, by=by, checkin=ci, reason_code=a.reason)
     add_event(worker, "check_in", {"checkin_id": ci.id, "answer": a.answer, "wage": a.wage,
                                    "month": ci.month.isoformat()}, by=by)

@@ -9,7 +9,9 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import LazyString
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app import clock
 from app.areas.resolver import Place
@@ -163,8 +165,8 @@ def record_job(worker: Worker, values: Mapping[str, Any], *, by: User | None,
                               created_by_id=by.id if by else None, **values)
     db.session.add(record)
     db.session.flush()
-    set_worker_status(worker, "employed", reason=_("Job found elsewhere: %(employer)s",
-                                                   employer=record.employer_name), by=by)
+    set_worker_status(worker, "employed", reason=_l("Job found elsewhere: %(employer)s",
+                                                    employer=record.employer_name), by=by)
     add_event(worker, "employment_record", {"record_id": record.id,
                                             "employer": record.employer_name,
                                             "place": record.place_code or ""}, by=by)
@@ -172,10 +174,11 @@ def record_job(worker: Worker, values: Mapping[str, Any], *, by: User | None,
     return record
 
 
-def end_record(record: EmploymentRecord, end_month: date, reason: str = "", *,
+def end_record(record: EmploymentRecord, end_month: date, reason: str | LazyString = "", *,
                by: User | None, seeking: bool = True) -> EmploymentRecord:
     """End a job with its last month worked; with ``seeking`` the worker seeks work again
-    (unless Qianlu placed them meanwhile) (flushes)."""
+    (unless Qianlu placed them meanwhile) (flushes). A ``reason`` the product wrote (a lazy
+    string) reads in each reader's language in the worker's status history."""
     if record.end_month is not None:
         raise ConflictError(_("This job has already ended."), code="record_ended")
     end_month = month_of(end_month)
@@ -183,11 +186,11 @@ def end_record(record: EmploymentRecord, end_month: date, reason: str = "", *,
         raise DomainError(_("The job cannot end before it started."), field="end_month")
     if end_month > month_of(clock.today()):
         raise DomainError(_("The end month cannot be in the future."), field="end_month")
-    record.end_month, record.end_reason = end_month, reason[:256]
+    record.end_month, record.end_reason = end_month, str(reason)[:256]
     db.session.flush()
     worker = record.worker
     if seeking and worker.status == "employed" and active_placement(worker.id) is None:
-        set_worker_status(worker, "seeking", reason=reason or _("Job ended"), by=by)
+        set_worker_status(worker, "seeking", reason=reason or _l("Job ended"), by=by)
     add_event(worker, "employment_record_end", {"record_id": record.id,
                                                 "employer": record.employer_name,
                                                 "end_month": end_month.isoformat()}, by=by)

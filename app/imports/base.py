@@ -8,6 +8,8 @@ from typing import Any, Protocol
 from flask import Flask, current_app
 from flask_babel import gettext
 
+from app.i18n import in_language, said_from_catalogue
+
 from .models import ImportRun
 
 
@@ -40,9 +42,9 @@ class RowError:
     column: str | None
     value: Any
     reason: str
-    # The reason as a catalogue message ({"id": msgid, "params": {...}}) when it was given
-    # as a lazy string: the report says it again in the reader's language.
-    message: dict[str, Any] | None = None
+    # The reason as given (a lazy string ``_l("…")`` when the product wrote it): the report
+    # stores it in every language (``app.i18n.words_of``) so each reader reads their own.
+    said: Any = None
     changed_to: str | None = None  # a kept row: the value a rule put in its place
 
 
@@ -54,39 +56,25 @@ class RowErrors:
 
     def add(self, column: str | None, value: Any, reason: object) -> None:
         """Record one problem (reason may be a lazy string)."""
-        self.errors.append(RowError(column, value, str(reason), message_of(reason)))
+        self.errors.append(RowError(column, value, str(reason), reason))
 
     def change(self, column: str | None, value: Any, changed_to: str, reason: object) -> None:
         """Record a value a rule changed on a kept row (reported, the row is imported)."""
-        self.errors.append(RowError(column, value, str(reason), message_of(reason),
+        self.errors.append(RowError(column, value, str(reason), reason,
                                     changed_to=changed_to))
 
     def __bool__(self) -> bool:
         return bool(self.errors)
 
 
-def message_of(reason: object) -> dict[str, Any] | None:
-    """A lazy ``_l("…", name=value)`` as {"id": "…", "params": {name: text}} (kept with the
-    report so it reads in whichever language it is read in); None for plain text."""
-    func = getattr(reason, "_func", None)
-    args: tuple[Any, ...] = tuple(getattr(reason, "_args", ()))
-    if getattr(func, "__name__", "") != "gettext" or len(args) != 1:
-        return None
-    params = {k: v if isinstance(v, int | float) else str(v)
-              for k, v in getattr(reason, "_kwargs", {}).items()}
-    return {"id": str(args[0]), "params": params}
-
-
-def message_text(entry: Mapping[str, Any]) -> str:
-    """A stored report entry's reason in the current language: said again from its ``msg``
-    when it has one, else the text stored at import time."""
-
-    msg = entry.get("msg")
-    if not msg:
-        return str(entry.get("reason", ""))
-    try:
-        text = gettext(msg["id"], **msg.get("params", {}))
-    except (KeyError, TypeError, ValueError):
+def reason_text(entry: Mapping[str, Any]) -> str:
+    """A stored report entry's problem in the current language: from its ``words`` (every
+    language, ``app.i18n.each_language``); an entry stored before them by its ``msg`` (a
+    catalogue message said again, with what was done with the row); else the text stored."""
+    if entry.get("words"):
+        return str(in_language(entry["words"]))
+    text = said_from_catalogue(entry.get("msg"))
+    if text is None:
         return str(entry.get("reason", ""))
     if entry.get("changed_to") is not None:
         return text + " " + gettext("Imported as “%(value)s”.", value=entry["changed_to"])

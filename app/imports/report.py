@@ -17,7 +17,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from .base import message_text
+from .base import reason_text
 from .models import ImportRun
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -82,7 +82,7 @@ def report_rows(run: ImportRun) -> list[list[Any]]:
         errors = problems.get(bad["row"], [])
         columns = "; ".join(dict.fromkeys(e["column"] or "—" for e in errors))
         reasons = "; ".join(
-            (f"{e['column']}: " if e["column"] else "") + message_text(e) for e in errors)
+            (f"{e['column']}: " if e["column"] else "") + reason_text(e) for e in errors)
         values = list(bad["values"]) + [None] * (len(run.columns) - len(bad["values"]))
         rows.append([*values[: len(run.columns)], bad["row"], columns, reasons])
     return rows

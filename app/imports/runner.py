@@ -26,9 +26,11 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.clock import utcnow
 from app.extensions import db
+from app.i18n import each_language, words_of
 
 from .base import CELLS_KEY, NOTES_KEY, ApplyResult, Importer, RowErrors, get_importer
 from .models import ImportRun, ImportStatus
@@ -71,6 +73,18 @@ def create_run(kind: str, filename: str, source: Any, *, user: Any = None,
     return run
 
 
+def _words(said: object, then: object = None) -> dict[str, Any]:
+    """{"words": …}: a problem the product wrote (a lazy string), in every language, followed
+    by what was done with the row (``then``); nothing for plain text (stored as "reason")."""
+    words = words_of(said)
+    if words is None:
+        return {}
+    if then is not None:
+        after = each_language(then)
+        words = {lang: f"{text} {after.get(lang, '')}".strip() for lang, text in words.items()}
+    return {"words": words}
+
+
 def _json_cell(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
@@ -102,25 +116,24 @@ class _RunState:
         for error in errors.errors:
             self.errors.append({"row": line, "column": self.labels.get(error.column or "", ""),
                                 "value": _json_cell(error.value), "reason": error.reason,
-                                **({"msg": error.message} if error.message else {})})
+                                **_words(error.said)})
 
     def note(self, line: int, notes: RowErrors) -> None:
         """A kept row whose listed values were left out: reported on the row, not counted
         as bad and not in the rows to fix."""
         if len(self.errors) >= MAX_REPORTED_ROWS * 4:
             return
-        kept = _("The row was kept with this field left empty.")
+        kept = _l("The row was kept with this field left empty.")
         for error in notes.errors:
             entry = {"row": line, "column": self.labels.get(error.column or "", ""),
                      "value": _json_cell(error.value), "kept": True}
             if error.changed_to is not None:  # a rule put another value in its place
-                entry["reason"] = f"{error.reason} " + _("Imported as “%(value)s”.",
-                                                         value=error.changed_to)
+                done = _l("Imported as “%(value)s”.", value=error.changed_to)
                 entry["changed_to"] = error.changed_to
             else:
-                entry["reason"] = f"{error.reason} {kept}"
-            if error.message:
-                entry["msg"] = error.message
+                done = kept
+            entry["reason"] = f"{error.reason} {done}"
+            entry.update(_words(error.said, then=done))
             self.errors.append(entry)
 
     def tick(self, force: bool = False) -> None:

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from app.auth.audit import audit
 from app.auth.scoping import get_visible_or_404, roles_required
 from app.extensions import db
-from app.imports.base import message_text
+from app.imports.base import reason_text
 from app.imports.runner import summary as runner_summary
 from app.vocabulary import OFFICERS
 
@@ -48,7 +48,7 @@ def run(run_id: int):
         if run.status == "done" else run.message
     return render_template("imports/run.html", run=run, phase=_phase(run),
                            title=info.title or run.kind, back=back, summary=summary,
-                           errors=(run.errors or [])[:500], reason_text=message_text)
+                           errors=(run.errors or [])[:500], reason_text=reason_text)
 
 
 @bp.route("/<int:run_id>/status.json")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
 from app.extensions import Model
+from app.i18n import in_language
 
 
 class WorkerStatus(enum.StrEnum):
@@ -294,9 +295,16 @@ class WorkerStatusChange(Model):
     status: Mapped[str] = mapped_column(sa.String(16))
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     reason: Mapped[str] = mapped_column(sa.String(256), default="")
+    # The reason in each language ({"zh": …, "en": …}, app.i18n.words_of) when the product
+    # wrote it ("Enrolled in a course"); empty when an officer typed it, and for older rows.
+    reason_words: Mapped[dict | None] = mapped_column(sa.JSON)
     by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
     worker: Mapped[Worker] = relationship(back_populates="status_history")
+
+    def reason_in(self, locale: str | None = None) -> str:
+        """The reason in ``locale`` (the page's) when the product wrote it, else as written."""
+        return str(in_language(self.reason_words, locale) or self.reason)
 
 
 class WorkerEvent(Model):

@@ -25,6 +25,7 @@ from app.areas.service import parse_reason, place_index
 from app.auth.models import Area, User
 from app.clock import today, utcnow
 from app.extensions import db
+from app.i18n import words_of
 from app.imports.base import NOTES_KEY, ApplyResult, Column, ImporterInfo, RowErrors
 from app.imports.bulk import among, insert_rows
 from app.imports.models import ImportRun
@@ -478,7 +479,8 @@ class RosterImporter:
                       *[getattr(Worker, f) for f in UPDATABLE if f != "area_code"])
             .where(among(Worker.id_number, [r["id_number"] for r in records])))}
         now = utcnow()
-        reason = self._reason()
+        said = _l("Roster import #%(id)s", id=self.run_id)  # read in each reader's language
+        reason, words = str(said), words_of(said)
         inserts, updates, status_changes, events = [], [], [], []
         for rec in records:
             old = existing.get(rec["id_number"])
@@ -507,10 +509,12 @@ class RosterImporter:
             if status and status != old.status:
                 updates.append({"id": old.id, "status": status, "status_changed_at": now})
                 status_changes.append(status_change_values(
-                    old.id, status, reason=reason, by_user_id=self.user_id, at=now))
+                    old.id, status, reason=reason, reason_words=words,
+                    by_user_id=self.user_id, at=now))
                 events.append(self._event(old.id, changes.get("area_code", old.area_code),
                                           "status", {"from": old.status, "to": status,
-                                                     "reason": reason}, now))
+                                                     "reason": reason,
+                                                     "reason_words": words}, now))
             if changes or (status and status != old.status):
                 result.updated += 1
             else:
@@ -521,8 +525,8 @@ class RosterImporter:
             ids = insert_rows(table_of(Worker), inserts, ids=True)
             for worker_id, values in zip(ids, inserts, strict=True):
                 status_changes.append(status_change_values(
-                    worker_id, values["status"], reason=reason, by_user_id=self.user_id,
-                    at=now))
+                    worker_id, values["status"], reason=reason, reason_words=words,
+                    by_user_id=self.user_id, at=now))
                 events.append(self._event(worker_id, values["area_code"], "registered",
                                           {"status": values["status"],
                                            "import": self.run_id}, now))
@@ -550,9 +554,6 @@ class RosterImporter:
                     pairs.append((worker_id, values))
             if pairs:
                 extra.write(pairs, self.user_id)
-
-    def _reason(self) -> str:
-        return _("Roster import #%(id)s", id=self.run_id)
 
     def _event(self, worker_id: int, area: str, kind: str, detail: dict,
                at: datetime) -> dict:

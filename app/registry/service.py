@@ -21,7 +21,7 @@ from app.auth.scoping import code_in_area
 from app.clock import utcnow
 from app.errors_domain import ConflictError, DomainError, Problems
 from app.extensions import db
-from app.imports.base import message_of
+from app.i18n import words_of
 from app.skills.service import resolve_worker_skills
 from app.skills.taxonomy import default_taxonomy
 
@@ -72,13 +72,13 @@ def set_worker_status(worker: Worker, status: str, reason: object = "",
     worker.status = status
     worker.status_changed_at = now
     db.session.flush()
+    words = words_of(reason)  # a lazy _l("…"): read in each reader's language
     db.session.add(WorkerStatusChange(**status_change_values(
-        worker.id, status, reason=str(reason or ""), by_user_id=getattr(by, "id", None),
-        at=now)))
+        worker.id, status, reason=str(reason or ""), reason_words=words,
+        by_user_id=getattr(by, "id", None), at=now)))
     detail: dict[str, Any] = {"from": previous, "to": status, "reason": str(reason or "")}
-    message = message_of(reason)  # a lazy _l("…"): the timeline says it in the reader's language
-    if message:
-        detail["reason_msg"] = message
+    if words:
+        detail["reason_words"] = words
     add_event(worker, "status", detail, by=by, at=now)
     return True
 
@@ -188,10 +188,15 @@ def new_worker_values(values: Mapping[str, Any], *, status: str,
 
 
 def status_change_values(worker_id: int, status: str, *, reason: str,
-                         by_user_id: int | None, at: datetime) -> dict[str, Any]:
-    """The column values of one dated status change (for a bulk insert, or the model)."""
+                         by_user_id: int | None, at: datetime,
+                         reason_words: dict[str, str] | None = None) -> dict[str, Any]:
+    """The column values of one dated status change (for a bulk insert, or the model);
+    ``reason_words``: the reason in every language when the product wrote it
+    (``app.i18n.words_of``)."""
     return {"worker_id": worker_id, "status": status, "changed_at": at,
-            "reason": (reason or "")[:256], "by_user_id": by_user_id}
+            "reason": (reason or "")[:256], "by_user_id": by_user_id,
+            "reason_words": {k: v[:256] for k, v in reason_words.items()}
+            if reason_words else None}
 
 
 def find_by_id_number(number: str) -> Worker | None:
@@ -222,8 +227,9 @@ def create_worker(data: Mapping[str, Any], by: User | None, *,
     worker = Worker(**new_worker_values(values, status=status, at=utcnow()))
     db.session.add(worker)
     db.session.flush()
+    said = reason or _l("Newly registered")
     db.session.add(WorkerStatusChange(**status_change_values(
-        worker.id, status, reason=reason or _("Newly registered"),
+        worker.id, status, reason=str(said), reason_words=words_of(said),
         by_user_id=getattr(by, "id", None), at=worker.status_changed_at)))
     add_event(worker, "registered", {"status": status}, by=by)
 

@@ -20,7 +20,7 @@ from werkzeug.routing import BuildError
 
 from app.clock import utcnow
 from app.extensions import db
-from app.imports.base import message_text
+from app.i18n import in_language, said_from_catalogue
 
 from .models import LABELS, Worker, WorkerEvent
 
@@ -102,10 +102,10 @@ def _status(event: WorkerEvent) -> Markup:
                    before=_label("status", d["from"]), after=_label("status", d.get("to")))
     else:
         text = say(_("Status set to %(after)s."), after=_label("status", d.get("to")))
-    reason = d.get("reason")
-    if d.get("reason_msg"):
-
-        reason = message_text({"msg": d["reason_msg"], "reason": reason})
+    # the reason in the reader's language when the product wrote it ("reason_words"; older
+    # events: "reason_msg"), else as it was typed
+    reason = in_language(d.get("reason_words")) or said_from_catalogue(d.get("reason_msg")) \
+        or d.get("reason")
     return text + (say(_(" Reason: %(reason)s."), reason=reason) if reason else "")
 
 

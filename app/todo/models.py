@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
 from app.extensions import Model
+from app.i18n import in_language
 
 
 class TodoStatus(enum.StrEnum):
@@ -57,8 +58,7 @@ class Todo(Model):
 
     def detail_in(self, locale: str) -> str:
         """The detail in ``locale`` when it was written in every language."""
-        words = self.detail_words or {}
-        return str(words.get(locale) or self.detail)
+        return str(in_language(self.detail_words, locale) or self.detail)
 
     worker = relationship("Worker")
     household = relationship("Household")

@@ -105,6 +105,12 @@ CHROME = ("title, .navbar-brand, nav.navbar .nav-link:not(.dropdown-toggle), h1,
 # A laptop at 1366 x 800 (issue #15): journeys that ask for it by name (not in COMBOS).
 DEVICES["laptop"] = {"viewport": {"width": 1366, "height": 800}}
 WIDTH = "document.documentElement.scrollWidth"
+# How long a step (a click, a navigation, an element to appear) may take. Playwright's 30 s
+# was exceeded by a phone journey when the machine was loaded (nice 19 beside busy cores: one
+# click's page took over 30 s of wall time, the server was merely starved, and the request
+# left running then held SQLite's write lock into the next test's seeding). Long enough for
+# a starved machine; a page that never comes still fails, after this.
+STEP_TIMEOUT_MS = int(os.environ.get("QIANLU_BROWSER_STEP_TIMEOUT_MS", 120_000))
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _runs = itertools.count(1)
 
@@ -141,6 +147,7 @@ class Journey:
         context = self.browser.new_context(locale="zh-CN", reduced_motion="reduce",
                                            **DEVICES[self.device])
         self._contexts.append(context)
+        context.set_default_timeout(STEP_TIMEOUT_MS)
         page = context.new_page()
         sep = "&" if "?" in path else "?"
         page.goto(f"{self.base}{path}{sep}lang=en" if self.lang == "en" else self.base + path)

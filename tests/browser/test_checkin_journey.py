@@ -17,7 +17,14 @@ from app.employment import destinations as dest
 from app.employment.models import CheckIn
 from app.employment.records import clean_record, record_job
 from app.extensions import db
-from tests.browser.conftest import LANGUAGES, PASSWORD, WIDTH, Journey, shot
+from tests.browser.conftest import (
+    LANGUAGES,
+    PASSWORD,
+    STEP_TIMEOUT_MS,
+    WIDTH,
+    Journey,
+    shot,
+)
 from tests.conftest import Factory
 
 OFFICER = "龙专员"
@@ -172,6 +179,7 @@ def test_destinations_page_on_a_laptop(live_app, live_server, browser, lang):
         username = officer.username
     assert figures.self_found == 3  # Guizhou's own city is not "outside"
     context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 800})
+    context.set_default_timeout(STEP_TIMEOUT_MS)
     try:
         page = context.new_page()
         page.goto(f"{live_server}/auth/login" + ("?lang=en" if lang == "en" else ""))

@@ -427,6 +427,10 @@ def test_a_value_changed_by_a_rule_is_reported_on_the_row(client, db, login, off
     assert worker.regions_acceptable == ["local"]
     [entry] = [e for e in job.errors if e.get("kept")]
     assert entry["row"] == 2 and entry["column"] == "意向地区" and entry["value"] == "省内"
+    # stored in every language (app.i18n.each_language), with what was done with the row
+    assert entry["words"]["en"].startswith("Children or elders to care for"), entry
+    assert entry["words"]["en"].endswith("Imported as “本县”."), entry
+    assert "本县" in entry["words"]["zh"] and "msg" not in entry
     page = text_of(client.get(f"/imports/{job.id}"))
     assert "本县" in page and "省内" in page
     # Read in English, the report and the summary are in English.
