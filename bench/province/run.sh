@@ -73,7 +73,7 @@ cleanup() {
 trap cleanup EXIT
 
 { date -u +"%F %T UTC"; uptime; nproc; free -m | head -2; } > "$OUT/machine.txt"
-PY_BUILD=$("$VENV/python" -c 'import sys, sysconfig; print(sys.version.split()[0], "libpython shared" if sysconfig.get_config_var("Py_ENABLE_SHARED") else "static", sys.base_prefix)' 2>/dev/null)
+PY_BUILD=$("$VENV/python" -c "import sys; print(sys.version.split()[0], sys.base_prefix)" 2>/dev/null)
 echo "interpreter: $PY_BUILD" | tee -a "$OUT/machine.txt"
 "$VENV/gunicorn" -w "$WORKERS" -k gthread --threads "$THREADS" -b "127.0.0.1:$PORT" \
   --keep-alive "${KEEPALIVE:-10}" \
