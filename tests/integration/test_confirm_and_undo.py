@@ -6,7 +6,6 @@ import html
 import re
 from datetime import UTC, timedelta
 
-import pytest
 import sqlalchemy as sa
 import time_machine
 
@@ -26,17 +25,6 @@ from app.training.models import Enrolment
 from app.training.service import enrol
 from tests.conftest import PASSWORD, text_of
 from tests.factories.training import make_course
-
-
-@pytest.fixture
-def login(client, login):
-    """login that logs out first, so one test can switch users."""
-
-    def _again(user, **kw):
-        client.post("/auth/logout")
-        return login(user, **kw)
-
-    return _again
 
 
 def _confirm_form(resp) -> dict[str, str]:

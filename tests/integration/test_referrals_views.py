@@ -25,17 +25,6 @@ def login_as(client, login_as):
     return _again
 
 
-@pytest.fixture
-def login(client, login):
-    """login that logs out first, so one test can switch users."""
-
-    def _again(user, **kw):
-        client.post("/auth/logout")
-        return login(user, **kw)
-
-    return _again
-
-
 def _setup(factory):
     employer = factory.employer()
     job = factory.job(employer=employer, title="电子装配工", headcount=3)
