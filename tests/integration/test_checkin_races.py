@@ -21,7 +21,7 @@ from app.extensions import db as _db
 from app.notifications.models import Notification
 from app.scheduler import tasks as jobs
 from tests.conftest import BACKENDS, PG_URL, Factory, backend_url, make_app
-from tests.support.races import dispose
+from tests.support.races import dispose, second_while_first_holds
 
 pytestmark = [pytest.mark.slow, pytest.mark.concurrency]
 SEND = date(2025, 11, 5)  # November's sending day (CHECKIN_DAY 5, a Wednesday)
@@ -66,36 +66,11 @@ def per_worker(app) -> dict[str, tuple[int, int, int]]:
 def test_two_schedulers_at_once_send_each_checkin_once(backend, tmp_path, monkeypatch):
     app = fresh_app(backend, tmp_path, "checkin_two")
 
-    original = checkins.sweep
-    inside = threading.Event()
-    second_tried = threading.Event()
-
-    def slow_sweep(day):
-        result = original(day)  # created and queued, not yet committed
-        inside.set()
-        assert second_tried.wait(timeout=60)  # the other instance tries meanwhile
-        return result
-
-    monkeypatch.setattr(checkins, "sweep", slow_sweep)
-    results = {}
-
-    def instance(tag):
-        results[tag] = jobs.run_checkins(NOW, app=app)
-        if tag == "second":
-            second_tried.set()
-
-    first = threading.Thread(target=instance, args=("first",))
-    first.start()
-    assert inside.wait(timeout=30)
-    second = threading.Thread(target=instance, args=("second",))
-    second.start()
-    for t in (first, second):
-        t.join(timeout=90)
-    assert results["second"] is None  # locked out at once
-    assert results["first"] == {"created": WORKERS, "sent": WORKERS, "reminders": 0,
-                                "calls": 0}
+    first, second = second_while_first_holds(
+        monkeypatch, checkins, "sweep", lambda: jobs.run_checkins(NOW, app=app))
+    assert second is None  # locked out at once
+    assert first == {"created": WORKERS, "sent": WORKERS, "reminders": 0, "calls": 0}
     assert per_worker(app) == {"checkins": (WORKERS, 1), "sms": (WORKERS, 1)}
-    monkeypatch.setattr(checkins, "sweep", original)
     assert jobs.run_checkins(NOW, app=app) == {"created": 0, "sent": 0, "reminders": 0,
                                                "calls": 0}  # later the same day: nothing
     dispose(app)

@@ -28,7 +28,7 @@ from app.scheduler.lock import lease, take_lease, task_lock
 from app.scheduler.models import SchedulerLease
 from app.scheduler.runner import MISFIRE_GRACE, build_scheduler, catch_up, start_in_app
 from tests.conftest import BACKENDS, ROOT, Factory, backend_url, make_app
-from tests.support.races import dispose
+from tests.support.races import dispose, second_while_first_holds
 
 pytestmark = [pytest.mark.slow]
 TODAY = date(2025, 10, 9)  # day 7 of placements started 24 Sep 2025 falls due
@@ -69,38 +69,13 @@ def reminders(app):
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_two_schedulers_at_once_queue_each_reminder_once(backend, tmp_path, monkeypatch):
     app = fresh_app(backend, tmp_path, "sched_two")
-    original = tasks.sweep
-    inside = threading.Event()
-    second_tried = threading.Event()
-
-    def slow_sweep(today):
-        result = original(today)
-        inside.set()
-        # Hold the lock until the other instance has tried (no timing guesswork under load).
-        assert second_tried.wait(timeout=60)
-        return result
-
-    monkeypatch.setattr(tasks, "sweep", slow_sweep)
-    results = {}
-
-    def instance(tag):
-        results[tag] = tasks.run_sweep(NOW, app=app)
-        if tag == "second":
-            second_tried.set()
-
-    first = threading.Thread(target=instance, args=("first",))
-    first.start()
-    assert inside.wait(timeout=30)
-    second = threading.Thread(target=instance, args=("second",))  # while the first sweeps
-    second.start()
-    for t in (first, second):
-        t.join(timeout=90)
-    assert results["second"] is None  # locked out at once
-    assert results["first"] is not None  # the one that held the lock ran
+    first, second = second_while_first_holds(
+        monkeypatch, tasks, "sweep", lambda: tasks.run_sweep(NOW, app=app))
+    assert second is None  # locked out at once
+    assert first is not None  # the one that held the lock ran
     assert reminders(app) == 6
     # without the lock the unique dedupe key still keeps each reminder single
     monkeypatch.setattr(tasks, "task_lock", _always_acquired)
-    monkeypatch.setattr(tasks, "sweep", original)
     unlocked = []
     barrier = threading.Barrier(2)
 

@@ -65,3 +65,36 @@ def outcome(app: Any, action: Callable[[], Any]) -> Any:
             return exc.code
         finally:
             db.session.remove()
+
+
+def second_while_first_holds(monkeypatch: Any, module: Any, step: str,
+                             run: Callable[[], Any]) -> tuple[Any, Any]:
+    """Two instances of a scheduled task, the second started while the first is inside
+    ``module.step`` (patched to wait there until the second has finished trying: no timing
+    guesswork under load). Returns what ``run()`` returned in the first and the second."""
+    original = getattr(module, step)
+    inside, second_tried = threading.Event(), threading.Event()
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        result = original(*args, **kwargs)  # done, not yet committed
+        inside.set()
+        assert second_tried.wait(timeout=60)  # the other instance tries meanwhile
+        return result
+
+    monkeypatch.setattr(module, step, held)
+    results: dict[str, Any] = {}
+
+    def instance(tag: str) -> None:
+        results[tag] = run()
+        if tag == "second":
+            second_tried.set()
+
+    first = threading.Thread(target=instance, args=("first",))
+    first.start()
+    assert inside.wait(timeout=30)
+    second = threading.Thread(target=instance, args=("second",))
+    second.start()
+    for t in (first, second):
+        t.join(timeout=90)
+    monkeypatch.setattr(module, step, original)
+    return results.get("first"), results.get("second")
