@@ -60,7 +60,10 @@ def load_config(instance_path: str) -> dict:
         "QIANLU_ENV": env,
         "SECRET_KEY": _secret_key(env, instance),
         "SQLALCHEMY_DATABASE_URI": db_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # PostgreSQL: a pooled connection is pinged before use only when it sat idle this
+        # long or the server spoke on it meanwhile (app/db_setup.py), not on every request.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
+        "DB_PING_AFTER_SECONDS": float(os.environ.get("DB_PING_AFTER_SECONDS", 30)),
         # SQLite: how long a request waits for another's write lock before answering 503.
         "SQLITE_BUSY_TIMEOUT_SECONDS": float(os.environ.get("SQLITE_BUSY_TIMEOUT_SECONDS", 30)),
         "SESSION_COOKIE_HTTPONLY": True,
