@@ -13,6 +13,7 @@ from flask_login import current_user
 from app.areas.service import area_name
 from app.auth.models import User
 
+from .listing_html import status_badge_html, worker_rows_html
 from .models import LABELS
 from .privacy import init_privacy_templating
 from .timeline import describe_event
@@ -42,7 +43,9 @@ def _init_templating(state: Any) -> None:
     app: Flask = state.app
     init_privacy_templating(app)
     app.jinja_env.globals.update(reg_label=label, reg_labels=labels, area_name=area_name,
-                                 describe_event=describe_event)
+                                 describe_event=describe_event,
+                                 status_badge_html=status_badge_html,
+                                 worker_rows_html=worker_rows_html)
 
 
 bp.record_once(_init_templating)

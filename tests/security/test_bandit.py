@@ -31,6 +31,8 @@ ANSWERED = {
     ("app/notifications/senders.py", "B310"): "the gateway URL is checked to be http(s)",
     ("app/matching/views.py", "B704"): "the score bar and its explained parts: numbers and "
     "markupsafe-escaped labels and sentences",
+    ("app/registry/listing_html.py", "B704"): "the worker list's rows: ids, and names, "
+                                              "numbers and labels escaped by markupsafe",
     ("app/placements/charts.py", "B704"): "pygal SVG with <script> removed; labels escaped",
     ("app/monitoring/charts.py", "B704"): "pygal SVG with <script> removed; labels escaped",
     ("app/placements/views.py", "B704"): "the blank outcome form's fields, rendered by Jinja with "
