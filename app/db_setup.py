@@ -20,6 +20,9 @@ def configure_engine_events(app: Flask) -> None:
     liveness check (``_ping_when_in_doubt``)."""
     with app.app_context():
         engine = db.engine
+    if engine in _SET_UP:  # one app per engine in production; tests build several
+        return
+    _SET_UP.add(engine)
     if engine.dialect.name == "sqlite":
         _sqlite_events(engine, int(float(app.config.get("SQLITE_BUSY_TIMEOUT_SECONDS", 30))
                                    * 1000))
@@ -36,9 +39,6 @@ def _ping_when_in_doubt(engine: Engine, idle_seconds: float) -> None:
     Pinging every checkout instead costs a round trip per request (~0.1 ms of the app's
     and the server's CPU each, bench/README.md). A connection that fails the ping is
     replaced before the request sees it (``DisconnectionError``: the pool reconnects)."""
-    if engine in _SET_UP:
-        return
-    _SET_UP.add(engine)
     dialect = engine.dialect
 
     def mark(record) -> None:
@@ -81,10 +81,6 @@ def _has_something_to_read(dbapi_conn, driver_error: type[Exception]) -> bool:
 
 
 def _sqlite_events(engine: Engine, busy_ms: int) -> None:
-    if engine in _SET_UP:
-        return
-    _SET_UP.add(engine)
-
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record) -> None:
         # Let SQLAlchemy control BEGIN so SAVEPOINT and rollback work as documented.

@@ -16,7 +16,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from app.areas.service import area_name
-from app.templating import url_prefix
+from app.templating import memo, url_prefix
 
 from .privacy import mask_id, mask_phone
 
@@ -42,21 +42,14 @@ def worker_rows_html(rows: Iterable[Any], categories: dict[str, str],
     call = (f'<input type="hidden" name="csrf_token" value="{escape(generate_csrf())}">'
             f'<button class="btn btn-outline-success btn-sm call-worker" type="submit" '
             f'title="{escape(_("Shows the full number (recorded in the audit log)"))}">'
-            f'&#9742; {escape(_("Call"))}</button></form>')
-    counties: dict[str, Markup] = {}
-    badges: dict[str, Markup] = {}
+            f'&#9742; {escape(_("Call"))}</button>')
+    county_of = memo(lambda code: escape(area_name(code)))
+    badge_of = memo(lambda status: status_badge_html(status, statuses.get(status, status or "")))
     out = []
     for w in rows:
-        county = counties.get(w.area_code)
-        if county is None:
-            county = counties[w.area_code] = escape(area_name(w.area_code))
-        badge = badges.get(w.status)
-        if badge is None:
-            badge = badges[w.status] = status_badge_html(
-                w.status, statuses.get(w.status, w.status or ""))
         phone = (f'<span class="masked">{escape(mask_phone(w.phone))}</span>\n'
                  f'        <form class="d-inline d-sm-none" method="post" '
-                 f'action="{worker_href}{w.id}/reveal">{call}') if w.phone else ""
+                 f'action="{worker_href}{w.id}/reveal">{call}</form>') if w.phone else ""
         household = (f'<a href="{household_href}{w.household_id}">'
                      f'{escape(w.household_number)}</a>') if w.household_id else ""
         category = escape(categories.get(w.category, w.category or ""))
@@ -70,8 +63,9 @@ def worker_rows_html(rows: Iterable[Any], categories: dict[str, str],
             f'{household}</td>\n'
             f'      <td class="d-none d-lg-table-cell" data-label="{l_site}">'
             f'{escape(w.site_name or "")}</td>\n'
-            f'      <td class="d-none d-md-table-cell" data-label="{l_county}">{county}</td>\n'
+            f'      <td class="d-none d-md-table-cell" data-label="{l_county}">'
+            f'{county_of[w.area_code]}</td>\n'
             f'      <td class="d-none d-sm-table-cell" data-label="{l_category}">{category}</td>\n'
-            f'      <td class="text-nowrap" data-label="{l_status}">{badge}</td>\n'
+            f'      <td class="text-nowrap" data-label="{l_status}">{badge_of[w.status]}</td>\n'
             f'    </tr>\n')
     return Markup("".join(out))  # noqa: S704 - ids, escaped data and escaped labels
