@@ -31,6 +31,13 @@ def test_upgrade_from_empty_matches_models(backend, tmp_path):
                     "SELECT stxstattarget FROM pg_statistic_ext "
                     "WHERE stxname = 'st_worker_area_category'"))
             assert target == 1000
+            # The follow-ups are vacuumed after every 1,000 changed rows, so the queue's
+            # counts stay index-only as outcomes are recorded.
+            with db.engine.connect() as conn:
+                options = conn.scalar(sa.text(
+                    "SELECT reloptions FROM pg_class WHERE relname = 'follow_up'"))
+            assert {"autovacuum_vacuum_scale_factor=0", "autovacuum_vacuum_threshold=1000",
+                    "autovacuum_vacuum_insert_threshold=1000"} <= set(options)
         downgrade(revision="base")
         upgrade()
         db.engine.dispose()
