@@ -108,6 +108,17 @@ def score_components(items: Sequence[ComponentView], summary: str | None = None)
 
 
 @bp.app_template_global()
+def wage_range(job: Job) -> str:
+    """An opening's monthly wage as the lists show it: "4500–6000", "5000" or "Negotiable"."""
+    low, high = job.wage_min, job.wage_max
+    if low and high and low != high:
+        return f"{low}–{high}"
+    if low or high:
+        return str(low or high)
+    return _("Negotiable")
+
+
+@bp.app_template_global()
 def job_url(job: Job) -> str:
     """Where a job title links: the employer/officer page, else the public board."""
     try:
