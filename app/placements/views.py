@@ -1,6 +1,8 @@
 """Follow-ups for officers: the queue, recording an outcome, wage-arrears cases, retention."""
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from flask import (
     Blueprint,
@@ -36,6 +38,7 @@ from .followups import TABS, first_tab, queue_counts, queue_page
 from .forms import OutcomeForm, ResolveForm
 from .outcomes import Outcome, record_outcome
 from .people import worker_link
+from .queue_html import followup_rows_html
 
 bp = Blueprint("placements", __name__, url_prefix="/followups", template_folder="templates")
 
@@ -43,6 +46,11 @@ bp = Blueprint("placements", __name__, url_prefix="/followups", template_folder=
 @bp.app_context_processor
 def _labels() -> dict:
     return {"followup_labels": LABELS}
+
+
+@bp.record_once
+def _init_templating(state: Any) -> None:
+    state.app.jinja_env.globals["followup_rows_html"] = followup_rows_html
 
 
 @bp.route("/", endpoint="queue")
