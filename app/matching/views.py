@@ -1,7 +1,6 @@
 """Matching pages: a worker's openings, an opening's candidates, dispatch, referrals."""
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 
 import sqlalchemy as sa
@@ -9,7 +8,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup, escape
 from sqlalchemy.orm import selectinload
 from werkzeug.routing import BuildError
 
@@ -51,11 +49,17 @@ from .forms import (
     RespondForm,
     WithdrawForm,
 )
+from .html import (
+    match_rows_html,
+    ruled_out_rows_html,
+    score_bar,
+    score_components,
+    wage_range,
+)
 from .service import (
     COMPONENT_LABELS,
     METHOD_LABELS,
     REASON_LABELS,
-    ComponentView,
     candidates_for_job,
     lang,
     latest_run_info,
@@ -72,50 +76,11 @@ def _job_endpoint() -> str:
     return "board.detail" if current_user.role == "trainee" else "employers.job_detail"
 
 
-def _pct(v: float) -> str:
-    """A bar's width: at most 100, one decimal, as Jinja's ``round(1)`` wrote it."""
-    return repr(round(min(float(v), 100.0), 1))
-
-
-@bp.app_template_global("score_bar_html")
-def score_bar(score: float, label: str | None = None) -> Markup:
-    """A score as a bar and a number (0-100) with its label for screen readers."""
-    label = escape(label or _("Score"))
-    return Markup(  # noqa: S704 - numbers and an escaped label
-        f'<div class="d-flex align-items-center gap-2" title="{score:.1f}">\n'
-        f'  <div class="score-bar flex-grow-1" role="progressbar" aria-valuemin="0" '
-        f'aria-valuemax="100" aria-valuenow="{round(float(score), 1)!r}" aria-label="{label}">'
-        f'<span style="width: {_pct(score)}%"></span></div>\n'
-        f'  <strong class="small">{score:.0f}</strong>\n</div>')
-
-
-@bp.app_template_global()
-def score_components(items: Sequence[ComponentView], summary: str | None = None) -> Markup:
-    """The explained parts of a score, folded under ``summary``: label, a bar of the part's
-    0..1 value, points of its weight, and the sentence that explains it. Python, not a
-    macro: a matches page shows 20 of these (a hundred rows)."""
-    rows = "".join(
-        f'      <tr>\n        <th class="fw-normal text-nowrap">{escape(c.label)}</th>\n'
-        f'        <td class="w-25"><div class="score-bar" title="{round(100 * c.value)}%">'
-        f'<span style="width: {_pct(100 * c.value)}%"></span></div></td>\n'
-        f'        <td class="text-nowrap text-end">{c.points:.1f} / {c.weight:.0f}</td>\n'
-        f'        <td>{escape(c.text)}</td>\n      </tr>\n'
-        for c in items)
-    return Markup(  # noqa: S704 - numbers and escaped text
-        f'<details class="small mt-1">\n  <summary>{escape(summary or _("Why this score"))}'
-        f'</summary>\n  <table class="table table-sm mb-0 mt-1">\n    <tbody>\n{rows}'
-        f'    </tbody>\n  </table>\n</details>')
-
-
-@bp.app_template_global()
-def wage_range(job: Job) -> str:
-    """An opening's monthly wage as the lists show it: "4500–6000", "5000" or "Negotiable"."""
-    low, high = job.wage_min, job.wage_max
-    if low and high and low != high:
-        return f"{low}–{high}"
-    if low or high:
-        return str(low or high)
-    return _("Negotiable")
+# The matches page's HTML written in Python (app.matching.html), for every template.
+for _name, _helper in (("score_bar_html", score_bar), ("score_components", score_components),
+                       ("wage_range", wage_range), ("match_rows_html", match_rows_html),
+                       ("ruled_out_rows_html", ruled_out_rows_html)):
+    bp.add_app_template_global(_helper, _name)
 
 
 @bp.app_template_global()

@@ -29,8 +29,10 @@ ANSWERED = {
     ("app/maintenance/backup.py", "B404"): "runs pg_dump/pg_restore",
     ("app/maintenance/backup.py", "B603"): "fixed argument lists, no shell, paths from the CLI",
     ("app/notifications/senders.py", "B310"): "the gateway URL is checked to be http(s)",
-    ("app/matching/views.py", "B704"): "the score bar and its explained parts: numbers and "
-    "markupsafe-escaped labels and sentences",
+    ("app/matching/html.py", "B704"): "the score bar, its explained parts and the matches "
+    "page's rows: ids, numbers and markupsafe-escaped data, labels and sentences",
+    ("app/placements/queue_html.py", "B704"): "the follow-up queue's rows: ids, dates, and "
+                                              "names and labels escaped by markupsafe",
     ("app/registry/listing_html.py", "B704"): "the worker list's rows: ids, and names, "
                                               "numbers and labels escaped by markupsafe",
     ("app/placements/charts.py", "B704"): "pygal SVG with <script> removed; labels escaped",
