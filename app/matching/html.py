@@ -5,7 +5,8 @@ The matches page is the one an officer opens most after the worker list (a sixth
 officers' requests at province scale, and every referral starts there). Its 20 best
 openings and 20 closest ruled-out ones were some 1,000 small Jinja outputs, each escaped
 and joined: here each row is one f-string and only the data is escaped, like the worker
-list's rows (``app/registry/listing_html.py``). The markup is the template's.
+list's rows (``app/registry/listing_html.py``). Below 576 px each row is a card
+(``stack-sm`` in app.css) whose facts carry their column's name in ``data-label``.
 """
 from __future__ import annotations
 
@@ -18,11 +19,13 @@ from markupsafe import Markup, escape
 
 from app.areas.service import area_name
 from app.employers.models import Job
+from app.placements.models import ACTIVE_REFERRAL, ReferralStatus
 from app.templating import memo
 
 from .service import ComponentView, JobCard
 
-SHOWN_REFERRAL = ("referred", "interview", "hired")  # a referral that replaces the button
+# A referral that replaces the Refer button: one in progress, or the hire it led to.
+SHOWN_REFERRAL = (*ACTIVE_REFERRAL, ReferralStatus.hired.value)
 
 
 def _pct(v: float) -> str:
@@ -86,6 +89,8 @@ def match_rows_html(matches: Sequence[Any], *, job_href: str | None, refer_actio
     link = _links(job_href)
     place = memo(lambda code: escape(area_name(code)))
     score_label, why_label = _("Score"), _("Why this score")
+    l_opening, l_place, l_wage, l_score = (escape(_(text)) for text in (
+        "Opening", "Place", "Wage (CNY/month)", "Score"))
     several = escape(_("several places (no fixed number)"))
     button = (f'        <form method="post" action="{escape(refer_action)}" class="d-inline">\n'
               f'          <input type="hidden" name="csrf_token" value="{escape(token)}">\n'
@@ -106,11 +111,12 @@ def match_rows_html(matches: Sequence[Any], *, job_href: str | None, refer_actio
         out.append(
             f'    <tr data-job="{job.id}">\n'
             f'      <td>{rank}</td>\n'
-            f'      <td><a href="{link(job.id)}">{escape(job.title)}</a>'
-            f'<div class="small text-muted">{escape(job.employer.name)} · {left}</div></td>\n'
-            f'      <td>{place[_place(job)]}</td>\n'
-            f'      <td>{escape(wage_range(job))}</td>\n'
-            f'      <td>{score_bar(m.score, score_label)}</td>\n'
+            f'      <td class="stack-title" data-label="{l_opening}"><a href="{link(job.id)}">'
+            f'{escape(job.title)}</a><div class="small text-muted">'
+            f'{escape(job.employer.name)} · {left}</div></td>\n'
+            f'      <td data-label="{l_place}">{place[_place(job)]}</td>\n'
+            f'      <td data-label="{l_wage}">{escape(wage_range(job))}</td>\n'
+            f'      <td data-label="{l_score}">{score_bar(m.score, score_label)}</td>\n'
             f'      <td class="text-nowrap">\n{action}      </td>\n'
             f'    </tr>\n'
             f'    <tr class="explain" data-explain="{job.id}"><td></td>'
@@ -126,6 +132,7 @@ def ruled_out_rows_html(ruled_out: Sequence[Any], *, job_href: str | None) -> Ma
     courses = memo(lambda subject: escape(url_for("training.courses", gives=subject)))
     courses_fix = escape(_("Courses that fix this"))
     training_fix = escape(_("Training can fix this"))
+    l_opening, l_place, l_why = (escape(_(text)) for text in ("Opening", "Place", "Why not"))
     out = []
     for r in ruled_out:
         job = r.job
@@ -142,9 +149,11 @@ def ruled_out_rows_html(ruled_out: Sequence[Any], *, job_href: str | None) -> Ma
                            f'</span> {escape(x.text)}{fix}</li>\n')
         out.append(
             f'    <tr data-job="{job.id}">\n'
-            f'      <td><a href="{link(job.id)}">{escape(job.title)}</a>'
-            f'<div class="small text-muted">{escape(job.employer.name)}</div></td>\n'
-            f'      <td>{place[_place(job)]}</td>\n'
-            f'      <td><ul class="list-unstyled mb-0 small">\n{"".join(reasons)}</ul></td>\n'
+            f'      <td class="stack-title" data-label="{l_opening}"><a href="{link(job.id)}">'
+            f'{escape(job.title)}</a><div class="small text-muted">'
+            f'{escape(job.employer.name)}</div></td>\n'
+            f'      <td data-label="{l_place}">{place[_place(job)]}</td>\n'
+            f'      <td data-label="{l_why}"><ul class="list-unstyled mb-0 small">\n'
+            f'{"".join(reasons)}</ul></td>\n'
             f'    </tr>\n')
     return Markup("".join(out))  # noqa: S704 - ids, escaped data and escaped labels

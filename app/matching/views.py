@@ -76,11 +76,12 @@ def _job_endpoint() -> str:
     return "board.detail" if current_user.role == "trainee" else "employers.job_detail"
 
 
-# The matches page's HTML written in Python (app.matching.html), for every template.
-for _name, _helper in (("score_bar_html", score_bar), ("score_components", score_components),
-                       ("wage_range", wage_range), ("match_rows_html", match_rows_html),
-                       ("ruled_out_rows_html", ruled_out_rows_html)):
-    bp.add_app_template_global(_helper, _name)
+# The match lists' HTML, written in Python (app.matching.html), for every template.
+bp.add_app_template_global(score_bar, "score_bar_html")
+bp.add_app_template_global(score_components)
+bp.add_app_template_global(wage_range)
+bp.add_app_template_global(match_rows_html)
+bp.add_app_template_global(ruled_out_rows_html)
 
 
 @bp.app_template_global()

@@ -1,8 +1,6 @@
 """Follow-ups for officers: the queue, recording an outcome, wage-arrears cases, retention."""
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
 from flask import (
     Blueprint,
@@ -48,9 +46,7 @@ def _labels() -> dict:
     return {"followup_labels": LABELS}
 
 
-@bp.record_once
-def _init_templating(state: Any) -> None:
-    state.app.jinja_env.globals["followup_rows_html"] = followup_rows_html
+bp.add_app_template_global(followup_rows_html)  # the queue's rows, written in Python
 
 
 @bp.route("/", endpoint="queue")
